@@ -1,0 +1,123 @@
+"""The ``parlib`` command: clean, demo-data, reports, cite.
+
+Exit codes: 0 when outputs were written, 1 when parlib refused bad input
+(the message says what to fix), 2 for a wrong command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import ParlibError
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``parlib`` command line and return its exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except ParlibError as exc:
+        print(f"parlib {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"parlib {args.command}: interrupted; previous outputs are unchanged.",
+              file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="parlib", description="Clean, validate and report Vietnam's public-administration "
+                                   "indices (PAR Index, SIPAS, PAPI).")
+    parser.add_argument("--version", action="version", version=f"parlib {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    clean = sub.add_parser("clean", help="clean every dataset in data/raw into data/clean")
+    clean.add_argument("--raw", default="data/raw", help="raw datasets folder (data/raw)")
+    clean.add_argument("--out", default="data/clean", help="output folder (data/clean)")
+    clean.add_argument("--dataset", action="append", metavar="NAME",
+                       help="clean only this dataset (repeatable)")
+    clean.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    clean.set_defaults(run=_run_clean)
+
+    demo = sub.add_parser("demo-data", help="write the synthetic demo dataset")
+    demo.add_argument("--out", default="data/raw/demo-synthetic", help="folder to write")
+    demo.add_argument("--seed", type=int, default=None, help="random seed (default fixed)")
+    demo.set_defaults(run=_run_demo)
+
+    try:
+        from .reports import cli as reports_cli
+    except ImportError:  # pragma: no cover - reports not installed
+        reports_cli = None
+    if reports_cli is not None:
+        reports_cli.add_parser(sub)
+
+    cite = sub.add_parser("cite", help="print the citation of a report figure")
+    cite.add_argument("figure", help="a figure file (PNG, SVG, PDF) or its sidecar JSON")
+    cite.add_argument("--format", choices=["text", "bibtex", "both"], default="both")
+    cite.set_defaults(run=_run_cite)
+    return parser
+
+
+def _run_clean(args: argparse.Namespace) -> int:
+    from .pipeline import clean_all
+
+    results = clean_all(args.raw, args.out, datasets=args.dataset,
+                        progress=not args.no_progress)
+    for result in results:
+        report = result.report()
+        totals = report["totals"]
+        line = (f"{result.config.name}: {totals['rows_read']} rows read from "
+                f"{totals['files']} files, {totals['figures']} figures clean, "
+                f"{totals['rows_quarantined']} rows quarantined")
+        if report["contradictions"]:
+            line += f", {report['contradictions']} published figures contradict each other"
+        if totals["warnings"]:
+            line += f", {totals['warnings']} warnings"
+        print(line + f" -> {args.out}/{result.config.name}/")
+        if totals["rows_quarantined"]:
+            rules = ", ".join(f"{k} {v}" for k, v in report["quarantine_by_rule"].items())
+            print(f"  warning: quarantined rows by rule: {rules}; see "
+                  f"{args.out}/{result.config.name}/quarantine.csv", file=sys.stderr)
+        for warning in report["warnings"][:5]:
+            print(f"  warning: {warning['message']}", file=sys.stderr)
+        if len(report["warnings"]) > 5:
+            print(f"  ... and {len(report['warnings']) - 5} more warnings in report.json",
+                  file=sys.stderr)
+    return 0
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from .demo import write_demo_data
+
+    kwargs = {} if args.seed is None else {"seed": args.seed}
+    paths = write_demo_data(args.out, **kwargs)
+    print(f"wrote {len(paths)} files of synthetic demo data to {args.out}")
+    return 0
+
+
+def _run_cite(args: argparse.Namespace) -> int:
+    from .figures import read_sidecar
+
+    sidecar = read_sidecar(args.figure)
+    citation = sidecar.get("citation", {})
+    if args.format in ("text", "both"):
+        print(citation.get("text", ""))
+    if args.format == "both":
+        print()
+    if args.format in ("bibtex", "both"):
+        print(citation.get("bibtex", ""))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,328 @@
+"""Read and check ``dataset.yaml``, the description of one raw dataset.
+
+The keys are documented in ``data/raw/README.md``. Every problem raises
+:class:`~parlib.errors.ConfigError` naming the file, the key, the bad value
+and the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+__all__ = ["DatasetConfig", "FileSpec", "Source", "read_config", "find_datasets"]
+
+KINDS = ("official", "compiled", "synthetic")
+LEVELS = ("province", "department", "district", "commune")
+TABLES = ("scores", "aggregates")
+BOUNDARIES = ("legacy", "2025")
+_DATASET_KEYS = {"title", "kind", "license", "sources", "files", "description", "notes",
+                 "keywords", "homepage", "version", "contributors", "generator"}
+_REQUIRED_DATASET_KEYS = ("title", "kind", "license", "sources", "files")
+_SOURCE_KEYS = {"id", "title", "publisher", "date", "url", "document", "accessed", "notes",
+                "language", "pages", "archive_url"}
+_REQUIRED_SOURCE_KEYS = ("id", "title", "publisher", "date")
+_FILE_KEYS = {"path", "source", "index", "year", "province", "level", "component", "max_points",
+              "sheet", "header_row", "encoding", "delimiter", "table", "boundaries", "notes"}
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ENCODINGS = {"utf-8", "utf-8-sig", "cp1258", "windows-1258"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One published document that figures come from."""
+
+    id: str
+    title: str
+    publisher: str
+    date: str
+    url: str | None = None
+    document: str | None = None
+    accessed: str | None = None
+    notes: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One raw table file of a dataset, with the defaults it needs."""
+
+    path: Path
+    name: str
+    source: str
+    index: str | None = None
+    year: int | None = None
+    province: str | None = None
+    level: str | None = None
+    component: str | None = None
+    max_points: float | None = None
+    sheet: str | int | None = None
+    header_row: int | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    table: str = "scores"
+    boundaries: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    """The parsed ``dataset.yaml`` of one dataset folder."""
+
+    name: str
+    folder: Path
+    title: str
+    kind: str
+    license: str
+    sources: tuple[Source, ...]
+    files: tuple[FileSpec, ...]
+    description: str | None = None
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the dataset's figures are generated, not published."""
+        return self.kind == "synthetic"
+
+    def source(self, source_id: str) -> Source:
+        """Return the source with id ``source_id``."""
+        for src in self.sources:
+            if src.id == source_id:
+                return src
+        raise KeyError(source_id)
+
+
+def find_datasets(raw_dir: str | Path) -> list[Path]:
+    """Return the dataset folders (those holding a ``dataset.yaml``) under ``raw_dir``."""
+    raw = Path(raw_dir)
+    if not raw.is_dir():
+        raise ConfigError("the raw data folder does not exist", file=raw,
+                          fix="create it, or pass --raw with the folder holding the datasets")
+    return sorted(p.parent for p in raw.glob("*/dataset.yaml"))
+
+
+def read_config(folder: str | Path) -> DatasetConfig:
+    """Read and check ``<folder>/dataset.yaml``.
+
+    Parameters
+    ----------
+    folder
+        A dataset folder, e.g. ``data/raw/vn-published``.
+
+    Returns
+    -------
+    DatasetConfig
+
+    Raises
+    ------
+    ConfigError
+        When the file is missing, is not YAML, lacks a required key, has an
+        unknown key, names a source or file that does not exist, or has a bad value.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()) / "demo"
+    >>> d.mkdir()
+    >>> _ = (d / "t.csv").write_text("Đơn vị,Điểm\\nSở Nội vụ,\\"90,1\\"\\n", encoding="utf-8")
+    >>> _ = (d / "dataset.yaml").write_text('''
+    ... title: Demo
+    ... kind: compiled
+    ... license: CC-BY-4.0
+    ... sources: [{id: s1, title: Báo cáo, publisher: UBND tỉnh, date: 2024-01-02}]
+    ... files: [{path: t.csv, source: s1, index: PAR, year: 2023, province: Bến Tre}]
+    ... ''', encoding="utf-8")
+    >>> cfg = read_config(d)
+    >>> cfg.name, cfg.files[0].year, cfg.sources[0].date
+    ('demo', 2023, '2024-01-02')
+    """
+    folder = Path(folder)
+    path = folder / "dataset.yaml"
+    shown = _shown(path)
+    if not path.is_file():
+        raise ConfigError("dataset.yaml is missing", file=shown,
+                          fix="add a dataset.yaml as described in data/raw/README.md")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"dataset.yaml is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                          file=shown, fix="save the file as UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"dataset.yaml is not valid YAML: {problem}", file=shown, row=row,
+                          fix="correct the YAML syntax at that line (indentation, colons, quotes)"
+                          ) from None
+    if not isinstance(data, dict):
+        raise ConfigError("dataset.yaml must be a mapping of keys to values", file=shown,
+                          value=data, fix="start it with 'title:', 'kind:', 'sources:' and 'files:'")
+    name = folder.name
+    if not _SLUG.match(name):
+        raise ConfigError("the dataset folder name is not a slug", file=shown, value=name,
+                          fix="rename the folder with lowercase letters, digits and dashes only")
+    _check_keys(data, _DATASET_KEYS, _REQUIRED_DATASET_KEYS, shown, where="")
+    kind = _choice(data["kind"], KINDS, shown, "kind")
+    sources = _read_sources(data["sources"], shown)
+    files = _read_files(data["files"], folder, {s.id for s in sources}, shown)
+    return DatasetConfig(name=name, folder=folder, title=_text(data["title"], shown, "title"),
+                         kind=kind, license=_text(data["license"], shown, "license"),
+                         sources=sources, files=files,
+                         description=_opt_text(data.get("description")))
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _check_keys(entry: dict, allowed: set[str], required: tuple[str, ...], shown: str,
+                *, where: str) -> None:
+    for key in entry:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else (
+                f"the known keys are {sorted(allowed)}")
+            raise ConfigError(f"unknown key {where}{key!r}", file=shown, column=f"{where}{key}",
+                              value=key, fix=f"{hint} (see data/raw/README.md)")
+    for key in required:
+        if entry.get(key) in (None, "", []):
+            raise ConfigError(f"required key {where}{key!r} is missing or empty", file=shown,
+                              column=f"{where}{key}",
+                              fix=f"add '{key}:' (see data/raw/README.md)")
+
+
+def _read_sources(raw: Any, shown: str) -> tuple[Source, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError("'sources' must be a list of documents", file=shown, column="sources",
+                          value=raw, fix="write each source as '- id: ...' under 'sources:'")
+    out: list[Source] = []
+    for i, entry in enumerate(raw):
+        where = f"sources[{i}]."
+        if not isinstance(entry, dict):
+            raise ConfigError("a source must be a mapping", file=shown, column=f"sources[{i}]",
+                              value=entry, fix="give it id, title, publisher and date")
+        _check_keys(entry, _SOURCE_KEYS, _REQUIRED_SOURCE_KEYS, shown, where=where)
+        sid = _text(entry["id"], shown, where + "id")
+        if any(s.id == sid for s in out):
+            raise ConfigError("duplicate source id", file=shown, column=where + "id", value=sid,
+                              fix="give every source its own id")
+        date = str(entry["date"])
+        if not _DATE.match(date):
+            raise ConfigError("a source date must be YYYY-MM-DD, YYYY-MM or YYYY", file=shown,
+                              column=where + "date", value=entry["date"],
+                              fix="write the publication date, e.g. 2022-09-20")
+        extra = {k: entry[k] for k in ("language", "pages", "archive_url") if k in entry}
+        out.append(Source(id=sid, title=_text(entry["title"], shown, where + "title"),
+                          publisher=_text(entry["publisher"], shown, where + "publisher"),
+                          date=date, url=_opt_text(entry.get("url")),
+                          document=_opt_text(entry.get("document")),
+                          accessed=_opt_text(entry.get("accessed")),
+                          notes=_opt_text(entry.get("notes")), extra=extra))
+    return tuple(out)
+
+
+def _read_files(raw: Any, folder: Path, source_ids: set[str], shown: str) -> tuple[FileSpec, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError("'files' must be a list of table files", file=shown, column="files",
+                          value=raw, fix="write each file as '- path: ...' under 'files:'")
+    out: list[FileSpec] = []
+    for i, entry in enumerate(raw):
+        where = f"files[{i}]."
+        if not isinstance(entry, dict):
+            raise ConfigError("a file entry must be a mapping", file=shown, column=f"files[{i}]",
+                              value=entry, fix="give it at least 'path:' and 'source:'")
+        _check_keys(entry, _FILE_KEYS, ("path", "source"), shown, where=where)
+        rel = str(entry["path"])
+        target = (folder / rel).resolve()
+        if folder.resolve() not in target.parents:
+            raise ConfigError("a file path must stay inside the dataset folder", file=shown,
+                              column=where + "path", value=rel,
+                              fix="move the file into the dataset folder and give its relative path")
+        if not target.is_file():
+            present = sorted(p.name for p in folder.iterdir() if p.name != "dataset.yaml")
+            raise ConfigError("the file does not exist", file=shown, column=where + "path",
+                              value=rel, fix=f"correct the path; the folder holds {present}")
+        if any(f.name == rel and f.sheet == entry.get("sheet") for f in out):
+            raise ConfigError("the same file is listed twice", file=shown, column=where + "path",
+                              value=rel, fix="list each file (or each sheet of it) once")
+        source = str(entry["source"])
+        if source not in source_ids:
+            raise ConfigError("the file names a source that is not in 'sources'", file=shown,
+                              column=where + "source", value=source,
+                              fix=f"use one of {sorted(source_ids)} or add the source")
+        suffix = target.suffix.lower()
+        if suffix not in (".csv", ".xlsx", ".xlsm"):
+            raise ConfigError("only CSV and XLSX files can be read", file=shown,
+                              column=where + "path", value=rel,
+                              fix="save the table as .xlsx or .csv (UTF-8)")
+        year = entry.get("year")
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+            raise ConfigError("'year' must be a whole number", file=shown, column=where + "year",
+                              value=year, fix="write the year as 2021")
+        max_points = entry.get("max_points")
+        if max_points is not None and (isinstance(max_points, bool)
+                                       or not isinstance(max_points, (int, float))
+                                       or max_points <= 0):
+            raise ConfigError("'max_points' must be a positive number", file=shown,
+                              column=where + "max_points", value=max_points,
+                              fix="write the maximum, e.g. 100")
+        header_row = entry.get("header_row")
+        if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
+            raise ConfigError("'header_row' must be a whole number from 1", file=shown,
+                              column=where + "header_row", value=header_row,
+                              fix="give the row number a spreadsheet shows for the header")
+        level = entry.get("level")
+        encoding = entry.get("encoding")
+        if encoding is not None and str(encoding).lower() not in _ENCODINGS:
+            raise ConfigError("unknown encoding", file=shown, column=where + "encoding",
+                              value=encoding, fix=f"use one of {sorted(_ENCODINGS)}")
+        out.append(FileSpec(
+            path=target, name=rel, source=source,
+            index=_opt_text(entry.get("index")), year=year,
+            province=_opt_text(entry.get("province")),
+            level=_choice(level, LEVELS, shown, where + "level") if level is not None else None,
+            component=_opt_text(entry.get("component")),
+            max_points=float(max_points) if max_points is not None else None,
+            sheet=entry.get("sheet"), header_row=header_row,
+            encoding=str(encoding).lower() if encoding is not None else None,
+            delimiter=_opt_text(entry.get("delimiter")) if entry.get("delimiter") != "\t" else "\t",
+            table=_choice(entry.get("table", "scores"), TABLES, shown, where + "table"),
+            boundaries=_choice(entry["boundaries"], BOUNDARIES, shown, where + "boundaries")
+            if entry.get("boundaries") is not None else None,
+            notes=_opt_text(entry.get("notes"))))
+    return tuple(out)
+
+
+def _choice(value: Any, allowed: tuple[str, ...], shown: str, key: str) -> str:
+    text = str(value).strip().lower()
+    if text not in allowed:
+        raise ConfigError(f"'{key.rsplit('.', 1)[-1]}' must be one of {list(allowed)}",
+                          file=shown, column=key, value=value,
+                          fix=f"write one of {', '.join(allowed)}")
+    return text
+
+
+def _text(value: Any, shown: str, key: str) -> str:
+    text = _opt_text(value)
+    if text is None:
+        raise ConfigError(f"{key!r} must not be empty", file=shown, column=key, value=value,
+                          fix=f"fill in '{key.rsplit('.', 1)[-1]}:'")
+    return text
+
+
+def _opt_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    from .text import clean_text
+
+    return clean_text(str(value))

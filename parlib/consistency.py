@@ -1,0 +1,91 @@
+"""Consistency checks that warn without rejecting: figures are kept as published.
+
+- :func:`check_rankings`: a rank order that contradicts the score order in one
+  ranking, and rankings whose stated number of units disagree;
+- :func:`parlib.aggregates.check_aggregates` (next module): published
+  aggregates against the unit rows and against each other.
+
+Each check returns a DataFrame of warnings with the columns
+:data:`WARNING_COLUMNS`, ready for the cleaning report.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["RANKING", "WARNING_COLUMNS", "check_rankings"]
+
+RANKING = ["dataset", "province_code", "province_code_2025", "year", "level", "index",
+           "component"]
+WARNING_COLUMNS = ["check", "dataset", "province", "year", "level", "index", "component",
+                   "raw_file", "raw_row", "message"]
+
+
+def check_rankings(scores: pd.DataFrame) -> pd.DataFrame:
+    """Warn where a better rank has a lower score, or a ranking has several sizes.
+
+    Ties are respected: units sharing a rank may differ in score.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"dataset": "d", "province_code": "83", "province_code_2025": "86",
+    ...     "province": "Bến Tre", "year": 2022, "level": "department", "index": "PAR",
+    ...     "component": "total", "unit": ["A", "B", "C"], "score": [97.0, 98.0, 90.0],
+    ...     "rank": [1, 2, 3], "n_units": [18, 18, 19], "raw_file": "f.csv", "raw_row": [2, 3, 4]})
+    >>> check_rankings(rows)["check"].tolist()
+    ['rank_order', 'ranking_size']
+    """
+    cols = [c for c in RANKING if c in scores.columns]
+    df = scores.loc[scores["rank"].notna()].copy()
+    if df.empty:
+        return pd.DataFrame(columns=WARNING_COLUMNS)
+    df["_g"] = df.groupby(cols, dropna=False, sort=False, observed=True).ngroup()
+    warnings = [_rank_order(df), _ranking_size(df)]
+    out = pd.concat([w for w in warnings if len(w)], ignore_index=True) if any(
+        len(w) for w in warnings) else pd.DataFrame(columns=WARNING_COLUMNS)
+    return out[WARNING_COLUMNS]
+
+
+def _rank_order(df: pd.DataFrame) -> pd.DataFrame:
+    scored = df.loc[df["score"].notna()]
+    if scored.empty:
+        return pd.DataFrame(columns=WARNING_COLUMNS)
+    by_rank = (scored.groupby(["_g", "rank"], sort=True)
+               .agg(lo=("score", "min"), hi=("score", "max")).reset_index())
+    by_rank["better_min"] = by_rank.groupby("_g")["lo"].cummin().groupby(
+        by_rank["_g"]).shift()
+    bad = by_rank.loc[by_rank["hi"] > by_rank["better_min"] + 1e-9]
+    rows = []
+    for g, rank, hi, better in zip(bad["_g"], bad["rank"], bad["hi"], bad["better_min"]):
+        group = scored.loc[scored["_g"] == g]
+        worse = group.loc[(group["rank"] == rank) & (group["score"] == hi)].iloc[0]
+        above = group.loc[(group["rank"] < rank) & (group["score"] == better)].iloc[0]
+        rows.append(_warning(
+            "rank_order", worse,
+            f"{worse['unit']} is ranked {int(worse['rank'])} with {worse['score']:g} but "
+            f"{above['unit']} is ranked higher ({int(above['rank'])}) with a lower score "
+            f"({above['score']:g}) ({worse['raw_file']} row {worse['raw_row']}, "
+            f"{above['raw_file']} row {above['raw_row']})"))
+    return pd.DataFrame(rows, columns=WARNING_COLUMNS)
+
+
+def _ranking_size(df: pd.DataFrame) -> pd.DataFrame:
+    sized = df.loc[df["n_units"].notna()]
+    counts = sized.groupby("_g")["n_units"].nunique()
+    rows = []
+    for g in counts.index[counts > 1]:
+        group = sized.loc[sized["_g"] == g]
+        sizes = sorted(int(n) for n in group["n_units"].unique())
+        first = group.iloc[0]
+        rows.append(_warning(
+            "ranking_size", first,
+            f"the ranking of {first['index']} {first['year']} ({first['level']}, "
+            f"{first['province']}) gives different numbers of units ranked: {sizes}"))
+    return pd.DataFrame(rows, columns=WARNING_COLUMNS)
+
+
+def _warning(check: str, row: pd.Series, message: str) -> dict:
+    return {"check": check, "dataset": row.get("dataset"), "province": row.get("province"),
+            "year": row.get("year"), "level": row.get("level"), "index": row.get("index"),
+            "component": row.get("component"), "raw_file": row.get("raw_file"),
+            "raw_row": row.get("raw_row"), "message": message}

@@ -1,0 +1,149 @@
+"""Load the clean data into pandas with proper dtypes, for notebooks."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import ParlibError
+
+__all__ = ["load_scores", "load_sources", "load_quarantine", "load_aggregates", "load_report",
+           "clean_datasets", "default_clean_dir"]
+
+_CATEGORIES = ["dataset", "dataset_kind", "level", "index", "component"]
+_STRINGS = ["province_code", "province", "province_code_2025", "province_2025", "unit",
+            "unit_type", "derivation", "missing_marker", "note", "source_id", "raw_file",
+            "raw_column"]
+_INTS = ["year", "rank", "n_units", "raw_row"]
+
+
+def default_clean_dir() -> Path:
+    """Return ``$PARLIB_CLEAN_DIR`` or ``data/clean`` of the project holding the working folder."""
+    env = os.environ.get("PARLIB_CLEAN_DIR")
+    if env:
+        return Path(env)
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "clean").is_dir() and (folder / "pyproject.toml").is_file():
+            return folder / "data" / "clean"
+    return Path("data/clean")
+
+
+def clean_datasets(clean_dir: str | Path | None = None) -> list[str]:
+    """Return the names of the datasets cleaned under ``clean_dir``."""
+    root = Path(clean_dir) if clean_dir is not None else default_clean_dir()
+    return sorted(p.parent.name for p in root.glob("*/scores.parquet"))
+
+
+def load_scores(dataset: str | list[str] | None = None,
+                clean_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the clean scores of one, several or all datasets.
+
+    Parameters
+    ----------
+    dataset
+        A dataset name, a list of them, or None for every cleaned dataset
+        (real and synthetic datasets then sit side by side: filter on
+        ``synthetic`` before comparing them).
+    clean_dir
+        Where ``parlib clean`` wrote its outputs; default ``data/clean`` of the project.
+
+    Returns
+    -------
+    DataFrame
+        One row per figure; nullable integers for year, rank and n_units,
+        categoricals for dataset, level, index and component.
+
+    Raises
+    ------
+    ParlibError
+        When the dataset has not been cleaned yet.
+    """
+    root = Path(clean_dir) if clean_dir is not None else default_clean_dir()
+    names = _names(dataset, root)
+    frames = []
+    for name in names:
+        path = root / name / "scores.parquet"
+        if not path.is_file():
+            raise ParlibError("the dataset has not been cleaned", file=path, value=name,
+                              fix=f"run `parlib clean --dataset {name}` (or `make reports`); "
+                                  f"cleaned datasets: {clean_datasets(root)}")
+        frames.append(pd.read_parquet(path))
+    scores = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return _typed(scores)
+
+
+def load_sources(dataset: str | list[str] | None = None,
+                 clean_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the sources (documents) of one, several or all datasets."""
+    return _read_csv("sources.csv", dataset, clean_dir)
+
+
+def load_quarantine(dataset: str | list[str] | None = None,
+                    clean_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the quarantined rows, with the reason each was set aside."""
+    return _read_csv("quarantine.csv", dataset, clean_dir)
+
+
+def load_aggregates(dataset: str | list[str] | None = None,
+                    clean_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the published aggregates with the result of their checks."""
+    return _read_csv("aggregates.csv", dataset, clean_dir, optional=True)
+
+
+def load_report(dataset: str, clean_dir: str | Path | None = None) -> dict[str, Any]:
+    """Return the cleaning report (``report.json``) of one dataset."""
+    root = Path(clean_dir) if clean_dir is not None else default_clean_dir()
+    path = root / dataset / "report.json"
+    if not path.is_file():
+        raise ParlibError("no cleaning report", file=path, value=dataset,
+                          fix=f"run `parlib clean --dataset {dataset}`")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _names(dataset, root: Path) -> list[str]:
+    if dataset is None:
+        names = clean_datasets(root)
+        if not names:
+            raise ParlibError("no cleaned dataset", file=root,
+                              fix="run `parlib clean` (or `make reports`) first")
+        return names
+    return [dataset] if isinstance(dataset, str) else list(dataset)
+
+
+def _read_csv(name: str, dataset, clean_dir, *, optional: bool = False) -> pd.DataFrame:
+    root = Path(clean_dir) if clean_dir is not None else default_clean_dir()
+    frames = []
+    for ds in _names(dataset, root):
+        path = root / ds / name
+        if not path.is_file():
+            if optional:
+                continue
+            raise ParlibError("the dataset has not been cleaned", file=path, value=ds,
+                              fix=f"run `parlib clean --dataset {ds}`")
+        frames.append(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _typed(scores: pd.DataFrame) -> pd.DataFrame:
+    out = scores.copy()
+    for col in _INTS:
+        if col in out:
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
+    for col in ("score", "scale_max", "points", "max_points"):
+        if col in out:
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
+    for col in ("synthetic", "tied", "derived"):
+        if col in out:
+            out[col] = out[col].fillna(False).astype(bool)
+    for col in _STRINGS:
+        if col in out:
+            out[col] = out[col].astype("string")
+    for col in _CATEGORIES:
+        if col in out:
+            out[col] = out[col].astype("category")
+    return out

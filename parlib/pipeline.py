@@ -1,0 +1,258 @@
+"""Clean whole datasets: raw folder in, ``data/clean/<dataset>/`` out.
+
+:func:`clean_dataset` runs every step on one dataset folder and returns the
+tables in memory; :func:`clean_all` does it for every dataset under
+``data/raw`` and writes the outputs atomically under a lock.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .aggregates import AGGREGATE_COLUMNS, check_aggregates, clean_aggregates
+from .clean import QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, fill_defaults
+from .config import DatasetConfig, FileSpec, find_datasets, read_config
+from .consistency import WARNING_COLUMNS, check_rankings
+from .errors import ConfigError, ParlibError
+from .headers import melt_aggregates, melt_table, recognize_columns
+from .outputs import datapackage, dataset_lock, write_dataset
+from .read import read_raw
+from .reference import component_lookup
+from .validate import KEY, validate_scores
+
+__all__ = ["CleanResult", "clean_dataset", "clean_all", "read_file_rows"]
+
+SOURCE_COLUMNS = ["dataset", "source_id", "title", "publisher", "date", "url", "document",
+                  "accessed", "notes"]
+
+
+@dataclass
+class CleanResult:
+    """Everything the clean step produced for one dataset."""
+
+    config: DatasetConfig
+    scores: pd.DataFrame
+    quarantine: pd.DataFrame
+    aggregates: pd.DataFrame
+    sources: pd.DataFrame
+    warnings: pd.DataFrame
+    files: list[dict[str, Any]] = field(default_factory=list)
+
+    def report(self) -> dict[str, Any]:
+        """Return the machine-readable cleaning report."""
+        q = self.quarantine
+        unknown = self.scores.loc[self.scores["unit_type"].isna()
+                                  & self.scores["level"].isin(["department"])]
+        unknown_units = (unknown.groupby("unit", sort=True)["raw_file"]
+                         .agg(lambda s: sorted(set(s))).reset_index()
+                         .rename(columns={"raw_file": "files"}).to_dict("records"))
+        return {
+            "dataset": self.config.name, "title": self.config.title,
+            "kind": self.config.kind, "synthetic": self.config.synthetic,
+            "parlib_version": __version__,
+            "totals": {
+                "files": len(self.files),
+                "rows_read": sum(f["rows_read"] for f in self.files),
+                "rows_clean": sum(f["rows_clean"] for f in self.files),
+                "rows_quarantined": sum(f["rows_quarantined"] for f in self.files),
+                "figures": len(self.scores), "aggregates": len(self.aggregates),
+                "warnings": len(self.warnings),
+            },
+            "quarantine_by_rule": {str(k): int(v) for k, v in
+                                   q["rule"].value_counts().sort_index().items()},
+            "unknown_units": unknown_units,
+            "contradictions": int((self.aggregates.get("check") == "contradiction").sum())
+            if len(self.aggregates) else 0,
+            "warnings": self.warnings.to_dict("records"),
+            "files": self.files,
+        }
+
+
+def read_file_rows(config: DatasetConfig, spec: FileSpec):
+    """Read one file of a dataset and return ``(table, long)`` with defaults filled."""
+    table = read_raw(spec.path, sheet=spec.sheet, header_row=spec.header_row,
+                     encoding=spec.encoding, delimiter=spec.delimiter,
+                     display_path=_display(config, spec))
+    try:
+        roles = recognize_columns(table, component_lookup=component_lookup(), index=spec.index)
+        if spec.table == "aggregates":
+            long = melt_aggregates(table, roles)
+        else:
+            long = melt_table(table, roles, index=spec.index)
+    except ParlibError as exc:
+        if exc.file is None:
+            raise type(exc)(exc.problem, file=_display(config, spec), row=exc.row,
+                            column=exc.column, value=exc.value, fix=exc.fix) from None
+        raise
+    defaults = {"index": spec.index, "year": spec.year, "province": spec.province,
+                "level": spec.level, "component": spec.component}
+    if spec.table == "scores":
+        defaults["max_points"] = spec.max_points
+    long = fill_defaults(long, **defaults) if spec.table == "scores" else _fill_agg(long, defaults)
+    return table, long
+
+
+def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
+    """Clean every file of one dataset folder and validate the result.
+
+    Parameters
+    ----------
+    folder
+        A dataset folder with a ``dataset.yaml``.
+    progress
+        Show a progress bar over the files.
+
+    Raises
+    ------
+    ConfigError
+        When ``dataset.yaml`` is invalid.
+    RawFileError
+        When a file cannot be read as a table at all.
+    """
+    config = read_config(folder)
+    scores_parts, agg_parts, quarantine_parts, files = [], [], [], []
+    specs = config.files
+    if progress:
+        from tqdm.auto import tqdm
+
+        specs = tqdm(specs, desc=f"clean {config.name}", unit="file", file=sys.stderr,
+                     leave=False)
+    for spec in specs:
+        table, long = read_file_rows(config, spec)
+        if spec.table == "aggregates":
+            part, bad = clean_aggregates(long, raw_file=spec.name, source_id=spec.source,
+                                         dataset=config.name)
+            agg_parts.append(part)
+        else:
+            part, bad = clean_scores(long, raw_file=spec.name, source_id=spec.source,
+                                     dataset=config.name, dataset_kind=config.kind,
+                                     boundaries=spec.boundaries)
+            scores_parts.append(part)
+        quarantine_parts.append(bad)
+        files.append({"file": spec.name, "table": spec.table, "source": spec.source,
+                      "sheet": table.sheet, "header_row": table.header_row,
+                      "encoding": table.encoding, "title_rows": list(table.title_rows),
+                      "hidden_rows": [int(r) for r in table.hidden_rows],
+                      "raw_rows": sorted(int(r) for r in set(table.rows)),
+                      "warnings": list(table.warnings)})
+    scores = _concat(scores_parts, SCORE_COLUMNS)
+    unknown_ids = set(scores["source_id"].dropna().str.split(";").explode()) - {
+        s.id for s in config.sources} if len(scores) else set()
+    if unknown_ids:
+        row = scores.loc[scores["source_id"].isin(unknown_ids)].iloc[0]
+        raise ConfigError("a row names a source that is not in dataset.yaml",
+                          file=f"{config.folder}/{row['raw_file']}", row=int(row["raw_row"]),
+                          column="source", value=row["source_id"],
+                          fix=f"use one of {[s.id for s in config.sources]} or add the source")
+    scores, bad = validate_scores(scores)
+    quarantine_parts.append(bad)
+    quarantine = _concat(quarantine_parts, QUARANTINE_COLUMNS)
+    scores = scores.sort_values(["raw_file", "raw_row", "raw_column"], kind="stable",
+                                na_position="first").reset_index(drop=True)
+    aggregates = _concat(agg_parts, AGGREGATE_COLUMNS)
+    warnings = [check_rankings(scores)]
+    if len(aggregates):
+        aggregates, agg_warn = check_aggregates(aggregates, scores)
+        warnings.append(agg_warn)
+    warnings_df = _concat(warnings, WARNING_COLUMNS)
+    _account(files, scores, quarantine, aggregates)
+    sources = pd.DataFrame([{"dataset": config.name, "source_id": s.id, "title": s.title,
+                             "publisher": s.publisher, "date": s.date, "url": s.url,
+                             "document": s.document, "accessed": s.accessed, "notes": s.notes}
+                            for s in config.sources], columns=SOURCE_COLUMNS)
+    return CleanResult(config=config, scores=scores, quarantine=quarantine,
+                       aggregates=aggregates, sources=sources, warnings=warnings_df,
+                       files=files)
+
+
+def clean_all(raw_dir: str | Path = "data/raw", out_dir: str | Path = "data/clean", *,
+              datasets: list[str] | None = None, progress: bool = True,
+              lock_timeout: float = 600.0) -> list[CleanResult]:
+    """Clean every dataset under ``raw_dir`` and write its outputs under ``out_dir``.
+
+    All datasets are read and checked before anything is written; each
+    dataset's folder is then replaced atomically.
+    """
+    folders = find_datasets(raw_dir)
+    if datasets:
+        known = {f.name for f in folders}
+        missing = [d for d in datasets if d not in known]
+        if missing:
+            raise ConfigError("no such dataset", file=raw_dir, value=missing[0],
+                              fix=f"use one of {sorted(known)}")
+        folders = [f for f in folders if f.name in datasets]
+    if not folders:
+        raise ConfigError("no dataset folder (with a dataset.yaml) found", file=raw_dir,
+                          fix="add data/raw/<dataset>/dataset.yaml, see data/raw/README.md")
+    results = [clean_dataset(f, progress=progress) for f in folders]
+    with dataset_lock(out_dir, timeout=lock_timeout):
+        for result in results:
+            write_result(result, out_dir)
+    return results
+
+
+def write_result(result: CleanResult, out_dir: str | Path) -> Path:
+    """Write one dataset's outputs (call under :func:`parlib.outputs.dataset_lock`)."""
+    from .codebook import render_codebook
+
+    tables = {"scores": result.scores, "quarantine": result.quarantine,
+              "sources": result.sources}
+    if len(result.aggregates):
+        tables["aggregates"] = result.aggregates
+    package = datapackage(result.config.name, result.config, tables,
+                          {"scores": KEY, "sources": ["source_id"]})
+    documents = {"report.json": result.report(), "datapackage.json": package,
+                 "codebook.html": render_codebook(package, result.report())}
+    return write_dataset(out_dir, result.config.name, tables, documents)
+
+
+def _account(files: list[dict], scores: pd.DataFrame, quarantine: pd.DataFrame,
+             aggregates: pd.DataFrame) -> None:
+    """Count rows per file and check that every raw row is somewhere (row conservation)."""
+    for info in files:
+        name = info["file"]
+        raw = set(info.pop("raw_rows"))
+        table = aggregates if info["table"] == "aggregates" else scores
+        clean_rows = set(table.loc[table["raw_file"] == name, "raw_row"].astype(int)) if len(
+            table) else set()
+        bad_rows = set(quarantine.loc[quarantine["raw_file"] == name, "raw_row"].astype(int))
+        lost = raw - clean_rows - bad_rows
+        if lost:
+            raise ParlibError("rows were lost between reading and writing (a parlib bug)",
+                              file=name, row=min(lost), fix="report it with the file")
+        info.update(rows_read=len(raw), rows_clean=len(clean_rows - bad_rows),
+                    rows_quarantined=len(bad_rows),
+                    figures=int((table["raw_file"] == name).sum()) if len(table) else 0)
+
+
+def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def _fill_agg(long: pd.DataFrame, defaults: dict) -> pd.DataFrame:
+    out = long.copy()
+    for key, value in defaults.items():
+        if value is None or key not in out.columns:
+            if key not in out.columns:
+                out[key] = None if value is None else str(value)
+            continue
+        col = out[key].astype(object)
+        blank = col.isna() | (col.astype(str).str.strip() == "")
+        out[key] = col.where(~blank, str(value))
+    return out
+
+
+def _display(config: DatasetConfig, spec: FileSpec) -> str:
+    try:
+        return str(spec.path.relative_to(Path.cwd()))
+    except ValueError:
+        return f"{config.folder}/{spec.name}"

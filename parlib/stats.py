@@ -1,0 +1,705 @@
+"""Statistics on the clean ``scores`` table: trends, changes, correlations, percentiles.
+
+Every function is pure: it takes the long-form ``scores`` table (one row per
+figure) and returns a new DataFrame. Filters are keyword-only options; a filter
+that matches nothing raises a ValueError naming the value and what is available.
+
+Only ``index``, ``component``, ``level``, ``unit``, ``year`` and ``score`` are
+required; the other columns of the clean table are used when present.
+
+>>> scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "province",
+...     "province": ["Bến Tre"] * 3 + ["Trà Vinh"] * 2, "year": [2019, 2020, 2021, 2019, 2021],
+...     "score": [80.0, 82.5, 85.0, 78.0, 79.0]}).assign(unit=lambda d: d["province"])
+>>> compute_trend(scores, index="PAR")[["unit", "year", "score", "change", "mean"]]
+       unit  year  score  change   mean
+0   Bến Tre  2019   80.0     NaN  79.00
+1   Bến Tre  2020   82.5     2.5  82.50
+2   Bến Tre  2021   85.0     2.5  82.00
+3  Trà Vinh  2019   78.0     NaN  79.00
+4  Trà Vinh  2020    NaN     NaN  82.50
+5  Trà Vinh  2021   79.0     NaN  82.00
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+import pandas as pd
+from scipy import stats as st
+
+from .text import match_key, match_keys
+
+__all__ = ["CorrelationResult", "compute_changes", "compute_correlation",
+           "compute_correlation_matrix", "compute_percentiles", "compute_trend",
+           "describe_by_year", "group_to_2025", "select_scores"]
+
+_REQUIRED = ["index", "component", "level", "unit", "year", "score"]
+_OPTIONAL = {"province": pd.NA, "province_code": pd.NA, "province_code_2025": pd.NA,
+             "province_2025": pd.NA, "unit_type": pd.NA, "synthetic": False,
+             "dataset_kind": pd.NA, "rank": pd.NA, "n_units": pd.NA}
+_KIND_ORDER = {"official": 0, "compiled": 1, "synthetic": 2}
+_UNIT_COLS = ["province_code", "province", "province_code_2025", "province_2025", "unit",
+              "unit_type"]
+_METHODS = ["kendall", "pearson", "spearman"]
+_HOWS = ["mean", "median"]
+_Z95 = st.norm.ppf(0.975)
+
+
+def select_scores(scores: pd.DataFrame, *, index: str, component: str = "total",
+                  level: str = "province", provinces: str | Iterable[str] | None = None,
+                  unit_type: str | Iterable[str] | None = None,
+                  years: int | Iterable[int] | None = None) -> pd.DataFrame:
+    """Return the rows of one index, component and level, optionally of some units and years.
+
+    Parameters
+    ----------
+    scores
+        The clean long-form scores table.
+    index, component, level
+        The ranking to select, e.g. ``index="PAR", component="procedures"``.
+    provinces
+        Province codes ("83") or names ("Bến Tre", "ben tre"); None keeps all.
+    unit_type
+        Department type key(s) such as "so_cong_thuong"; None keeps all.
+    years
+        A year or years (``range(2019, 2024)``); years without rows are ignored.
+
+    Returns
+    -------
+    DataFrame
+        The matching rows, with the columns of ``scores``.
+
+    Raises
+    ------
+    ValueError
+        When a filter matches nothing; the message lists the available values.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"index": ["PAR", "SIPAS"], "component": "total",
+    ...     "level": "province", "unit": "Bến Tre", "year": 2021, "score": [85.0, 82.0]})
+    >>> select_scores(scores, index="SIPAS")["score"].tolist()
+    [82.0]
+    >>> select_scores(scores, index="PARX")
+    Traceback (most recent call last):
+    ...
+    ValueError: No rows for index='PARX'; available: ['PAR', 'SIPAS'].
+    """
+    data = _select(scores, index=index, component=component, level=level, provinces=provinces,
+                   unit_type=unit_type, years=years)
+    return data[list(scores.columns)]
+
+
+def describe_by_year(scores: pd.DataFrame, *, index: str, component: str = "total",
+                     level: str = "province", unit_type: str | Iterable[str] | None = None,
+                     years: int | Iterable[int] | None = None) -> pd.DataFrame:
+    """Return the distribution of all units' scores in each year.
+
+    Returns
+    -------
+    DataFrame
+        One row per year: ``year, n, mean, sd, min, q25, median, q75, max``
+        (``sd`` with ddof=1; NaN when n < 2).
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "province",
+    ...     "unit": ["A", "B", "C"], "year": 2021, "score": [80.0, 90.0, 85.0]})
+    >>> describe_by_year(scores, index="PAR")[["year", "n", "mean", "median"]]
+       year  n  mean  median
+    0  2021  3  85.0    85.0
+    """
+    data = _dedupe(_select(scores, index=index, component=component, level=level,
+                           unit_type=unit_type, years=years))
+    return _describe(data)
+
+
+def compute_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
+                  level: str = "province", provinces: str | Iterable[str] | None = None,
+                  unit_type: str | Iterable[str] | None = None,
+                  years: int | Iterable[int] | None = None) -> pd.DataFrame:
+    """Return each chosen unit's score by year beside the distribution of all units.
+
+    The chosen units get one row for every year from the first to the last year
+    of the level, so a year without a figure is a row with a NaN score (never
+    interpolated). ``mean``, ``sd``, ``q25``, ``q75`` and ``n`` are computed over
+    *all* units of the level (and ``unit_type``), not only the chosen ones.
+    ``change`` is the difference from the unit's previous consecutive year, NaN
+    when that year has no figure; it is computed before ``years`` is applied.
+
+    Returns
+    -------
+    DataFrame
+        ``province_code, province, province_code_2025, province_2025, unit,
+        unit_type, year, score, change, mean, sd, q25, q75, n, synthetic``.
+
+    Examples
+    --------
+    See the module docstring.
+    """
+    base = _dedupe(_select(scores, index=index, component=component, level=level,
+                           unit_type=unit_type))
+    chosen = base if provinces is None else _pick_provinces(base, provinces)
+    years_all = pd.DataFrame({"year": pd.array(range(int(base["year"].min()),
+                                                     int(base["year"].max()) + 1), "Int64")})
+    units = chosen.drop_duplicates("_key")[["_key", *_UNIT_COLS]]
+    frame = (units.merge(years_all, how="cross")
+             .merge(chosen[["_key", "year", "score", "synthetic"]], on=["_key", "year"], how="left"))
+    previous = frame[["_key", "year", "score"]].assign(year=frame["year"] + 1)
+    frame = frame.merge(previous.rename(columns={"score": "_previous"}), on=["_key", "year"],
+                        how="left")
+    frame["change"] = frame["score"] - frame["_previous"]
+    frame["synthetic"] = frame["synthetic"].fillna(False).astype(bool)
+    summary = _describe(base)[["year", "mean", "sd", "q25", "q75", "n"]]
+    frame = frame.merge(summary, on="year", how="left")
+    if years is not None:
+        frame = _pick(frame, "year", years)
+    columns = [*_UNIT_COLS, "year", "score", "change", "mean", "sd", "q25", "q75", "n",
+               "synthetic"]
+    frame = frame.sort_values(["province_code", "province", "unit", "year"], kind="stable")
+    return frame[columns].reset_index(drop=True)
+
+
+def compute_changes(scores: pd.DataFrame, *, index: str, component: str = "total",
+                    level: str = "province", start: int | None = None, end: int | None = None,
+                    n: int = 5, provinces: str | Iterable[str] | None = None,
+                    unit_type: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """Return the units whose score rose or fell most between two years.
+
+    Parameters
+    ----------
+    start, end
+        The years compared; by default the first and last year with scores.
+    n
+        How many risers and how many fallers to keep. Units without a score in
+        both years are left out; a change of exactly 0 is neither.
+
+    Returns
+    -------
+    DataFrame
+        ``unit, province, province_code, unit_type, start_year, end_year,
+        start_score, end_score, change, direction, synthetic``: risers
+        (largest rise first) then fallers (largest fall first).
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "province",
+    ...     "unit": ["A", "A", "B", "B"], "year": [2019, 2021, 2019, 2021],
+    ...     "score": [80.0, 85.0, 90.0, 88.0]})
+    >>> compute_changes(scores, index="PAR")[["unit", "change", "direction"]]
+      unit  change direction
+    0    A     5.0     riser
+    1    B    -2.0    faller
+    """
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"The value for `n` must be a positive integer, but {n!r} was passed.")
+    data = _dedupe(_select(scores, index=index, component=component, level=level,
+                           provinces=provinces, unit_type=unit_type)).dropna(subset=["score"])
+    present = sorted(int(y) for y in data["year"].unique())
+    start = present[0] if start is None else start
+    end = present[-1] if end is None else end
+    for name, year in (("start", start), ("end", end)):
+        if year not in present:
+            raise ValueError(f"No rows for {name}={year!r}; available: {present}.")
+    if start >= end:
+        raise ValueError(f"`start` must be before `end`, but start={start} and end={end} "
+                         "were passed.")
+    first = data.loc[data["year"] == start, ["_key", *_UNIT_COLS, "score", "synthetic"]]
+    last = data.loc[data["year"] == end, ["_key", "score", "synthetic"]]
+    both = first.merge(last, on="_key", suffixes=("_start", "_end"))
+    both = both.rename(columns={"score_start": "start_score", "score_end": "end_score"})
+    both["change"] = both["end_score"] - both["start_score"]
+    both["synthetic"] = both["synthetic_start"].astype(bool) | both["synthetic_end"].astype(bool)
+    both = both.sort_values(["province", "unit"], kind="stable")
+    risers = both.loc[both["change"] > 0].nlargest(n, "change").assign(direction="riser")
+    fallers = both.loc[both["change"] < 0].nsmallest(n, "change").assign(direction="faller")
+    out = pd.concat([risers, fallers], ignore_index=True).assign(start_year=start, end_year=end)
+    return out[["unit", "province", "province_code", "unit_type", "start_year", "end_year",
+                "start_score", "end_score", "change", "direction", "synthetic"]]
+
+
+@dataclass(frozen=True, eq=False)
+class CorrelationResult:
+    """The correlation of two score series matched on (province, unit, year).
+
+    ``message`` is non-empty (and the statistics NaN) when fewer than 3 pairs
+    remain or one side does not vary. ``pairs`` has one row per matched pair with
+    the fitted ``residual``, the externally studentised residual and ``outlier``
+    (|studentised residual| > 2).
+    """
+
+    x: str
+    y: str
+    years: tuple[int, ...]
+    level: str
+    n: int
+    pearson_r: float = np.nan
+    pearson_ci_low: float = np.nan
+    pearson_ci_high: float = np.nan
+    pearson_p: float = np.nan
+    spearman_rho: float = np.nan
+    spearman_p: float = np.nan
+    slope: float = np.nan
+    intercept: float = np.nan
+    pairs: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    message: str = ""
+
+    @property
+    def pooled(self) -> bool:
+        """Whether the pairs come from more than one year."""
+        return len(self.years) > 1
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the result as a one-row DataFrame (without the pairs)."""
+        row = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "pairs"}
+        row["years"] = _years_text(self.years)
+        return pd.DataFrame([row])
+
+
+def compute_correlation(scores: pd.DataFrame, *, x: str, y: str,
+                        years: int | Iterable[int] | None = None,
+                        level: str = "province") -> CorrelationResult:
+    """Correlate two indices or components across units, pooled over the years given.
+
+    Parameters
+    ----------
+    x, y
+        "PAR", "SIPAS", "PAPI" (the total) or "INDEX:component", e.g. "PAR:procedures".
+    years
+        A year or years; None pools every year. Pooling treats a unit's figures
+        in different years as independent pairs, which overstates certainty.
+
+    Returns
+    -------
+    CorrelationResult
+        Pearson r with its Fisher-z 95% interval and p-value, Spearman rho and
+        p-value, the least-squares slope and intercept, and the pairs. With
+        fewer than 3 pairs no exception is raised: ``message`` says why.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"index": ["PAR"] * 4 + ["SIPAS"] * 4, "component": "total",
+    ...     "level": "province", "unit": list("ABCD") * 2, "year": 2021,
+    ...     "score": [80.0, 85.0, 90.0, 95.0, 70.0, 74.0, 79.0, 83.0]})
+    >>> result = compute_correlation(scores, x="PAR", y="SIPAS")
+    >>> result.n, round(result.pearson_r, 3), round(result.slope, 2)
+    (4, 0.999, 0.88)
+    >>> compute_correlation(scores.iloc[[0, 1, 4, 5]], x="PAR", y="SIPAS").message
+    'Only 2 pairs of PAR and SIPAS in 2021; at least 3 are needed for a correlation.'
+    """
+    data = _prepare(scores)
+    sides = []
+    for spec in (x, y):
+        index, component = _parse_spec(spec, data)
+        side = _dedupe(_select(data, index=index, component=component, level=level))
+        if years is not None:
+            side = side.loc[side["year"].isin(_years_list(years))]
+        sides.append(side.dropna(subset=["score"]))
+    pairs = sides[0][["_key", "unit", "province", "province_code", "year", "score", "synthetic"]]
+    pairs = pairs.merge(sides[1][["_key", "year", "score", "synthetic"]], on=["_key", "year"],
+                        suffixes=("_x", "_y"))
+    pairs = pairs.rename(columns={"score_x": "x", "score_y": "y"})
+    pairs["synthetic"] = pairs.pop("synthetic_x").astype(bool) | pairs.pop("synthetic_y")
+    pairs = pairs.drop(columns="_key").sort_values(["year", "province", "unit"], kind="stable")
+    pairs = pairs.reset_index(drop=True)
+    found = sorted(int(v) for v in pairs["year"].unique())
+    shown = found or (sorted(_years_list(years)) if years is not None else [])
+    where = f" in {_years_text(shown)}" if shown else ""
+    base = {"x": x, "y": y, "years": tuple(found), "level": level, "n": len(pairs)}
+    if len(pairs) < 3:
+        head = "No pairs" if len(pairs) == 0 else (
+            f"Only {len(pairs)} pair" + ("s" if len(pairs) > 1 else ""))
+        msg = f"{head} of {x} and {y}{where}; at least 3 are needed for a correlation."
+        return CorrelationResult(**base, pairs=_with_residuals(pairs, np.nan, np.nan), message=msg)
+    for spec, values in ((x, pairs["x"]), (y, pairs["y"])):
+        if values.nunique() == 1:
+            msg = (f"{spec} is {values.iloc[0]:g} for all {len(pairs)} pairs{where}; "
+                   "a correlation needs scores that vary.")
+            return CorrelationResult(**base, pairs=_with_residuals(pairs, np.nan, np.nan),
+                                     message=msg)
+    pearson = st.pearsonr(pairs["x"], pairs["y"])
+    spearman = st.spearmanr(pairs["x"], pairs["y"])
+    fit = st.linregress(pairs["x"], pairs["y"])
+    r = float(pearson.statistic)
+    low, high = _fisher_ci(r, len(pairs))
+    return CorrelationResult(**base, pearson_r=r, pearson_ci_low=low, pearson_ci_high=high,
+                             pearson_p=float(pearson.pvalue),
+                             spearman_rho=float(spearman.statistic),
+                             spearman_p=float(spearman.pvalue), slope=float(fit.slope),
+                             intercept=float(fit.intercept),
+                             pairs=_with_residuals(pairs, fit.slope, fit.intercept))
+
+
+def compute_correlation_matrix(scores: pd.DataFrame, *, index: str | None = None,
+                               components: Iterable[str] | None = None,
+                               years: int | Iterable[int] | None = None,
+                               level: str = "province", method: str = "pearson") -> pd.DataFrame:
+    """Return the square matrix of pairwise correlations between components or indices.
+
+    Variables are named like :func:`compute_correlation` specs: "PAR" for the
+    PAR total, "PAR:procedures" for a component. With ``index`` alone: its total
+    then its components (sorted); with ``components``: those (bare keys need
+    ``index``); with neither: the totals of every index at the level. Pairs are
+    matched on (province, unit, year); a cell needs at least 3 pairs, else NaN.
+
+    Returns
+    -------
+    DataFrame
+        Square, symmetric, ones on the diagonal. ``.attrs["n"]`` holds the
+        number of pairs of every cell as ``{column: {row: n}}`` and
+        ``.attrs["method"]`` the method.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"index": ["PAR"] * 4 + ["SIPAS"] * 4, "component": "total",
+    ...     "level": "province", "unit": list("ABCD") * 2, "year": 2021,
+    ...     "score": [80.0, 85.0, 90.0, 95.0, 70.0, 74.0, 79.0, 83.0]})
+    >>> matrix = compute_correlation_matrix(scores, method="spearman")
+    >>> matrix
+           PAR  SIPAS
+    PAR    1.0    1.0
+    SIPAS  1.0    1.0
+    >>> matrix.attrs["n"]["PAR"]["SIPAS"]
+    4
+    """
+    if method not in _METHODS:
+        raise ValueError(f"The value for `method` must be one of {_METHODS}, but {method!r} "
+                         "was passed.")
+    data = _pick(_prepare(scores), "level", level)
+    if years is not None:
+        data = _pick(data, "year", years)
+    specs = _matrix_specs(data, index=index, components=components)
+    columns = {}
+    for spec in specs:
+        idx, comp = _parse_spec(spec, data)
+        side = _dedupe(_select(data, index=idx, component=comp, level=level))
+        columns[spec] = side.set_index(["_key", "year"])["score"]
+    wide = pd.concat(columns, axis=1).astype(float)
+    matrix = wide.corr(method=method, min_periods=3)
+    present = wide.notna().astype(int)
+    counts = present.T @ present
+    matrix.attrs = {"method": method,
+                    "n": {c: {r: int(counts.loc[r, c]) for r in specs} for c in specs}}
+    return matrix
+
+
+def compute_percentiles(scores: pd.DataFrame, *, index: str, component: str = "total",
+                        level: str = "department", year: int | None = None,
+                        unit_type: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """Turn each unit's rank among ``n_units`` into a percentile comparable across provinces.
+
+    ``percentile = (n_units - rank) / (n_units - 1) * 100``: 100 is the best unit
+    of its ranking, 0 the last; NaN when only one unit was ranked. A ranking is
+    one province's units at one level (all provinces together at province
+    level). Where a rank is missing but the score is present, the rank is taken
+    from the scores of the same ranking (ties share the lowest rank) and
+    ``n_units`` from the number of scored units; ``rank_source`` says which.
+
+    Returns
+    -------
+    DataFrame
+        ``province_code, province, province_code_2025, province_2025, unit,
+        unit_type, year, score, rank, n_units, rank_source, percentile,
+        synthetic``, best percentile first.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "department",
+    ...     "province": ["Bến Tre"] * 3 + ["Trà Vinh"] * 2, "year": 2021,
+    ...     "unit": ["Sở Tài chính", "Sở Nội vụ", "Sở Y tế", "Sở Tài chính", "Sở Nội vụ"],
+    ...     "score": [91.0, 88.0, 85.0, 80.0, 90.0]})
+    >>> compute_percentiles(scores, index="PAR", unit_type=None)[
+    ...     ["province", "unit", "rank", "n_units", "percentile"]]
+       province          unit  rank  n_units  percentile
+    0   Bến Tre  Sở Tài chính     1        3       100.0
+    1  Trà Vinh     Sở Nội vụ     1        2       100.0
+    2   Bến Tre     Sở Nội vụ     2        3        50.0
+    3   Bến Tre       Sở Y tế     3        3         0.0
+    4  Trà Vinh  Sở Tài chính     2        2         0.0
+    """
+    data = _dedupe(_select(scores, index=index, component=component, level=level))
+    scored = sorted(int(v) for v in data.loc[data["score"].notna(), "year"].unique())
+    year = (scored[-1] if scored else int(data["year"].max())) if year is None else year
+    data = _pick(data, "year", year).copy()
+    group = (data["province_code"].astype("string").fillna("") + "|"
+             + data["province_code_2025"].astype("string").fillna("") + "|"
+             + data["province"].astype("string").fillna(""))
+    if level == "province":
+        group = pd.Series("all", index=data.index)
+    by_score = data.groupby(group)["score"].rank(ascending=False, method="min")
+    n_scored = data["score"].notna().groupby(group).transform("sum")
+    published = pd.to_numeric(data["rank"], errors="coerce").notna()
+    data["rank_source"] = np.where(published, "published",
+                                   np.where(data["score"].notna(), "score", pd.NA))
+    data["rank"] = pd.to_numeric(data["rank"], errors="coerce").fillna(by_score).astype("Int64")
+    n_units = pd.to_numeric(data["n_units"], errors="coerce")
+    data["n_units"] = n_units.where(published | n_units.notna(), n_scored).astype("Int64")
+    n = data["n_units"].astype(float)
+    data["percentile"] = ((n - data["rank"].astype(float)) / (n - 1) * 100).where(n > 1)
+    if unit_type is not None:
+        data = _pick(data, "unit_type", unit_type)
+    data = data.sort_values(["percentile", "score", "province", "unit"],
+                            ascending=[False, False, True, True], kind="stable")
+    return data[[*_UNIT_COLS, "year", "score", "rank", "n_units", "rank_source", "percentile",
+                 "synthetic"]].reset_index(drop=True)
+
+
+def group_to_2025(scores: pd.DataFrame, *, how: str = "mean") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Aggregate legacy provinces' province-level scores into the 2025 province they form.
+
+    For each 2025 province, index, component and year, the members' scores are
+    combined with ``how`` ("mean" or "median", unweighted); ``n_members`` counts
+    the members with a score that year, ``members`` names them, and ``complete``
+    says whether every member seen for that index and component has one. Rows
+    of other levels, and rows already in 2025 boundaries (no legacy
+    ``province_code``), pass through unchanged. A published 2025 figure wins
+    over an aggregate of the same province, index, component and year (with a
+    warning).
+
+    Returns
+    -------
+    tuple of DataFrame
+        ``(grouped, description)``: the rows with ``n_members``, ``members`` and
+        ``complete`` added, and one row per 2025 province: ``province_code_2025,
+        province_2025, members, n_members, how``.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "province",
+    ...     "province_code": ["83", "84", "86"], "province": ["Bến Tre", "Trà Vinh", "Vĩnh Long"],
+    ...     "province_code_2025": "86", "province_2025": "Vĩnh Long", "year": 2021,
+    ...     "score": [85.0, 80.0, 90.0]}).assign(unit=lambda d: d["province"])
+    >>> grouped, description = group_to_2025(scores)
+    >>> grouped[["province", "score", "n_members", "members"]]
+        province  score  n_members                       members
+    0  Vĩnh Long   85.0          3  Bến Tre, Trà Vinh, Vĩnh Long
+    """
+    if how not in _HOWS:
+        raise ValueError(f"The value for `how` must be one of {_HOWS}, but {how!r} was passed.")
+    data = _prepare(scores)
+    legacy = ((data["level"] == "province") & data["province_code"].notna()
+              & data["province_code_2025"].notna()).to_numpy(dtype=bool)
+    rest, members = data.loc[~legacy], data.loc[legacy]
+    keys = ["province_code_2025", "province_2025", "index", "component"]
+    members = _dedupe(members, by=["_key", "index", "component", "year"])
+    members = members.sort_values(["province_code", "year"], kind="stable")
+    expected = members.groupby(keys)["province"].nunique().rename("_expected")
+    scored = members.dropna(subset=["score"])
+    named = {"score": ("score", how), "n_members": ("province", "nunique"),
+             "members": ("province", lambda s: ", ".join(dict.fromkeys(s))),
+             "synthetic": ("synthetic", "any")}
+    for column in ("dataset", "dataset_kind", "source_id"):
+        if column in data.columns:
+            named[column] = (column, _join)
+    if "scale_max" in data.columns:
+        named["scale_max"] = ("scale_max", "max")
+    grouped = scored.groupby([*keys, "year"], sort=True).agg(**named).reset_index()
+    grouped = grouped.join(expected, on=keys)
+    grouped["complete"] = grouped["n_members"] == grouped.pop("_expected")
+    grouped = grouped.assign(province_code=pd.NA, province=grouped["province_2025"],
+                             unit=grouped["province_2025"], level="province", derived=True,
+                             derivation=how + " of " + grouped["members"])
+    published = rest.loc[rest["level"] == "province", [*keys, "year"]].drop_duplicates()
+    clash = grouped.merge(published, on=[*keys, "year"], how="left", indicator=True)["_merge"]
+    if (clash == "both").any():
+        warnings.warn(f"{int((clash == 'both').sum())} aggregates of legacy provinces were "
+                      "dropped because a 2025 province already has a published figure for "
+                      "the same index, component and year.", stacklevel=2)
+        grouped = grouped.loc[(clash != "both").to_numpy()]
+    columns = [*scores.columns, "n_members", "members", "complete"]
+    grouped = grouped.reindex(columns=columns)
+    for column in scores.columns:
+        try:
+            grouped[column] = grouped[column].astype(scores[column].dtype)
+        except (TypeError, ValueError):
+            pass
+    frames = [f for f in (rest.reindex(columns=columns), grouped) if len(f)]
+    out = pd.concat(frames, ignore_index=True) if frames else grouped
+    description = (members.assign(label=members["province"] + " (" + members["province_code"]
+                                  .astype("string") + ")")
+                   .groupby(["province_code_2025", "province_2025"])
+                   .agg(members=("label", lambda s: ", ".join(dict.fromkeys(s))),
+                        n_members=("province_code", "nunique")).reset_index().assign(how=how))
+    return out, description
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+def _prepare(scores: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(scores, pd.DataFrame):
+        raise TypeError(f"`scores` must be a DataFrame, but a {type(scores).__name__} was passed.")
+    if "_key" in scores.columns:
+        return scores
+    missing = [c for c in _REQUIRED if c not in scores.columns]
+    if missing:
+        raise KeyError(f"Columns {missing} not found; the scores table needs {_REQUIRED}, and "
+                       f"its columns are {list(scores.columns)}.")
+    out = scores.copy()
+    for column, default in _OPTIONAL.items():
+        if column not in out.columns:
+            out[column] = default
+    if scores.get("province") is None:
+        out["province"] = out["unit"].where(out["level"] == "province")
+    out["year"] = pd.to_numeric(out["year"]).astype("Int64")
+    out["score"] = pd.to_numeric(out["score"]).astype(float)
+    out["synthetic"] = out["synthetic"].fillna(False).astype(bool)
+    key = [out[c].astype("string").fillna("")
+           for c in ("province_code", "province_code_2025", "province", "unit")]
+    out["_key"] = key[0] + "|" + key[1] + "|" + key[2] + "|" + key[3]
+    return out
+
+
+def _select(scores, *, index, component, level, provinces=None, unit_type=None, years=None):
+    data = _pick(_prepare(scores), "index", index)
+    data = _pick(data, "level", level, f"index={index!r}")
+    data = _pick(data, "component", component, f"index={index!r}, level={level!r}")
+    if provinces is not None:
+        data = _pick_provinces(data, provinces)
+    if unit_type is not None:
+        data = _pick(data, "unit_type", unit_type, f"index={index!r}, level={level!r}")
+    if years is not None:
+        data = _pick(data, "year", years, f"index={index!r}, level={level!r}")
+    return data
+
+
+def _pick(data: pd.DataFrame, column: str, wanted, context: str = "") -> pd.DataFrame:
+    values = _years_list(wanted) if column == "year" else _as_list(wanted)
+    available = sorted(data[column].dropna().unique().tolist())
+    unknown = [v for v in values if v not in available]
+    where = f" ({context})" if context else ""
+    if (column == "year" and len(unknown) == len(values)) or (column != "year" and unknown):
+        shown = wanted if not isinstance(wanted, (list, tuple, range, set)) else unknown
+        raise ValueError(f"No rows for {column}={shown!r}{where}; available: {available}.")
+    return data.loc[data[column].isin(values).to_numpy(dtype=bool)]
+
+
+def _pick_provinces(data: pd.DataFrame, provinces) -> pd.DataFrame:
+    code = data["province_code"].astype("string").fillna(
+        data["province_code_2025"].astype("string"))
+    keys = match_keys(data["province"])
+    hit = np.zeros(len(data), dtype=bool)
+    unknown = []
+    for wanted in _as_list(provinces):
+        found = (code == str(wanted)).fillna(False).to_numpy(dtype=bool) | (
+            keys == match_key(wanted)).to_numpy(dtype=bool)
+        if not found.any():
+            unknown.append(wanted)
+        hit |= found
+    if unknown:
+        available = sorted(data["province"].dropna().unique().tolist())
+        raise ValueError(f"No rows for provinces={unknown!r}; available: {available}.")
+    return data.loc[hit]
+
+
+def _dedupe(data: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
+    """Keep one row per unit and year: a score over none, then official, compiled, synthetic."""
+    by = by or ["_key", "year"]
+    order = data["dataset_kind"].map(_KIND_ORDER).astype(float).fillna(3)
+    ranked = data.assign(_nan=data["score"].isna(), _order=order)
+    ranked = ranked.sort_values(["_nan", "_order"], kind="stable")
+    dup = ranked.duplicated(by, keep="first")
+    if dup.any():
+        kept = ranked.loc[~dup].set_index(by)["score"]
+        dropped = ranked.loc[dup & ranked["score"].notna()]
+        other = kept.reindex(pd.MultiIndex.from_frame(dropped[by])).to_numpy()
+        differ = ~np.isclose(dropped["score"].to_numpy(), other, equal_nan=True)
+        if differ.any():
+            first = dropped.loc[differ].iloc[0]
+            warnings.warn(f"{int(differ.sum())} rows give a different score for a unit and year "
+                          f"already scored (e.g. {first['unit']!r} in {first['year']}); keeping "
+                          "the official, then compiled, figure.", stacklevel=3)
+    return ranked.loc[~dup].drop(columns=["_nan", "_order"]).sort_index()
+
+
+def _describe(data: pd.DataFrame) -> pd.DataFrame:
+    scores = data.dropna(subset=["score"]).groupby("year")["score"]
+    out = pd.DataFrame({"n": scores.count().astype("Int64"), "mean": scores.mean(),
+                        "sd": scores.std(ddof=1), "min": scores.min(),
+                        "q25": scores.quantile(0.25), "median": scores.median(),
+                        "q75": scores.quantile(0.75), "max": scores.max()})
+    return out.rename_axis("year").reset_index()
+
+
+def _parse_spec(spec: str, data: pd.DataFrame) -> tuple[str, str]:
+    if not isinstance(spec, str) or not spec.strip():
+        raise ValueError(f"A variable must be 'INDEX' or 'INDEX:component', but {spec!r} was "
+                         "passed.")
+    index, _, component = spec.partition(":")
+    available = sorted(data["index"].dropna().unique().tolist())
+    if index.strip() not in available:
+        raise ValueError(f"No rows for index={index.strip()!r} (from {spec!r}); available: "
+                         f"{available}.")
+    return index.strip(), component.strip() or "total"
+
+
+def _matrix_specs(data, *, index, components) -> list[str]:
+    if components is not None:
+        specs = []
+        for comp in _as_list(components):
+            if ":" in comp or (index is None and comp in set(data["index"])):
+                specs.append(comp)
+            elif index is None:
+                raise ValueError(f"Component {comp!r} needs an index: pass index='PAR' or "
+                                 f"write it as 'PAR:{comp}'.")
+            else:
+                specs.append(index if comp == "total" else f"{index}:{comp}")
+        return list(dict.fromkeys(specs))
+    if index is not None:
+        comps = sorted(_pick(data, "index", index)["component"].dropna().unique().tolist())
+        return [index] + [f"{index}:{c}" for c in comps if c != "total"]
+    totals = data.loc[data["component"] == "total", "index"].dropna().unique().tolist()
+    return sorted(totals)
+
+
+def _with_residuals(pairs: pd.DataFrame, slope: float, intercept: float) -> pd.DataFrame:
+    x, y = pairs["x"].to_numpy(float), pairs["y"].to_numpy(float)
+    n = len(x)
+    residual = y - (intercept + slope * x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sxx = ((x - x.mean()) ** 2).sum() if n else np.nan
+        leverage = 1 / n + (x - x.mean()) ** 2 / sxx if n else x
+        sse = (residual ** 2).sum()
+        s2 = (sse - residual ** 2 / (1 - leverage)) / (n - 3) if n > 3 else np.full(n, np.nan)
+        student = residual / np.sqrt(s2 * (1 - leverage))
+    student = np.where(residual == 0, 0.0, student) if n > 3 else student
+    return pairs.assign(residual=residual, studentized_residual=student,
+                        outlier=np.abs(np.nan_to_num(student, nan=0.0)) > 2)
+
+
+def _fisher_ci(r: float, n: int) -> tuple[float, float]:
+    if n <= 3 or np.isnan(r):
+        return np.nan, np.nan
+    if abs(r) >= 1:
+        return r, r
+    z, se = np.arctanh(r), 1 / np.sqrt(n - 3)
+    return float(np.tanh(z - _Z95 * se)), float(np.tanh(z + _Z95 * se))
+
+
+def _join(values: pd.Series) -> str:
+    return "; ".join(dict.fromkeys(str(v) for v in values.dropna()))
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
+
+
+def _years_list(years) -> list[int]:
+    return [int(y) for y in _as_list(years)]
+
+
+def _years_text(years) -> str:
+    years = sorted(int(y) for y in years)
+    if not years:
+        return ""
+    if len(years) == 1:
+        return str(years[0])
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(y) for y in years)

@@ -1,0 +1,190 @@
+"""Validate clean score rows against the rules of the dataset, collecting every problem at once.
+
+The rules are a :mod:`pandera` schema: a score within its scale, points
+within their maximum, a rank within 1..n, a plausible year. Rows that break
+a rule leave the clean data for the quarantine, with the rule named. The key
+(dataset, province, year, level, unit, index, component) must be unique:
+rows that repeat a figure are merged into the first, rows that contradict
+each other are all quarantined, since parlib never picks one figure over
+another.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .clean import QUARANTINE_COLUMNS
+
+__all__ = ["KEY", "score_schema", "validate_scores"]
+
+KEY = ["dataset", "province_code", "province_code_2025", "year", "level", "unit", "index",
+       "component"]
+_MEASURES = ["score", "points", "max_points", "rank", "n_units"]
+FIRST_YEAR = 1990
+
+
+def score_schema(*, last_year: int | None = None) -> pa.DataFrameSchema:
+    """Return the pandera schema every clean score row must satisfy.
+
+    Examples
+    --------
+    >>> schema = score_schema(last_year=2024)
+    >>> sorted(schema.columns)[:3]
+    ['level', 'max_points', 'n_units']
+    """
+    last_year = last_year or _dt.date.today().year
+    return pa.DataFrameSchema(
+        {
+            "year": pa.Column("Int64", pa.Check.in_range(FIRST_YEAR, last_year),
+                              nullable=False, coerce=True),
+            "level": pa.Column(str, pa.Check.isin(["province", "department", "district",
+                                                   "commune"])),
+            "score": pa.Column(float, pa.Check.ge(0), nullable=True),
+            "points": pa.Column(float, pa.Check.ge(0), nullable=True),
+            "max_points": pa.Column(float, pa.Check.gt(0), nullable=True),
+            "rank": pa.Column("Int64", pa.Check.ge(1), nullable=True, coerce=True),
+            "n_units": pa.Column("Int64", pa.Check.ge(1), nullable=True, coerce=True),
+        },
+        checks=[
+            pa.Check(lambda d: d["score"].isna() | d["scale_max"].isna()
+                     | (d["score"] <= d["scale_max"] + 1e-9),
+                     name="score_within_scale", error="score above the index's scale"),
+            pa.Check(lambda d: d["points"].isna() | d["max_points"].isna()
+                     | (d["points"] <= d["max_points"] + 1e-9),
+                     name="points_within_max", error="points above the maximum"),
+            pa.Check(lambda d: d["rank"].isna() | d["n_units"].isna()
+                     | (d["rank"] <= d["n_units"]).fillna(True),
+                     name="rank_within_n", error="rank above the number of units ranked"),
+        ],
+        strict=False,
+    )
+
+
+_WHY = {
+    "score_within_scale": ("score", "the score {value} is above the scale maximum of {scale}; "
+                                    "check the figure or the index/max_points of the file"),
+    "points_within_max": ("points", "{value} points is above the maximum {maximum}; check the "
+                                    "figure or the maximum"),
+    "rank_within_n": ("rank", "rank {value} is above the number of units ranked ({n}); check "
+                              "the rank or the total after the slash"),
+    "year": ("year", "the year {value} is outside {first}..{last}; check the year"),
+    "score": ("score", "the score {value} is negative; check the sign"),
+    "points": ("points", "{value} points is negative; check the sign"),
+    "max_points": ("max_points", "the maximum {value} is not positive; check it"),
+    "rank": ("rank", "rank {value} is below 1; ranks start at 1"),
+    "n_units": ("n_units", "the number of units {value} is below 1"),
+    "level": ("level", "unknown level {value}"),
+}
+
+
+def validate_scores(scores: pd.DataFrame, *, last_year: int | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split clean rows into those that pass every rule and quarantine records.
+
+    Parameters
+    ----------
+    scores
+        Clean score rows (:data:`parlib.clean.SCORE_COLUMNS`).
+    last_year
+        The latest plausible year; default the current year.
+
+    Returns
+    -------
+    (valid, quarantine)
+        ``quarantine`` has :data:`parlib.clean.QUARANTINE_COLUMNS`, one record
+        per quarantined row, with the rule it broke.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"dataset": "d", "province_code": "83", "province_code_2025": "86",
+    ...     "year": [2021, 2021], "level": "department", "unit": ["A", "B"], "index": "PAR",
+    ...     "component": "total", "score": [98.5, 120.0], "scale_max": 100.0, "points": None,
+    ...     "max_points": None, "rank": [1, 2], "n_units": 18, "raw_file": "f.csv",
+    ...     "raw_row": [2, 3], "raw_column": None, "source_id": "s"})
+    >>> valid, bad = validate_scores(rows, last_year=2024)
+    >>> valid["unit"].tolist(), bad["rule"].tolist()
+    (['A'], ['score_within_scale'])
+    """
+    last = last_year or _dt.date.today().year
+    df = scores.reset_index(drop=True)
+    for col in ("points", "max_points", "score", "scale_max"):
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+    failed: dict[int, str] = {}
+    try:
+        score_schema(last_year=last).validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        for rule_col, check, idx in zip(cases["column"], cases["check"], cases["index"]):
+            if pd.isna(idx):
+                continue
+            rule = check if str(check) in _WHY else (rule_col if rule_col in _WHY else str(check))
+            if str(check).startswith(("score_within", "points_within", "rank_within")):
+                rule = str(check)
+            failed.setdefault(int(idx), str(rule))
+    bad_idx = sorted(failed)
+    records = [_record(df.loc[i], failed[i], first=FIRST_YEAR, last=last) for i in bad_idx]
+    valid = df.drop(index=bad_idx)
+    valid, dupes = _resolve_duplicates(valid)
+    quarantine = pd.DataFrame(records, columns=QUARANTINE_COLUMNS)
+    quarantine = pd.concat([quarantine, dupes], ignore_index=True) if len(dupes) else quarantine
+    return valid.reset_index(drop=True), quarantine
+
+
+def _record(row: pd.Series, rule: str, *, first: int, last: int) -> dict:
+    column, template = _WHY.get(rule, ("score", "breaks rule " + rule))
+    value = row.get(column)
+    reason = template.format(value=value, scale=row.get("scale_max"),
+                             maximum=row.get("max_points"), n=row.get("n_units"),
+                             first=first, last=last)
+    return {"dataset": row["dataset"], "raw_file": row["raw_file"],
+            "raw_row": int(row["raw_row"]), "column": _raw_column(row, column),
+            "value": None if pd.isna(value) else str(value), "rule": rule, "reason": reason}
+
+
+def _raw_column(row: pd.Series, column: str) -> str:
+    raw = row.get("raw_column")
+    return str(raw) if isinstance(raw, str) and column in ("score", "points", "rank") else column
+
+
+def _resolve_duplicates(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    key = df[KEY].astype(object).fillna("")
+    dup = key.duplicated(keep=False)
+    if not dup.any():
+        return df, pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    keep = df.loc[~dup]
+    merged_rows, records = [], []
+    for _, group in df.loc[dup].groupby(key.loc[dup].apply(tuple, axis=1), sort=False):
+        conflict = [c for c in _MEASURES if group[c].dropna().nunique() > 1]
+        where = ", ".join(f"{f} row {r}" for f, r in zip(group["raw_file"], group["raw_row"]))
+        if conflict:
+            for _, row in group.iterrows():
+                shown = {c: row[c] for c in conflict}
+                records.append({
+                    "dataset": row["dataset"], "raw_file": row["raw_file"],
+                    "raw_row": int(row["raw_row"]), "column": _raw_column(row, conflict[0]),
+                    "value": str(row[conflict[0]]), "rule": "unique_key",
+                    "reason": (f"{row['unit']} {row['index']} {row['year']} is given "
+                               f"different {', '.join(conflict)} in {where} ({shown}); parlib "
+                               "keeps none of them: correct the wrong one or drop it")})
+            continue
+        first = group.iloc[0].copy()
+        for col in _MEASURES + ["points", "derivation", "note", "missing_marker"]:
+            if pd.isna(first[col]):
+                filled = group[col].dropna()
+                if len(filled):
+                    first[col] = filled.iloc[0]
+        ids = list(dict.fromkeys(group["source_id"].dropna()))
+        first["source_id"] = ";".join(ids)
+        merged_rows.append(first)
+        for _, row in group.iloc[1:].iterrows():
+            records.append({
+                "dataset": row["dataset"], "raw_file": row["raw_file"],
+                "raw_row": int(row["raw_row"]), "column": "unit", "value": str(row["unit"]),
+                "rule": "duplicate",
+                "reason": (f"the same figure as {first['raw_file']} row {first['raw_row']}; "
+                           "merged into that row, which now cites both sources")})
+    out = pd.concat([keep, pd.DataFrame(merged_rows)], ignore_index=False).sort_index()
+    return out, pd.DataFrame(records, columns=QUARANTINE_COLUMNS)
