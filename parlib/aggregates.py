@@ -52,7 +52,7 @@ def clean_aggregates(long: pd.DataFrame, *, raw_file: str, source_id: str, datas
     ...     "statistic": ["Trung bình", "count_above_mean"], "value": ["93,99%", "10/18"]})
     >>> agg, bad = clean_aggregates(long, raw_file="a.csv", source_id="s")
     >>> agg[["statistic", "value", "n_units"]].to_dict("records")
-    [{'statistic': 'mean', 'value': 93.99, 'n_units': <NA>}, {'statistic': 'count_above_mean', 'value': 10.0, 'n_units': 18}]
+    [{'statistic': 'mean', 'value': 93.99, 'n_units': None}, {'statistic': 'count_above_mean', 'value': 10.0, 'n_units': 18}]
     """
     df = long.reset_index(drop=True).copy()
     for col in ("province", "year", "level", "index", "component", "statistic", "value",
@@ -79,10 +79,12 @@ def clean_aggregates(long: pd.DataFrame, *, raw_file: str, source_id: str, datas
                  prov["reason"].fillna("unknown province"))
     is_count = stat.isin(["count_above_mean", "count_at_least", "count_below", "count_between",
                           "n_units"])
-    counts = values.parse_ranks(df["value"].where(is_count, None))
-    scores = values.parse_scores(df["value"].where(~is_count, None))
-    number = scores["percent"].fillna(scores["number"]).fillna(scores["points"])
-    value = pd.Series(np.where(is_count, counts["rank"].astype(float), number), index=df.index)
+    # "10/18" reads as 10 over a maximum of 18: for a count, 10 of 18 units.
+    parsed = values.parse_scores(df["value"])
+    value = parsed["percent"].fillna(parsed["number"]).fillna(parsed["points"])
+    n_units = parsed["max_points"].where(is_count)
+    not_whole = is_count & value.notna() & (value % 1 != 0)
+    problems.add(not_whole, "value", "value", df["value"], "a count must be a whole number")
     problems.add(value.isna(), "value", "value", df["value"],
                  "the value is not a number; write it as 93,99% or 10/18")
     lower, upper = values.parse_numbers(df["lower"]), values.parse_numbers(df["upper"])
@@ -98,7 +100,7 @@ def clean_aggregates(long: pd.DataFrame, *, raw_file: str, source_id: str, datas
         "province_2025": prov["province_2025"].where(~national),
         "year": years["year"], "level": level, "index": index,
         "component": component.fillna("total"), "statistic": stat, "value": value,
-        "n_units": counts["n_units"], "lower": lower, "upper": upper,
+        "n_units": n_units.round().astype("Int64"), "lower": lower, "upper": upper,
         "unit": units["unit"].where(_blank_to_na(df["unit"]).notna()),
         "note": _blank_to_na(df["note"]),
         "source_id": _blank_to_na(df["source"]).fillna(source_id),

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import names, values
+from .text import match_keys
 from .reference import index_scale
 
 __all__ = ["LONG_COLUMNS", "SCORE_COLUMNS", "QUARANTINE_COLUMNS", "fill_defaults",
@@ -38,6 +39,9 @@ SCORE_COLUMNS = ["dataset", "dataset_kind", "synthetic", "province_code", "provi
 
 QUARANTINE_COLUMNS = ["dataset", "raw_file", "raw_row", "column", "value", "rule", "reason"]
 
+_NOTE = r"(ghi chu|chu thich|nguon|note|notes|source|luu y)\b"
+_SUMMARY = (r"(trung binh|binh quan|gia tri trung binh|diem trung binh|tong|tong cong|cong|"
+            r"cao nhat|thap nhat|average|mean|total|highest|lowest)( chung| cong)?")
 _DEFAULTABLE = ("index", "year", "province", "level", "component", "max_points")
 
 
@@ -91,16 +95,24 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     df = fill_defaults(long).reset_index(drop=True)
     problems = _Problems(df, raw_file=raw_file, dataset=dataset)
 
-    # Rows that name neither a unit nor a province are not data (titles, notes).
+    # Rows that name no unit and give no figure are not data (titles, notes).
     unit_txt = _blank_to_na(df["unit"])
     prov_txt = _blank_to_na(df["province"])
     measure_blank = _blank(df["score"]) & _blank(df["rank"])
-    problems.add(unit_txt.isna() & prov_txt.isna() & measure_blank, "not_data", "unit",
+    level = names.match_levels(df["level"])
+    is_prov = level.eq("province").fillna(False).to_numpy()
+    nameless = unit_txt.isna() & (prov_txt.isna() | ~is_prov)
+    problems.add(nameless & measure_blank, "not_data", "unit",
                  df["note"].where(df["note"].notna(), df["unit"]),
                  "the row names no unit and gives no score: a note or title line, not a figure")
-    problems.add(unit_txt.isna() & prov_txt.isna() & ~measure_blank, "required", "unit",
-                 df["score"], "the row gives a figure but names no unit or province; "
-                              "fill in the unit's name")
+    problems.add(nameless & ~measure_blank, "required", "unit", df["score"],
+                 "the row gives a figure but names no unit; fill in the unit's name")
+    unit_key = match_keys(unit_txt)
+    problems.add(unit_key.str.match(_NOTE).fillna(False) & measure_blank, "not_data", "unit",
+                 unit_txt, "a note below the table, not a figure")
+    problems.add(unit_key.str.fullmatch(_SUMMARY).fillna(False), "summary_row", "unit",
+                 unit_txt, "a summary row (average, total, highest or lowest), not a unit; "
+                           "record it in an aggregates file (data/raw/README.md)")
 
     years = values.parse_years(df["year"])
     problems.add(years["error"].notna(), "year", "year", df["year"],
@@ -113,7 +125,6 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     problems.add(index.isna(), "index", "index", df["index"],
                  "unknown or missing index; use PAR, SIPAS, PAPI or PCI (column 'Chỉ số' "
                  "or 'index:' in dataset.yaml)")
-    level = names.match_levels(df["level"])
     problems.add(level.isna(), "level", "level", df["level"],
                  "unknown or missing level; use province, department, district or commune "
                  "('level:' in dataset.yaml)")
@@ -123,7 +134,6 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
                  "parlib/reference/components.csv")
 
     # Provinces: at province level the unit is the province.
-    is_prov = level.eq("province").fillna(False).to_numpy()
     prov_text = prov_txt.where(~(is_prov & prov_txt.isna()), unit_txt)
     era = _eras(years["year"], boundaries)
     prov = _match_provinces_by_era(prov_text, era)
@@ -163,8 +173,8 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
         "number": score["number"], "percent": score["percent"], "points_raw": score["points"],
         "value_max": score["max_points"], "max_points_col": max_points,
         "score_scale": df["score_scale"],
-        "rank": rank["rank"], "n_units": rank["n_units"].fillna(
-            pd.array(np.round(n_units_col), dtype="Int64")),
+        "rank": rank["rank"], "n_units": rank["n_units"].astype("Int64").fillna(
+            pd.Series(np.round(n_units_col), index=df.index).astype("Int64")),
         "tied": rank["tied"].fillna(False).astype(bool),
         "missing_marker": score["marker"].fillna(rank["marker"]),
         "derivation": _blank_to_na(df["derivation"]), "note": _blank_to_na(df["note"]),
@@ -255,7 +265,7 @@ def _scales(index: pd.Series, year: pd.Series, component: pd.Series) -> pd.Serie
 def _eras(year: pd.Series, boundaries: str | None) -> pd.Series:
     if boundaries is not None:
         return pd.Series(boundaries, index=year.index)
-    y = pd.to_numeric(year, errors="coerce")
+    y = pd.to_numeric(year, errors="coerce").astype(float).to_numpy()
     return pd.Series(np.where(y >= 2025, "2025", "legacy"), index=year.index)
 
 

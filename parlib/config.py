@@ -164,6 +164,17 @@ def read_config(folder: str | Path) -> DatasetConfig:
     if not isinstance(data, dict):
         raise ConfigError("dataset.yaml must be a mapping of keys to values", file=shown,
                           value=data, fix="start it with 'title:', 'kind:', 'sources:' and 'files:'")
+    try:
+        return _build(folder, data, shown)
+    except ConfigError as exc:
+        if exc.row is not None or exc.column is None:
+            raise
+        line = _key_lines(path.read_text(encoding="utf-8")).get(exc.column)
+        raise ConfigError(exc.problem, file=exc.file, row=line, column=exc.column,
+                          value=exc.value if exc.has_value else None, fix=exc.fix) from None
+
+
+def _build(folder: Path, data: dict, shown: str) -> DatasetConfig:
     name = folder.name
     if not _SLUG.match(name):
         raise ConfigError("the dataset folder name is not a slug", file=shown, value=name,
@@ -176,6 +187,29 @@ def read_config(folder: str | Path) -> DatasetConfig:
                          kind=kind, license=_text(data["license"], shown, "license"),
                          sources=sources, files=files,
                          description=_opt_text(data.get("description")))
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Map each key path ("files[0].year") to the 1-based line where it stands."""
+    lines: dict[str, int] = {}
+
+    def walk(node, prefix: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                path = f"{prefix}.{key.value}" if prefix else str(key.value)
+                lines[path] = key.start_mark.line + 1
+                walk(value, path)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                path = f"{prefix}[{i}]"
+                lines[path] = item.start_mark.line + 1
+                walk(item, path)
+
+    try:
+        walk(yaml.compose(text), "")
+    except yaml.YAMLError:
+        pass
+    return lines
 
 
 def _shown(path: Path) -> str:
@@ -192,11 +226,11 @@ def _check_keys(entry: dict, allowed: set[str], required: tuple[str, ...], shown
             close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
             hint = f"did you mean {close[0]!r}?" if close else (
                 f"the known keys are {sorted(allowed)}")
-            raise ConfigError(f"unknown key {where}{key!r}", file=shown, column=f"{where}{key}",
+            raise ConfigError(f"unknown key '{where}{key}'", file=shown, column=f"{where}{key}",
                               value=key, fix=f"{hint} (see data/raw/README.md)")
     for key in required:
         if entry.get(key) in (None, "", []):
-            raise ConfigError(f"required key {where}{key!r} is missing or empty", file=shown,
+            raise ConfigError(f"required key '{where}{key}' is missing or empty", file=shown,
                               column=f"{where}{key}",
                               fix=f"add '{key}:' (see data/raw/README.md)")
 

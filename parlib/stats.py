@@ -11,13 +11,13 @@ required; the other columns of the clean table are used when present.
 ...     "province": ["Bến Tre"] * 3 + ["Trà Vinh"] * 2, "year": [2019, 2020, 2021, 2019, 2021],
 ...     "score": [80.0, 82.5, 85.0, 78.0, 79.0]}).assign(unit=lambda d: d["province"])
 >>> compute_trend(scores, index="PAR")[["unit", "year", "score", "change", "mean"]]
-       unit  year  score  change   mean
-0   Bến Tre  2019   80.0     NaN  79.00
-1   Bến Tre  2020   82.5     2.5  82.50
-2   Bến Tre  2021   85.0     2.5  82.00
-3  Trà Vinh  2019   78.0     NaN  79.00
-4  Trà Vinh  2020    NaN     NaN  82.50
-5  Trà Vinh  2021   79.0     NaN  82.00
+       unit  year  score  change  mean
+0   Bến Tre  2019   80.0     NaN  79.0
+1   Bến Tre  2020   82.5     2.5  82.5
+2   Bến Tre  2021   85.0     2.5  82.0
+3  Trà Vinh  2019   78.0     NaN  79.0
+4  Trà Vinh  2020    NaN     NaN  82.5
+5  Trà Vinh  2021   79.0     NaN  82.0
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
+from .labels import component_rank
 from .text import match_key, match_keys
 
 __all__ = ["CorrelationResult", "compute_changes", "compute_correlation",
@@ -341,7 +342,7 @@ def compute_correlation_matrix(scores: pd.DataFrame, *, index: str | None = None
 
     Variables are named like :func:`compute_correlation` specs: "PAR" for the
     PAR total, "PAR:procedures" for a component. With ``index`` alone: its total
-    then its components (sorted); with ``components``: those (bare keys need
+    then its components (in the reference order); with ``components``: those (bare keys need
     ``index``); with neither: the totals of every index at the level. Pairs are
     matched on (province, unit, year); a cell needs at least 3 pairs, else NaN.
 
@@ -512,12 +513,16 @@ def group_to_2025(scores: pd.DataFrame, *, how: str = "mean") -> tuple[pd.DataFr
     columns = [*scores.columns, "n_members", "members", "complete"]
     grouped = grouped.reindex(columns=columns)
     for column in scores.columns:
+        values = grouped[column]
+        if pd.api.types.is_bool_dtype(scores[column].dtype):
+            values = values.astype("boolean").fillna(False)
         try:
-            grouped[column] = grouped[column].astype(scores[column].dtype)
+            grouped[column] = values.astype(scores[column].dtype)
         except (TypeError, ValueError):
             pass
     frames = [f for f in (rest.reindex(columns=columns), grouped) if len(f)]
     out = pd.concat(frames, ignore_index=True) if frames else grouped
+    out = out.astype({"n_members": "Int64", "complete": "boolean"})
     description = (members.assign(label=members["province"] + " (" + members["province_code"]
                                   .astype("string") + ")")
                    .groupby(["province_code_2025", "province_2025"])
@@ -608,9 +613,9 @@ def _dedupe(data: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
         differ = ~np.isclose(dropped["score"].to_numpy(), other, equal_nan=True)
         if differ.any():
             first = dropped.loc[differ].iloc[0]
-            warnings.warn(f"{int(differ.sum())} rows give a different score for a unit and year "
+            warnings.warn(f"{int(differ.sum())} row(s) give another score for a unit and year "
                           f"already scored (e.g. {first['unit']!r} in {first['year']}); keeping "
-                          "the official, then compiled, figure.", stacklevel=3)
+                          "the official, then the compiled, figure.", stacklevel=3)
     return ranked.loc[~dup].drop(columns=["_nan", "_order"]).sort_index()
 
 
@@ -648,7 +653,8 @@ def _matrix_specs(data, *, index, components) -> list[str]:
                 specs.append(index if comp == "total" else f"{index}:{comp}")
         return list(dict.fromkeys(specs))
     if index is not None:
-        comps = sorted(_pick(data, "index", index)["component"].dropna().unique().tolist())
+        comps = _pick(data, "index", index)["component"].dropna().unique().tolist()
+        comps = sorted(comps, key=lambda c: component_rank(index, c))
         return [index] + [f"{index}:{c}" for c in comps if c != "total"]
     totals = data.loc[data["component"] == "total", "index"].dropna().unique().tolist()
     return sorted(totals)

@@ -51,13 +51,13 @@ def score_schema(*, last_year: int | None = None) -> pa.DataFrameSchema:
         checks=[
             pa.Check(lambda d: d["score"].isna() | d["scale_max"].isna()
                      | (d["score"] <= d["scale_max"] + 1e-9),
-                     name="score_within_scale", error="score above the index's scale"),
+                     name="score_within_scale"),
             pa.Check(lambda d: d["points"].isna() | d["max_points"].isna()
                      | (d["points"] <= d["max_points"] + 1e-9),
-                     name="points_within_max", error="points above the maximum"),
+                     name="points_within_max"),
             pa.Check(lambda d: d["rank"].isna() | d["n_units"].isna()
                      | (d["rank"] <= d["n_units"]).fillna(True),
-                     name="rank_within_n", error="rank above the number of units ranked"),
+                     name="rank_within_n"),
         ],
         strict=False,
     )

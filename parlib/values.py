@@ -103,8 +103,8 @@ def parse_scores(values: pd.Series) -> pd.DataFrame:
     ([None, None, None, None, 'KĐG', None], "'abc' is not a number")
     """
     values, codes, columns = _per_distinct(values, _score, _SCORE_NA)
-    data = {name: _floats(col, codes) for name, col in zip(_SCORE_COLUMNS[:4], columns)}
-    data |= {name: _objects(col, codes) for name, col in zip(_SCORE_COLUMNS[4:], columns[4:])}
+    data = {name: _objects(col, codes) if name in ("marker", "error") else _floats(col, codes)
+            for name, col in zip(_SCORE_COLUMNS, columns[:6], strict=True)}
     return _frame(data, values.index)
 
 
@@ -130,7 +130,7 @@ def parse_score(value: object) -> dict[str, object]:
     """
     parsed = _score(value)[:6]
     return {k: None if isinstance(v, float) and math.isnan(v) else v
-            for k, v in zip(_SCORE_COLUMNS, parsed)}
+            for k, v in zip(_SCORE_COLUMNS, parsed, strict=True)}
 
 
 def parse_numbers(values: pd.Series) -> pd.Series:
@@ -397,9 +397,22 @@ def _per_distinct(values: pd.Series, parse: Callable, na_row: tuple):
     """
     values = _as_series(values)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    suspects = [i for i, v in enumerate(uniques) if _maybe_bool(v)]
+    if suspects and values.dtype == object:
+        # factorize equates True with 1 and False with 0: recode those rows, booleans as text.
+        at = np.flatnonzero(np.isin(codes, suspects))
+        keys = [str(v) if isinstance(v, (bool, np.bool_)) else v for v in values.to_numpy()[at]]
+        more_codes, more = pd.factorize(np.asarray(keys, dtype=object))
+        codes[at] = more_codes + len(uniques)
+        uniques = [*uniques, *more]
     rows = [parse(v) for v in uniques]
     rows.append(na_row)
-    return values, codes, list(zip(*rows))
+    return values, codes, list(zip(*rows, strict=True))
+
+
+def _maybe_bool(value: object) -> bool:
+    return isinstance(value, (bool, np.bool_)) or (
+        isinstance(value, (int, float, np.number)) and value in (0, 1))
 
 
 def _as_series(values: object) -> pd.Series:

@@ -153,6 +153,14 @@ def test_parse_scores_reads_excel_float_columns():
     assert out["error"].isna().all() and out["marker"].isna().all()
 
 
+@pytest.mark.parametrize("values", [[1, True, 0, np.False_, "1"], [True, 1, False, 0, 1.0]])
+def test_parse_scores_tells_booleans_from_one_and_zero(values):
+    out = parse_scores(pd.Series(values, dtype=object))
+    numbers = [None if pd.isna(v) else v for v in out["number"]]
+    assert numbers == [None if isinstance(v, (bool, np.bool_)) else float(v) for v in values]
+    assert out["error"].notna().tolist() == [isinstance(v, (bool, np.bool_)) for v in values]
+
+
 def test_parse_scores_of_empty_series():
     out = parse_scores(pd.Series([], dtype=object))
     assert out.empty and list(out.columns) == SCORE_COLUMNS
@@ -305,14 +313,12 @@ def test_parsers_never_raise_and_keep_one_row_per_input(values):
 
 
 @given(st.text())
-def test_parse_score_of_any_text_reads_it_or_says_why(text):
+def test_parse_score_of_any_text_reads_it_marks_it_or_says_why(text):
     row = parse_score(text)
-    values = [row[k] for k in ["number", "percent", "points", "marker", "error"]]
-    blank = unicodedata.normalize("NFC", text).replace("\u200b", "").replace("\ufeff", "")
-    assert sum(v is not None for v in values) >= (0 if not blank.strip() else 1) or (
-        row["max_points"] is not None)
-    if row["error"] is not None:
-        assert all(v is None for v in values[:-1])
+    outcomes = [any(row[k] is not None for k in ["number", "percent", "points"]),
+                row["marker"] is not None, row["error"] is not None]
+    cleaned = unicodedata.normalize("NFC", text).translate({0x200B: None, 0xFEFF: None, 0xAD: None})
+    assert sum(outcomes) == (0 if cleaned.isspace() or not cleaned else 1)
 
 
 @given(rank=st.integers(1, 99), n_units=st.integers(1, 999))

@@ -1,0 +1,531 @@
+"""Recognise what each column of a raw table holds, then melt the table to long form.
+
+The header vocabulary is data: ``parlib/reference/headers.csv`` lists each
+``alias`` with its ``role`` and, where the alias names an index ("SIPAS",
+"Chỉ số CCHC") or a scale ("Tỷ lệ"), that ``index`` or ``scale``. Headers are
+compared through :func:`parlib.text.match_key`, so case, spacing, punctuation
+and diacritics do not matter.
+
+A header may combine words: "Xếp hạng SIPAS" is the rank of the SIPAS index,
+"Điểm 2021" the score for 2021, and a two-line header "Năm 2021 | Xếp hạng"
+the rank for 2021. A trailing bracket gives the scale or maximum:
+"Điểm (%)", "Cải cách TTHC (9 điểm)", "(tối đa 9)".
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from parlib.errors import HeaderError
+from parlib.text import clean_text, match_key
+
+if TYPE_CHECKING:
+    from parlib.read import RawTable
+
+__all__ = ["AGGREGATE_COLUMNS", "LONG_RAW_COLUMNS", "HeaderRole", "classify_header",
+           "melt_aggregates", "melt_table", "recognize_columns"]
+
+LONG_RAW_COLUMNS = ("raw_row", "raw_column", "unit", "province", "year", "level", "index",
+                    "component", "score", "score_scale", "max_points", "rank", "n_units", "note",
+                    "derivation", "source", "unit_type")
+AGGREGATE_COLUMNS = ("raw_row", "province", "year", "level", "index", "component", "statistic",
+                     "value", "lower", "upper", "unit", "note", "source")
+ComponentLookup = Mapping[str, Sequence[tuple[str, str]]]
+
+_MEASURES = frozenset({"score", "rank", "max_points"})
+_TAKES_HINTS = frozenset({"score", "rank", "max_points", "grade", "index"})
+_CLASHING = frozenset({"score", "rank", "max_points", "grade"})
+_CONNECTORS = frozenset({"va", "and", "hoac", "or"})
+_MAX_TOKENS = 12
+_YEAR_KEY = re.compile(r"(?:(?:nam|year) )?((?:19|20)\d\d)")
+_BRACKET = re.compile(r"^(.*?)\s*[(\[]([^()\[\]]*)[)\]]\s*$")
+_MAXIMUM = re.compile(r"(?:(toi da|max|maximum|thang diem|tren)\s*:?\s*)?(/)?\s*"
+                      r"(\d+(?:[.,]\d+)?)\s*(diem|d|points?|pts)?\.?")
+_NOTE_START = re.compile(r"^(ghi chu|chu thich|luu y|nguon|note|notes|source)\b")
+
+
+@dataclass(frozen=True)
+class HeaderRole:
+    """What one column holds, with the hints its header gives.
+
+    ``index``, ``component`` and ``year`` say which figure a score, rank or
+    maximum column holds ("Xếp hạng SIPAS", "D1", "Năm 2021"); ``scale``
+    ("percent" or "points") and ``max_points`` come from a bracket.
+    """
+
+    role: str
+    index: str | None = None
+    component: str | None = None
+    year: int | None = None
+    scale: str | None = None
+    max_points: float | None = None
+
+    @property
+    def hints(self) -> tuple[str | None, str | None, int | None]:
+        """Return ``(index, component, year)``, the keys that pair a rank with its score."""
+        return (self.index, self.component, self.year)
+
+
+@dataclass(frozen=True)
+class _Clash:
+    problem: str
+    fix: str
+
+
+_TWO_ROLES_FIX = ("give each figure its own column with its own header, for example 'Điểm' and "
+                  "'Xếp hạng' (see data/raw/README.md, 'Recognised headers')")
+
+
+@cache
+def _vocabulary() -> dict[str, HeaderRole]:
+    path = Path(__file__).parent / "reference" / "headers.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    vocab: dict[str, HeaderRole] = {}
+    for row in rows:
+        role = HeaderRole(row["role"], index=row["index"] or None, scale=row["scale"] or None)
+        key = match_key(row["alias"])
+        if key is None or vocab.get(key, role) != role:
+            msg = f"{path}: alias {row['alias']!r} is blank or listed with two roles."
+            raise ValueError(msg)
+        vocab[key] = role
+    return vocab
+
+
+def _index_code(name: str | None) -> str | None:
+    if name is None:
+        return None
+    known = _vocabulary().get(match_key(name) or "")
+    return known.index if known is not None and known.index else name.strip().upper()
+
+
+def _plain(text: str) -> str:
+    text = (clean_text(text) or "").replace("Đ", "d").replace("đ", "d")
+    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    return text.casefold().strip()
+
+
+def _bracket_unit(inner: str) -> dict | None:
+    """Return the scale, maximum or year a bracket gives, or None if it gives none."""
+    text = _plain(inner)
+    if re.fullmatch(r"(ty le\s*)?%|phan tram|percent", text):
+        return {"scale": "percent"}
+    if text in ("diem", "d", "points", "point", "pts"):
+        return {"scale": "points"}
+    if year := re.fullmatch(r"(?:nam\s+)?((?:19|20)\d\d)", text):
+        return {"year": int(year[1])}
+    found = _MAXIMUM.fullmatch(text)
+    if found and (found[1] or found[2] or found[4]):
+        return {"scale": "points", "max_points": float(found[3].replace(",", "."))}
+    return None
+
+
+def _lookup(key: str, ctx: tuple) -> tuple[HeaderRole, bool] | _Clash | None:
+    """Return (role, names-a-role-itself) for one alias, year or component name."""
+    components, index, _ = ctx
+    if (known := _vocabulary().get(key)) is not None:
+        return known, known.index is None
+    if year := _YEAR_KEY.fullmatch(key):
+        return HeaderRole("score", year=int(year[1])), False
+    pairs = sorted(set(components.get(key) or ()))
+    if not pairs:
+        return None
+    if index is not None:
+        pairs = [p for p in pairs if _index_code(p[0]) == index] or pairs
+    if len({k for _, k in pairs}) > 1:
+        return _Clash(f"the component name matches components of several indices {pairs}",
+                      "set index: in dataset.yaml for this file")
+    indices = {_index_code(i) for i, _ in pairs}
+    return HeaderRole("score", index=indices.pop() if len(indices) == 1 else None,
+                      component=pairs[0][1]), False
+
+
+def _merge(a: tuple[HeaderRole, bool], b: tuple[HeaderRole, bool]):
+    """Combine two words of one header ("Xếp hạng" + "SIPAS"); a _Clash if they conflict."""
+    if a[0].role not in _TAKES_HINTS or b[0].role not in _TAKES_HINTS:
+        return None
+    claimed = {"score" if r.role == "index" else r.role for r, named in (a, b) if named}
+    if len(claimed) > 1:
+        if claimed <= _CLASHING:
+            return _Clash(f"the header matches two roles ({' and '.join(sorted(claimed))})",
+                          _TWO_ROLES_FIX)
+        return None
+    fields = {}
+    for name in ("index", "component", "year", "scale", "max_points"):
+        one, two = getattr(a[0], name), getattr(b[0], name)
+        if one is not None and two is not None and one != two:
+            return _Clash(f"the header names two values of {name} ({one} and {two})",
+                          f"give each {name} its own column")
+        fields[name] = one if one is not None else two
+    return HeaderRole(claimed.pop() if claimed else "score", **fields), a[1] or b[1]
+
+
+def _resolve(tokens: tuple[str, ...], ctx: tuple):
+    memo = ctx[2]
+    if tokens in memo:
+        return memo[tokens]
+    memo[tokens] = None
+    found = _lookup(" ".join(tokens), ctx)
+    if found is None and 2 <= len(tokens) <= _MAX_TOKENS:
+        clash = None
+        for i in range(1, len(tokens)):
+            rights = [tokens[i:]]
+            if tokens[i] in _CONNECTORS and i + 1 < len(tokens):
+                rights.append(tokens[i + 1:])
+            for right in rights:
+                a, b = _resolve(tokens[:i], ctx), _resolve(right, ctx)
+                if a is None or b is None:
+                    continue
+                merged = a if isinstance(a, _Clash) else b if isinstance(b, _Clash) else _merge(a, b)
+                if isinstance(merged, _Clash):
+                    clash = clash or merged
+                elif merged is not None:
+                    found = merged
+                    break
+            if found is not None:
+                break
+        found = found if found is not None else clash
+    memo[tokens] = found
+    return found
+
+
+def _classify_part(text: str, ctx: tuple):
+    base, extras, asides = text, {}, []
+    while (m := _BRACKET.match(base)) and m[1]:
+        unit = _bracket_unit(m[2])
+        if unit is None:
+            asides.append(m[2])
+        else:
+            extras = unit | extras
+        base = m[1]
+    key = match_key(base)
+    found = _resolve(tuple(key.split()), ctx) if key else None
+    if found is None and asides and (key := match_key(text)):
+        found, asides = _resolve(tuple(key.split()), ctx), []
+    if found is None or isinstance(found, _Clash):
+        return found
+    role, named = found
+    for aside in asides:
+        hint = _resolve(tuple((match_key(aside) or "-").split()), ctx)
+        if isinstance(hint, tuple) and not hint[1] and isinstance(_merge(found, hint), tuple):
+            role, named = _merge((role, named), hint)
+    if extras and role.role in _TAKES_HINTS:
+        role = replace(role, role="score" if role.role == "index" else role.role,
+                       scale=extras.get("scale", role.scale),
+                       max_points=extras.get("max_points", role.max_points),
+                       year=role.year if role.year is not None else extras.get("year"))
+    return role, named
+
+
+def _combine(found: list[HeaderRole | None]) -> HeaderRole | None:
+    """Combine the lines of a two-line header ("Năm 2021 | Xếp hạng")."""
+    known = [r for r in found if r is not None]
+    if not known or (found[-1] is None and all(r.role in ("component", "index", "year")
+                                               for r in known)):
+        return None
+    specific = [r.role for r in known if r.role in ("rank", "max_points", "grade")]
+    role = specific[-1] if specific else (
+        "score" if any(r.role == "score" for r in known) else known[-1].role)
+    if role not in _MEASURES | {"grade"}:
+        return HeaderRole(role)
+    fields = {name: next((getattr(r, name) for r in reversed(known)
+                          if getattr(r, name) is not None), None)
+              for name in ("index", "component", "year", "scale", "max_points")}
+    return HeaderRole(role, **fields)
+
+
+def classify_header(label: str, *, component_lookup: ComponentLookup | None = None,
+                    index: str | None = None) -> HeaderRole | None:
+    """Return the role of one column header, or None if the header is not recognised.
+
+    Parameters
+    ----------
+    label
+        The header text; the lines of a two-line header are joined by " | ".
+    component_lookup
+        Match key of a component's name, alias or code -> list of (index, key).
+    index
+        The file's index, used when a component name belongs to several indices.
+
+    Returns
+    -------
+    HeaderRole or None
+
+    Raises
+    ------
+    HeaderError
+        If the header matches two roles ("Điểm/Xếp hạng"); the caller adds the file.
+
+    Examples
+    --------
+    >>> classify_header("Tên cơ quan, đơn vị").role
+    'unit'
+    >>> classify_header("Năm 2021 | Xếp hạng")
+    HeaderRole(role='rank', index=None, component=None, year=2021, scale=None, max_points=None)
+    >>> classify_header("Xếp hạng SIPAS").index
+    'SIPAS'
+    >>> classify_header("Cải cách TTHC (9 điểm)", component_lookup={"cai cach tthc": [("PAR", "procedures")]})
+    HeaderRole(role='score', index='PAR', component='procedures', year=None, scale='points', max_points=9.0)
+    >>> classify_header("Điểm/Xếp hạng")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    parlib.errors.HeaderError: column 'Điểm/Xếp hạng': the header matches two roles (rank and score). Fix: ...
+    """
+    text = clean_text(label)
+    if text is None:
+        return None
+    ctx = (component_lookup or {}, _index_code(index), {})
+    results = [_classify_part(part.strip(), ctx) for part in text.split(" | ") if part.strip()]
+    for result in results:
+        if isinstance(result, _Clash):
+            raise HeaderError(result.problem, column=text, fix=result.fix)
+    roles = [r[0] if r else None for r in results]
+    return roles[0] if len(roles) == 1 else _combine(roles)
+
+
+def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | None = None,
+                      index: str | None = None, kind: str = "scores") -> list[HeaderRole | None]:
+    """Return the role of every column of ``table`` and check that they make a table.
+
+    Unrecognised columns are left out of the long form and reported with a warning.
+    Rank or maximum columns that repeat next to each of several score columns
+    ("SIPAS | Xếp hạng | PAR INDEX | Xếp hạng") take the hints of the score column on their left.
+
+    Raises
+    ------
+    HeaderError
+        If a header matches two roles, two columns hold the same figure, or no
+        column names the unit or province (``kind="scores"``) or the statistic
+        and value (``kind="aggregates"``).
+    """
+    if kind not in ("scores", "aggregates"):
+        msg = f"The value for `kind` must be one of ['scores', 'aggregates'], but {kind!r} was passed."
+        raise ValueError(msg)
+    where = {"file": table.display_path, "row": table.header_row}
+    roles: list[HeaderRole | None] = []
+    for label in table.columns:
+        try:
+            roles.append(classify_header(label, component_lookup=component_lookup, index=index))
+        except HeaderError as err:
+            raise HeaderError(err.problem, column=label, fix=err.fix, **where) from None
+    for role in ("rank", "max_points"):
+        bare = [j for j, r in enumerate(roles) if r and r.role == role and r.hints == (None,) * 3]
+        for j in bare if len(bare) > 1 else []:
+            left = next((r for r in reversed(roles[:j]) if r and r.role == "score"), None)
+            if left is not None:
+                roles[j] = replace(roles[j], index=left.index, component=left.component,
+                                   year=left.year)
+    seen: dict[tuple, str] = {}
+    for label, r in zip(table.columns, roles):
+        if r is None or r.role == "ignore":
+            continue
+        if (r.role, r.hints) in seen:
+            what = r.role + "".join(f", {n} {v}" for n, v in zip(("index", "component", "year"),
+                                                                 r.hints) if v is not None)
+            raise HeaderError(
+                f"two columns hold the same figure ({what}): {seen[r.role, r.hints]!r} and {label!r}",
+                column=label, fix="rename one of them so each names its own year, index or "
+                "component (for example 'Điểm 2021' and 'Điểm 2022'), or remove the extra column",
+                **where)
+        seen[r.role, r.hints] = label
+    present = {r.role for r in roles if r}
+    needed = [["unit", "province"]] if kind == "scores" else [["statistic"], ["value", "score"]]
+    for options in needed:
+        if not present & set(options):
+            raise HeaderError(
+                f"no column is recognised as {' or '.join(options)}; the headers are "
+                f"{list(table.columns)}", fix="rename the column as listed in data/raw/README.md "
+                "('Recognised headers'), or set header_row: in dataset.yaml", **where)
+    unknown = [label for label, r in zip(table.columns, roles) if r is None]
+    if unknown:
+        warnings.warn(f"{table.display_path}: columns {unknown} are not recognised and are left "
+                      "out; rename them as listed in data/raw/README.md if they hold figures.",
+                      stacklevel=2)
+    return roles
+
+
+def _fill(values: np.ndarray, default: object) -> np.ndarray:
+    if default is None:
+        return values
+    return np.where(pd.isna(values), str(default), values).astype(object, copy=False)
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _append(base: np.ndarray, extra: np.ndarray, sep: str) -> np.ndarray:
+    """Join two object columns of text cell by cell, skipping blanks."""
+    out = base.copy()
+    has, both = ~pd.isna(extra), ~pd.isna(extra) & ~pd.isna(base)
+    out[has & ~both] = extra[has & ~both]
+    out[both] = base[both] + sep + extra[both]
+    return out
+
+
+def _prefixed(prefix: str, values: np.ndarray) -> np.ndarray:
+    out = np.full(len(values), None, dtype=object)
+    has = ~pd.isna(values)
+    out[has] = prefix + values[has]
+    return out
+
+
+def _map_unique(values: np.ndarray, func) -> np.ndarray:
+    codes, uniques = pd.factorize(values)
+    mapped = np.array([func(v) for v in uniques] + [None], dtype=object)
+    return mapped[codes]
+
+
+def _row_scale(text: object) -> object:
+    if str(text).strip() == "%" or match_key(text) in ("phan tram", "percent", "ty le"):
+        return "percent"
+    return "points" if match_key(text) in ("diem", "d", "points", "point") else text
+
+
+def _measures(columns: Sequence[str], roles: Sequence[HeaderRole | None]) -> list[dict]:
+    """Group score, rank and maximum columns into measures, one per figure per row."""
+    measures = [{"label": columns[j], "head": r, "score": j, "rank": None, "max": []}
+                for j, r in enumerate(roles) if r and r.role == "score"]
+    with_score = list(measures)
+    for j, r in enumerate(roles):
+        if not r or r.role not in ("rank", "max_points"):
+            continue
+        fits = [m for m in with_score if all(h is None or h == mh for h, mh
+                                              in zip(r.hints, m["head"].hints))]
+        exact = [m for m in fits if m["head"].hints == r.hints]
+        if r.role == "max_points":
+            for m in exact[:1] or fits:
+                m["max"].append(j)
+            continue
+        free = [m for m in (exact or fits) if m["rank"] is None]
+        if len(free) == 1 or (len(with_score) == 1 and free):
+            free[0]["rank"] = j
+        elif not fits:
+            measures.append({"label": columns[j], "head": r, "score": None, "rank": j, "max": []})
+        else:
+            raise HeaderError(
+                f"the rank column could belong to any of the score columns "
+                f"{[m['label'] for m in fits]}", column=columns[j],
+                fix="name its year, index or component in the header, e.g. 'Xếp hạng 2021' or "
+                "'Xếp hạng SIPAS'")
+    return measures
+
+
+def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
+               index: str | None = None) -> pd.DataFrame:
+    """Return the long raw frame of a score table: one row per figure, values still text.
+
+    Every score column is a measure keyed by its (index, component, year) hints; a
+    rank or maximum column with the same hints (or the only measure) goes with it.
+    A header hint fills ``index``, ``component`` or ``year`` where the row has no
+    value of its own (``index`` is the last default). Rows with no figure at all
+    that have no unit and province, or whose unit or province starts like a note
+    ("Ghi chú", "Nguồn", "*"), come out once with ``raw_column`` None; when they
+    have no unit or province, ``note`` holds the row's text. Every other row comes
+    out once per measure, blank figures included. Every input row appears.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from parlib.read import RawTable
+    >>> frame = pd.DataFrame({"Đơn vị": ["Sở A", "Sở B"], "2020": ["90", None],
+    ...                       "2021": ["91,5", "88"]}, dtype=object)
+    >>> table = RawTable(frame=frame, rows=np.array([2, 3]), columns=list(frame.columns),
+    ...                  header_row=1, path="t.csv", display_path="t.csv")
+    >>> long = melt_table(table, [classify_header(c) for c in table.columns])
+    >>> long[["raw_row", "unit", "year", "score"]].values.tolist()
+    [[2, 'Sở A', '2020', '90'], [2, 'Sở A', '2021', '91,5'], [3, 'Sở B', '2020', None], [3, 'Sở B', '2021', '88']]
+    """
+    frame = table.frame
+    if len(roles) != frame.shape[1]:
+        msg = f"roles has {len(roles)} entries but the table has {frame.shape[1]} columns."
+        raise ValueError(msg)
+    n = len(frame)
+    cols = [frame.iloc[:, j].to_numpy(dtype=object) for j in range(frame.shape[1])]
+    first: dict[str, int] = {}
+    for j, r in enumerate(roles):
+        if r is not None:
+            first.setdefault(r.role, j)
+    blank = np.full(n, None, dtype=object)
+    ids = {name: cols[first[name]] if name in first else blank for name in LONG_RAW_COLUMNS[2:]}
+    for j, r in enumerate(roles):
+        if r is not None and r.role == "grade":  # a grade ("Xuất sắc") is kept as note text
+            ids["note"] = _append(ids["note"], _prefixed(table.columns[j] + ": ", cols[j]), "; ")
+    row_scale = _map_unique(cols[first["scale"]], _row_scale) if "scale" in first else blank
+    measures = _measures(table.columns, roles)
+    figure_cols = [j for m in measures for j in [m["score"], m["rank"], *m["max"]] if j is not None]
+    empty = np.logical_and.reduce([pd.isna(cols[j]) for j in figure_cols] + [np.ones(n, bool)])
+    idless = pd.isna(ids["unit"]) & pd.isna(ids["province"])
+    notes = empty & idless if measures else np.ones(n, bool)
+    for name in ("unit", "province"):
+        looks = empty & ~pd.isna(ids[name]) & ~notes
+        if looks.any():
+            text = _map_unique(ids[name][looks], lambda v: bool(
+                _NOTE_START.match(match_key(v) or "") or str(v).lstrip("( ").startswith("*")))
+            notes[np.flatnonzero(looks)[text.astype(bool)]] = True
+    keep = np.flatnonzero(~notes)
+    counts = np.where(notes, 1, len(measures))
+    starts = np.cumsum(counts) - counts
+    total = int(counts.sum())
+    out = {name: np.empty(total, dtype=object) for name in LONG_RAW_COLUMNS[1:]}
+    raw_row = np.empty(total, dtype=np.int64)
+    note_pos = np.flatnonzero(notes)
+    if len(note_pos):
+        dest = starts[note_pos]
+        raw_row[dest] = np.asarray(table.rows)[note_pos]
+        texts = blank[: len(note_pos)].copy()
+        for values in cols:
+            texts = _append(texts, values[note_pos], " | ")
+        for name in out:
+            out[name][dest] = ids[name][note_pos] if name in ids else None
+        out["note"][dest] = np.where(idless[note_pos] & pd.isna(ids["note"][note_pos]), texts,
+                                     ids["note"][note_pos])
+    part = (lambda a: a) if len(keep) == n else (lambda a: a[keep])
+    for s, m in enumerate(measures):
+        dest, head = starts[keep] + s, m["head"]
+        raw_row[dest] = np.asarray(table.rows)[keep]
+        values = dict(ids, raw_column=np.full(n, m["label"], dtype=object),
+                      score=cols[m["score"]] if m["score"] is not None else blank,
+                      rank=cols[m["rank"]] if m["rank"] is not None else blank,
+                      year=_fill(ids["year"], head.year), component=_fill(ids["component"],
+                                                                          head.component),
+                      index=_fill(_fill(ids["index"], head.index), index),
+                      score_scale=_fill(row_scale, head.scale if m["score"] is not None else None))
+        maxima = [cols[j] for j in m["max"]] or [blank]
+        values["max_points"] = _fill(maxima[0], None if head.max_points is None
+                                     else _number_text(head.max_points))
+        for name in out:
+            out[name][dest] = part(values[name])
+    result = pd.DataFrame({name: out[name] for name in LONG_RAW_COLUMNS[1:]}, dtype=object)
+    result.insert(0, "raw_row", raw_row)
+    return result
+
+
+def melt_aggregates(table: RawTable, roles: Sequence[HeaderRole | None]) -> pd.DataFrame:
+    """Return the aggregates table as text columns, one row per input row.
+
+    The ``value`` column is the column recognised as value, or else the only score column.
+    """
+    first: dict[str, int] = {}
+    for j, r in enumerate(roles):
+        if r is not None:
+            first.setdefault(r.role, j)
+    if "value" not in first and "score" in first:
+        first["value"] = first["score"]
+    n = len(table.frame)
+    out = {name: table.frame.iloc[:, first[name]].to_numpy(dtype=object) if name in first
+           else np.full(n, None, dtype=object) for name in AGGREGATE_COLUMNS[1:]}
+    result = pd.DataFrame(out, dtype=object)
+    result.insert(0, "raw_row", np.asarray(table.rows, dtype=np.int64))
+    return result

@@ -1,0 +1,536 @@
+"""Policy-paper plots of the clean ``scores`` table, in Vietnamese or English.
+
+Each function takes the scores first, options keyword-only, draws on the Axes
+it is given (or a new figure) and returns the Axes; :func:`plot_components`
+returns its Figure. Text is drawn in DejaVu Sans, which covers Vietnamese, and
+colours come from the colour-blind-safe Okabe–Ito palette. The theme is
+applied inside each call only (see :func:`plot_theme`): importing this module
+changes no global state. Saving goes through :func:`parlib.figures.save_figure`.
+
+>>> scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "province",
+...     "unit": ["Bến Tre", "Bến Tre", "Trà Vinh", "Trà Vinh"], "year": [2020, 2021] * 2,
+...     "score": [82.0, 85.0, 79.0, 81.0]})
+>>> ax = plot_trend(scores, index="PAR", lang="en")
+>>> [line.get_label() for line in ax.lines]
+['Mean of all units (n = 2)', 'Bến Tre', 'Trà Vinh']
+"""
+
+from __future__ import annotations
+
+import functools
+import textwrap
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from .labels import check_lang, component_rank, label
+from .stats import (_pick, _prepare, compute_changes, compute_correlation, compute_percentiles,
+                    compute_trend, select_scores)
+
+__all__ = ["PALETTE", "THEME", "plot_changes", "plot_components", "plot_correlation",
+           "plot_correlation_matrix", "plot_percentiles", "plot_ranking", "plot_theme",
+           "plot_trend"]
+
+#: Okabe–Ito colours, most distinct first (yellow last: weak on white).
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+           "#F0E442"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+_GREY = "#555555"
+_DIVERGING = "RdBu_r"  # ColorBrewer RdBu: colour-blind safe, centred on white
+
+#: rc parameters applied by :func:`plot_theme` (never at import time).
+THEME: dict[str, object] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "axes.prop_cycle": cycler(color=PALETTE[:7]),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.6,
+    "axes.titlesize": 12,
+    "axes.labelsize": 10,
+    "legend.fontsize": 9,
+    "legend.frameon": False,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "figure.dpi": 100,
+    "image.cmap": "viridis",
+}
+
+
+@contextmanager
+def plot_theme() -> Iterator[None]:
+    """Apply :data:`THEME` inside a ``with`` block and restore the settings after.
+
+    Examples
+    --------
+    >>> with plot_theme():
+    ...     mpl.rcParams["font.sans-serif"][0]
+    'DejaVu Sans'
+    """
+    with mpl.rc_context(THEME):
+        yield
+
+
+def _themed(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        check_lang(kwargs.get("lang", "vi"))
+        with plot_theme():
+            return func(*args, **kwargs)
+    return wrapper
+
+
+@_themed
+def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
+               level: str = "province", provinces: str | Iterable[str] | None = None,
+               unit_type: str | Iterable[str] | None = None,
+               years: int | Iterable[int] | None = None, lang: str = "vi",
+               ax: Axes | None = None) -> Axes:
+    """Draw each chosen unit's score by year over the mean and IQR band of all units.
+
+    A year without a figure is a gap in the unit's line (never bridged). The
+    dashed line is the mean of *all* units of the level; the shaded band their
+    interquartile range (25th–75th percentile), as the legend says.
+
+    Returns
+    -------
+    Axes
+        Lines: the mean first, then one per unit (labelled with its name).
+
+    Examples
+    --------
+    See the module docstring.
+    """
+    trend = compute_trend(scores, index=index, component=component, level=level,
+                          provinces=provinces, unit_type=unit_type, years=years)
+    ax = _axes(ax, (7.5, 4.2))
+    _draw_trend(ax, trend, lang=lang)
+    ax.set(xlabel=label("year", lang), ylabel=_score_label(scores, index, component, lang))
+    ax.set_title(_title(index, component, lang))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+    _mark_synthetic(ax, trend["synthetic"].any(), lang)
+    return ax
+
+
+@_themed
+def plot_changes(scores: pd.DataFrame, *, index: str, component: str = "total",
+                 level: str = "province", start: int | None = None, end: int | None = None,
+                 n: int = 5, provinces: str | Iterable[str] | None = None,
+                 unit_type: str | Iterable[str] | None = None, lang: str = "vi",
+                 ax: Axes | None = None) -> Axes:
+    """Draw horizontal bars of the biggest risers and fallers between two years.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "province",
+    ...     "unit": ["A", "A", "B", "B"], "year": [2019, 2021] * 2, "score": [80.0, 85, 90, 88]})
+    >>> ax = plot_changes(scores, index="PAR", lang="en")
+    >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_xlabel()
+    (['A', 'B'], 'Change 2019–2021 (points)')
+    """
+    changes = compute_changes(scores, index=index, component=component, level=level,
+                              start=start, end=end, n=n, provinces=provinces,
+                              unit_type=unit_type)
+    changes = changes.sort_values("change", ascending=False, kind="stable")
+    ax = _axes(ax, (7, 0.35 * max(len(changes), 4) + 1.5))
+    pos = np.arange(len(changes))
+    colors = np.where(changes["direction"] == "riser", PALETTE[0], PALETTE[1])
+    bars = ax.barh(pos, changes["change"], color=colors, height=0.7)
+    ax.bar_label(bars, labels=[_num(v, 1, lang, sign=True) for v in changes["change"]],
+                 padding=3, fontsize=8)
+    ax.set_yticks(pos, labels=_unit_names(changes, level))
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.margins(x=0.15)
+    ax.grid(axis="y", visible=False)
+    _decimal_axis(ax.xaxis, lang)
+    first, last = _first(changes, "start_year", start), _first(changes, "end_year", end)
+    ax.set_xlabel(label("change_axis", lang, start=first, end=last))
+    ax.set_title(label("changes_title", lang, index=_title(index, component, lang),
+                       start=first, end=last))
+    present = set(changes["direction"])
+    ax.legend(handles=[Patch(color=color, label=label(key, lang)) for key, color in
+                       (("riser", PALETTE[0]), ("faller", PALETTE[1])) if key in present],
+              loc="best")
+    _mark_synthetic(ax, changes["synthetic"].any(), lang)
+    return ax
+
+
+@_themed
+def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province",
+                    provinces: str | Iterable[str] | None = None,
+                    years: int | Iterable[int] | None = None, lang: str = "vi") -> Figure:
+    """Draw one small panel per component of ``index`` (not the total), x shared.
+
+    Each panel is :func:`plot_trend` of one component; the legend is shared.
+
+    Returns
+    -------
+    Figure
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"index": "PAR", "level": "province", "unit": "Bến Tre",
+    ...     "component": ["procedures", "civil_service"] * 2, "year": [2020, 2020, 2021, 2021],
+    ...     "score": [80.0, 70.0, 82.0, 75.0]})
+    >>> fig = plot_components(scores, index="PAR", lang="en")
+    >>> [ax.get_title() for ax in fig.axes]
+    ['Administrative procedure reform', 'Civil service reform']
+    """
+    data = _pick(_pick(_prepare(scores), "index", index), "level", level, f"index={index!r}")
+    components = _component_order(index, data["component"].dropna().unique())
+    if not components:
+        raise ValueError(f"No components for index={index!r}, level={level!r}; only 'total'.")
+    ncols = min(3, len(components))
+    nrows = -(-len(components) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, sharex=True, squeeze=False, layout="constrained",
+                             figsize=(3.6 * ncols + 2.2, 2.7 * nrows + 0.8))
+    synthetic = False
+    for ax, component in zip(axes.flat, components):
+        trend = compute_trend(data, index=index, component=component, level=level,
+                              provinces=provinces, years=years)
+        _draw_trend(ax, trend, lang=lang)
+        ax.set_title(textwrap.fill(label(f"{index}:{component}", lang), 34), fontsize=10)
+        synthetic |= bool(trend["synthetic"].any())
+    for ax in axes.flat[len(components):]:
+        axes[axes.shape[0] - 2, list(axes[-1]).index(ax)].xaxis.set_tick_params(labelbottom=True)
+        ax.remove()
+    handles, labels_ = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels_, loc="outside right upper")
+    title = label("components_title", lang, index=label(index, lang))
+    if synthetic:
+        title += f" — {label('synthetic_data', lang).upper()}"
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    fig.supxlabel(label("year", lang), fontsize=10)
+    fig.supylabel(_score_label(scores, index, components[0], lang), fontsize=10)
+    return fig
+
+
+@_themed
+def plot_correlation(scores: pd.DataFrame, *, x: str, y: str,
+                     years: int | Iterable[int] | None = None, level: str = "province",
+                     lang: str = "vi", ax: Axes | None = None) -> Axes:
+    """Draw a scatter of two indices with the fitted line, outliers named, statistics boxed.
+
+    With fewer than 3 pairs the Axes shows the reason instead of failing.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"index": ["PAR"] * 4 + ["SIPAS"] * 4, "component": "total",
+    ...     "level": "province", "unit": list("ABCD") * 2, "year": 2021,
+    ...     "score": [80.0, 85.0, 90.0, 95.0, 70.0, 74.0, 79.0, 83.0]})
+    >>> ax = plot_correlation(scores, x="PAR", y="SIPAS", lang="en")
+    >>> ax.get_title()
+    'PAR Index and Satisfaction index (SIPAS)'
+    """
+    result = compute_correlation(scores, x=x, y=y, years=years, level=level)
+    ax = _axes(ax, (6, 5))
+    ax.set(xlabel=_spec_label(x, lang), ylabel=_spec_label(y, lang))
+    ax.set_title(label("correlation_title", lang, x=_spec_label(x, lang),
+                       y=_spec_label(y, lang)))
+    if result.message:
+        message = result.message
+        if lang == "vi":
+            key = "too_few_pairs" if result.n < 3 else "no_variation"
+            message = label(key, lang, n=result.n, x=x, y=y, years=_span(result.years or
+                                                                          _years(years)))
+        ax.text(0.5, 0.5, textwrap.fill(message, 48), ha="center", va="center",
+                transform=ax.transAxes, fontsize=10, color=_GREY)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return ax
+    pairs = result.pairs
+    normal, odd = pairs.loc[~pairs["outlier"]], pairs.loc[pairs["outlier"]]
+    ax.scatter(normal["x"], normal["y"], color=PALETTE[0], alpha=0.8, s=28, zorder=3)
+    xs = np.linspace(pairs["x"].min(), pairs["x"].max(), 2)
+    ax.plot(xs, result.intercept + result.slope * xs, color=_GREY, linewidth=1.5,
+            label=label("regression_line", lang))
+    if len(odd):
+        ax.scatter(odd["x"], odd["y"], color=PALETTE[1], marker="D", s=36, zorder=4,
+                   label=label("outlier", lang))
+        for row in odd.itertuples():
+            name = f"{row.unit} {row.year}" if result.pooled else str(row.unit)
+            ax.annotate(name, (row.x, row.y), xytext=(5, 4), textcoords="offset points",
+                        fontsize=8, color=PALETTE[1])
+    lines = [f"Pearson r = {_num(result.pearson_r, 2, lang)}"
+             + (f" [{label('ci95', lang)}: {_num(result.pearson_ci_low, 2, lang)}"
+                f"{'; ' if lang == 'vi' else ', '}{_num(result.pearson_ci_high, 2, lang)}]"
+                if not np.isnan(result.pearson_ci_low) else "")
+             + f", {_pvalue(result.pearson_p, lang)}",
+             f"Spearman ρ = {_num(result.spearman_rho, 2, lang)}, "
+             f"{_pvalue(result.spearman_p, lang)}",
+             f"n = {result.n} {label('pairs', lang)}"
+             + (f", {label('pooled', lang, years=_span(result.years))}" if result.pooled
+                else f" ({result.years[0]})")]
+    ax.text(0.02, 0.98, "\n".join(lines), transform=ax.transAxes, va="top", ha="left",
+            fontsize=8.5, bbox={"boxstyle": "round", "fc": "white", "ec": "#BBBBBB",
+                                "alpha": 0.9})
+    ax.legend(loc="lower right")
+    _decimal_axis(ax.xaxis, lang)
+    _decimal_axis(ax.yaxis, lang)
+    _mark_synthetic(ax, pairs["synthetic"].any(), lang)
+    return ax
+
+
+@_themed
+def plot_correlation_matrix(matrix: pd.DataFrame, *, lang: str = "vi",
+                            ax: Axes | None = None) -> Axes:
+    """Draw a correlation matrix as an annotated heatmap, diverging around 0 from -1 to 1.
+
+    ``matrix`` is what :func:`parlib.stats.compute_correlation_matrix` returns.
+
+    Examples
+    --------
+    >>> matrix = pd.DataFrame([[1.0, 0.5], [0.5, 1.0]], index=["PAR", "SIPAS"],
+    ...                       columns=["PAR", "SIPAS"])
+    >>> ax = plot_correlation_matrix(matrix, lang="en")
+    >>> ax.collections[0].norm.vmin, ax.collections[0].norm.vmax
+    (-1.0, 1.0)
+    """
+    if (not isinstance(matrix, pd.DataFrame) or matrix.shape[0] != matrix.shape[1]
+            or list(matrix.index) != list(matrix.columns)):
+        shape = "×".join(map(str, getattr(matrix, "shape", ())))
+        raise ValueError("`matrix` must be a square DataFrame with the same labels on both axes "
+                         f"(as compute_correlation_matrix returns), but a {shape} "
+                         f"{type(matrix).__name__} was passed.")
+    names = [str(c) for c in matrix.columns]
+    indices = {n.partition(":")[0] for n in names}
+    ticks = [textwrap.fill(_spec_label(n, lang, short=len(indices) == 1), 26) for n in names]
+    k = len(names)
+    ax = _axes(ax, (1.1 * k + 3.2, 0.9 * k + 2.2))
+    values = matrix.astype(float)
+    annot = values.map(lambda v: "" if np.isnan(v) else _num(v, 2, lang))
+    method = matrix.attrs.get("method", "pearson")
+    with warnings.catch_warnings():  # seaborn 0.13 calls Colormap.set_bad
+        warnings.filterwarnings("ignore", "The set_bad function", PendingDeprecationWarning)
+        sns.heatmap(values, vmin=-1, vmax=1, center=0, cmap=_DIVERGING, annot=annot.to_numpy(),
+                    fmt="", square=True, linewidths=0.5, linecolor="white", xticklabels=ticks,
+                    yticklabels=ticks, ax=ax,
+                    cbar_kws={"label": f"{label('correlation', lang)} ({label(method, lang)})"})
+    ax.tick_params(axis="x", labelrotation=90)
+    ax.tick_params(axis="y", labelrotation=0)
+    counts = [v for col in matrix.attrs.get("n", {}).values() for v in col.values()]
+    title = label("correlation", lang) + f" {label(method, lang)}"
+    if counts:
+        title = label("matrix_title", lang, method=label(method, lang), n=_span(counts))
+    ax.set_title(title)
+    ax.grid(False)
+    return ax
+
+
+@_themed
+def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str = "total",
+                 level: str = "province", provinces: str | Iterable[str] | None = None,
+                 lang: str = "vi", ax: Axes | None = None) -> Axes:
+    """Draw one year's ranking as dots sorted by score, labelled "name  01/63" and the score.
+
+    Below province level a ranking is one province's: pass ``provinces``.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "province",
+    ...     "unit": ["A", "B"], "year": 2021, "score": [80.0, 90.0], "rank": [40, 3],
+    ...     "n_units": 63})
+    >>> ax = plot_ranking(scores, index="PAR", year=2021, lang="en")
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['B  03/63', 'A  40/63']
+    """
+    data = scores
+    if provinces is not None and level != "province":
+        data = select_scores(scores, index=index, component=component, level=level,
+                             provinces=provinces)
+    ranks = compute_percentiles(data, index=index, component=component, level=level, year=year)
+    ranks = ranks.dropna(subset=["score"]).sort_values(["score", "rank"],
+                                                       ascending=[False, True], kind="stable")
+    if level != "province" and ranks["province"].nunique() > 1:
+        raise ValueError(f"plot_ranking draws one ranking, but level={level!r} has rows from "
+                         f"{ranks['province'].nunique()} provinces: "
+                         f"{sorted(ranks['province'].unique())}; pass provinces=[...].")
+    ax = _axes(ax, (7, 0.28 * max(len(ranks), 4) + 1.4))
+    pos = np.arange(len(ranks))
+    ax.hlines(pos, ranks["score"].min() - 1, ranks["score"], color="#CCCCCC", linewidth=1)
+    ax.scatter(ranks["score"], pos, color=PALETTE[0], s=30, zorder=3)
+    for p, value in zip(pos, ranks["score"]):
+        ax.annotate(_num(value, 2, lang), (value, p), xytext=(5, 0), textcoords="offset points",
+                    va="center", fontsize=8)
+    names = [f"{name}  {_rank_text(r, n)}".rstrip() for name, r, n in
+             zip(_unit_names(ranks, level), ranks["rank"], ranks["n_units"])]
+    ax.set_yticks(pos, labels=names)
+    ax.invert_yaxis()
+    ax.margins(x=0.1)
+    ax.grid(axis="y", visible=False)
+    _decimal_axis(ax.xaxis, lang)
+    ax.set_xlabel(_score_label(scores, index, component, lang))
+    ax.set_title(label("ranking_title", lang, index=_title(index, component, lang), year=year))
+    _mark_synthetic(ax, ranks["synthetic"].any(), lang)
+    return ax
+
+
+@_themed
+def plot_percentiles(scores: pd.DataFrame, *, index: str, year: int,
+                     unit_type: str | Iterable[str] | None = None, component: str = "total",
+                     level: str = "department", lang: str = "vi",
+                     ax: Axes | None = None) -> Axes:
+    """Draw units' percentiles within their province's ranking, comparable across provinces.
+
+    With one ``unit_type`` (say "cong_thuong") this compares the same department
+    across provinces that rank different numbers of units.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "department",
+    ...     "province": ["Bến Tre", "Bến Tre", "Trà Vinh", "Trà Vinh"], "year": 2021,
+    ...     "unit": ["Sở Y tế", "Sở Nội vụ"] * 2, "unit_type": ["y_te", "noi_vu"] * 2,
+    ...     "score": [91.0, 88.0, 80.0, 90.0]})
+    >>> ax = plot_percentiles(scores, index="PAR", year=2021, unit_type="y_te", lang="en")
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['Bến Tre  1/2', 'Trà Vinh  2/2']
+    """
+    pct = compute_percentiles(scores, index=index, component=component, level=level, year=year,
+                              unit_type=unit_type).dropna(subset=["percentile"])
+    one_type = unit_type is not None and pct["unit_type"].nunique() == 1
+    ax = _axes(ax, (7, 0.28 * max(len(pct), 4) + 1.4))
+    pos = np.arange(len(pct))
+    ax.hlines(pos, 0, pct["percentile"], color="#CCCCCC", linewidth=1)
+    ax.scatter(pct["percentile"], pos, color=PALETTE[2], s=30, zorder=3)
+    names = pct["province"].astype(str) if one_type else pd.Series(
+        [f"{u} ({p})" for u, p in zip(pct["unit"], pct["province"])])
+    ax.set_yticks(pos, labels=[f"{name}  {_rank_text(r, n)}" for name, r, n in
+                               zip(names, pct["rank"], pct["n_units"])])
+    ax.invert_yaxis()
+    ax.set_xlim(-3, 103)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(label("percentile_axis", lang))
+    title = label("percentiles_title", lang, index=_title(index, component, lang), year=year)
+    if one_type:
+        title += f" — {label(str(pct['unit_type'].iloc[0]), lang)}"
+    ax.set_title(title)
+    _mark_synthetic(ax, pct["synthetic"].any(), lang)
+    return ax
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    if ax is not None:
+        return ax
+    return plt.figure(figsize=size, layout="constrained").add_subplot()
+
+
+def _draw_trend(ax: Axes, trend: pd.DataFrame, *, lang: str) -> None:
+    years = np.arange(int(trend["year"].min()), int(trend["year"].max()) + 1)
+    summary = trend.drop_duplicates("year").set_index("year").reindex(years)
+    ax.fill_between(years, summary["q25"].to_numpy(float), summary["q75"].to_numpy(float),
+                    color=_GREY, alpha=0.15, linewidth=0, label=label("band_iqr", lang))
+    counts = summary["n"].dropna().astype(int)
+    ax.plot(years, summary["mean"].to_numpy(float), color=_GREY, linestyle="--", linewidth=1.6,
+            label=f"{label('mean_all_units', lang)} (n = {_span(counts)})")
+    units = trend.groupby(["province_code", "province", "unit"], dropna=False, sort=False)
+    several = trend["province"].nunique() > 1
+    for i, (_, unit) in enumerate(units):
+        line = unit.set_index("year")["score"].reindex(years).to_numpy(float)
+        name = unit["unit"].iloc[0]
+        if several and unit["unit"].iloc[0] != unit["province"].iloc[0]:
+            name = f"{name} ({unit['province'].iloc[0]})"
+        ax.plot(years, line, color=PALETTE[i % 7], marker=MARKERS[(i // 7) % len(MARKERS)],
+                markersize=5, linewidth=2, label=str(name))
+    if len(years) <= 15:
+        ax.set_xticks(years, labels=[str(y) for y in years])
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _decimal_axis(ax.yaxis, lang)
+
+
+def _mark_synthetic(ax: Axes, synthetic: bool, lang: str) -> None:
+    if synthetic:  # a watermark: visible on every copy, hides no data
+        ax.text(0.5, 0.5, label("synthetic_data", lang).upper(), transform=ax.transAxes,
+                ha="center", va="center", rotation=20, fontsize=26, fontweight="bold",
+                color=PALETTE[1], alpha=0.18, zorder=0, gid="parlib-synthetic-axes")
+
+
+def _score_label(scores: pd.DataFrame, index: str, component: str, lang: str) -> str:
+    if index in ("PAR", "SIPAS"):
+        return label("score_percent", lang)
+    if "scale_max" in scores.columns:
+        rows = (scores["index"] == index) & (scores["component"] == component)
+        scale = pd.to_numeric(scores.loc[rows, "scale_max"], errors="coerce").dropna().unique()
+        if len(scale) == 1:
+            return label("score_out_of", lang, scale_max=_num(scale[0], 0, lang))
+    return label("score", lang)
+
+
+def _title(index: str, component: str, lang: str) -> str:
+    if component == "total":
+        return label(index, lang)
+    return label("trend_title", lang, index=label(index, lang),
+                 component=label(f"{index}:{component}", lang))
+
+
+def _years(years) -> list[int]:
+    if years is None:
+        return []
+    return [int(years)] if isinstance(years, (int, np.integer)) else [int(y) for y in years]
+
+
+def _spec_label(spec: str, lang: str, *, short: bool = False) -> str:
+    index, _, component = str(spec).partition(":")
+    if not component or component == "total":
+        return label("total", lang) if short else label(index, lang)
+    name = label(spec, lang)
+    return name if short else f"{index} – {name}"
+
+
+def _component_order(index: str, present) -> list[str]:
+    return sorted((c for c in present if c != "total"), key=lambda c: component_rank(index, c))
+
+
+def _unit_names(frame: pd.DataFrame, level: str) -> list[str]:
+    several = frame["province"].nunique() > 1 and level != "province"
+    return [f"{u} ({p})" if several else str(u) for u, p in zip(frame["unit"], frame["province"])]
+
+
+def _rank_text(rank, n_units) -> str:
+    if pd.isna(rank):
+        return ""
+    if pd.isna(n_units):
+        return str(int(rank))
+    return f"{int(rank):0{len(str(int(n_units)))}d}/{int(n_units)}"
+
+
+def _num(value: float, digits: int, lang: str, *, sign: bool = False) -> str:
+    text = f"{value:{'+' if sign else ''}.{digits}f}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def _pvalue(p: float, lang: str) -> str:
+    return "p < " + _num(0.001, 3, lang) if p < 0.001 else "p = " + _num(p, 3, lang)
+
+
+def _span(values) -> str:
+    values = sorted(int(v) for v in values)
+    if not values:
+        return "0"
+    return str(values[0]) if values[0] == values[-1] else f"{values[0]}–{values[-1]}"
+
+
+def _first(frame: pd.DataFrame, column: str, default):
+    return int(frame[column].iloc[0]) if len(frame) else default
+
+
+def _decimal_axis(axis, lang: str) -> None:
+    if lang == "vi":
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}".replace(".", ",")))

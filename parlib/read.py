@@ -1,0 +1,572 @@
+"""Read one raw table file (CSV or XLSX) into a table of text cells.
+
+This implements the "Table files" section of ``data/raw/README.md``: every
+cell comes back as NFC text (or None when blank) with the row number a reader
+of the file would quote, the header row is found automatically, and anything
+the reader had to work around (hidden rows, formulas, a guessed encoding) is
+listed in :attr:`RawTable.warnings`.
+
+CSV decisions: a row with more cells than the header is an error unless the
+extra cells are blank (trailing delimiters); a row with fewer cells is padded
+with blanks. Two-line headers are recognised in XLSX only (CSV has no merged
+cells to tell a group heading from a title).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from parlib.errors import HeaderError, RawFileError
+from parlib.headers import classify_header
+from parlib.text import clean_text, match_key
+
+__all__ = ["RawTable", "read_raw"]
+
+_SCAN_ROWS = 30
+_PREFIX_LINES = 200
+_DELIMITERS = (",", ";", "\t", "|")
+_ID_ROLES = frozenset({"unit", "province"})
+_FIGURE_ROLES = frozenset({"score", "rank", "year", "component", "value"})
+_WS = "\t\n\x0b\x0c\r\x1c-\x1f "  # what Python's str.isspace() accepts in ASCII
+_WS_RUN = f"[{_WS}]+"
+_WS_BAD = f"^[{_WS}]|[{_WS}]$|[{_WS}]{{2}}|[\t\n\x0b\x0c\r\x1c-\x1f]"
+_NUMERIC = re.compile(r"[\d\s.,%()-]+")
+_HEADER_FIX = ("set header_row: in dataset.yaml to the row holding the column names, or rename "
+               "the headers as listed in data/raw/README.md ('Recognised headers')")
+
+
+@dataclass(frozen=True, eq=False)
+class RawTable:
+    """One raw table: text cells under their header labels, with where each row came from.
+
+    Attributes
+    ----------
+    frame
+        One column per header label; every cell is NFC text or None.
+    rows
+        For each frame row, the spreadsheet row number (XLSX) or the 1-based line
+        where the record starts (CSV).
+    columns
+        The header labels; lines of a two-line header are joined "Group | Sub", a blank
+        header is "(column F)" (XLSX) or "(column 6)" (CSV), repeats get " (2)".
+    header_row
+        The (first) header row, 1-based.
+    title_rows, hidden_rows, formula_cells, warnings
+        Text of the rows above the header; hidden XLSX rows that were read; formula
+        cells read through their cached values; what the reader had to work around.
+    """
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    columns: list[str]
+    header_row: int
+    path: Path
+    display_path: str
+    encoding: str | None = None
+    sheet: str | None = None
+    title_rows: list[str] = field(default_factory=list)
+    hidden_rows: list[int] = field(default_factory=list)
+    formula_cells: int = 0
+    warnings: list[str] = field(default_factory=list)
+    delimiter: str | None = None
+
+
+def read_raw(path: str | Path, *, sheet: str | int | None = None, header_row: int | None = None,
+             encoding: str | None = None, delimiter: str | None = None,
+             display_path: str | None = None) -> RawTable:
+    """Read one raw CSV or XLSX file into a :class:`RawTable` of text cells.
+
+    Parameters
+    ----------
+    path
+        The file; ``.xlsx``/``.xlsm`` (or any zip file) is read as XLSX, anything else as CSV.
+    sheet
+        XLSX: sheet name or 0-based position; default the first sheet.
+    header_row
+        1-based row (XLSX) or line (CSV) of the header; found automatically if None.
+    encoding, delimiter
+        CSV: ``utf-8``, ``utf-8-sig`` or ``cp1258``, and the cell separator; detected if None.
+    display_path
+        How to name the file in messages; default ``str(path)``.
+
+    Raises
+    ------
+    RawFileError
+        If the file cannot be read as a table (empty, wrong encoding, truncated, ...).
+    HeaderError
+        If no header row is found or the rows do not split into columns.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "bt.csv").write_text("Bảng xếp hạng\\nTên đơn vị;Điểm\\nSở Nội vụ;91,5\\n",
+    ...                                    encoding="utf-8")
+    >>> table = read_raw(folder / "bt.csv")
+    >>> table.header_row, table.columns, table.rows.tolist(), table.title_rows
+    (2, ['Tên đơn vị', 'Điểm'], [3], ['Bảng xếp hạng'])
+    """
+    path = Path(path)
+    shown = display_path if display_path is not None else str(path)
+    if not path.is_file():
+        raise RawFileError("the file does not exist", file=shown,
+                           fix="check the path under files: in dataset.yaml")
+    if header_row is not None and (isinstance(header_row, bool) or not isinstance(header_row, int)
+                                   or header_row < 1):
+        raise RawFileError(f"header_row must be a row number from 1, but {header_row!r} was given",
+                           file=shown, fix="set header_row: to the row number a spreadsheet shows")
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise RawFileError("old-style .xls workbooks are not read", file=shown,
+                           fix="open the file in Excel or LibreOffice and save it as .xlsx")
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if suffix in (".xlsx", ".xlsm") or magic == b"PK\x03\x04":
+        return _read_xlsx(path, shown, sheet=sheet, header_row=header_row)
+    return _read_csv(path, shown, header_row=header_row, encoding=encoding, delimiter=delimiter)
+
+
+# ---------------------------------------------------------------- shared
+def _find_header(rows: list[tuple[int, list[str | None]]]) -> int | None:
+    """Return the position of the first row that names a unit or province and a figure."""
+    for k, (_, cells) in enumerate(rows[:_SCAN_ROWS]):
+        roles = set()
+        for cell in dict.fromkeys(c for c in cells if c):
+            try:
+                found = classify_header(cell)
+            except HeaderError:
+                continue
+            if found is not None:
+                roles.add(found.role)
+        if roles & _ID_ROLES and roles & _FIGURE_ROLES:
+            return k
+    return None
+
+
+def _no_header(rows: list[tuple[int, list[str | None]]], shown: str) -> HeaderError:
+    preview = "; ".join(f"row {num}: {[c for c in cells if c][:8]}" for num, cells in rows[:5])
+    return HeaderError(f"no header row found: none of the first {min(len(rows), _SCAN_ROWS)} rows "
+                       f"names both a unit or province and a score ({preview})", file=shown,
+                       fix=_HEADER_FIX)
+
+
+def _labels(cells: list[str | None], blank_name) -> list[str]:
+    used: set[str] = set()
+    out = []
+    for k, cell in enumerate(cells):
+        base = cell or f"(column {blank_name(k)})"
+        label, i = base, 1
+        while label in used:
+            i += 1
+            label = f"{base} ({i})"
+        used.add(label)
+        out.append(label)
+    return out
+
+
+def _table_parts(columns: list[np.ndarray], header: list[str | None], rows: np.ndarray,
+                 blank_name) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """Drop blank rows and blank columns without a header; return frame, rows, labels."""
+    labels = _labels(header, blank_name)
+    if not columns:
+        return pd.DataFrame(index=range(0)), rows[:0], []
+    nulls = [pd.isna(col) for col in columns]
+    keep = ~np.logical_and.reduce(nulls)
+    data = {}
+    for label, cell, col, null in zip(labels, header, columns, nulls):
+        if cell is None and null[keep].all():
+            continue
+        data[label] = col if keep.all() else col[keep]
+    frame = pd.DataFrame(data, dtype=object) if data else pd.DataFrame(index=range(keep.sum()))
+    return frame, rows[keep].astype(np.int64), list(data)
+
+
+# ---------------------------------------------------------------- CSV
+def _decode(data: bytes, shown: str, declared: str | None) -> tuple[str, str, list[str]]:
+    codec = None
+    if declared:
+        try:
+            codec = codecs.lookup(declared).name
+        except LookupError:
+            raise RawFileError(f"unknown encoding {declared!r}", file=shown,
+                               fix="set encoding: to utf-8, utf-8-sig or cp1258") from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not (
+            codec or "").startswith("utf-16"):
+        raise RawFileError("the file is UTF-16 text", file=shown,
+                           fix="save it from Excel as 'CSV UTF-8 (comma delimited)'")
+    bom = data.startswith(codecs.BOM_UTF8)
+    line_of = lambda pos: data.count(b"\n", 0, pos) + 1  # noqa: E731
+    if codec in (None, "utf-8", "utf-8-sig"):
+        try:
+            return data.decode("utf-8-sig"), "utf-8-sig" if bom else "utf-8", []
+        except UnicodeDecodeError as err:
+            if codec is not None:
+                raise RawFileError(
+                    "the file is declared UTF-8 but is not UTF-8 text", file=shown,
+                    row=line_of(err.start), value=_line(data, err.start).decode("cp1258", "replace"),
+                    fix="set encoding: cp1258 in dataset.yaml (a Windows-1258 file), "
+                    "or save the file as CSV UTF-8") from None
+    first = re.search(rb"[\x80-\xff]", data)
+    if codec == "cp1258" and first is not None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            line = _line(data, first.start())
+            raise RawFileError(
+                f"the file is declared cp1258 but is UTF-8 text: {line.decode('utf-8')[:40]!r} "
+                f"would be read as mojibake", file=shown, row=line_of(first.start()),
+                value=line.decode("cp1258", "replace")[:40],
+                fix="remove encoding: cp1258 from dataset.yaml, or set encoding: utf-8")
+    try:
+        text = data.decode(codec or "cp1258")
+    except UnicodeDecodeError as err:
+        raise RawFileError(f"the file is neither UTF-8 nor {codec or 'Windows-1258 (cp1258)'} text",
+                           file=shown, row=line_of(err.start),
+                           fix="save the file as CSV UTF-8, or set encoding: in dataset.yaml") from None
+    notes = [] if codec else ["the file is not UTF-8; it was read as Windows-1258 (cp1258)"]
+    return text, codec or "cp1258", notes
+
+
+def _line(data: bytes, pos: int) -> bytes:
+    start = data.rfind(b"\n", 0, pos) + 1
+    end = data.find(b"\n", pos)
+    return data[start:end if end >= 0 else len(data)].rstrip(b"\r")
+
+
+def _split_lines(text: str) -> list[str]:
+    parts = text.split("\n")
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def _records(lines: list[str], delimiter: str) -> list[tuple[int, int, list[str]]]:
+    """Return (first line, last line, cells) of each record that the lines hold completely."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    out, prev = [], 0
+    try:
+        for cells in reader:
+            out.append((prev + 1, reader.line_num, cells))
+            prev = reader.line_num
+    except csv.Error:
+        pass
+    return out
+
+
+def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str | None,
+              delimiter: str | None) -> RawTable:
+    data: bytes | None = path.read_bytes()
+    text, enc, notes = _decode(data, shown, encoding)
+    if not text.strip():
+        raise RawFileError("the file is empty", file=shown,
+                           fix="export the table again with its header row and data rows")
+    if "\n" not in text and "\r" in text:  # classic Mac line ends
+        text, data = text.replace("\r", "\n"), None
+    end = 0
+    for _ in range(max(_PREFIX_LINES, (header_row or 0) + 50)):
+        end = text.find("\n", end) + 1
+        if end == 0:
+            end = len(text)
+            break
+    lines = _split_lines(text[:end])
+    best = None
+    for d in [delimiter] if delimiter else _DELIMITERS:
+        records = [r for r in _records(lines, d) if any(c.strip() for c in r[2])]
+        counts = [len(r[2]) for r in records]
+        modal = max(sorted(set(counts)), key=counts.count)
+        agree = counts.count(modal) if modal >= 2 else 0
+        cleaned = [(r[0], [clean_text(c) for c in r[2]]) for r in records]
+        found = None if header_row else _find_header(cleaned)
+        if best is None or (found is not None, agree) > (best[3] is not None, best[2]):
+            best = (d, records, agree, found, cleaned)
+    d, records, agree, found, cleaned = best
+    if not agree:
+        tried = repr(delimiter) if delimiter else "',', ';', tab or '|'"
+        raise HeaderError(f"the rows do not split into columns on {tried}", file=shown,
+                          fix="set delimiter: in dataset.yaml to the character between the cells")
+    if header_row is not None:
+        found = next((k for k, r in enumerate(records) if r[0] == header_row), None)
+        if found is None:
+            raise RawFileError(f"line {header_row} is not the start of a row with cells", file=shown,
+                               row=header_row, fix="set header_row: to the line of the column names")
+    elif found is None:
+        raise _no_header(cleaned, shown)
+    start, last, _ = records[found]
+    header = cleaned[found][1]
+    pos = sum(len(line) for line in lines[:last])
+    if data is not None and enc in ("utf-8", "utf-8-sig"):
+        body = data[3 * (enc == "utf-8-sig") + len(text[:pos].encode("utf-8")):]
+    else:
+        body = text[pos:].encode("utf-8")
+    columns, rows = _parse_body(body, d, len(header), last + 1, shown)
+    frame, rows, labels = _table_parts(columns, header, rows, lambda k: k + 1)
+    return RawTable(frame=frame, rows=rows, columns=labels, header_row=start, path=path,
+                    display_path=shown, encoding=enc,
+                    title_rows=[" | ".join(c for c in cells if c) for _, cells in cleaned[:found]],
+                    warnings=notes, delimiter=d)
+
+
+def _parse_body(body: bytes, d: str, ncols: int, first: int,
+                shown: str) -> tuple[list[np.ndarray], np.ndarray]:
+    """Parse the records after the header with pandas; fall back to the csv module."""
+    if not body.strip():
+        return [np.empty(0, dtype=object)] * ncols, np.empty(0, dtype=np.int64)
+    buf = np.frombuffer(body, dtype=np.uint8)
+    newlines = np.flatnonzero(buf == 10)
+    n_lines = len(newlines) + (body[-1:] != b"\n")
+    inside = None
+    if b'"' in body:  # a newline after an odd number of quotes is inside a quoted cell
+        inside = (np.searchsorted(np.flatnonzero(buf == 34), newlines) & 1).astype(bool)
+    options = {"sep": d, "header": None, "names": [str(k) for k in range(ncols)], "dtype": str,
+               "keep_default_na": False, "skip_blank_lines": False, "quotechar": '"',
+               "encoding": "utf-8"}
+    frame = None
+    if inside is None or not inside.any():
+        try:
+            frame = pd.read_csv(io.BytesIO(body), engine="pyarrow", **options)
+        except (ValueError, pa.ArrowException):  # ParserError is a ValueError
+            frame = None
+        if frame is None or len(frame) != n_lines:
+            frame = None
+    if frame is None:
+        try:
+            frame = pd.read_csv(io.BytesIO(body), engine="c", na_filter=False, **options)
+        except (ValueError, csv.Error):
+            frame = None
+    if frame is not None:
+        if inside is None or not inside.any():
+            starts = np.arange(n_lines) if len(frame) == n_lines else None
+        else:
+            ends = np.flatnonzero(~inside)
+            tail = len(body) - 1 - (newlines[ends[-1]] if len(ends) else -1)
+            starts = np.concatenate([[0], ends + 1])[: len(ends) + (tail > 0)]
+            starts = starts if len(starts) == len(frame) else None
+        if starts is not None:
+            return [_clean(frame[name]) for name in options["names"]], first + starts
+    return _parse_slow(body, d, ncols, first, shown)
+
+
+def _parse_slow(body: bytes, d: str, ncols: int, first: int,
+                shown: str) -> tuple[list[np.ndarray], np.ndarray]:
+    """Parse record by record with the csv module, to report exactly where a row goes wrong."""
+    reader = csv.reader(_split_lines(body.decode("utf-8")), delimiter=d, strict=True)
+    records, starts, prev = [], [], 0
+    try:
+        for cells in reader:
+            row, prev = first + prev, reader.line_num
+            if len(cells) > ncols and any(c.strip() for c in cells[ncols:]):
+                raise RawFileError(
+                    f"the row has {len(cells)} cells but the header has {ncols}", file=shown,
+                    row=row, value=d.join(cells)[:80],
+                    fix="quote cells that contain the delimiter (write \"98,56\" in a "
+                    "comma-separated file, or separate cells with ;), or give the extra column a "
+                    "header")
+            records.append(cells[:ncols] + [""] * (ncols - len(cells)))
+            starts.append(row)
+    except csv.Error as err:
+        row = first + prev
+        if "end of data" in str(err):
+            raise RawFileError("the file ends inside a quoted cell: a quote opened in this row is "
+                               "never closed", file=shown, row=row,
+                               fix="the file looks truncated: export or download it again, or "
+                               "close the quote (a quote inside a cell is written twice: \"\")"
+                               ) from None
+        raise RawFileError(f"the row cannot be read as CSV ({err})", file=shown, row=row,
+                           fix="check the quotes in this row: a cell with quotes inside is "
+                           "written \"like \"\"this\"\"\"") from None
+    columns = [list(col) for col in zip(*records)] if records else [[] for _ in range(ncols)]
+    return [_clean(col) for col in columns], np.asarray(starts, dtype=np.int64)
+
+
+def _clean(values) -> np.ndarray:
+    """Return clean_text of every cell as an object array, fast for ASCII columns."""
+    arr = pa.array(values, type=pa.large_string()) if isinstance(values, list) else pa.array(values)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if len(arr) == 0:
+        return np.empty(0, dtype=object)
+    arr = pc.fill_null(arr, "")
+    if pc.all(pc.string_is_ascii(arr)).as_py():
+        if pc.any(pc.match_substring_regex(arr, _WS_BAD)).as_py():
+            arr = pc.utf8_trim(pc.replace_substring_regex(arr, _WS_RUN, " "), " ")
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+        return arr.to_numpy(zero_copy_only=False)
+    encoded = arr.dictionary_encode()
+    uniques = np.empty(len(encoded.dictionary), dtype=object)
+    uniques[:] = [clean_text(v) for v in encoded.dictionary.to_pylist()]
+    return uniques[encoded.indices.to_numpy()]
+
+
+# ---------------------------------------------------------------- XLSX
+def _number(value: int | float) -> str:
+    if isinstance(value, int) or value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
+def _cell_text(value: object, number_format: str | None) -> str | None:
+    """Return a cell's value as text: numbers in full precision, percent formats as "98.56%"."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            return str(value)
+        if "%" in re.sub(r'"[^"]*"|\\.', "", number_format or ""):
+            shifted = (Decimal(repr(float(value))) * 100).normalize()
+            return f"{shifted:f}" + "%"
+        return _number(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return clean_text(str(value))
+
+
+def _read_xlsx(path: Path, shown: str, *, sheet: str | int | None,
+               header_row: int | None) -> RawTable:
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except Exception as err:  # zip, XML and openpyxl errors all mean the same to the user
+        raise RawFileError(f"the file cannot be opened as an XLSX workbook ({type(err).__name__})",
+                           file=shown, fix="open it in Excel or LibreOffice and save it again as "
+                           ".xlsx") from None
+    names, notes = book.sheetnames, []
+    if sheet is None:
+        name = names[0]
+        if len(names) > 1:
+            notes.append(f"the workbook has {len(names)} sheets; only the first, {name!r}, was "
+                         f"read (not {names[1:]}); set sheet: in dataset.yaml to read another")
+    elif isinstance(sheet, int) and not isinstance(sheet, bool):
+        if not 0 <= sheet < len(names):
+            raise RawFileError(f"there is no sheet number {sheet} (counting from 0); the sheets "
+                               f"are {names}", file=shown, fix=f"set sheet: to one of {names}")
+        name = names[sheet]
+    else:
+        name = next((n for n in names if n == sheet), None) or next(
+            (n for n in names if match_key(n) == match_key(sheet)), None)
+        if name is None:
+            raise RawFileError(f"there is no sheet {sheet!r}; the sheets are {names}", file=shown,
+                               fix=f"set sheet: to one of {names}")
+    ws = book[name]
+    grid = [[_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
+            for row in ws.iter_rows()]
+    if not any(any(row) for row in grid):
+        raise RawFileError("the file is empty", file=shown, fix=f"check that sheet {name!r} holds "
+                           "the table (set sheet: in dataset.yaml)")
+    width = max(len(row) for row in grid)
+    grid = [row + [None] * (width - len(row)) for row in grid]
+    merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
+    seen, limit = 0, len(grid)
+    for r, row in enumerate(grid, 1):
+        seen += any(row)
+        if seen > _SCAN_ROWS + 1 or (header_row is not None and r > header_row + 1):
+            limit = r + 1
+            break
+    limit = max(limit, min(len(grid), (header_row or 0) + 1))
+    filled = [list(row) for row in grid[:limit]]
+    for r1, c1, r2, c2 in merged:
+        for r in range(r1, min(r2, limit) + 1):
+            filled[r - 1][c1 - 1:c2] = [grid[r1 - 1][c1 - 1]] * (c2 - c1 + 1)
+    candidates = [(r, row) for r, row in enumerate(filled, 1) if any(row)]
+    if header_row is not None:
+        if header_row > len(grid):
+            raise RawFileError(f"header_row {header_row} is below the last row ({len(grid)}) of "
+                               f"sheet {name!r}", file=shown, fix=_HEADER_FIX)
+        head = header_row
+    else:
+        found = _find_header(candidates)
+        if found is None:
+            raise _no_header(candidates, shown)
+        head = candidates[found][0]
+    top, bottom = _header_block(filled, merged, head)
+    header = []
+    for c in range(width):
+        parts = list(dict.fromkeys(filled[r - 1][c] for r in range(top, bottom + 1)
+                                   if filled[r - 1][c]))
+        header.append(" | ".join(parts) or None)
+    body = grid[bottom:]
+    columns = [np.array(col, dtype=object) for col in zip(*body)] if body else [
+        np.empty(0, dtype=object)] * width
+    frame, rows, labels = _table_parts(columns, header, np.arange(bottom + 1, len(grid) + 1),
+                                       lambda k: get_column_letter(k + 1))
+    hidden = sorted(r for r, dim in ws.row_dimensions.items()
+                    if dim.hidden and top <= r <= len(grid) and any(grid[r - 1]))
+    if hidden:
+        notes.append(f"rows {hidden} are hidden in the spreadsheet; they were read like the others")
+    for r1, c1, r2, c2 in merged:
+        if r1 > bottom and r2 > r1:
+            notes.append(f"cells {get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2} are "
+                         "merged; only the first row holds the value, the others are blank there")
+    formulas, uncached = _formulas(path, name, top, grid)
+    if uncached:
+        notes.append(f"{len(uncached)} formula cells have no saved result and are read as blank "
+                     f"({', '.join(uncached[:10])}): open the file in Excel or LibreOffice and "
+                     "save it to store the results")
+    titles = [" | ".join(dict.fromkeys(c for c in row if c)) for row in grid[:top - 1] if any(row)]
+    return RawTable(frame=frame, rows=rows, columns=labels, header_row=top, path=path,
+                    display_path=shown, sheet=name, title_rows=titles, hidden_rows=hidden,
+                    formula_cells=formulas, warnings=notes)
+
+
+def _header_block(filled: list[list[str | None]], merged: list[tuple[int, int, int, int]],
+                  head: int) -> tuple[int, int]:
+    """Return the first and last rows of the header: a group heading joins the row it spans."""
+    used = [c for c, v in enumerate(filled[head - 1], 1) if v]
+    if not used:
+        return head, head
+    cmin, cmax = min(used), max(used)
+
+    def group(r1: int, c1: int, r2: int, c2: int, row: int) -> bool:
+        return r1 == r2 == row and cmin < c1 < c2 <= cmax
+
+    if head > 1 and any(r1 < head <= r2 or group(*m, head - 1) for m in merged
+                        for r1, _, r2, _ in [m]):
+        return head - 1, head
+    if head < len(filled):
+        below = filled[head]
+        for r1, c1, r2, c2 in merged:
+            if r1 <= head < r2:
+                return head, head + 1
+            cells = [v for v in below[c1 - 1:c2] if v]
+            if group(r1, c1, r2, c2, head) and cells and not any(_NUMERIC.fullmatch(v)
+                                                                   for v in cells):
+                return head, head + 1
+    return head, head
+
+
+def _formulas(path: Path, name: str, top: int, grid: list[list[str | None]]) -> tuple[int, list]:
+    """Count formula cells from the header down; list those whose cached value is missing."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        count, uncached = 0, []
+        for row in book[name].iter_rows(min_row=top):
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    count += 1
+                    if grid[cell.row - 1][cell.column - 1] is None:
+                        uncached.append(cell.coordinate)
+        return count, uncached
+    finally:
+        book.close()

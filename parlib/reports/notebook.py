@@ -1,0 +1,350 @@
+"""What the report notebooks call: paths, loading, boundaries, figures, prose and tables.
+
+A notebook starts with :func:`start_report`, which finds the clean data from
+wherever the kernel runs and loads the scores and sources. Each figure goes
+through :meth:`Report.publish`: saved once with :func:`parlib.figures.save_figure`
+(caption, source line, citation, synthetic label), closed, and shown as the
+saved PNG, so the inline backend never draws it a second time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import ParameterError
+from ..labels import check_lang, label
+from ..text import match_key
+from .texts import say
+
+__all__ = ["Report", "start_report", "resolve_project_path", "apply_boundaries",
+           "filter_units"]
+
+_MARKERS = ("pyproject.toml", "reports.yaml")
+BOUNDARIES = ("legacy", "2025")
+
+
+def resolve_project_path(path: str | os.PathLike, *, start: str | os.PathLike | None = None
+                         ) -> Path:
+    """Return ``path`` as a folder that works from the kernel's working directory.
+
+    An absolute path, or a relative one that exists from ``start`` (default the
+    working directory), is returned as is. Otherwise it is taken relative to
+    the project root: the nearest folder above ``start`` holding
+    ``pyproject.toml`` or ``reports.yaml``. So ``clean_dir="data/clean"`` works
+    whether papermill or Jupyter starts the kernel in the project root or in
+    ``notebooks/``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "pyproject.toml").write_text("")
+    >>> (root / "data" / "clean").mkdir(parents=True)
+    >>> (root / "notebooks").mkdir()
+    >>> resolve_project_path("data/clean", start=root / "notebooks") == root / "data" / "clean"
+    True
+    """
+    path = Path(path)
+    base = Path(start) if start is not None else Path.cwd()
+    if path.is_absolute():
+        return path
+    if (base / path).exists():
+        return path if start is None else base / path
+    here = base.resolve()
+    for folder in (here, *here.parents):
+        if any((folder / m).is_file() for m in _MARKERS):
+            return folder / path
+    return path if start is None else base / path
+
+
+def filter_units(scores: pd.DataFrame, *, provinces: list[str] | str | None = None,
+                 unit_type: list[str] | str | None = None) -> pd.DataFrame:
+    """Keep the rows of some provinces (names or codes, any spelling) and unit types.
+
+    Empty or None filters keep everything.
+
+    Raises
+    ------
+    ParameterError
+        When a province or unit type matches no row; the message lists what exists.
+    """
+    out = scores
+    wanted = [provinces] if isinstance(provinces, str) else list(provinces or [])
+    if wanted:
+        code = out["province_code"].astype("string").fillna(
+            out["province_code_2025"].astype("string"))
+        key = out["province"].astype("string").map(match_key, na_action="ignore")
+        hit = pd.Series(False, index=out.index)
+        missing = []
+        for name in wanted:
+            match = ((code == str(name)) | (key == match_key(name))).fillna(False)
+            if not match.any():
+                missing.append(name)
+            hit |= match.astype(bool)
+        if missing:
+            raise ParameterError(f"no rows for provinces {missing}", column="provinces",
+                                 value=missing, fix="use names or codes present: "
+                                 f"{sorted(out['province'].dropna().unique())[:20]}")
+        out = out.loc[hit.to_numpy(dtype=bool)]
+    types = [unit_type] if isinstance(unit_type, str) else list(unit_type or [])
+    types = [t for t in types if t]
+    if types:
+        present = set(out["unit_type"].dropna().astype(str))
+        missing = [t for t in types if t not in present]
+        if missing:
+            raise ParameterError(f"no rows for unit_type {missing}", value=missing,
+                                 fix=f"use a unit type present: {sorted(present)}")
+        out = out.loc[out["unit_type"].astype("string").isin(types).fillna(False)
+                      .to_numpy(dtype=bool)]
+    return out
+
+
+def apply_boundaries(scores: pd.DataFrame, boundaries: str = "legacy", *, how: str = "mean",
+                     lang: str = "vi") -> tuple[pd.DataFrame, Any]:
+    """Return the scores in the chosen province boundaries and a note saying what was done.
+
+    Parameters
+    ----------
+    boundaries
+        "legacy" keeps the provinces as published; "2025" groups legacy
+        provinces into the province they form from 1 July 2025 with
+        :func:`parlib.stats.group_to_2025`.
+    how
+        "mean" or "median" of the former provinces' scores.
+
+    Returns
+    -------
+    tuple
+        The scores and an ``IPython.display.Markdown`` naming the merged
+        provinces and the aggregate.
+
+    Raises
+    ------
+    ParameterError
+        When ``boundaries`` is not "legacy" or "2025".
+    """
+    from IPython.display import Markdown
+
+    check_lang(lang)
+    if boundaries not in BOUNDARIES:
+        raise ParameterError("unknown boundaries", column="boundaries", value=boundaries,
+                             fix=f"use one of {list(BOUNDARIES)}")
+    if boundaries == "legacy":
+        return scores, Markdown(say("legacy", lang))
+    from ..stats import group_to_2025
+
+    grouped, description = group_to_2025(scores, how=how)
+    merged = description.loc[description["n_members"] > 1]
+    lines = [say("grouped", lang, how=say(how, lang))]
+    lines += [f"- **{row.province_2025}** ({row.province_code_2025}): {row.members}"
+              for row in merged.itertuples()]
+    if merged.empty:
+        lines.append(say("grouped_none", lang))
+    return grouped, Markdown("\n".join(lines))
+
+
+@dataclass
+class Report:
+    """One report being written: its data, where figures go, and its language."""
+
+    notebook: str
+    dataset: str
+    lang: str
+    clean_dir: Path
+    output_dir: Path
+    scores: pd.DataFrame
+    sources: pd.DataFrame
+    synthetic: bool
+    figures: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def figures_dir(self) -> Path:
+        """``<output_dir>/figures``."""
+        return self.output_dir / "figures"
+
+    @property
+    def citation(self) -> dict[str, str]:
+        """Return the report's citation as ``{"key", "text", "bibtex"}``."""
+        from ..figures import format_citation
+
+        title = f"{self.dataset}: {self.notebook}"
+        return format_citation(title, dataset=self.dataset, sources=self.sources,
+                               lang=self.lang)
+
+    def publish(self, fig: Any, name: str, *, caption: str, title: str | None = None,
+                data: pd.DataFrame | None = None, width: int = 760) -> Any:
+        """Save ``fig`` once (PNG, SVG, PDF, sidecar), close it and return the PNG to display.
+
+        Parameters
+        ----------
+        fig
+            A Figure or an Axes of it.
+        name
+            The file name stem under ``figures/``.
+        caption
+            What the figure shows, for the sidecar and the report.
+        title
+            Default: the figure's own title.
+        data
+            The rows drawn; their hash goes into the citation.
+        """
+        import matplotlib.pyplot as plt
+        from IPython.display import Image
+
+        from ..figures import save_figure
+
+        figure = getattr(fig, "figure", fig)
+        title = title or _figure_title(figure) or name
+        files = save_figure(figure, self.figures_dir / name, title=title, caption=caption,
+                            source=self.sources, synthetic=self.synthetic, lang=self.lang,
+                            citation={"dataset": self.dataset, "sources": self.sources},
+                            data_hash=_data_hash(data))
+        plt.close(figure)
+        self.figures.append({"name": name, "title": title, "caption": caption,
+                             **{k: _rel(getattr(files, k), self.output_dir)
+                                for k in ("png", "svg", "pdf", "json")}})
+        self._write_meta()
+        return Image(filename=str(files.png), width=width)
+
+    def note(self, key: str, **fields: object) -> Any:
+        """Return the sentence ``key`` of :mod:`parlib.reports.texts` as Markdown."""
+        from IPython.display import Markdown
+
+        return Markdown(say(key, self.lang, **fields))
+
+    def describe(self, trend: pd.DataFrame, *, index: str, component: str, level: str,
+                 unit_type: str | None = None) -> Any:
+        """Return Markdown naming the selection, the synthetic warning and missing years."""
+        from IPython.display import Markdown
+
+        units = sorted(trend["unit"].dropna().unique())
+        shown = ", ".join(units) if len(units) <= 8 else say("all_units", self.lang,
+                                                               n=len(units))
+        years = sorted(int(y) for y in trend["year"].dropna().unique())
+        kind = say("unit_type", self.lang, name=label(unit_type, self.lang)) if unit_type else ""
+        parts = [say("selection", self.lang, dataset=self.dataset, index=label(index, self.lang),
+                     component=label(f"{index}:{component}", self.lang),
+                     level=label(f"level_{level}", self.lang), unit_type=kind, units=shown,
+                     years=_span(years))]
+        if self.synthetic:
+            parts.insert(0, say("synthetic", self.lang))
+        gaps = trend.loc[trend["score"].isna()]
+        if len(gaps):
+            listed = [f"{u} {', '.join(str(int(y)) for y in g['year'])}"
+                      for u, g in gaps.groupby("unit", sort=True)]
+            parts.append(say("gaps", self.lang, gaps="; ".join(listed)))
+        else:
+            parts.append(say("no_gaps", self.lang))
+        return Markdown("\n\n".join(parts))
+
+    def describe_correlation(self, result: Any) -> Any:
+        """Return Markdown with r, its 95% interval, p, Spearman's rho and n, or why not."""
+        from IPython.display import Markdown
+
+        if result.message:
+            return Markdown(say("pairs_too_few", self.lang, n=result.n) + f" ({result.message})")
+        num = self.number
+        text = say("correlation_result", self.lang, x=result.x, y=result.y,
+                   years=_span(result.years), n=result.n, r=num(result.pearson_r),
+                   low=num(result.pearson_ci_low), high=num(result.pearson_ci_high),
+                   p=num(result.pearson_p, 3), rho=num(result.spearman_rho),
+                   p_rho=num(result.spearman_p, 3))
+        if result.pooled:
+            text += " " + say("pooled_caveat", self.lang)
+        odd = result.pairs.loc[result.pairs["outlier"]]
+        names = [f"{r.unit} {r.year}" if result.pooled else str(r.unit) for r in odd.itertuples()]
+        text += "\n\n" + (say("outliers", self.lang, names=", ".join(names)) if names
+                          else say("no_outliers", self.lang))
+        return Markdown(text)
+
+    def table(self, frame: pd.DataFrame, columns: dict[str, str] | list[str]) -> Any:
+        """Return ``frame``'s chosen columns as a styled table with headers in the language.
+
+        ``columns`` maps column names to label keys (or lists columns whose name is the key).
+        """
+        if isinstance(columns, list):
+            columns = {c: c for c in columns}
+        shown = frame[list(columns)].rename(columns={c: label(k, self.lang)
+                                                     for c, k in columns.items()})
+        decimal, thousands = (",", ".") if self.lang == "vi" else (".", ",")
+        return (shown.style.hide(axis="index")
+                .format(precision=2, decimal=decimal, thousands=thousands, na_rep="—"))
+
+    def number(self, value: float, digits: int = 2) -> str:
+        """Return ``value`` with ``digits`` decimals and the language's decimal mark."""
+        if value is None or pd.isna(value):
+            return "—"
+        text = f"{value:.{digits}f}"
+        return text.replace(".", ",") if self.lang == "vi" else text
+
+    def _write_meta(self) -> None:
+        meta = {"notebook": self.notebook, "dataset": self.dataset, "lang": self.lang,
+                "synthetic": self.synthetic, "citation": self.citation.get("text"),
+                "figures": self.figures}
+        path = self.output_dir / "figures.json"
+        path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = "data/clean",
+                 output_dir: str | os.PathLike = "reports/_adhoc", lang: str = "vi") -> Report:
+    """Resolve the folders, load the dataset's scores and sources, and return a :class:`Report`.
+
+    Raises
+    ------
+    ParameterError
+        When ``lang`` is not "vi" or "en".
+    ParlibError
+        When the dataset has not been cleaned (from :func:`parlib.load.load_scores`).
+    """
+    from ..load import load_scores, load_sources
+
+    if lang not in ("vi", "en"):
+        raise ParameterError("unknown language", column="lang", value=lang,
+                             fix="use 'vi' or 'en'")
+    clean = resolve_project_path(clean_dir)
+    out = resolve_project_path(output_dir)
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    scores = load_scores(dataset, clean_dir=clean)
+    sources = load_sources(dataset, clean_dir=clean)
+    synthetic = bool(scores["synthetic"].any()) if "synthetic" in scores else False
+    return Report(notebook=notebook, dataset=dataset, lang=lang, clean_dir=clean,
+                  output_dir=out, scores=scores, sources=sources, synthetic=synthetic)
+
+
+def _figure_title(figure: Any) -> str | None:
+    suptitle = getattr(figure, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text():
+        return suptitle.get_text()
+    for ax in figure.axes:
+        if ax.get_title():
+            return ax.get_title()
+    return None
+
+
+def _data_hash(data: pd.DataFrame | None) -> str | None:
+    if data is None:
+        return None
+    values = pd.util.hash_pandas_object(data.astype("string"), index=False).to_numpy()
+    return hashlib.sha256(values.tobytes()).hexdigest()[:16]
+
+
+def _rel(path: Path | None, base: Path) -> str | None:
+    if path is None:
+        return None
+    return Path(os.path.relpath(path, base)).as_posix()
+
+
+def _span(years: Any) -> str:
+    years = sorted(int(y) for y in years)
+    if not years:
+        return "—"
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(y) for y in years)

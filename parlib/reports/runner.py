@@ -1,0 +1,369 @@
+"""Build the reports listed in ``reports.yaml``: incremental, parallel, atomic.
+
+For each report the runner computes a key from its notebook, parameters, the
+parlib version and the clean data it reads (:mod:`parlib.reports.manifest`).
+A report whose folder holds a successful manifest with the same key is
+skipped. The others run in parallel threads, each on a warm kernel of its own
+(:mod:`parlib.reports.kernels`), write into a temporary folder next to their
+final one, and are swapped in only when everything succeeded. A failing
+report keeps its previous good outputs and gets ``report.failed.ipynb`` and
+``report.failed.json`` beside them; the other reports go on.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import filelock
+import nbformat
+
+from .. import __version__
+from ..errors import ConfigError, LockError
+from .config import ReportsConfig, ReportSpec, read_reports_config
+from .export import export_html
+from .kernels import KernelPool, choose_kernel_name, register_engine
+from .manifest import (FAILURE, INPUT_FILES, MANIFEST, SCHEMA, git_commit, input_hashes,
+                       read_manifest, relative_posix, report_key, write_json)
+from .site import write_site
+
+__all__ = ["run_reports", "RunSummary", "ReportResult"]
+
+NOTEBOOK, HTML, FAILED_NOTEBOOK = "report.ipynb", "report.html", "report.failed.ipynb"
+FIGURES_META = "figures.json"
+
+
+@dataclass
+class ReportResult:
+    """What happened to one report: ``ok``, ``skipped`` or ``failed``."""
+
+    id: str
+    status: str
+    folder: Path
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+    cell_index: int | None = None
+    ename: str | None = None
+    evalue: str | None = None
+    failed_notebook: Path | None = None
+
+    def describe(self) -> str:
+        """Return one line naming the report, its status and, for a failure, the cell."""
+        if self.status != "failed":
+            return f"{self.id}: {self.status} ({self.seconds:.1f} s)"
+        where = f"cell {self.cell_index}: " if self.cell_index is not None else ""
+        keep = f" (see {self.failed_notebook})" if self.failed_notebook else ""
+        return f"{self.id}: failed at {where}{self.error}{keep}"
+
+
+@dataclass
+class RunSummary:
+    """The results of one :func:`run_reports` call."""
+
+    results: list[ReportResult]
+    seconds: float
+    index: Path | None = None
+    kernel_name: str | None = None
+    jobs: int = 1
+
+    def _with(self, status: str) -> list[ReportResult]:
+        return [r for r in self.results if r.status == status]
+
+    @property
+    def ran(self) -> list[ReportResult]:
+        """Reports built in this run."""
+        return self._with("ok")
+
+    @property
+    def skipped(self) -> list[ReportResult]:
+        """Reports whose inputs had not changed."""
+        return self._with("skipped")
+
+    @property
+    def failed(self) -> list[ReportResult]:
+        """Reports whose notebook raised."""
+        return self._with("failed")
+
+    @property
+    def exit_code(self) -> int:
+        """Return 0 when no report failed, else 1."""
+        return 1 if self.failed else 0
+
+    def line(self) -> str:
+        """Return the one-line summary the command line prints."""
+        text = (f"{len(self.results)} reports: {len(self.ran)} built, "
+                f"{len(self.skipped)} unchanged, {len(self.failed)} failed "
+                f"in {self.seconds:.1f} s")
+        return text + (f"; index: {self.index}" if self.index else "")
+
+
+@dataclass
+class _Plan:
+    spec: ReportSpec
+    folder: Path
+    notebook: Path
+    parameters: dict[str, Any]
+    inputs: dict[str, str | None]
+    key: str
+    skip: bool
+
+
+def run_reports(config: str | os.PathLike = "reports.yaml", *, jobs: int | None = None,
+                force: bool = False, only: str | None = None, root: str | os.PathLike = ".",
+                progress: bool = True) -> RunSummary:
+    """Build every report of ``reports.yaml`` whose inputs changed.
+
+    Parameters
+    ----------
+    config
+        The reports file, relative to ``root``.
+    jobs
+        Reports run at the same time; default one per CPU core.
+    force
+        Rebuild reports even when their inputs did not change.
+    only
+        Build only the reports whose id (``<dataset>/<notebook>/<slug>``) matches
+        this shell pattern; a pattern without ``*?[`` matches as a substring.
+    root
+        The project folder, where ``data/clean`` and ``reports`` are.
+    progress
+        Show a progress bar on standard error.
+
+    Returns
+    -------
+    RunSummary
+        One result per selected report; ``exit_code`` is 1 when any failed.
+
+    Raises
+    ------
+    ConfigError
+        When ``reports.yaml`` is malformed, ``only`` matches nothing, or a
+        dataset has no clean data (before any report runs).
+    ParameterError
+        When a report sets a parameter its notebook does not have (before any
+        report runs).
+    LockError
+        When another run is writing to the same reports folder.
+    """
+    start = time.perf_counter()
+    root_path = Path(root).resolve()
+    cfg = read_reports_config(config, root=root_path)
+    specs = _select(cfg, only)
+    _check_inputs(cfg, specs)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    cfg.output_dir.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(str(cfg.output_dir / ".parlib-reports.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        raise LockError("another 'parlib reports' run is writing to this folder",
+                        file=cfg.output_dir, fix="wait for it to finish, or stop it") from None
+    try:
+        _recover(cfg.output_dir)
+        plans = [_plan(cfg, spec, force) for spec in specs]
+        results = [ReportResult(p.spec.id, "skipped", p.folder) for p in plans if p.skip]
+        todo = [p for p in plans if not p.skip]
+        kernel_name = None
+        if todo:
+            kernel_name = choose_kernel_name()
+            results += _run_all(cfg, todo, kernel_name, min(jobs, len(todo)), progress)
+        index = write_site(cfg.output_dir)
+    finally:
+        lock.release()
+    order = {spec.id: i for i, spec in enumerate(specs)}
+    results.sort(key=lambda r: order[r.id])
+    return RunSummary(results, time.perf_counter() - start, index, kernel_name, jobs)
+
+
+def _select(cfg: ReportsConfig, only: str | None) -> list[ReportSpec]:
+    specs = list(cfg.reports)
+    if not only:
+        return specs
+    pattern = only if any(ch in only for ch in "*?[") else f"*{only}*"
+    chosen = [s for s in specs if fnmatch.fnmatchcase(s.id, pattern)]
+    if not chosen:
+        raise ConfigError("no report matches --only", file=cfg.path, value=only,
+                          fix=f"use part of a report id, e.g. {specs[0].id!r}")
+    return chosen
+
+
+def _check_inputs(cfg: ReportsConfig, specs: list[ReportSpec]) -> None:
+    for dataset in sorted({s.dataset for s in specs}):
+        folder = cfg.clean_dir / dataset
+        missing = [n for n in INPUT_FILES if not (folder / n).is_file()]
+        if missing:
+            raise ConfigError(f"dataset {dataset!r} has no clean data ({', '.join(missing)} "
+                              "missing)", file=folder,
+                              fix=f"run 'parlib clean' first, or remove {dataset!r} from "
+                                  f"{cfg.path.name}")
+
+
+def _plan(cfg: ReportsConfig, spec: ReportSpec, force: bool) -> _Plan:
+    folder = cfg.output_dir / spec.dataset / spec.notebook / spec.slug
+    notebook = cfg.notebook_path(spec.notebook)
+    parameters = {**spec.parameters, "dataset": spec.dataset,
+                  "clean_dir": relative_posix(cfg.clean_dir, folder), "output_dir": "."}
+    inputs = input_hashes(notebook, cfg.clean_dir / spec.dataset, cfg.root)
+    key = report_key(notebook_hash=inputs[relative_posix(notebook, cfg.root)],
+                     parameters=parameters, version=__version__, inputs=inputs)
+    old = read_manifest(folder)
+    skip = (not force and old is not None and old.get("status") == "ok"
+            and old.get("key") == key and (folder / NOTEBOOK).is_file()
+            and (folder / HTML).is_file() and not (folder / FAILURE).exists())
+    return _Plan(spec, folder, notebook, parameters, inputs, key, skip)
+
+
+def _run_all(cfg: ReportsConfig, plans: list[_Plan], kernel_name: str, jobs: int,
+             progress: bool) -> list[ReportResult]:
+    from tqdm.auto import tqdm
+
+    register_engine()
+    commit = git_commit(cfg.root)
+    results = []
+    with KernelPool(kernel_name, size=jobs, total=len(plans), cwd=cfg.root) as pool, \
+            ThreadPoolExecutor(jobs, thread_name_prefix="parlib-report") as ex, \
+            tqdm(total=len(plans), file=sys.stderr, disable=not progress, unit="report",
+                 desc="reports") as bar:
+        futures = [ex.submit(_run_one, cfg, plan, pool, kernel_name, commit) for plan in plans]
+        for fut in as_completed(futures):
+            result = fut.result()
+            results.append(result)
+            bar.update()
+            if result.status == "failed":
+                bar.write(f"FAILED {result.describe()}", file=sys.stderr)
+    return results
+
+
+def _run_one(cfg: ReportsConfig, plan: _Plan, pool: KernelPool, kernel_name: str,
+             commit: str | None) -> ReportResult:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    spec, final = plan, plan.folder
+    t0 = time.perf_counter()
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{spec.spec.slug}.tmp-", dir=final.parent))
+    timings: dict[str, float] = {}
+    result = ReportResult(spec.spec.id, "failed", final)
+    try:
+        km = pool.acquire()
+        timings["wait_kernel"] = time.perf_counter() - t0
+        t = time.perf_counter()
+        try:
+            nb = papermill.execute_notebook(
+                str(plan.notebook), str(tmp / NOTEBOOK), parameters=plan.parameters,
+                engine_name="parlib-warm", kernel_name=kernel_name, km=km,
+                kernel_cwd=str(tmp), progress_bar=False, request_save_on_cell_execute=False,
+                execution_timeout=cfg.timeout)
+        finally:
+            pool.release(km)
+        timings["execute"] = time.perf_counter() - t
+        t = time.perf_counter()
+        _fix_paths(nb, cfg, plan, NOTEBOOK)
+        nbformat.write(nb, tmp / NOTEBOOK)
+        export_html(nb, tmp / HTML, title=spec.spec.title or spec.spec.id)
+        timings["export_html"] = time.perf_counter() - t
+        timings["total"] = time.perf_counter() - t0
+        meta = read_manifest(tmp, FIGURES_META) or {}
+        write_json(tmp / MANIFEST, _manifest(cfg, plan, "ok", timings, started, commit,
+                                             kernel_name, meta, tmp))
+        _swap(tmp, final)
+        result.status = "ok"
+    except PapermillExecutionError as exc:
+        result.cell_index, result.ename = exc.cell_index, exc.ename
+        result.evalue = _first_line(exc.evalue)
+        result.error = f"{exc.ename}: {result.evalue}"
+        _keep_failure(cfg, plan, tmp, result, started, commit, kernel_name, timings)
+    except Exception as exc:  # a dead kernel, a full disk: report it, go on with the others
+        result.ename, result.evalue = type(exc).__name__, _first_line(str(exc))
+        result.error = f"{result.ename}: {result.evalue}"
+        _keep_failure(cfg, plan, tmp, result, started, commit, kernel_name, timings)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    result.seconds = time.perf_counter() - t0
+    result.timings = timings
+    return result
+
+
+def _manifest(cfg: ReportsConfig, plan: _Plan, status: str, timings: dict[str, float],
+              started: str, commit: str | None, kernel_name: str, meta: dict[str, Any],
+              folder: Path) -> dict[str, Any]:
+    spec = plan.spec
+    figures = sorted(p.relative_to(folder).as_posix() for p in folder.glob("figures/*")
+                     if p.is_file())
+    return {
+        "schema": SCHEMA, "id": spec.id, "status": status, "dataset": spec.dataset,
+        "notebook": spec.notebook, "slug": spec.slug, "title": spec.title or meta.get("title"),
+        "parameters": spec.parameters, "injected": {k: plan.parameters[k] for k in
+                                                    ("dataset", "clean_dir", "output_dir")},
+        "parlib_version": __version__, "git_commit": commit, "kernel": kernel_name,
+        "key": plan.key, "inputs": plan.inputs,
+        "citation": meta.get("citation"), "synthetic": meta.get("synthetic"),
+        "figures": figures, "figure_details": meta.get("figures", []),
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+        "started": started,
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def _fix_paths(nb: Any, cfg: ReportsConfig, plan: _Plan, name: str) -> None:
+    """Record the notebook paths relative to the project, not the temporary folder."""
+    meta = nb.metadata.setdefault("papermill", {})
+    meta["input_path"] = relative_posix(plan.notebook, cfg.root)
+    meta["output_path"] = relative_posix(plan.folder / name, cfg.root)
+
+
+def _keep_failure(cfg: ReportsConfig, plan: _Plan, tmp: Path, result: ReportResult,
+                  started: str, commit: str | None, kernel_name: str,
+                  timings: dict[str, float]) -> None:
+    final = plan.folder
+    final.mkdir(parents=True, exist_ok=True)
+    if (tmp / NOTEBOOK).is_file():
+        nb = nbformat.read(tmp / NOTEBOOK, as_version=4)
+        _fix_paths(nb, cfg, plan, FAILED_NOTEBOOK)
+        nbformat.write(nb, final / FAILED_NOTEBOOK)
+        result.failed_notebook = final / FAILED_NOTEBOOK
+    info = _manifest(cfg, plan, "failed", timings, started, commit, kernel_name, {}, tmp)
+    info.update(error=result.error, cell_index=result.cell_index, ename=result.ename,
+                evalue=result.evalue, figures=[])
+    write_json(final / FAILURE, info)
+
+
+def _swap(tmp: Path, final: Path) -> None:
+    """Put ``tmp`` in the place of ``final``; the old folder is removed only afterwards."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
+        os.rename(final, old)
+    os.rename(tmp, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(output_dir: Path) -> None:
+    """Undo what a killed run left: restore swapped-out folders, drop temporary ones."""
+    for hidden in output_dir.glob("*/*/.*"):
+        if not hidden.is_dir():
+            continue
+        name, sep, _ = hidden.name[1:].rpartition(".old-")
+        if sep and not (hidden.parent / name).exists():
+            os.rename(hidden, hidden.parent / name)
+        elif sep or ".tmp-" in hidden.name:
+            shutil.rmtree(hidden, ignore_errors=True)
+
+
+def _first_line(text: str | None) -> str:
+    lines = [ln for ln in (text or "").strip().splitlines() if ln.strip()]
+    return lines[0][:300] if lines else ""

@@ -1,0 +1,130 @@
+"""Write ``reports/index.html``: every report on disk, with a thumbnail and its citation.
+
+The page is built from the ``manifest.json`` (or ``report.failed.json``) files
+under the reports folder, so it lists reports of earlier runs too, and links
+with relative addresses, so the folder can be opened from the file system or
+copied to any web server. Every text is HTML-escaped by Jinja's autoescape.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from .. import __version__
+from .manifest import FAILURE, MANIFEST, read_manifest, write_json
+
+__all__ = ["collect_reports", "write_site"]
+
+_KIND_ORDER = {"trend": 0, "correlation": 1, "comparison": 2}
+
+
+def collect_reports(output_dir: str | Path) -> list[dict[str, Any]]:
+    """Return one entry per report folder under ``output_dir``, sorted by dataset and kind.
+
+    Folders whose name starts with ``_`` or ``.`` (ad-hoc runs, temporary
+    folders) are left out.
+    """
+    out_dir = Path(output_dir)
+    entries = []
+    for folder in sorted(out_dir.glob("*/*/*")):
+        rel = folder.relative_to(out_dir)
+        if not folder.is_dir() or any(part[0] in "._" for part in rel.parts):
+            continue
+        ok = read_manifest(folder, MANIFEST)
+        failed = read_manifest(folder, FAILURE)
+        entry = dict(ok or failed or {})
+        if not entry:
+            continue
+        entry["folder"] = rel.as_posix()
+        entry["failed_now"] = failed is not None
+        entry["has_html"] = (folder / "report.html").is_file()
+        entry["thumbnail"] = _thumbnail(folder, entry.get("figures") or [])
+        entry.setdefault("dataset", rel.parts[0])
+        entry.setdefault("notebook", rel.parts[1])
+        entries.append(entry)
+    entries.sort(key=lambda e: (e["dataset"], _KIND_ORDER.get(e["notebook"], 9), e["notebook"],
+                                e["folder"]))
+    return entries
+
+
+def write_site(output_dir: str | Path) -> Path:
+    """Write ``<output_dir>/index.html`` listing every report and return its path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, json
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "demo" / "trend" / "x").mkdir(parents=True)
+    >>> _ = (d / "demo" / "trend" / "x" / "manifest.json").write_text(json.dumps(
+    ...     {"id": "demo/trend/x", "status": "ok", "title": "</script><b>x</b>",
+    ...      "parameters": {}}))
+    >>> html = write_site(d).read_text(encoding="utf-8")
+    >>> "</script><b>" in html, "&lt;/script&gt;&lt;b&gt;" in html
+    (False, True)
+    """
+    import jinja2
+
+    out_dir = Path(output_dir)
+    entries = [_view(e) for e in collect_reports(out_dir)]
+    groups = []
+    for dataset, items in groupby(entries, key=lambda e: e["dataset"]):
+        items = list(items)
+        kinds = [(kind, list(group)) for kind, group in groupby(items, key=lambda e: e["notebook"])]
+        groups.append({"dataset": dataset, "kinds": kinds,
+                       "synthetic": any(e.get("synthetic") for e in items)})
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent.parent / "templates")),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    html = env.get_template("reports_index.html.j2").render(
+        groups=groups, n_reports=len(entries), version=__version__,
+        n_failed=sum(e["failed_now"] for e in entries),
+        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+    path = out_dir / "index.html"
+    tmp = path.with_name(".index.html.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, path)
+    write_json(out_dir / "index.json", {"reports": [
+        {k: e.get(k) for k in ("id", "status", "title", "dataset", "notebook", "parameters",
+                               "citation", "synthetic", "folder")} for e in entries]})
+    return path
+
+
+def _view(entry: dict[str, Any]) -> dict[str, Any]:
+    """Add the relative links and display values the template shows."""
+    folder = _url(entry["folder"])
+    params = entry.get("parameters") or {}
+    shown = []
+    for key in sorted(params):
+        value = params[key]
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in value) or "—"
+        shown.append((str(key), "—" if value is None or value == "" else str(value)))
+    entry = dict(entry)
+    entry.update(
+        href=f"{folder}/report.html" if entry["has_html"] else None,
+        notebook_href=f"{folder}/report.ipynb" if entry["has_html"] else None,
+        failed_href=f"{folder}/report.failed.ipynb" if entry["failed_now"] else None,
+        thumb_href=f"{folder}/{_url(entry['thumbnail'])}" if entry["thumbnail"] else None,
+        shown_parameters=shown,
+        label=entry.get("title") or entry.get("slug") or entry["folder"].rsplit("/", 1)[-1],
+    )
+    return entry
+
+
+def _thumbnail(folder: Path, figures: list[str]) -> str | None:
+    for name in figures:
+        if str(name).lower().endswith(".png") and (folder / name).is_file():
+            return str(name)
+    pngs = sorted(folder.glob("figures/*.png"))
+    return pngs[0].relative_to(folder).as_posix() if pngs else None
+
+
+def _url(path: str) -> str:
+    """Quote each segment of a relative path for use in ``href``/``src``; never leave it."""
+    parts = [p for p in str(path).replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    return "/".join(quote(p) for p in parts)

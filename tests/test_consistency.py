@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from parlib.consistency import check_rankings
+
+
+def ranking(scores, ranks, n=None):
+    k = len(scores)
+    return pd.DataFrame({
+        "dataset": "d", "province_code": "83", "province_code_2025": "86",
+        "province": "Bến Tre", "year": 2022, "level": "department", "index": "PAR",
+        "component": "total", "unit": [f"Sở {i}" for i in range(k)], "score": scores,
+        "rank": pd.array(ranks, dtype="Int64"),
+        "n_units": pd.array(n or [k] * k, dtype="Int64"),
+        "raw_file": "f.csv", "raw_row": list(range(2, 2 + k))})
+
+
+def test_consistent_ranking_gives_no_warning():
+    assert check_rankings(ranking([99.0, 95.0, 90.0], [1, 2, 3])).empty
+
+
+def test_ties_are_not_contradictions():
+    assert check_rankings(ranking([95.0, 95.0, 90.0], [1, 1, 3])).empty
+
+
+def test_better_rank_with_lower_score_is_flagged_with_both_rows():
+    warn = check_rankings(ranking([95.0, 97.0, 90.0], [1, 2, 3]))
+    (message,) = warn["message"]
+    assert warn["check"].tolist() == ["rank_order"]
+    assert "Sở 1 is ranked 2 with 97" in message and "Sở 0" in message
+    assert "row 3" in message and "row 2" in message
+
+
+def test_rank_without_score_is_ignored():
+    assert check_rankings(ranking([None, 97.0, 90.0], [1, 2, 3])).empty
+
+
+def test_several_ranking_sizes_are_flagged():
+    warn = check_rankings(ranking([99.0, 95.0], [1, 2], n=[18, 19]))
+    assert warn["check"].tolist() == ["ranking_size"]
+    assert "[18, 19]" in warn["message"].iloc[0]
+
+
+def test_rankings_are_separate_per_province():
+    a = ranking([99.0, 95.0], [1, 2])
+    b = ranking([80.0, 70.0], [1, 2]).assign(province_code="19", province="Thái Nguyên")
+    assert check_rankings(pd.concat([a, b], ignore_index=True)).empty

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from parlib.validate import validate_scores
+
+
+def rows(**overrides) -> pd.DataFrame:
+    base = {
+        "dataset": "d", "province_code": "83", "province_code_2025": "86", "year": 2021,
+        "level": "department", "unit": ["Sở A", "Sở B", "Sở C"], "index": "PAR",
+        "component": "total", "score": [95.0, 90.0, 85.0], "scale_max": 100.0,
+        "points": None, "max_points": None, "rank": [1, 2, 3], "n_units": 18,
+        "derivation": None, "note": None, "missing_marker": None,
+        "raw_file": "f.csv", "raw_row": [2, 3, 4], "raw_column": "Điểm", "source_id": "s1",
+    }
+    base.update(overrides)
+    return pd.DataFrame(base)
+
+
+def test_valid_rows_pass_untouched():
+    valid, bad = validate_scores(rows(), last_year=2024)
+    assert len(valid) == 3 and bad.empty
+
+
+@pytest.mark.parametrize(
+    ("overrides", "rule", "column", "value"),
+    [
+        ({"score": [95.0, 101.5, 85.0]}, "score_within_scale", "Điểm", "101.5"),
+        ({"score": [95.0, -2.0, 85.0]}, "score", "Điểm", "-2.0"),
+        ({"rank": [1, 19, 3]}, "rank_within_n", "Điểm", "19"),
+        ({"rank": [1, 0, 3]}, "rank", "Điểm", "0"),
+        ({"year": [2021, 2031, 2021]}, "year", "year", "2031"),
+        ({"points": [None, 9.5, None], "max_points": [None, 9.0, None]}, "points_within_max",
+         "Điểm", "9.5"),
+    ],
+)
+def test_each_rule_quarantines_the_row_with_rule_value_and_reason(overrides, rule, column, value):
+    valid, bad = validate_scores(rows(**overrides), last_year=2024)
+    assert valid["unit"].tolist() == ["Sở A", "Sở C"]
+    (record,) = bad.to_dict("records")
+    assert record["rule"] == rule
+    assert record["raw_row"] == 3 and record["raw_file"] == "f.csv"
+    assert record["column"] == column
+    assert record["value"] == value
+    assert value.rstrip("0").rstrip(".") in record["reason"]
+
+
+def test_every_broken_rule_is_collected_at_once():
+    valid, bad = validate_scores(rows(score=[120.0, 90.0, -1.0], rank=[1, 30, 3]),
+                                 last_year=2024)
+    assert sorted(bad["raw_row"]) == [2, 3, 4]
+    assert valid.empty
+
+
+def test_identical_duplicates_merge_and_cite_both_sources():
+    df = rows(unit=["Sở A", "Sở A", "Sở C"], score=[95.0, 95.0, 85.0], rank=[1, None, 3],
+              source_id=["s1", "s2", "s1"])
+    valid, bad = validate_scores(df, last_year=2024)
+    merged = valid.loc[valid["unit"] == "Sở A"].iloc[0]
+    assert merged["source_id"] == "s1;s2" and merged["rank"] == 1
+    (record,) = bad.to_dict("records")
+    assert record["rule"] == "duplicate" and record["raw_row"] == 3
+
+
+def test_conflicting_duplicates_are_all_quarantined():
+    df = rows(unit=["Sở A", "Sở A", "Sở C"], score=[95.0, 94.0, 85.0], rank=[1, 1, 3])
+    valid, bad = validate_scores(df, last_year=2024)
+    assert valid["unit"].tolist() == ["Sở C"]
+    assert sorted(bad["raw_row"]) == [2, 3]
+    assert set(bad["rule"]) == {"unique_key"}
+    assert "different score" in bad["reason"].iloc[0]
+
+
+def test_input_is_not_mutated():
+    df = rows(score=[120.0, 90.0, 85.0])
+    before = df.copy()
+    validate_scores(df, last_year=2024)
+    pd.testing.assert_frame_equal(df, before)
