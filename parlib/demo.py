@@ -45,6 +45,9 @@ _CORE_DEPARTMENTS = (
     "Sở Khoa học và Công nghệ", "Sở Giáo dục và Đào tạo", "Sở Y tế", "Thanh tra tỉnh",
 )
 _DEPT_OFFSETS = np.array([6.0, 2.0, 3.0, 5.0, 0.0, 2.0, -5.0])
+# (province code, year) -> (column, marker) of one random department
+_DEPT_MISSING = {("19", 2020): ("marker", _ABSENT), ("87", 2018): ("sipas_marker", "x"),
+                 ("42", 2022): ("sipas_marker", "-")}
 
 
 class _Province(NamedTuple):
@@ -162,22 +165,21 @@ def _standardize(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / values.std()
 
 
-def _closest_pair(values: np.ndarray) -> tuple[int, int]:
-    """Return the positions (higher, lower) of the two nearest distinct values."""
-    order = np.argsort(-values, kind="stable")
+def _closest_pair(values: np.ndarray, scored: np.ndarray) -> tuple[int, int]:
+    """Return the positions (higher, lower) of the two nearest distinct scored values."""
+    order = np.flatnonzero(scored)[np.argsort(-values[scored], kind="stable")]
     gaps = values[order[:-1]] - values[order[1:]]
     k = int(np.argmin(np.where(gaps > 0, gaps, np.inf)))
     return int(order[k]), int(order[k + 1])
 
 
-def _mark(rng: np.random.Generator, frame: pd.DataFrame, spec: dict[int, tuple[str, int]],
-          column: str = "marker") -> pd.DataFrame:
-    """Return ``frame`` with ``column`` set to a marker on ``count`` random rows of a year."""
-    marker = pd.Series(None, index=frame.index, dtype=object)
-    for year, (text, count) in spec.items():
-        rows = frame.index[frame["year"] == year]
-        marker[rng.choice(rows, size=count, replace=False)] = text
-    return frame.assign(**{column: marker})
+def _markers(rng: np.random.Generator, n: int, spec: tuple[str, int] | None) -> np.ndarray:
+    """Return ``n`` missing markers: None, or ``spec``'s text on ``spec``'s count of rows."""
+    out = np.full(n, None, dtype=object)
+    if spec is not None:
+        text, count = spec
+        out[rng.choice(n, size=count, replace=False)] = text
+    return out
 
 
 def _par_provinces(rng: np.random.Generator, codes: np.ndarray) -> pd.DataFrame:
@@ -195,11 +197,12 @@ def _par_provinces(rng: np.random.Generator, codes: np.ndarray) -> pd.DataFrame:
         comps = np.clip(_PAR_MEAN[year] + offsets + sd * (0.8 * z[:, None] + 0.6 * noise),
                         40, 99.5).round(2)
         total = (comps @ _PAR_WEIGHTS).round(2)
-        high, low = _closest_pair(total)
+        marker = _markers(rng, n, {2017: (_ABSENT, 2), 2020: ("KĐG", 1)}.get(year))
+        high, low = _closest_pair(total, pd.isna(marker))
         total[low] = total[high]  # a tie in rank
-        frame = pd.DataFrame(comps, columns=_PAR_KEYS).assign(total=total)
+        frame = pd.DataFrame(comps, columns=_PAR_KEYS).assign(total=total, marker=marker)
         frames.append(frame.assign(code=codes, year=year))
-    return _mark(rng, pd.concat(frames, ignore_index=True), {2017: (_ABSENT, 2), 2020: ("KĐG", 1)})
+    return pd.concat(frames, ignore_index=True)
 
 
 def _sipas_provinces(rng: np.random.Generator, par: pd.DataFrame) -> pd.DataFrame:
@@ -216,8 +219,9 @@ def _sipas_provinces(rng: np.random.Generator, par: pd.DataFrame) -> pd.DataFram
         factors = np.clip(level[:, None] + _SIPAS_OFFSETS + noise, 50, 99.5).round(2)
         frame = pd.DataFrame(factors, columns=_SIPAS_KEYS)
         frame["total"] = factors.mean(axis=1).round(2)
+        frame["marker"] = _markers(rng, len(zp), {2018: ("-", 2), 2021: ("KĐG", 1)}.get(year))
         frames.append(frame.assign(code=this["code"].to_numpy(), year=year))
-    return _mark(rng, pd.concat(frames, ignore_index=True), {2018: ("-", 2), 2021: ("KĐG", 1)})
+    return pd.concat(frames, ignore_index=True)
 
 
 def _papi_provinces(rng: np.random.Generator, codes: np.ndarray) -> pd.DataFrame:
@@ -231,15 +235,19 @@ def _papi_provinces(rng: np.random.Generator, codes: np.ndarray) -> pd.DataFrame
         dims = np.clip(_PAPI_MEAN + _PAPI_SLOPE * i + _PAPI_SD * (0.6 * z[:, None] + 0.8 * noise),
                        1, 10).round(4)
         frame = pd.DataFrame(dims, columns=_PAPI_KEYS).assign(total=dims.sum(axis=1).round(4))
+        frame["marker"] = _markers(rng, n, {2019: (_ABSENT, 1), 2022: ("-", 1)}.get(year))
         frames.append(frame.assign(code=codes, year=year))
-    return _mark(rng, pd.concat(frames, ignore_index=True), {2019: (_ABSENT, 1), 2022: ("-", 1)})
+    return pd.concat(frames, ignore_index=True)
 
 
 def _departments(rng: np.random.Generator) -> pd.DataFrame:
-    """Return department PAR points (7 components, total of 100) and SIPAS percents."""
+    """Return department PAR points (7 components, total of 100) and SIPAS percents.
+
+    A department added after the province's first year is not scored in its first year.
+    """
     frames = []
     for code, spec in _PROVINCES.items():
-        units = _CORE_DEPARTMENTS + tuple(unit for unit, _ in spec.extra)
+        units = np.array(_CORE_DEPARTMENTS + tuple(unit for unit, _ in spec.extra))
         first = np.array([0] * len(_CORE_DEPARTMENTS) + [year for _, year in spec.extra])
         effect = rng.standard_normal(len(units))
         maxima = np.array(spec.maxima)
@@ -252,25 +260,24 @@ def _departments(rng: np.random.Generator) -> pd.DataFrame:
                           35, 100)
             points = (maxima * pct / 100).round(2)
             total = points.sum(axis=1).round(2)
-            high, low = _closest_pair(total)  # a tie in rank, kept consistent with the parts
-            k = int(np.argmax(maxima - points[low]))
-            points[low, k] = round(points[low, k] + total[high] - total[low], 2)
-            total[low] = total[high]
             sipas = np.clip(91 + 0.5 * (year - 2017)
                             + 2.5 * (0.4 * z + 0.9 * rng.standard_normal(n)), 70, 99.8).round(2)
-            frame = pd.DataFrame(points, columns=_DEPT_KEYS).assign(total=total, sipas=sipas)
+            marker = np.where((first[active] == year) & (year > spec.years[0]), "KĐG", None)
+            column, text = _DEPT_MISSING.get((code, year), (None, None))
+            if column == "marker":
+                marker[rng.choice(np.flatnonzero(pd.isna(marker)))] = text
+            sipas_marker = marker.copy()
+            if column == "sipas_marker":
+                sipas_marker[rng.choice(np.flatnonzero(pd.isna(marker)))] = text
+            high, low = _closest_pair(total, pd.isna(marker))  # a tie in rank
+            k = int(np.argmax(maxima - points[low]))  # kept consistent with the parts
+            points[low, k] = round(points[low, k] + total[high] - total[low], 2)
+            total[low] = total[high]
+            frame = pd.DataFrame(points, columns=_DEPT_KEYS).assign(
+                total=total, sipas=sipas, marker=marker, sipas_marker=sipas_marker)
             frames.append(frame.assign(code=code, province=spec.name, year=year,
-                                       unit=np.array(units)[active]))
-    out = pd.concat(frames, ignore_index=True).assign(marker=None)
-    first_year = (out["code"] == "83") & (out["year"] == 2019) & out["unit"].str.startswith("Ban")
-    out.loc[first_year, "marker"] = "KĐG"  # Bến Tre's new board is scored from its second year
-    dropped = rng.choice(out.index[(out["code"] == "19") & (out["year"] == 2020)])
-    out.loc[dropped, "marker"] = _ABSENT
-    out = out.assign(sipas_marker=out["marker"])
-    for code, year, text in (("87", 2018, "x"), ("42", 2022, "-")):
-        rows = out.index[(out["code"] == code) & (out["year"] == year)]
-        out.loc[rng.choice(rows), "sipas_marker"] = text
-    return out
+                                       unit=units[active]))
+    return pd.concat(frames, ignore_index=True)
 
 
 def _districts(rng: np.random.Generator) -> pd.DataFrame:

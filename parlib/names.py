@@ -252,8 +252,11 @@ def match_provinces(values: pd.Series, *, era: str = "legacy") -> pd.DataFrame:
     Examples
     --------
     >>> s = pd.Series(["TP. HCM", "Hoà Bình", "Hà Tây", "Atlantis", None])
-    >>> match_provinces(s)[["province_code", "province_2025", "status"]].to_numpy().tolist()
-    [['79', 'Hồ Chí Minh', 'ok'], ['17', 'Phú Thọ', 'ok'], [nan, nan, 'former'], [nan, nan, 'unknown'], [nan, nan, 'missing']]
+    >>> out = match_provinces(s)
+    >>> out["province_code"].tolist()
+    ['79', '17', nan, nan, nan]
+    >>> out["province_2025"].tolist()[:2], out["status"].tolist()
+    (['Hồ Chí Minh', 'Phú Thọ'], ['ok', 'ok', 'former', 'unknown', 'missing'])
     >>> match_provinces(pd.Series(["Bến Tre", "Huế"]), era="2025")[
     ...     ["province_code", "province", "province_code_legacy"]].to_numpy().tolist()
     [['86', 'Vĩnh Long', '83'], ['46', 'Huế', '46']]
@@ -451,8 +454,11 @@ def match_unit_types(values: pd.Series, *, level: pd.Series | str,
     Examples
     --------
     >>> s = pd.Series(["Sở Công thương tỉnh Bến Tre", "SCT", "Sở Kỳ Lạ"])
-    >>> match_unit_types(s, level="sở").to_numpy().tolist()
-    [['Sở Công Thương', 'cong_thuong', 'ok'], ['Sở Công Thương', 'cong_thuong', 'ok'], ['Sở Kỳ Lạ', nan, 'unknown']]
+    >>> out = match_unit_types(s, level="sở")
+    >>> out["unit"].tolist()
+    ['Sở Công Thương', 'Sở Công Thương', 'Sở Kỳ Lạ']
+    >>> out["unit_type"].tolist(), out["status"].tolist()
+    (['cong_thuong', 'cong_thuong', nan], ['ok', 'ok', 'unknown'])
     >>> match_unit_types(pd.Series(["UBND huyện Bình Đại", "TP. Bến Tre"]), level="district")[
     ...     "unit"].tolist()
     ['Huyện Bình Đại', 'Thành phố Bến Tre']

@@ -67,8 +67,8 @@ class CleanResult:
             "quarantine_by_rule": {str(k): int(v) for k, v in
                                    q["rule"].value_counts().sort_index().items()},
             "unknown_units": unknown_units,
-            "contradictions": int((self.aggregates.get("check") == "contradiction").sum())
-            if len(self.aggregates) else 0,
+            "contradictions": int(self.warnings["check"].isin(
+                ["aggregate", "conflicting_figures"]).sum()),
             "warnings": self.warnings.to_dict("records"),
             "files": self.files,
         }
@@ -156,7 +156,7 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
     scores = scores.sort_values(["raw_file", "raw_row", "raw_column"], kind="stable",
                                 na_position="first").reset_index(drop=True)
     aggregates = _concat(agg_parts, AGGREGATE_COLUMNS)
-    warnings = [check_rankings(scores)]
+    warnings = [check_rankings(scores), _conflict_warnings(quarantine)]
     if len(aggregates):
         aggregates, agg_warn = check_aggregates(aggregates, scores)
         warnings.append(agg_warn)
@@ -229,6 +229,15 @@ def _account(files: list[dict], scores: pd.DataFrame, quarantine: pd.DataFrame,
         info.update(rows_read=len(raw), rows_clean=len(clean_rows - bad_rows),
                     rows_quarantined=len(bad_rows),
                     figures=int((table["raw_file"] == name).sum()) if len(table) else 0)
+
+
+def _conflict_warnings(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """One warning per group of rows that give different figures for the same key."""
+    conflicts = quarantine.loc[quarantine["rule"] == "unique_key"]
+    first = conflicts.drop_duplicates("reason")
+    return pd.DataFrame({"check": "conflicting_figures", "dataset": first["dataset"],
+                         "raw_file": first["raw_file"], "raw_row": first["raw_row"],
+                         "message": first["reason"]}, columns=WARNING_COLUMNS)
 
 
 def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

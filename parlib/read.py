@@ -270,7 +270,7 @@ def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str |
               delimiter: str | None) -> RawTable:
     data: bytes | None = path.read_bytes()
     text, enc, notes = _decode(data, shown, encoding)
-    if not text.strip():
+    if not text or text.isspace():
         raise RawFileError("the file is empty", file=shown,
                            fix="export the table again with its header row and data rows")
     if "\n" not in text and "\r" in text:  # classic Mac line ends
@@ -286,7 +286,7 @@ def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str |
     for d in [delimiter] if delimiter else _DELIMITERS:
         records = [r for r in _records(lines, d) if any(c.strip() for c in r[2])]
         counts = [len(r[2]) for r in records]
-        modal = max(sorted(set(counts)), key=counts.count)
+        modal = max(sorted(set(counts)), key=counts.count) if counts else 0
         agree = counts.count(modal) if modal >= 2 else 0
         cleaned = [(r[0], [clean_text(c) for c in r[2]]) for r in records]
         found = None if header_row else _find_header(cleaned)
@@ -322,7 +322,7 @@ def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str |
 def _parse_body(body: bytes, d: str, ncols: int, first: int,
                 shown: str) -> tuple[list[np.ndarray], np.ndarray]:
     """Parse the records after the header with pandas; fall back to the csv module."""
-    if not body.strip():
+    if not body or body.isspace():
         return [np.empty(0, dtype=object)] * ncols, np.empty(0, dtype=np.int64)
     buf = np.frombuffer(body, dtype=np.uint8)
     newlines = np.flatnonzero(buf == 10)
@@ -392,14 +392,18 @@ def _parse_slow(body: bytes, d: str, ncols: int, first: int,
 
 
 def _clean(values) -> np.ndarray:
-    """Return clean_text of every cell as an object array, fast for ASCII columns."""
+    """Return clean_text of every cell as an object array, computing each distinct text once.
+
+    Columns with many distinct ASCII texts (serial numbers, scores) are cleaned by
+    pyarrow kernels instead: for ASCII, clean_text only collapses and trims spaces.
+    """
     arr = pa.array(values, type=pa.large_string()) if isinstance(values, list) else pa.array(values)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    if len(arr) == 0:
-        return np.empty(0, dtype=object)
-    arr = pc.fill_null(arr, "")
-    if pc.all(pc.string_is_ascii(arr)).as_py():
+    if arr.null_count:
+        arr = pc.fill_null(arr, "")
+    sample = arr.slice(0, 10_000)
+    if len(pc.unique(sample)) > len(sample) // 2 and pc.all(pc.string_is_ascii(arr)).as_py():
         if pc.any(pc.match_substring_regex(arr, _WS_BAD)).as_py():
             arr = pc.utf8_trim(pc.replace_substring_regex(arr, _WS_RUN, " "), " ")
         arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)

@@ -158,17 +158,19 @@ def _resolve_duplicates(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     merged_rows, records = [], []
     for _, group in df.loc[dup].groupby(key.loc[dup].apply(tuple, axis=1), sort=False):
         conflict = [c for c in _MEASURES if group[c].dropna().nunique() > 1]
-        where = ", ".join(f"{f} row {r}" for f, r in zip(group["raw_file"], group["raw_row"]))
         if conflict:
+            col = conflict[0]
+            given = "; ".join(f"{_fmt(v)} in {f} row {r}" for v, f, r in
+                              zip(group[col], group["raw_file"], group["raw_row"]))
+            first = group.iloc[0]
+            reason = (f"{first['unit']} {first['index']} {first['component']} {first['year']} "
+                      f"is given different {col} values: {given}; parlib keeps none of them: "
+                      "correct the wrong one or drop it")
             for _, row in group.iterrows():
-                shown = {c: row[c] for c in conflict}
                 records.append({
                     "dataset": row["dataset"], "raw_file": row["raw_file"],
-                    "raw_row": int(row["raw_row"]), "column": _raw_column(row, conflict[0]),
-                    "value": str(row[conflict[0]]), "rule": "unique_key",
-                    "reason": (f"{row['unit']} {row['index']} {row['year']} is given "
-                               f"different {', '.join(conflict)} in {where} ({shown}); parlib "
-                               "keeps none of them: correct the wrong one or drop it")})
+                    "raw_row": int(row["raw_row"]), "column": _raw_column(row, col),
+                    "value": _fmt(row[col]), "rule": "unique_key", "reason": reason})
             continue
         first = group.iloc[0].copy()
         for col in _MEASURES + ["points", "derivation", "note", "missing_marker"]:
@@ -188,3 +190,9 @@ def _resolve_duplicates(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                            "merged into that row, which now cites both sources")})
     out = pd.concat([keep, pd.DataFrame(merged_rows)], ignore_index=False).sort_index()
     return out, pd.DataFrame(records, columns=QUARANTINE_COLUMNS)
+
+
+def _fmt(value) -> str:
+    if pd.isna(value):
+        return "none"
+    return f"{value:g}" if isinstance(value, float) else str(value)

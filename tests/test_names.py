@@ -300,7 +300,7 @@ def test_match_unit_types_names_bad_arguments():
         match_unit_types(pd.Series(["SCT"]), level=pd.Series(["sở", "sở"]))
 
 
-# ----------------------------------------------------------------------------- indices, levels, components
+# ----------------------------------------------------------------------------- indices etc.
 
 def test_match_indices():
     s = pd.Series(["PAR INDEX", "PAR Index", "Chỉ số CCHC", "Chỉ số cải cách hành chính", "CCHC",
@@ -308,7 +308,8 @@ def test_match_indices():
                    "Chỉ số hài lòng của người dân, tổ chức", "PAPI",
                    "Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh", "PCI",
                    "Chỉ số năng lực cạnh tranh cấp tỉnh", "Chỉ số lạ", None])
-    assert match_indices(s).tolist()[:13] == ["PAR"] * 5 + ["SIPAS"] * 4 + ["PAPI"] * 2 + ["PCI"] * 2
+    expected = ["PAR"] * 5 + ["SIPAS"] * 4 + ["PAPI"] * 2 + ["PCI"] * 2
+    assert match_indices(s).tolist()[:13] == expected
     assert match_indices(s).isna().tolist()[13:] == [True, True]
 
 
@@ -337,7 +338,8 @@ def test_match_components_par_department_level_names():
 
 
 def test_match_components_papi_codes_and_enumerators():
-    s = pd.Series(["D1", "d8", "D4. Kiểm soát tham nhũng trong khu vực công", "II. Công khai, minh bạch"])
+    s = pd.Series(["D1", "d8", "D4. Kiểm soát tham nhũng trong khu vực công",
+                   "II. Công khai, minh bạch"])
     assert match_components(s, index="PAPI").tolist() == [
         "participation", "e_governance", "corruption_control", "transparency"]
 

@@ -299,7 +299,7 @@ def _aliases() -> pd.DataFrame:
         if other == code:
             raise _fail(file, "the alias is already an official spelling of the province",
                         row=i + 2, column="alias", value=alias,
-                        fix="remove the row; provinces.csv name, full_name and name_en match anyway")
+                        fix="remove the row; name, full_name and name_en match anyway")
         if other is not None:
             raise _fail(file, f"the alias is the official name of province {other}",
                         row=i + 2, column="alias", value=alias,

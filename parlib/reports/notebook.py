@@ -21,7 +21,7 @@ import pandas as pd
 from ..errors import ParameterError
 from ..labels import check_lang, label
 from ..text import match_key
-from .texts import say
+from .texts import TEXTS, say
 
 __all__ = ["Report", "start_report", "resolve_project_path", "apply_boundaries",
            "filter_units"]
@@ -179,8 +179,11 @@ class Report:
                                lang=self.lang)
 
     def publish(self, fig: Any, name: str, *, caption: str, title: str | None = None,
-                data: pd.DataFrame | None = None, width: int = 760) -> Any:
-        """Save ``fig`` once (PNG, SVG, PDF, sidecar), close it and return the PNG to display.
+                data: pd.DataFrame | None = None, width: int = 760) -> None:
+        """Save ``fig`` once (PNG, SVG, PDF, sidecar), close it, and show the saved PNG.
+
+        The figure is closed before the cell ends, so the inline backend does not
+        draw it again; the notebook shows the PNG file and the caption under it.
 
         Parameters
         ----------
@@ -196,7 +199,7 @@ class Report:
             The rows drawn; their hash goes into the citation.
         """
         import matplotlib.pyplot as plt
-        from IPython.display import Image
+        from IPython.display import Image, Markdown, display
 
         from ..figures import save_figure
 
@@ -211,7 +214,7 @@ class Report:
                              **{k: _rel(getattr(files, k), self.output_dir)
                                 for k in ("png", "svg", "pdf", "json")}})
         self._write_meta()
-        return Image(filename=str(files.png), width=width)
+        display(Image(filename=str(files.png), width=width), Markdown(f"*{caption}*"))
 
     def note(self, key: str, **fields: object) -> Any:
         """Return the sentence ``key`` of :mod:`parlib.reports.texts` as Markdown."""
@@ -264,18 +267,53 @@ class Report:
                           else say("no_outliers", self.lang))
         return Markdown(text)
 
-    def table(self, frame: pd.DataFrame, columns: dict[str, str] | list[str]) -> Any:
-        """Return ``frame``'s chosen columns as a styled table with headers in the language.
-
-        ``columns`` maps column names to label keys (or lists columns whose name is the key).
-        """
-        if isinstance(columns, list):
-            columns = {c: c for c in columns}
-        shown = frame[list(columns)].rename(columns={c: label(k, self.lang)
-                                                     for c, k in columns.items()})
+    def table(self, frame: pd.DataFrame, columns: list[str]) -> Any:
+        """Return ``frame``'s ``columns`` as a styled table with headers in the language."""
+        shown = frame[list(columns)].rename(columns={c: self.header(c) for c in columns})
         decimal, thousands = (",", ".") if self.lang == "vi" else (".", ",")
         return (shown.style.hide(axis="index")
                 .format(precision=2, decimal=decimal, thousands=thousands, na_rep="—"))
+
+    def header(self, column: str) -> str:
+        """Return the table header of ``column`` in the report's language."""
+        key = f"col_{column}"
+        return say(key, self.lang) if key in TEXTS else label(str(column), self.lang)
+
+    def say(self, key: str, **fields: object) -> str:
+        """Return the sentence ``key`` of :mod:`parlib.reports.texts` in the report's language."""
+        return say(key, self.lang, **fields)
+
+    def year_table(self, trend: pd.DataFrame, *, values: str = "change") -> Any:
+        """Return ``values`` of :func:`parlib.stats.compute_trend` as a units × years table."""
+        wide = trend.pivot_table(index="unit", columns="year", values=values, observed=True,
+                                 dropna=False, sort=True)
+        wide.columns = [str(int(c)) for c in wide.columns]
+        wide = wide.rename_axis(label("unit", self.lang)).reset_index()
+        return self.table(wide, list(wide.columns))
+
+    def components_of(self, scores: pd.DataFrame, *, index: str, level: str) -> list[str]:
+        """Return the component keys (not "total") that ``index`` has at ``level``."""
+        rows = scores.loc[(scores["index"] == index) & (scores["level"] == level)]
+        return sorted(set(rows["component"].dropna().astype(str)) - {"total"})
+
+    def year_span(self, trend: pd.DataFrame) -> tuple[int, int] | None:
+        """Return the first and last year with a score, or None when there is one year only."""
+        years = sorted(int(y) for y in trend.loc[trend["score"].notna(), "year"].unique())
+        return (years[0], years[-1]) if len(years) > 1 else None
+
+    def latest_year(self, scores: pd.DataFrame, *, index: str, component: str,
+                    level: str) -> int:
+        """Return the latest year with a score of ``index``/``component`` at ``level``."""
+        from ..stats import select_scores
+
+        rows = select_scores(scores, index=index, component=component, level=level)
+        return int(rows.dropna(subset=["score"])["year"].max())
+
+    def count_rankings(self, scores: pd.DataFrame, *, level: str) -> int:
+        """Return how many separate rankings (one per province below province level) there are."""
+        if level == "province":
+            return 1
+        return int(scores.loc[scores["level"] == level, "province"].nunique())
 
     def number(self, value: float, digits: int = 2) -> str:
         """Return ``value`` with ``digits`` decimals and the language's decimal mark."""

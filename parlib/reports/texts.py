@@ -105,6 +105,21 @@ TEXTS: dict[str, dict[str, str]] = {
               "percentiles below instead of a ranking chart."},
     "year_used": {"vi": "Năm so sánh: **{year}**.", "en": "Year compared: **{year}**."},
     "none": {"vi": "không có", "en": "none"},
+    "col_n_units": {"vi": "Số đơn vị", "en": "Units ranked"},
+    "col_start_score": {"vi": "Điểm đầu kỳ", "en": "First score"},
+    "col_end_score": {"vi": "Điểm cuối kỳ", "en": "Last score"},
+    "col_start_year": {"vi": "Từ năm", "en": "From"},
+    "col_end_year": {"vi": "Đến năm", "en": "To"},
+    "col_direction": {"vi": "Chiều", "en": "Direction"},
+    "col_pearson_r": {"vi": "Pearson r", "en": "Pearson r"},
+    "col_pearson_ci_low": {"vi": "KTC 95% dưới", "en": "95% CI low"},
+    "col_pearson_ci_high": {"vi": "KTC 95% trên", "en": "95% CI high"},
+    "col_pearson_p": {"vi": "p (Pearson)", "en": "p (Pearson)"},
+    "col_spearman_rho": {"vi": "Spearman ρ", "en": "Spearman ρ"},
+    "col_spearman_p": {"vi": "p (Spearman)", "en": "p (Spearman)"},
+    "col_n": {"vi": "Số cặp", "en": "Pairs"},
+    "col_years": {"vi": "Năm", "en": "Years"},
+    "col_unit_type": {"vi": "Loại đơn vị", "en": "Unit type"},
 }
 
 

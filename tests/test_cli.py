@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from parlib.cli import main
+
+YAML = """\
+title: CLI test
+kind: compiled
+license: CC-BY-4.0
+sources:
+  - {id: s1, title: Báo cáo, publisher: UBND tỉnh Bến Tre, date: 2023-05-18}
+files:
+  - {path: t.csv, source: s1, index: PAR, year: 2022, province: Bến Tre, level: department}
+"""
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    ds = tmp_path / "data" / "raw" / "bt"
+    ds.mkdir(parents=True)
+    (ds / "dataset.yaml").write_text(YAML, encoding="utf-8")
+    (ds / "t.csv").write_text("Đơn vị,Điểm,Xếp hạng\nSở Công Thương,\"98,56%\",01/18\n"
+                              "Sở Nội vụ,\"120%\",2/18\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_clean_writes_outputs_and_summarises_quarantine(project, capsys):
+    assert main(["clean", "--no-progress"]) == 0
+    out, err = capsys.readouterr()
+    assert "bt: 2 rows read from 1 files, 1 figures clean, 1 rows quarantined" in out
+    assert "score_within_scale 1" in err
+    assert (project / "data" / "clean" / "bt" / "scores.parquet").is_file()
+
+
+def test_clean_with_other_folders(project, capsys):
+    assert main(["clean", "--raw", "data/raw", "--out", "elsewhere", "--dataset", "bt",
+                 "--no-progress"]) == 0
+    assert (project / "elsewhere" / "bt" / "report.json").is_file()
+
+
+def test_invalid_yaml_exits_non_zero_with_one_paragraph(project, capsys):
+    path = project / "data" / "raw" / "bt" / "dataset.yaml"
+    path.write_text(YAML.replace("source: s1, index", "source: s9, index"), encoding="utf-8")
+    assert main(["clean", "--no-progress"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err
+    assert "dataset.yaml" in err and "'s9'" in err and "Fix:" in err
+
+
+def test_unreadable_file_exits_non_zero_and_keeps_outputs(project, capsys):
+    assert main(["clean", "--no-progress"]) == 0
+    before = (project / "data" / "clean" / "bt" / "scores.csv").read_bytes()
+    (project / "data" / "raw" / "bt" / "t.csv").write_bytes(b"")
+    assert main(["clean", "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "t.csv" in err and "Fix:" in err
+    assert (project / "data" / "clean" / "bt" / "scores.csv").read_bytes() == before
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    assert main([]) == 2
+    assert "clean" in capsys.readouterr().err
+
+
+def test_console_script_runs(project):
+    exe = Path(sys.executable).with_name("parlib")
+    proc = subprocess.run([str(exe), "clean", "--no-progress"], cwd=project,
+                          capture_output=True, text=True, env={**os.environ}, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((project / "data" / "clean" / "bt" / "report.json").read_text("utf-8"))
+    assert report["totals"]["rows_quarantined"] == 1

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import hashlib
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from parlib.figures import (FigureFiles, format_citation, read_sidecar, save_figure, slugify,
+                            source_line)
+from parlib.plots import plot_trend
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _save(scores, sources, path, **options):
+    ax = plot_trend(scores, index="PAR", provinces=["Bến Tre", "Trà Vinh"])
+    options = {"title": "Chỉ số CCHC 2018–2023", "caption": "Điểm PAR của hai tỉnh.",
+               "source": sources, "data_hash": "sha256:abc123", **options}
+    return ax.figure, save_figure(ax.figure, path, **options)
+
+
+# -- slugify ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "slug"), [
+    ("../../etc/passwd", "etc-passwd"),
+    ("</script>", "script"),
+    ("Bà Rịa – Vũng Tàu", "ba-ria-vung-tau"),
+    ("Đắk Lắk / PAR", "dak-lak-par"),
+    ("", "figure"),
+    ("..", "figure"),
+    (None, "figure"),
+    ("CON", "figure-con"),
+    ("C:\\Windows\\system32", "c-windows-system32"),
+])
+def test_slugify_returns_safe_names(text, slug):
+    assert slugify(text) == slug
+
+
+def test_slugify_truncates_without_trailing_dash():
+    slug = slugify("a b " * 50, max_length=9)
+    assert slug == "a-b-a-b-a" and len(slug) <= 9
+
+
+# -- source_line and citations ---------------------------------------------------------------
+
+def test_source_line_cites_each_document_once_and_counts_the_rest(sources):
+    line = source_line(sources)
+    assert line.startswith("Nguồn: Bộ Nội vụ, Báo cáo SIPAS 2021 (2022-05-10); UBND tỉnh Bến Tre, "
+                           "Quyết định 2094/QĐ-UBND (2022-09-20); ")
+    assert line.count("2094/QĐ-UBND") == 1
+    assert line.endswith("; và 2 nguồn khác")
+    english = source_line(sources, lang="en", max_documents=10)
+    assert english.startswith("Sources: ") and "Report 15/BC-UBND (2023-01-05)" in english
+    assert "more" not in english
+
+
+def test_source_line_says_when_data_is_synthetic(sources):
+    assert source_line(sources.iloc[:1], synthetic=True, lang="en") == (
+        "Synthetic data — not real figures. Source: UBND tỉnh Bến Tre, Decision 2094/QĐ-UBND "
+        "(2022-09-20)")
+    assert source_line(sources.iloc[:0], synthetic=True) == (
+        "Dữ liệu giả lập — không phải số liệu thực")
+    with pytest.raises(ValueError, match="No sources to cite"):
+        source_line(sources.iloc[:0])
+    with pytest.raises(ValueError, match=r"`lang` must be one of \['en', 'vi'\], but 'fr'"):
+        source_line(sources, lang="fr")
+
+
+def test_format_citation_gives_text_and_bibtex(sources):
+    cite = format_citation("Chỉ số CCHC & SIPAS", sources=sources, data_hash="abc",
+                           version="9.9", lang="en")
+    assert cite["key"] == "chi-so-cchc-sipas-2023"
+    assert cite["text"].startswith("“Chỉ số CCHC & SIPAS”. Figure made with parlib 9.9. "
+                                   "Dataset: test-scores. Sources: Bộ Nội vụ")
+    assert "Data hash: abc" in cite["text"] and cite["text"].endswith("Date: 2023-02.")
+    bib = cite["bibtex"]
+    assert bib.startswith("@misc{chi-so-cchc-sipas-2023,\n")
+    assert r"title = {{Chỉ số CCHC \& SIPAS}}," in bib
+    assert "version = {9.9}," in bib and "year = {2023}," in bib and bib.endswith("}")
+
+
+# -- save_figure -----------------------------------------------------------------------------
+
+def test_save_figure_is_byte_identical_when_remade(scores, sources, tmp_path):
+    _, first = _save(scores, sources, tmp_path / "a" / "trend")
+    _, again = _save(scores, sources, tmp_path / "b" / "trend")
+    for fmt in ("png", "svg", "pdf"):
+        assert _sha(getattr(first, fmt)) == _sha(getattr(again, fmt)), fmt
+    assert first.json.read_text(encoding="utf-8") == again.json.read_text(encoding="utf-8")
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [
+        "trend.json", "trend.pdf", "trend.png", "trend.svg"]  # no temporary files left
+
+
+def test_save_figure_draws_the_source_line_once(scores, sources, tmp_path):
+    fig, files = _save(scores, sources, tmp_path / "trend", formats=["svg"])
+    first = _sha(files.svg)
+    save_figure(fig, tmp_path / "trend", title="t", caption="c", source=sources, formats=["svg"])
+    notes = [t.get_text() for t in fig.texts]
+    assert len(notes) == 1 and notes[0].startswith("Nguồn: ")
+    assert _sha(files.svg) == first
+
+
+def test_save_figure_labels_synthetic_data(scores, sources, tmp_path):
+    fig, files = _save(scores, sources, tmp_path / "fake", synthetic=True, lang="vi",
+                       formats=["png"], dpi=50)
+    texts = [t.get_text() for t in fig.texts]
+    assert "Dữ liệu giả lập — không phải số liệu thực" in texts
+    assert read_sidecar(files.png)["synthetic"] is True
+
+
+def test_save_figure_writes_the_sidecar(scores, sources, tmp_path):
+    _, files = _save(scores, sources, tmp_path / "Bà Rịa – Vũng Tàu.png", lang="en",
+                     formats=["png", "pdf"], dpi=50)
+    assert isinstance(files, FigureFiles) and files.svg is None
+    assert files.png == tmp_path / "ba-ria-vung-tau.png"
+    assert [p.suffix for p in files.paths] == [".png", ".pdf", ".json"]
+    sidecar = read_sidecar(files.json)
+    assert sidecar["title"] == "Chỉ số CCHC 2018–2023"
+    assert sidecar["caption"] == "Điểm PAR của hai tỉnh."
+    assert sidecar["source"] == source_line(sources, lang="en")
+    assert sidecar["synthetic"] is False and sidecar["lang"] == "en"
+    assert sidecar["data_hash"] == "sha256:abc123" and sidecar["parlib_version"]
+    assert sidecar["files"]["png"] == {"path": "ba-ria-vung-tau.png", "sha256": _sha(files.png)}
+    assert set(sidecar["files"]) == {"png", "pdf"}
+    citation = sidecar["citation"]
+    assert citation["key"] == "chi-so-cchc-2018-2023-2023"
+    assert citation["bibtex"].startswith("@misc{chi-so-cchc-2018-2023-2023,")
+    assert "sha256:abc123" in citation["bibtex"] and "test-scores" in citation["bibtex"]
+    assert "Bộ Nội vụ" in citation["text"]
+
+
+def test_save_figure_accepts_a_source_text_and_citation_fields(tmp_path):
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    files = save_figure(ax, tmp_path / "x", title="T", caption="C", source="Nguồn: tự tính",
+                        citation={"dataset": "ben-tre", "date": "2024-01-02"}, formats=["svg"])
+    sidecar = read_sidecar(files.svg)
+    assert sidecar["source"] == "Nguồn: tự tính"
+    assert sidecar["citation"]["key"] == "t-2024"
+    assert "Bộ dữ liệu: ben-tre" in sidecar["citation"]["text"]
+
+
+def test_save_figure_errors(tmp_path):
+    fig, _ = plt.subplots()
+    with pytest.raises(ValueError, match=r"`formats` must be a non-empty list of \['png', 'svg', "
+                                         r"'pdf'\], but \['jpg'\] was passed"):
+        save_figure(fig, tmp_path / "x", title="t", caption="c", source="s", formats=["jpg"])
+    with pytest.raises(TypeError, match="must be a matplotlib Figure or Axes, but a str"):
+        save_figure("fig", tmp_path / "x", title="t", caption="c", source="s")
+    with pytest.raises(FileNotFoundError, match="No sidecar"):
+        read_sidecar(tmp_path / "missing.png")
+    assert not list(tmp_path.iterdir())
+
+
+def test_sources_table_with_dates_as_timestamps(sources):
+    dated = sources.assign(date=pd.to_datetime(["2022-09-20"] * 6))
+    assert source_line(dated.iloc[:1]).endswith("(2022-09-20)")

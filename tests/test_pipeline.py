@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+import hashlib
+import json
+import textwrap
+import unicodedata
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from parlib.errors import ConfigError, RawFileError
+from parlib.pipeline import clean_all, clean_dataset
+
+YAML = """\
+title: Test dataset
+kind: {kind}
+license: CC-BY-4.0
+sources:
+  - id: s1
+    title: Quyết định công bố Chỉ số CCHC
+    publisher: UBND tỉnh Bến Tre
+    date: 2022-09-20
+    url: https://example.org/qd
+files:
+{files}
+"""
+
+
+def write_dataset(root: Path, name: str, files: dict[str, str | bytes], entries: str,
+                  kind: str = "compiled") -> Path:
+    folder = root / name
+    folder.mkdir(parents=True)
+    for fname, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        (folder / fname).write_bytes(data)
+    (folder / "dataset.yaml").write_text(
+        YAML.format(kind=kind, files=textwrap.indent(textwrap.dedent(entries), "  ")),
+        encoding="utf-8")
+    return folder
+
+
+DEPT_CSV = """\
+STT,Tên đơn vị,Chỉ số CCHC,Xếp hạng,Ghi chú
+1,Văn phòng UBND tỉnh,"99,17%",01/18,
+2,Sở Công thương,"98,56%",02/18,
+3,SCT tỉnh Bến Tre,"98,56%",02/18,trùng
+4,Sở Hà Tây,"abc",03/18,
+5,Sở Nội vụ,KĐG,,
+,Ghi chú: số liệu công bố,,,
+"""
+
+
+def xlsx_bytes(tmp_path: Path) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws["A1"] = "UBND TỈNH BẾN TRE"
+    ws["A2"] = "KẾT QUẢ CHỈ SỐ CCHC NĂM 2021"
+    ws.merge_cells("A2:D2")
+    ws.append([])
+    ws.append(["STT", "Huyện, thị xã, thành phố", "Điểm", "Xếp hạng"])
+    ws.append([1, "UBND huyện Bình Đại", 93.36, "1/9"])
+    ws.append([2, unicodedata.normalize("NFD", "Huyện Chợ Lách"), "89,21", "9/9"])
+    ws.append([None, "Nguồn: Quyết định 2094/QĐ-UBND", None, None])
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    return path.read_bytes()
+
+
+@pytest.fixture
+def raw(tmp_path) -> Path:
+    root = tmp_path / "raw"
+    write_dataset(root, "bt", {"dept.csv": DEPT_CSV, "dist.xlsx": xlsx_bytes(tmp_path)}, """\
+        - path: dept.csv
+          source: s1
+          index: PAR
+          year: 2021
+          province: Bến Tre
+          level: department
+        - path: dist.xlsx
+          source: s1
+          index: PAR
+          year: 2021
+          province: Bến Tre
+          level: district
+        """)
+    return root
+
+
+def test_clean_dataset_conserves_every_row(raw):
+    result = clean_dataset(raw / "bt")
+    scores, quarantine = result.scores, result.quarantine
+    seen = set(zip(scores["raw_file"], scores["raw_row"])) | set(
+        zip(quarantine["raw_file"], quarantine["raw_row"]))
+    expected = {("dept.csv", r) for r in range(2, 8)} | {("dist.xlsx", r) for r in (5, 6, 7)}
+    assert seen == expected
+    report = result.report()
+    assert report["totals"]["rows_read"] == 9
+    files = {f["file"]: f for f in report["files"]}
+    assert files["dist.xlsx"]["header_row"] == 4
+    assert files["dept.csv"]["rows_read"] == 6
+
+
+def test_clean_dataset_values(raw):
+    scores = clean_dataset(raw / "bt").scores
+    sct = scores.loc[scores["unit"] == "Sở Công Thương"].iloc[0]
+    assert (sct["score"], sct["rank"], sct["n_units"]) == (98.56, 2, 18)
+    assert sct["province_code"] == "83" and sct["province_2025"] == "Vĩnh Long"
+    assert sct["source_id"] == "s1"
+    districts = scores.loc[scores["level"] == "district"].set_index("unit")["score"]
+    assert districts.to_dict() == {"Huyện Bình Đại": 93.36, "Huyện Chợ Lách": 89.21}
+    noi_vu = scores.loc[scores["unit"] == "Sở Nội vụ"].iloc[0]
+    assert pd.isna(noi_vu["score"]) and noi_vu["missing_marker"] == "KĐG"
+
+
+def test_clean_all_writes_every_output(raw, tmp_path):
+    out = tmp_path / "clean"
+    clean_all(raw, out, progress=False)
+    folder = out / "bt"
+    names = {p.name for p in folder.iterdir()}
+    assert {"scores.parquet", "scores.csv", "quarantine.csv", "sources.csv", "report.json",
+            "datapackage.json", "codebook.html"} <= names
+    csv = pd.read_csv(folder / "scores.csv", dtype=str)
+    assert unicodedata.is_normalized("NFC", "".join(csv["unit"].dropna()))
+    quarantine = pd.read_csv(folder / "quarantine.csv")
+    assert list(quarantine.columns)[:6] == ["dataset", "raw_file", "raw_row", "column",
+                                            "value", "rule"]
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    fields = {f["name"] for f in package["resources"][0]["schema"]["fields"]}
+    assert {"province_code_2025", "score", "raw_row"} <= fields
+    assert all(f["description"] for f in package["resources"][0]["schema"]["fields"])
+
+
+def test_outputs_are_byte_identical_when_rerun(raw, tmp_path):
+    out = tmp_path / "clean"
+
+    def digest():
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted((out / "bt").iterdir())}
+
+    clean_all(raw, out, progress=False)
+    first = digest()
+    clean_all(raw, out, progress=False)
+    assert digest() == first
+
+
+def test_raw_files_are_never_modified(raw, tmp_path):
+    before = {p: p.read_bytes() for p in raw.rglob("*") if p.is_file()}
+    clean_all(raw, tmp_path / "clean", progress=False)
+    assert {p: p.read_bytes() for p in raw.rglob("*") if p.is_file()} == before
+
+
+def test_failed_run_keeps_previous_outputs(raw, tmp_path):
+    out = tmp_path / "clean"
+    clean_all(raw, out, progress=False)
+    before = (out / "bt" / "scores.csv").read_bytes()
+    (raw / "bt" / "dept.csv").write_bytes(b"")
+    with pytest.raises(RawFileError, match="dept.csv"):
+        clean_all(raw, out, progress=False)
+    assert (out / "bt" / "scores.csv").read_bytes() == before
+    assert not list(out.glob(".tmp-*"))
+
+
+def test_unknown_dataset_is_named(raw, tmp_path):
+    with pytest.raises(ConfigError, match="no such dataset.*'nope'.*Fix: use one of \\['bt'\\]"):
+        clean_all(raw, tmp_path / "clean", datasets=["nope"], progress=False)
+
+
+def test_synthetic_dataset_is_marked(tmp_path):
+    root = tmp_path / "raw"
+    write_dataset(root, "syn", {"p.csv": "Tỉnh,Năm,PAR INDEX\nBến Tre,2021,\"90,1\"\n"}, """\
+        - path: p.csv
+          source: s1
+          level: province
+        """, kind="synthetic")
+    result = clean_dataset(root / "syn")
+    assert result.scores["synthetic"].all()
+    assert result.report()["synthetic"] is True
+
+
+def test_aggregates_contradiction_is_flagged(tmp_path):
+    root = tmp_path / "raw"
+    rows = "Tên đơn vị,Điểm\nHuyện Bình Đại,\"93,36%\"\nHuyện Chợ Lách,\"89,21%\"\n"
+    agg = ("statistic,value,unit\nmax,\"93,36%\",Huyện Bình Đại\nmin,\"89,21%\",Huyện Chợ Lách\n"
+           "spread,\"4,75%\",\nmean,\"91,27%\",\n")
+    write_dataset(root, "bt", {"d.csv": rows, "a.csv": agg}, """\
+        - path: d.csv
+          source: s1
+          index: PAR
+          year: 2021
+          province: Bến Tre
+          level: district
+        - path: a.csv
+          source: s1
+          table: aggregates
+          index: PAR
+          year: 2021
+          province: Bến Tre
+          level: district
+        """)
+    result = clean_dataset(root / "bt")
+    agg = result.aggregates.set_index("statistic")
+    assert agg.loc["spread", "check"] == "contradiction"
+    assert agg.loc["spread", "computed"] == pytest.approx(4.15)
+    assert agg.loc["max", "check"] == "consistent"
+    report = result.report()
+    assert report["contradictions"] == 1
+    assert "4.75" in report["warnings"][0]["message"] and "4.15" in report["warnings"][0]["message"]
