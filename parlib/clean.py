@@ -255,11 +255,18 @@ def _scales(index: pd.Series, year: pd.Series, component: pd.Series) -> pd.Serie
                          "y": pd.to_numeric(year, errors="coerce").astype(float).fillna(-1.0),
                          "c": component.astype(object).fillna("")})
     uniq = keys.drop_duplicates().reset_index(drop=True)
-    uniq["v"] = [np.nan if not i or not c else
-                 index_scale(i, year=None if y < 0 else int(y), component=c)
-                 for i, y, c in uniq.itertuples(index=False)]
+    uniq["v"] = [_scale(i, y, c) for i, y, c in uniq.itertuples(index=False)]
     merged = keys.merge(uniq, on=["i", "y", "c"], how="left", sort=False)
     return pd.Series(merged["v"].to_numpy(dtype=float), index=index.index)
+
+
+def _scale(index: str, year: float, component: str) -> float:
+    if not index or not component:
+        return np.nan
+    try:
+        return index_scale(index, year=None if year < 0 else int(year), component=component)
+    except (ValueError, KeyError):  # e.g. PAPI without a year: the row is quarantined anyway
+        return np.nan
 
 
 def _eras(year: pd.Series, boundaries: str | None) -> pd.Series:

@@ -17,7 +17,8 @@ import os
 import re
 import tempfile
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -237,12 +238,13 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
         citation = {"sources": source, **(citation or {})}
     else:
         line = clean_text(source) or ""
-    _draw_footer(figure, line, synthetic=synthetic, lang=lang)
     written: dict[str, Path] = {}
     meta = {"png": {"Software": "parlib"}, "svg": {"Date": None},
             "pdf": {"CreationDate": None, "ModDate": None}}
-    with mpl.rc_context({"svg.hashsalt": "parlib", "svg.fonttype": "path",
-                         "pdf.fonttype": 42, "savefig.facecolor": "white"}):
+    with _frozen_layout(figure), mpl.rc_context({"svg.hashsalt": "parlib", "pdf.fonttype": 42,
+                                                 "svg.fonttype": "path",
+                                                 "savefig.facecolor": "white"}):
+        _draw_footer(figure, line, synthetic=synthetic, lang=lang)
         for fmt in formats:
             written[fmt] = _atomic(folder / f"{stem}.{fmt}", lambda handle, fmt=fmt: figure.savefig(
                 handle, format=fmt, dpi=dpi, metadata=meta[fmt], bbox_inches="tight",
@@ -275,12 +277,31 @@ def read_sidecar(path: str | os.PathLike) -> dict[str, Any]:
 
 # -- helpers -------------------------------------------------------------------------------
 
+@contextmanager
+def _frozen_layout(fig: Figure) -> Iterator[None]:
+    """Lay the figure out once, rounded, and keep it still while the files are written.
+
+    A layout engine repeated on its own output drifts in the last bits of the
+    axes positions, which would change the bytes of a figure saved twice.
+    """
+    engine = fig.get_layout_engine()
+    fig.draw_without_rendering()
+    for ax in fig.axes:
+        ax.set_position([round(v, 6) for v in ax.get_position().bounds], which="both")
+    if engine is not None:
+        fig.set_layout_engine("none")
+    try:
+        yield
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
+
+
 def _draw_footer(fig: Figure, line: str, *, synthetic: bool, lang: str) -> None:
     from .plots import PALETTE, plot_theme
 
     for text in [t for t in fig.texts if t.get_gid() in _GIDS]:
         text.remove()
-    fig.draw_without_rendering()
     box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
     width, height = fig.get_size_inches()
     x, y = box.x0 / width, (box.y0 - 0.08) / height

@@ -355,10 +355,13 @@ def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | No
     return roles
 
 
-def _fill(values: np.ndarray, default: object) -> np.ndarray:
-    if default is None:
+def _fill(values: np.ndarray, default: object, missing: np.ndarray) -> np.ndarray:
+    """Return ``values`` with ``default`` (as text) where ``missing`` is True."""
+    if default is None or not missing.any():
         return values
-    return np.where(pd.isna(values), str(default), values).astype(object, copy=False)
+    out = values.copy()
+    out[missing] = str(default)
+    return out
 
 
 def _number_text(value: float) -> str:
@@ -451,64 +454,84 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
     if len(roles) != frame.shape[1]:
         msg = f"roles has {len(roles)} entries but the table has {frame.shape[1]} columns."
         raise ValueError(msg)
-    n = len(frame)
+    n, rows = len(frame), np.asarray(table.rows, dtype=np.int64)
     cols = [frame.iloc[:, j].to_numpy(dtype=object) for j in range(frame.shape[1])]
+    blank, nothing = np.full(n, None, dtype=object), np.ones(n, dtype=bool)
+    masks: dict[int, np.ndarray] = {}
+
+    def null(j: int | None) -> np.ndarray:
+        if j is None:
+            return nothing
+        if j not in masks:
+            masks[j] = np.equal(cols[j], None)
+        return masks[j]
+
     first: dict[str, int] = {}
     for j, r in enumerate(roles):
         if r is not None:
             first.setdefault(r.role, j)
-    blank = np.full(n, None, dtype=object)
-    ids = {name: cols[first[name]] if name in first else blank for name in LONG_RAW_COLUMNS[2:]}
+    at = {name: first.get(name) for name in LONG_RAW_COLUMNS[2:]}
+    ids = {name: blank if j is None else cols[j] for name, j in at.items()}
     for j, r in enumerate(roles):
         if r is not None and r.role == "grade":  # a grade ("Xuất sắc") is kept as note text
             ids["note"] = _append(ids["note"], _prefixed(table.columns[j] + ": ", cols[j]), "; ")
+            at["note"] = None
+            masks[-1] = np.equal(ids["note"], None)
+    note_null = masks.get(-1, null(at["note"]))
     row_scale = _map_unique(cols[first["scale"]], _row_scale) if "scale" in first else blank
+    scale_null = np.equal(row_scale, None) if "scale" in first else nothing
     measures = _measures(table.columns, roles)
-    figure_cols = [j for m in measures for j in [m["score"], m["rank"], *m["max"]] if j is not None]
-    empty = np.logical_and.reduce([pd.isna(cols[j]) for j in figure_cols] + [np.ones(n, bool)])
-    idless = pd.isna(ids["unit"]) & pd.isna(ids["province"])
-    notes = empty & idless if measures else np.ones(n, bool)
+    empty = np.logical_and.reduce([null(j) for m in measures
+                                   for j in [m["score"], m["rank"], *m["max"]]] + [nothing])
+    idless = null(at["unit"]) & null(at["province"])
+    notes = empty & idless if measures else nothing.copy()
     for name in ("unit", "province"):
-        looks = empty & ~pd.isna(ids[name]) & ~notes
-        if looks.any():
-            text = _map_unique(ids[name][looks], lambda v: bool(
+        looks = np.flatnonzero(empty & ~null(at[name]) & ~notes)
+        if len(looks):
+            flags = _map_unique(ids[name][looks], lambda v: bool(
                 _NOTE_START.match(match_key(v) or "") or str(v).lstrip("( ").startswith("*")))
-            notes[np.flatnonzero(looks)[text.astype(bool)]] = True
+            notes[looks[flags.astype(bool)]] = True
     keep = np.flatnonzero(~notes)
     counts = np.where(notes, 1, len(measures))
     starts = np.cumsum(counts) - counts
-    total = int(counts.sum())
-    out = {name: np.empty(total, dtype=object) for name in LONG_RAW_COLUMNS[1:]}
-    raw_row = np.empty(total, dtype=np.int64)
+    out = {name: np.full(int(counts.sum()), None, dtype=object) for name in LONG_RAW_COLUMNS}
+    out["raw_row"] = np.empty(int(counts.sum()), dtype=np.int64)
     note_pos = np.flatnonzero(notes)
     if len(note_pos):
         dest = starts[note_pos]
-        raw_row[dest] = np.asarray(table.rows)[note_pos]
-        texts = blank[: len(note_pos)].copy()
+        for name, values in ids.items():
+            out[name][dest] = values[note_pos]
+        out["raw_row"][dest] = rows[note_pos]
+        text = blank[note_pos]
         for values in cols:
-            texts = _append(texts, values[note_pos], " | ")
-        for name in out:
-            out[name][dest] = ids[name][note_pos] if name in ids else None
-        out["note"][dest] = np.where(idless[note_pos] & pd.isna(ids["note"][note_pos]), texts,
-                                     ids["note"][note_pos])
-    part = (lambda a: a) if len(keep) == n else (lambda a: a[keep])
+            text = _append(text, values[note_pos], " | ")
+        fill = idless[note_pos] & note_null[note_pos]
+        out["note"][dest[fill]] = text[fill]
+    whole = len(keep) == n
     for s, m in enumerate(measures):
         dest, head = starts[keep] + s, m["head"]
-        raw_row[dest] = np.asarray(table.rows)[keep]
-        values = dict(ids, raw_column=np.full(n, m["label"], dtype=object),
-                      score=cols[m["score"]] if m["score"] is not None else blank,
-                      rank=cols[m["rank"]] if m["rank"] is not None else blank,
-                      year=_fill(ids["year"], head.year), component=_fill(ids["component"],
-                                                                          head.component),
-                      index=_fill(_fill(ids["index"], head.index), index),
-                      score_scale=_fill(row_scale, head.scale if m["score"] is not None else None))
-        maxima = [cols[j] for j in m["max"]] or [blank]
-        values["max_points"] = _fill(maxima[0], None if head.max_points is None
-                                     else _number_text(head.max_points))
-        for name in out:
-            out[name][dest] = part(values[name])
-    result = pd.DataFrame({name: out[name] for name in LONG_RAW_COLUMNS[1:]}, dtype=object)
-    result.insert(0, "raw_row", raw_row)
+        has_score = m["score"] is not None
+        values = dict(ids, score=cols[m["score"]] if has_score else blank,
+                      rank=blank if m["rank"] is None else cols[m["rank"]],
+                      max_points=cols[m["max"][0]] if m["max"] else blank, score_scale=row_scale)
+        defaults = {"year": (head.year, null(at["year"])),
+                    "component": (head.component, null(at["component"])),
+                    "index": (head.index, null(at["index"])),
+                    "score_scale": (head.scale if has_score else None, scale_null),
+                    "max_points": (None if head.max_points is None else
+                                   _number_text(head.max_points), null(m["max"][0] if m["max"]
+                                                                      else None))}
+        for name, (default, missing) in defaults.items():
+            values[name] = _fill(values[name], default, missing)
+        if index is not None:
+            values["index"] = _fill(values["index"], index, np.equal(values["index"], None))
+        out["raw_row"][dest] = rows if whole else rows[keep]
+        out["raw_column"][dest] = m["label"]
+        for name, column in values.items():
+            out[name][dest] = column if whole else column[keep]
+    result = pd.DataFrame({name: out[name] for name in LONG_RAW_COLUMNS[1:]}, dtype=object,
+                          copy=False)
+    result.insert(0, "raw_row", out["raw_row"])
     return result
 
 

@@ -177,20 +177,21 @@ def _labels(cells: list[str | None], blank_name) -> list[str]:
     return out
 
 
-def _table_parts(columns: list[np.ndarray], header: list[str | None], rows: np.ndarray,
-                 blank_name) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
-    """Drop blank rows and blank columns without a header; return frame, rows, labels."""
+def _table_parts(columns: list[tuple[np.ndarray, np.ndarray]], header: list[str | None],
+                 rows: np.ndarray, blank_name) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """Drop blank rows, and blank columns without a header; return frame, rows and labels.
+
+    ``columns`` holds (values, blank mask) pairs.
+    """
     labels = _labels(header, blank_name)
-    if not columns:
-        return pd.DataFrame(index=range(0)), rows[:0], []
-    nulls = [pd.isna(col) for col in columns]
-    keep = ~np.logical_and.reduce(nulls)
+    keep = ~np.logical_and.reduce([null for _, null in columns] + [np.ones(len(rows), bool)])
     data = {}
-    for label, cell, col, null in zip(labels, header, columns, nulls):
+    for label, cell, (col, null) in zip(labels, header, columns):
         if cell is None and null[keep].all():
             continue
         data[label] = col if keep.all() else col[keep]
-    frame = pd.DataFrame(data, dtype=object) if data else pd.DataFrame(index=range(keep.sum()))
+    frame = pd.DataFrame(data, dtype=object, copy=False) if data else pd.DataFrame(
+        index=range(int(keep.sum())))
     return frame, rows[keep].astype(np.int64), list(data)
 
 
@@ -323,7 +324,7 @@ def _parse_body(body: bytes, d: str, ncols: int, first: int,
                 shown: str) -> tuple[list[np.ndarray], np.ndarray]:
     """Parse the records after the header with pandas; fall back to the csv module."""
     if not body or body.isspace():
-        return [np.empty(0, dtype=object)] * ncols, np.empty(0, dtype=np.int64)
+        return [(np.empty(0, dtype=object), np.empty(0, bool))] * ncols, np.empty(0, np.int64)
     buf = np.frombuffer(body, dtype=np.uint8)
     newlines = np.flatnonzero(buf == 10)
     n_lines = len(newlines) + (body[-1:] != b"\n")
@@ -391,11 +392,12 @@ def _parse_slow(body: bytes, d: str, ncols: int, first: int,
     return [_clean(col) for col in columns], np.asarray(starts, dtype=np.int64)
 
 
-def _clean(values) -> np.ndarray:
-    """Return clean_text of every cell as an object array, computing each distinct text once.
+def _clean(values) -> tuple[np.ndarray, np.ndarray]:
+    """Return clean_text of every cell as an object array, and where the cells are blank.
 
-    Columns with many distinct ASCII texts (serial numbers, scores) are cleaned by
-    pyarrow kernels instead: for ASCII, clean_text only collapses and trims spaces.
+    Each distinct text is cleaned once; columns with many distinct ASCII texts
+    (serial numbers, scores) are cleaned by pyarrow kernels instead, since for ASCII
+    text clean_text only collapses and trims spaces.
     """
     arr = pa.array(values, type=pa.large_string()) if isinstance(values, list) else pa.array(values)
     if isinstance(arr, pa.ChunkedArray):
@@ -406,12 +408,14 @@ def _clean(values) -> np.ndarray:
     if len(pc.unique(sample)) > len(sample) // 2 and pc.all(pc.string_is_ascii(arr)).as_py():
         if pc.any(pc.match_substring_regex(arr, _WS_BAD)).as_py():
             arr = pc.utf8_trim(pc.replace_substring_regex(arr, _WS_RUN, " "), " ")
-        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
-        return arr.to_numpy(zero_copy_only=False)
+        blank = pc.equal(arr, "")
+        arr = pc.if_else(blank, pa.scalar(None, arr.type), arr)
+        return arr.to_numpy(zero_copy_only=False), blank.to_numpy(zero_copy_only=False)
     encoded = arr.dictionary_encode()
     uniques = np.empty(len(encoded.dictionary), dtype=object)
     uniques[:] = [clean_text(v) for v in encoded.dictionary.to_pylist()]
-    return uniques[encoded.indices.to_numpy()]
+    codes = encoded.indices.to_numpy()
+    return uniques[codes], np.equal(uniques, None)[codes]
 
 
 # ---------------------------------------------------------------- XLSX
@@ -509,8 +513,11 @@ def _read_xlsx(path: Path, shown: str, *, sheet: str | int | None,
                                    if filled[r - 1][c]))
         header.append(" | ".join(parts) or None)
     body = grid[bottom:]
-    columns = [np.array(col, dtype=object) for col in zip(*body)] if body else [
-        np.empty(0, dtype=object)] * width
+    columns = []
+    for col in zip(*body) if body else [()] * width:
+        values = np.empty(len(col), dtype=object)
+        values[:] = col
+        columns.append((values, np.equal(values, None)))
     frame, rows, labels = _table_parts(columns, header, np.arange(bottom + 1, len(grid) + 1),
                                        lambda k: get_column_letter(k + 1))
     hidden = sorted(r for r, dim in ws.row_dimensions.items()
