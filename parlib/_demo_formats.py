@@ -263,7 +263,7 @@ def _province_par(names: pd.Series, par: pd.DataFrame) -> Output:
     path = "provinces-par-2017-2024.csv"
     names = names.replace({"Hồ Chí Minh": "TP. Hồ Chí Minh", "Thừa Thiên Huế": "Thừa Thiên - Huế"})
     header = ["STT", "Tỉnh/thành phố", "Năm", *(f"{n} (%)" for n in PAR_NAMES.values()),
-              "Chỉ số CCHC (%)", "Xếp hạng"]
+              "Chỉ số CCHC (%)", "Xếp hạng Chỉ số CCHC"]
     rows = [[stt, names[r.code], r.year, *_cells(r, [*_PAR_KEYS, "total"]), rank]
             for stt, rank, r in _ranked(_present(par), padded=True)]
     notes = ("Lĩnh vực và Chỉ số CCHC tính theo %; Chỉ số là trung bình có trọng số "
@@ -349,7 +349,7 @@ def _ben_tre(data: pd.DataFrame, spec) -> Output:
     """One XLSX sheet per year: merged title rows, notes row, rows sorted by rank."""
     path = "ben-tre-departments-2017-2024.xlsx"
     header = ["STT", "Tên đơn vị", *_with_maxima(PAR_SHORT, spec.maxima), "PAR INDEX",
-              "Xếp hạng", "SIPAS (%)", "Xếp hạng SIPAS"]
+              "Xếp hạng PAR INDEX", "SIPAS (%)", "Xếp hạng SIPAS"]
     sheets, entries = [], []
     for year, group in data.groupby("year"):
         scored = group["total"].where(group["marker"].isna())
@@ -372,7 +372,7 @@ def _thai_nguyen(data: pd.DataFrame, spec) -> Output:
     """A long CSV with a BOM, ranks written as 01/19, abbreviations in early years."""
     path = "thai-nguyen-departments-2018-2024.csv"
     header = ["STT", "Năm", "Tên đơn vị", *_with_maxima(PAR_NAMES.values(), spec.maxima),
-              "Chỉ số CCHC", "Xếp hạng", "SIPAS (%)", "Xếp hạng SIPAS"]
+              "Chỉ số CCHC", "Xếp hạng Chỉ số CCHC", "SIPAS (%)", "Xếp hạng SIPAS"]
     data = _present(data)
     sipas_rank = _ranks(data, "sipas", "sipas_marker", padded=True)
     rows = [[stt, r.year, r.name, *_cells(r, [*_DEPT_KEYS, "total"]), rank,
@@ -443,7 +443,7 @@ def district_file(districts: pd.DataFrame) -> Output:
     data = districts.assign(name=names, marker=None, sipas_marker=None)
     by = ("code", "year")
     sipas_rank = _ranks(data, "sipas", "sipas_marker", by=by)
-    header = ["STT", "Tỉnh", "Năm", "Đơn vị", "Chỉ số CCHC (%)", "Xếp hạng", "SIPAS (%)",
+    header = ["STT", "Tỉnh", "Năm", "Đơn vị", "Chỉ số CCHC (%)", "Xếp hạng Chỉ số CCHC", "SIPAS (%)",
               "Xếp hạng SIPAS"]
     rows = [[stt, r.province, r.year, r.name, fmt_number(r.total), int(rank),
              fmt_number(r.sipas), int(sipas_rank[r.Index])]

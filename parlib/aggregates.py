@@ -179,6 +179,9 @@ def _check_one(agg: pd.Series, rows: pd.DataFrame, stated: dict, complete: bool)
         beyond = (score > value + _TOLERANCE) if stat == "max" else (score < value - _TOLERANCE)
         if beyond.any():
             return (extreme, "contradiction", what + f" but a unit row has {extreme:g}" + where)
+        clash = _extreme_rank_clash(agg, rows, stat)
+        if clash:
+            return (np.nan, "contradiction", what + clash + where)
         if len(named):
             return _verdict(named.iloc[0], value, what + f" but {agg['unit']}'s row has "
                             f"{named.iloc[0]:g}" + where)
@@ -208,6 +211,25 @@ def _check_one(agg: pd.Series, rows: pd.DataFrame, stated: dict, complete: bool)
         return (float(hits), "consistent", f"at least {hits} of the stated {value:g} are "
                                             "in the unit rows")
     return (np.nan, "not_checkable", "")
+
+
+def _extreme_rank_clash(agg: pd.Series, rows: pd.DataFrame, stat: str) -> str:
+    """Say how the named highest/lowest unit's rank contradicts it, or return ''."""
+    if pd.isna(agg.get("unit")) or not len(rows):
+        return ""
+    ranks = rows["rank"].dropna()
+    own = rows.loc[rows["unit"] == agg["unit"], "rank"].dropna()
+    if not len(own) or not len(ranks):
+        return ""
+    own_rank = int(own.iloc[0])
+    if stat == "max" and own_rank != 1:
+        return f" for {agg['unit']}, whose row is ranked {own_rank}, not 1"
+    if stat == "min":
+        worst = rows.loc[rows["rank"] == ranks.max()].iloc[0]
+        if own_rank < int(ranks.max()):
+            return (f" for {agg['unit']}, whose row is ranked {own_rank} while "
+                    f"{worst['unit']} is ranked {int(worst['rank'])}")
+    return ""
 
 
 def _count(score: pd.Series, stat: str, lower, upper) -> int:

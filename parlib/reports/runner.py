@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import filelock
-import nbformat
 
 from .. import __version__
 from ..errors import ConfigError, LockError
@@ -247,6 +246,7 @@ def _run_all(cfg: ReportsConfig, plans: list[_Plan], kernel_name: str, jobs: int
 
 def _run_one(cfg: ReportsConfig, plan: _Plan, pool: KernelPool, kernel_name: str,
              commit: str | None) -> ReportResult:
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -328,6 +328,8 @@ def _fix_paths(nb: Any, cfg: ReportsConfig, plan: _Plan, name: str) -> None:
 def _keep_failure(cfg: ReportsConfig, plan: _Plan, tmp: Path, result: ReportResult,
                   started: str, commit: str | None, kernel_name: str,
                   timings: dict[str, float]) -> None:
+    import nbformat
+
     final = plan.folder
     final.mkdir(parents=True, exist_ok=True)
     if (tmp / NOTEBOOK).is_file():
