@@ -322,6 +322,7 @@ def _atomic(target: Path, write) -> Path:
     try:
         with handle:
             write(handle)
+        os.chmod(handle.name, 0o644)  # NamedTemporaryFile makes it private (0600)
         os.replace(handle.name, target)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)

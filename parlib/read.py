@@ -287,8 +287,7 @@ def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str |
     for d in [delimiter] if delimiter else _DELIMITERS:
         records = [r for r in _records(lines, d) if any(c.strip() for c in r[2])]
         counts = [len(r[2]) for r in records]
-        modal = max(sorted(set(counts)), key=counts.count) if counts else 0
-        agree = counts.count(modal) if modal >= 2 else 0
+        agree = max([counts.count(c) for c in set(counts) if c >= 2], default=0)
         cleaned = [(r[0], [clean_text(c) for c in r[2]]) for r in records]
         found = None if header_row else _find_header(cleaned)
         if best is None or (found is not None, agree) > (best[3] is not None, best[2]):

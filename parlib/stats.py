@@ -37,6 +37,9 @@ __all__ = ["CorrelationResult", "compute_changes", "compute_correlation",
            "compute_correlation_matrix", "compute_percentiles", "compute_trend",
            "describe_by_year", "group_to_2025", "select_scores"]
 
+Names = str | Iterable[str] | None
+Years = int | Iterable[int] | None
+
 _REQUIRED = ["index", "component", "level", "unit", "year", "score"]
 _OPTIONAL = {"province": pd.NA, "province_code": pd.NA, "province_code_2025": pd.NA,
              "province_2025": pd.NA, "unit_type": pd.NA, "synthetic": False,
@@ -50,9 +53,8 @@ _Z95 = st.norm.ppf(0.975)
 
 
 def select_scores(scores: pd.DataFrame, *, index: str, component: str = "total",
-                  level: str = "province", provinces: str | Iterable[str] | None = None,
-                  unit_type: str | Iterable[str] | None = None,
-                  years: int | Iterable[int] | None = None) -> pd.DataFrame:
+                  level: str = "province", provinces: Names = None, unit_type: Names = None,
+                  years: Years = None) -> pd.DataFrame:
     """Return the rows of one index, component and level, optionally of some units and years.
 
     Parameters
@@ -64,7 +66,7 @@ def select_scores(scores: pd.DataFrame, *, index: str, component: str = "total",
     provinces
         Province codes ("83") or names ("Bến Tre", "ben tre"); None keeps all.
     unit_type
-        Department type key(s) such as "so_cong_thuong"; None keeps all.
+        Department type key(s) such as "cong_thuong"; None keeps all.
     years
         A year or years (``range(2019, 2024)``); years without rows are ignored.
 
@@ -95,8 +97,8 @@ def select_scores(scores: pd.DataFrame, *, index: str, component: str = "total",
 
 
 def describe_by_year(scores: pd.DataFrame, *, index: str, component: str = "total",
-                     level: str = "province", unit_type: str | Iterable[str] | None = None,
-                     years: int | Iterable[int] | None = None) -> pd.DataFrame:
+                     level: str = "province", unit_type: Names = None,
+                     years: Years = None) -> pd.DataFrame:
     """Return the distribution of all units' scores in each year.
 
     Returns
@@ -119,9 +121,8 @@ def describe_by_year(scores: pd.DataFrame, *, index: str, component: str = "tota
 
 
 def compute_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
-                  level: str = "province", provinces: str | Iterable[str] | None = None,
-                  unit_type: str | Iterable[str] | None = None,
-                  years: int | Iterable[int] | None = None) -> pd.DataFrame:
+                  level: str = "province", provinces: Names = None, unit_type: Names = None,
+                  years: Years = None) -> pd.DataFrame:
     """Return each chosen unit's score by year beside the distribution of all units.
 
     The chosen units get one row for every year from the first to the last year
@@ -144,30 +145,26 @@ def compute_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     base = _dedupe(_select(scores, index=index, component=component, level=level,
                            unit_type=unit_type))
     chosen = base if provinces is None else _pick_provinces(base, provinces)
-    years_all = pd.DataFrame({"year": pd.array(range(int(base["year"].min()),
-                                                     int(base["year"].max()) + 1), "Int64")})
-    units = chosen.drop_duplicates("_key")[["_key", *_UNIT_COLS]]
-    frame = (units.merge(years_all, how="cross")
+    span = range(int(base["year"].min()), int(base["year"].max()) + 1)
+    frame = (chosen.drop_duplicates("_key")[["_key", *_UNIT_COLS]]
+             .merge(pd.DataFrame({"year": pd.array(span, "Int64")}), how="cross")
              .merge(chosen[["_key", "year", "score", "synthetic"]], on=["_key", "year"], how="left"))
     previous = frame[["_key", "year", "score"]].assign(year=frame["year"] + 1)
-    frame = frame.merge(previous.rename(columns={"score": "_previous"}), on=["_key", "year"],
+    frame = frame.merge(previous, on=["_key", "year"], how="left", suffixes=("", "_previous"))
+    frame = frame.assign(change=frame["score"] - frame.pop("score_previous"),
+                         synthetic=frame["synthetic"].fillna(False).astype(bool))
+    frame = frame.merge(_describe(base).drop(columns=["min", "median", "max"]), on="year",
                         how="left")
-    frame["change"] = frame["score"] - frame["_previous"]
-    frame["synthetic"] = frame["synthetic"].fillna(False).astype(bool)
-    summary = _describe(base)[["year", "mean", "sd", "q25", "q75", "n"]]
-    frame = frame.merge(summary, on="year", how="left")
     if years is not None:
         frame = _pick(frame, "year", years)
-    columns = [*_UNIT_COLS, "year", "score", "change", "mean", "sd", "q25", "q75", "n",
-               "synthetic"]
     frame = frame.sort_values(["province_code", "province", "unit", "year"], kind="stable")
-    return frame[columns].reset_index(drop=True)
+    return frame[[*_UNIT_COLS, "year", "score", "change", "mean", "sd", "q25", "q75", "n",
+                  "synthetic"]].reset_index(drop=True)
 
 
 def compute_changes(scores: pd.DataFrame, *, index: str, component: str = "total",
                     level: str = "province", start: int | None = None, end: int | None = None,
-                    n: int = 5, provinces: str | Iterable[str] | None = None,
-                    unit_type: str | Iterable[str] | None = None) -> pd.DataFrame:
+                    n: int = 5, provinces: Names = None, unit_type: Names = None) -> pd.DataFrame:
     """Return the units whose score rose or fell most between two years.
 
     Parameters
@@ -209,11 +206,10 @@ def compute_changes(scores: pd.DataFrame, *, index: str, component: str = "total
         raise ValueError(f"`start` must be before `end`, but start={start} and end={end} "
                          "were passed.")
     first = data.loc[data["year"] == start, ["_key", *_UNIT_COLS, "score", "synthetic"]]
-    last = data.loc[data["year"] == end, ["_key", "score", "synthetic"]]
-    both = first.merge(last, on="_key", suffixes=("_start", "_end"))
-    both = both.rename(columns={"score_start": "start_score", "score_end": "end_score"})
-    both["change"] = both["end_score"] - both["start_score"]
-    both["synthetic"] = both["synthetic_start"].astype(bool) | both["synthetic_end"].astype(bool)
+    both = first.merge(data.loc[data["year"] == end, ["_key", "score", "synthetic"]], on="_key")
+    both = both.assign(start_score=both["score_x"], end_score=both["score_y"],
+                       change=both["score_y"] - both["score_x"],
+                       synthetic=both["synthetic_x"] | both["synthetic_y"])
     both = both.sort_values(["province", "unit"], kind="stable")
     risers = both.loc[both["change"] > 0].nlargest(n, "change").assign(direction="riser")
     fallers = both.loc[both["change"] < 0].nsmallest(n, "change").assign(direction="faller")
@@ -260,8 +256,7 @@ class CorrelationResult:
         return pd.DataFrame([row])
 
 
-def compute_correlation(scores: pd.DataFrame, *, x: str, y: str,
-                        years: int | Iterable[int] | None = None,
+def compute_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = None,
                         level: str = "province") -> CorrelationResult:
     """Correlate two indices or components across units, pooled over the years given.
 
@@ -300,27 +295,23 @@ def compute_correlation(scores: pd.DataFrame, *, x: str, y: str,
             side = side.loc[side["year"].isin(_years_list(years))]
         sides.append(side.dropna(subset=["score"]))
     pairs = sides[0][["_key", "unit", "province", "province_code", "year", "score", "synthetic"]]
-    pairs = pairs.merge(sides[1][["_key", "year", "score", "synthetic"]], on=["_key", "year"],
-                        suffixes=("_x", "_y"))
-    pairs = pairs.rename(columns={"score_x": "x", "score_y": "y"})
-    pairs["synthetic"] = pairs.pop("synthetic_x").astype(bool) | pairs.pop("synthetic_y")
+    pairs = pairs.merge(sides[1][["_key", "year", "score", "synthetic"]], on=["_key", "year"])
+    pairs = pairs.assign(x=pairs.pop("score_x"), y=pairs.pop("score_y"),
+                         synthetic=pairs.pop("synthetic_x") | pairs.pop("synthetic_y"))
     pairs = pairs.drop(columns="_key").sort_values(["year", "province", "unit"], kind="stable")
     pairs = pairs.reset_index(drop=True)
     found = sorted(int(v) for v in pairs["year"].unique())
     shown = found or (sorted(_years_list(years)) if years is not None else [])
     where = f" in {_years_text(shown)}" if shown else ""
     base = {"x": x, "y": y, "years": tuple(found), "level": level, "n": len(pairs)}
-    if len(pairs) < 3:
-        head = "No pairs" if len(pairs) == 0 else (
-            f"Only {len(pairs)} pair" + ("s" if len(pairs) > 1 else ""))
-        msg = f"{head} of {x} and {y}{where}; at least 3 are needed for a correlation."
+    flat = [(s, v.iloc[0]) for s, v in ((x, pairs["x"]), (y, pairs["y"])) if v.nunique() == 1]
+    if len(pairs) < 3 or flat:
+        head = "No pairs" if len(pairs) == 0 else f"Only {len(pairs)} pair" + (
+            "s" if len(pairs) > 1 else "")
+        msg = (f"{head} of {x} and {y}{where}; at least 3 are needed for a correlation."
+               if len(pairs) < 3 else f"{flat[0][0]} is {flat[0][1]:g} for all {len(pairs)} "
+               f"pairs{where}; a correlation needs scores that vary.")
         return CorrelationResult(**base, pairs=_with_residuals(pairs, np.nan, np.nan), message=msg)
-    for spec, values in ((x, pairs["x"]), (y, pairs["y"])):
-        if values.nunique() == 1:
-            msg = (f"{spec} is {values.iloc[0]:g} for all {len(pairs)} pairs{where}; "
-                   "a correlation needs scores that vary.")
-            return CorrelationResult(**base, pairs=_with_residuals(pairs, np.nan, np.nan),
-                                     message=msg)
     pearson = st.pearsonr(pairs["x"], pairs["y"])
     spearman = st.spearmanr(pairs["x"], pairs["y"])
     fit = st.linregress(pairs["x"], pairs["y"])
@@ -335,8 +326,7 @@ def compute_correlation(scores: pd.DataFrame, *, x: str, y: str,
 
 
 def compute_correlation_matrix(scores: pd.DataFrame, *, index: str | None = None,
-                               components: Iterable[str] | None = None,
-                               years: int | Iterable[int] | None = None,
+                               components: Iterable[str] | None = None, years: Years = None,
                                level: str = "province", method: str = "pearson") -> pd.DataFrame:
     """Return the square matrix of pairwise correlations between components or indices.
 
@@ -373,11 +363,9 @@ def compute_correlation_matrix(scores: pd.DataFrame, *, index: str | None = None
     if years is not None:
         data = _pick(data, "year", years)
     specs = _matrix_specs(data, index=index, components=components)
-    columns = {}
-    for spec in specs:
-        idx, comp = _parse_spec(spec, data)
-        side = _dedupe(_select(data, index=idx, component=comp, level=level))
-        columns[spec] = side.set_index(["_key", "year"])["score"]
+    columns = {spec: _dedupe(_select(data, index=idx, component=comp, level=level))
+               .set_index(["_key", "year"])["score"]
+               for spec, (idx, comp) in ((s, _parse_spec(s, data)) for s in specs)}
     wide = pd.concat(columns, axis=1).astype(float)
     matrix = wide.corr(method=method, min_periods=3)
     present = wide.notna().astype(int)
@@ -389,7 +377,7 @@ def compute_correlation_matrix(scores: pd.DataFrame, *, index: str | None = None
 
 def compute_percentiles(scores: pd.DataFrame, *, index: str, component: str = "total",
                         level: str = "department", year: int | None = None,
-                        unit_type: str | Iterable[str] | None = None) -> pd.DataFrame:
+                        unit_type: Names = None) -> pd.DataFrame:
     """Turn each unit's rank among ``n_units`` into a percentile comparable across provinces.
 
     ``percentile = (n_units - rank) / (n_units - 1) * 100``: 100 is the best unit
@@ -425,11 +413,8 @@ def compute_percentiles(scores: pd.DataFrame, *, index: str, component: str = "t
     scored = sorted(int(v) for v in data.loc[data["score"].notna(), "year"].unique())
     year = (scored[-1] if scored else int(data["year"].max())) if year is None else year
     data = _pick(data, "year", year).copy()
-    group = (data["province_code"].astype("string").fillna("") + "|"
-             + data["province_code_2025"].astype("string").fillna("") + "|"
-             + data["province"].astype("string").fillna(""))
-    if level == "province":
-        group = pd.Series("all", index=data.index)
+    group = data["_key"].str.rpartition("|")[0] if level != "province" else pd.Series(
+        "all", index=data.index)
     by_score = data.groupby(group)["score"].rank(ascending=False, method="min")
     n_scored = data["score"].notna().groupby(group).transform("sum")
     published = pd.to_numeric(data["rank"], errors="coerce").notna()
@@ -483,20 +468,15 @@ def group_to_2025(scores: pd.DataFrame, *, how: str = "mean") -> tuple[pd.DataFr
     data = _prepare(scores)
     legacy = ((data["level"] == "province") & data["province_code"].notna()
               & data["province_code_2025"].notna()).to_numpy(dtype=bool)
-    rest, members = data.loc[~legacy], data.loc[legacy]
-    keys = ["province_code_2025", "province_2025", "index", "component"]
-    members = _dedupe(members, by=["_key", "index", "component", "year"])
+    rest, keys = data.loc[~legacy], ["province_code_2025", "province_2025", "index", "component"]
+    members = _dedupe(data.loc[legacy], by=["_key", "index", "component", "year"])
     members = members.sort_values(["province_code", "year"], kind="stable")
     expected = members.groupby(keys)["province"].nunique().rename("_expected")
     scored = members.dropna(subset=["score"])
     named = {"score": ("score", how), "n_members": ("province", "nunique"),
-             "members": ("province", lambda s: ", ".join(dict.fromkeys(s))),
-             "synthetic": ("synthetic", "any")}
-    for column in ("dataset", "dataset_kind", "source_id"):
-        if column in data.columns:
-            named[column] = (column, _join)
-    if "scale_max" in data.columns:
-        named["scale_max"] = ("scale_max", "max")
+             "members": ("province", _join), "synthetic": ("synthetic", "any"),
+             **{c: (c, _join) for c in ("dataset", "dataset_kind", "source_id") if c in data},
+             **({"scale_max": ("scale_max", "max")} if "scale_max" in data else {})}
     grouped = scored.groupby([*keys, "year"], sort=True).agg(**named).reset_index()
     grouped = grouped.join(expected, on=keys)
     grouped["complete"] = grouped["n_members"] == grouped.pop("_expected")
@@ -523,11 +503,11 @@ def group_to_2025(scores: pd.DataFrame, *, how: str = "mean") -> tuple[pd.DataFr
     frames = [f for f in (rest.reindex(columns=columns), grouped) if len(f)]
     out = pd.concat(frames, ignore_index=True) if frames else grouped
     out = out.astype({"n_members": "Int64", "complete": "boolean"})
-    description = (members.assign(label=members["province"] + " (" + members["province_code"]
-                                  .astype("string") + ")")
+    description = (members.assign(label=members["province"] + " ("
+                                  + members["province_code"].astype("string") + ")")
                    .groupby(["province_code_2025", "province_2025"])
-                   .agg(members=("label", lambda s: ", ".join(dict.fromkeys(s))),
-                        n_members=("province_code", "nunique")).reset_index().assign(how=how))
+                   .agg(members=("label", _join), n_members=("province_code", "nunique"))
+                   .reset_index().assign(how=how))
     return out, description
 
 
@@ -685,7 +665,7 @@ def _fisher_ci(r: float, n: int) -> tuple[float, float]:
 
 
 def _join(values: pd.Series) -> str:
-    return "; ".join(dict.fromkeys(str(v) for v in values.dropna()))
+    return ", ".join(dict.fromkeys(str(v) for v in values.dropna()))
 
 
 def _as_list(value) -> list:

@@ -29,20 +29,39 @@ from ..errors import ReportError
 __all__ = ["KernelPool", "choose_kernel_name", "register_engine", "ENGINE", "WARMUP_CODE"]
 
 ENGINE = "parlib-warm"
-#: Code run in each kernel before a report is assigned to it. ``__import__`` loads the
-#: modules without binding names, so the notebook's namespace stays empty.
+#: Code run in each kernel before a report is assigned to it: import what the notebooks
+#: use, and draw and save one throw-away figure so that fonts, backends and the
+#: reference tables are loaded. Names are deleted afterwards, so the notebook's
+#: namespace stays empty; nothing of a report is ever in the kernel before it starts.
 WARMUP_CODE = """\
-import importlib as _il
-for _m in ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn", "scipy.stats",
-           "IPython.display", "parlib", "parlib.load", "parlib.stats", "parlib.plots",
-           "parlib.figures", "parlib.reports"):
+def _parlib_warm():
+    import importlib, io
+    for name in ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn", "scipy.stats",
+                 "IPython.display", "parlib", "parlib.load", "parlib.stats", "parlib.plots",
+                 "parlib.figures", "parlib.labels", "parlib.reports", "pyarrow.parquet"):
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
     try:
-        _il.import_module(_m)
+        from parlib.labels import label
+        from parlib.plots import plot_theme
+        label("PAR", "vi"), label("procedures", "en"), label("y_te", "vi")
+        with plot_theme():
+            fig, ax = plt.subplots()
+            ax.plot([2020, 2021], [1, 2], label="Đắk Lắk")
+            ax.set_title("Chỉ số CCHC")
+            ax.legend()
+            for fmt in ("png", "svg", "pdf"):
+                fig.savefig(io.BytesIO(), format=fmt, dpi=30)
+            plt.close(fig)
     except Exception:
-        pass
-import matplotlib as _mpl
-_mpl.use("Agg")
-del _il, _m, _mpl
+        plt.close("all")
+_parlib_warm()
+del _parlib_warm
 """
 
 

@@ -1,0 +1,121 @@
+"""The shipped real dataset: every seed figure is in the clean data, with its source."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from parlib.pipeline import clean_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw" / "vn-published"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+# A decimal number with a comma or point, optionally a percent or "điểm"; or a rank r/n.
+_FIGURE = re.compile(r"(?<![\d/.,])(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|điểm)")
+_RANK = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")
+# Figures in the articles that are not index results (they describe other work).
+NOT_INDEX = {
+    ("001_26dc7e35133dbc6e.txt", "57%"),  # "cắt giảm từ 30 - 57% thời gian" for 13 procedures
+}
+
+
+@pytest.fixture(scope="module")
+def result():
+    return clean_dataset(RAW)
+
+
+def _numbers(result) -> set[float]:
+    scores, agg = result.scores, result.aggregates
+    found = set(scores["score"].dropna().round(2)) | set(scores["points"].dropna().round(2))
+    for col in ("value", "lower", "upper"):
+        found |= set(agg[col].dropna().round(2))
+    for text in pd.concat([scores["derivation"], agg["note"], scores["note"]]).dropna():
+        found |= {round(float(x.replace(",", ".")), 2)
+                  for x in re.findall(r"\d+(?:[.,]\d+)?", str(text))}
+    return found
+
+
+def _ranks(result) -> set[tuple[int, int]]:
+    scores, agg = result.scores, result.aggregates
+    pairs = {(int(r), int(n)) for r, n in zip(scores["rank"], scores["n_units"])
+             if pd.notna(r) and pd.notna(n)}
+    pairs |= {(int(v), int(n)) for v, n in zip(agg["value"], agg["n_units"])
+              if pd.notna(v) and pd.notna(n)}
+    return pairs
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repository")
+def test_every_figure_of_the_seed_articles_is_in_the_clean_data(result):
+    numbers, ranks = _numbers(result), _ranks(result)
+    missing = []
+    for seed in sorted(SEEDS.glob("*.txt")):
+        text = seed.read_text(encoding="utf-8")
+        for value, unit in _FIGURE.findall(text):
+            if (round(float(value.replace(",", ".")), 2) not in numbers
+                    and (seed.name, value + unit) not in NOT_INDEX):
+                missing.append((seed.name, value + unit))
+        for r, n in _RANK.findall(text):
+            if (int(r), int(n)) not in ranks:
+                missing.append((seed.name, f"{r}/{n}"))
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("unit", "year", "index", "level", "score", "rank", "n_units", "source"),
+    [
+        ("Sở Công Thương", 2022, "PAR", "department", 98.56, 1, 18, "baodongkhoi-2023-07-05"),
+        ("Sở Công Thương", 2022, "SIPAS", "department", 97.94, 4, 19, "sct-bentre-2023-05-18"),
+        ("Văn phòng UBND tỉnh", 2021, "PAR", "department", 99.17, None, None,
+         "chinhphu-2022-09-20-bentre"),
+        ("Huyện Chợ Lách", 2021, "PAR", "district", 89.21, None, None,
+         "chinhphu-2022-09-20-bentre"),
+        ("Sở Công Thương", 2024, "PAR", "department", 90.9, 1, 19,
+         "congthuong-thai-nguyen-sct-2024"),
+        ("Sở Khoa học và Công nghệ", 2022, "PAR", "department", 89.85, 3, 17,
+         "dongthap-skhcn-2023"),
+        ("Sở Khoa học và Công nghệ", 2022, "SIPAS", "department", 100.0, None, None,
+         "dongthap-skhcn-2023"),
+    ],
+)
+def test_seed_figures_keep_their_source(result, unit, year, index, level, score, rank,
+                                        n_units, source):
+    s = result.scores
+    rows = s.loc[(s["unit"] == unit) & (s["year"] == year) & (s["index"] == index)
+                 & (s["level"] == level) & (s["component"] == "total")
+                 & (s["score"].round(2) == score)]
+    assert len(rows) == 1, rows
+    row = rows.iloc[0]
+    assert source in row["source_id"].split(";")
+    if rank is not None:
+        assert (row["rank"], row["n_units"]) == (rank, n_units)
+    assert source in set(result.sources["source_id"])
+
+
+def test_figures_given_as_a_change_are_derived_with_their_derivation(result):
+    s = result.scores
+    derived = s.loc[s["derived"] & (s["year"] == 2021)].set_index(["unit", "index"])
+    assert derived.loc[("Sở Khoa học và Công nghệ", "PAR"), "score"] == pytest.approx(88.09)
+    assert "1,76" in derived.loc[("Sở Khoa học và Công nghệ", "PAR"), "derivation"]
+    assert derived.loc[("Sở Công Thương", "SIPAS"), "score"] == pytest.approx(91.73)
+
+
+def test_ben_tre_2021_district_spread_contradiction_is_flagged(result):
+    report = result.report()
+    messages = [w["message"] for w in report["warnings"] if w["check"] == "aggregate"]
+    assert any("4.75" in m and "4.15" in m and "Bến Tre" in m for m in messages)
+    agg = result.aggregates
+    spread = agg.loc[(agg["statistic"] == "spread") & (agg["level"] == "district")
+                     & (agg["year"] == 2021)].iloc[0]
+    assert spread["check"] == "contradiction" and spread["value"] == 4.75
+
+
+def test_every_source_has_publisher_date_and_every_row_a_known_source(result):
+    sources = result.sources
+    assert sources["publisher"].notna().all() and sources["date"].notna().all()
+    used = set(result.scores["source_id"].str.split(";").explode())
+    assert used <= set(sources["source_id"])
+    assert not result.scores["synthetic"].any()
