@@ -348,17 +348,19 @@ def _department_names(frame: pd.DataFrame) -> list[str]:
 def _ben_tre(data: pd.DataFrame, spec) -> Output:
     """One XLSX sheet per year: merged title rows, notes row, rows sorted by rank."""
     path = "ben-tre-departments-2017-2024.xlsx"
-    header = ["STT", "Tên đơn vị", *_with_maxima(PAR_SHORT, spec.maxima), "PAR INDEX",
-              "Xếp hạng PAR INDEX", "SIPAS (%)", "Xếp hạng SIPAS"]
     sheets, entries = [], []
     for year, group in data.groupby("year"):
         scored = group["total"].where(group["marker"].isna())
         group = group.loc[scored.sort_values(ascending=False, kind="stable").index]
+        sipas = group["sipas"].notna().any()
         par_rank, sipas_rank = _ranks(group, "total"), _ranks(group, "sipas", "sipas_marker")
+        header = ["STT", "Tên đơn vị", *_with_maxima(PAR_SHORT, spec.maxima), "PAR INDEX",
+                  "Xếp hạng PAR INDEX", *(["SIPAS (%)", "Xếp hạng SIPAS"] if sipas else [])]
         rows = [[i, r.name, *_cells(r, [*_DEPT_KEYS, "total"], as_float=True),
                  _int_or_blank(par_rank[r.Index]),
-                 *_cells(r, ["sipas"], "sipas_marker", as_float=True),
-                 _int_or_blank(sipas_rank[r.Index])] for i, r in enumerate(group.itertuples(), 1)]
+                 *([*_cells(r, ["sipas"], "sipas_marker", as_float=True),
+                    _int_or_blank(sipas_rank[r.Index])] if sipas else [])]
+                for i, r in enumerate(group.itertuples(), 1)]
         titles = ["UBND TỈNH BẾN TRE", f"BẢNG TỔNG HỢP KẾT QUẢ CHỈ SỐ CCHC NĂM {year} "
                   "CỦA CÁC SỞ, BAN, NGÀNH TỈNH"]
         sheet = Sheet(f"Năm {year}", titles, header, rows, SYNTHETIC_NOTE)
@@ -383,15 +385,17 @@ def _thai_nguyen(data: pd.DataFrame, spec) -> Output:
 
 def _dong_thap(data: pd.DataFrame, spec) -> list[Output]:
     """One semicolon CSV per year: decimal commas, "điểm", points over maximum; 2021 in NFD."""
-    header = ["TT", "Cơ quan", *list(PAR_NAMES.values())[:7], "Tổng điểm", "Xếp hạng",
-              "Chỉ số hài lòng (%)"]
     outputs = []
     for year, group in data.groupby("year"):
+        sipas = group["sipas"].notna().any()
+        header = ["TT", "Cơ quan", *list(PAR_NAMES.values())[:7], "Tổng điểm", "Xếp hạng",
+                  *(["Chỉ số hài lòng (%)"] if sipas else [])]
         rank = _ranks(group, "total")
         rows = [[i, r.name, *_over_maximum(r, spec.maxima),
                  _marker_of(r, "marker") or fmt_number(r.total, comma=True, suffix=" điểm"),
                  _int_or_blank(rank[r.Index]),
-                 _marker_of(r, "sipas_marker") or fmt_number(r.sipas, comma=True, suffix="%")]
+                 *([_marker_of(r, "sipas_marker") or fmt_number(r.sipas, comma=True, suffix="%")]
+                   if sipas else [])]
                 for i, r in enumerate(group.itertuples(), 1)]
         path = f"dong-thap-departments-{year}.csv"
         form = "NFD" if year == 2021 else "NFC"
@@ -426,7 +430,7 @@ def _quang_ninh(data: pd.DataFrame, spec) -> list[Output]:
 
 def _ha_tinh(data: pd.DataFrame, spec) -> Output:
     """A long CSV in Windows-1258 with old-style tone placement."""
-    path = "ha-tinh-departments-2017-2024.csv"
+    path = "ha-tinh-departments-2018-2024.csv"
     header = ["STT", "Năm", "Đơn vị", *_with_maxima(PAR_NAMES.values(), spec.maxima),
               "Tổng điểm", "Xếp hạng", "SIPAS (%)"]
     rows = [[stt, r.year, r.name, *_cells(r, [*_DEPT_KEYS, "total"]), _int_or_blank(rank),
@@ -443,8 +447,8 @@ def district_file(districts: pd.DataFrame) -> Output:
     data = districts.assign(name=names, marker=None, sipas_marker=None)
     by = ("code", "year")
     sipas_rank = _ranks(data, "sipas", "sipas_marker", by=by)
-    header = ["STT", "Tỉnh", "Năm", "Đơn vị", "Chỉ số CCHC (%)", "Xếp hạng Chỉ số CCHC", "SIPAS (%)",
-              "Xếp hạng SIPAS"]
+    header = ["STT", "Tỉnh", "Năm", "Đơn vị", "Chỉ số CCHC (%)", "Xếp hạng Chỉ số CCHC",
+              "SIPAS (%)", "Xếp hạng SIPAS"]
     rows = [[stt, r.province, r.year, r.name, fmt_number(r.total), int(rank),
              fmt_number(r.sipas), int(sipas_rank[r.Index])]
             for stt, rank, r in _ranked(data, by=by)]

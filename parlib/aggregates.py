@@ -24,7 +24,7 @@ __all__ = ["AGGREGATE_COLUMNS", "STATISTICS", "clean_aggregates", "check_aggrega
 
 STATISTICS = ("mean", "max", "min", "spread", "n_units", "count_above_mean", "count_at_least",
               "count_below", "count_between")
-AGGREGATE_COLUMNS = ["dataset", "province_code", "province", "province_code_2025",
+AGGREGATE_COLUMNS = ["dataset", "boundaries", "province_code", "province", "province_code_2025",
                      "province_2025", "year", "level", "index", "component", "statistic",
                      "value", "n_units", "lower", "upper", "unit", "note", "source_id",
                      "raw_file", "raw_row"]
@@ -39,8 +39,8 @@ def _statistic_aliases() -> dict[str, str]:
     return {match_key(a): s for a, s in zip(table["alias"], table["statistic"])}
 
 
-def clean_aggregates(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: str = ""
-                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def clean_aggregates(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: str = "",
+                     boundaries: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Parse the rows of an aggregates table.
 
     Returns ``(aggregates, quarantine)``; every input row ends in one of them.
@@ -73,8 +73,8 @@ def clean_aggregates(long: pd.DataFrame, *, raw_file: str, source_id: str, datas
     component = names.match_components(df["component"], index=index)
     prov_text = _blank_to_na(df["province"])
     national = prov_text.isna() | match_keys(prov_text.fillna("")).isin(NATIONAL)
-    prov = _match_provinces_by_era(prov_text.where(~national, None),
-                                   _eras(years["year"], None))
+    era = _eras(years["year"], boundaries)
+    prov = _match_provinces_by_era(prov_text.where(~national, None), era)
     problems.add(~national & prov["status"].ne("ok"), "province", "province", prov_text,
                  prov["reason"].fillna("unknown province"))
     is_count = stat.isin(["count_above_mean", "count_at_least", "count_below", "count_between",
@@ -94,7 +94,8 @@ def clean_aggregates(long: pd.DataFrame, *, raw_file: str, source_id: str, datas
                  "a count needs its bounds: fill in 'lower' and/or 'upper'")
     units = names.match_unit_types(_blank_to_na(df["unit"]), level=level.fillna("department"))
     out = pd.DataFrame({
-        "dataset": dataset, "province_code": prov["province_code"].where(~national),
+        "dataset": dataset, "boundaries": era,
+        "province_code": prov["province_code"].where(~national),
         "province": prov["province"].where(~national, "Toàn quốc"),
         "province_code_2025": prov["province_code_2025"].where(~national),
         "province_2025": prov["province_2025"].where(~national),
@@ -120,7 +121,8 @@ def check_aggregates(aggregates: pd.DataFrame, scores: pd.DataFrame
     out = aggregates.copy()
     out["computed"], out["check"], out["detail"] = np.nan, "not_checkable", ""
     warns = []
-    key = ["province_code", "province_code_2025", "year", "level", "index", "component"]
+    key = ["boundaries", "province_code", "province_code_2025", "year", "level", "index",
+           "component"]
     for _, group in out.groupby(key, dropna=False, sort=False):
         rows = _ranking_rows(scores, group.iloc[0])
         stated = {s: group.loc[group["statistic"] == s, "value"].iloc[0]
@@ -144,6 +146,7 @@ def _ranking_rows(scores: pd.DataFrame, agg: pd.Series) -> pd.DataFrame:
     if scores.empty:
         return scores
     mask = ((scores["year"] == agg["year"]) & (scores["level"] == agg["level"])
+            & (scores["boundaries"] == agg["boundaries"])
             & (scores["index"] == agg["index"]) & (scores["component"] == agg["component"]))
     if agg["level"] != "province" and pd.notna(agg["province_code"]):
         mask &= scores["province_code"] == agg["province_code"]

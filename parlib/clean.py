@@ -31,8 +31,8 @@ LONG_COLUMNS = ["raw_row", "raw_column", "unit", "province", "year", "level", "i
                 "component", "score", "score_scale", "max_points", "rank", "n_units", "note",
                 "derivation", "source", "unit_type"]
 
-SCORE_COLUMNS = ["dataset", "dataset_kind", "synthetic", "province_code", "province",
-                 "province_code_2025", "province_2025", "year", "level", "unit", "unit_type",
+SCORE_COLUMNS = ["dataset", "dataset_kind", "synthetic", "boundaries", "province_code",
+                 "province", "province_code_2025", "province_2025", "year", "level", "unit", "unit_type",
                  "index", "component", "score", "scale_max", "points", "max_points", "rank",
                  "n_units", "tied", "derived", "derivation", "missing_marker", "note",
                  "source_id", "raw_file", "raw_row", "raw_column"]
@@ -145,8 +145,9 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
 
     units = names.match_unit_types(unit_txt.where(~is_prov, None),
                                    level=level.fillna("department"))
-    unit = units["unit"].astype(object).where(~is_prov, prov["province"].where(
-        prov["province"].notna(), prov["province_2025"]))
+    is_2025 = era.eq("2025").to_numpy()
+    unit = units["unit"].astype(object).where(~is_prov, pd.Series(
+        np.where(is_2025, prov["province_2025"], prov["province"]), index=df.index))
     problems.add(~is_prov & unit_txt.isna() & prov_text.notna() & level.notna(), "required",
                  "unit", unit_txt, "no unit named at this level; fill in the unit's name")
 
@@ -165,6 +166,7 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     out = pd.DataFrame({
         "dataset": dataset, "dataset_kind": dataset_kind,
         "synthetic": dataset_kind == "synthetic",
+        "boundaries": era,
         "province_code": prov["province_code"], "province": prov["province"],
         "province_code_2025": prov["province_code_2025"],
         "province_2025": prov["province_2025"],
@@ -277,11 +279,20 @@ def _eras(year: pd.Series, boundaries: str | None) -> pd.Series:
 
 
 def _match_provinces_by_era(text: pd.Series, era: pd.Series) -> pd.DataFrame:
+    """Match names in the era of each row; ``province_code`` is always the legacy code.
+
+    A row in 2025 boundaries has a legacy code only when its 2025 province
+    covers exactly one legacy province (or the table named the legacy one).
+    """
     parts = []
     for value in ("legacy", "2025"):
         mask = era.eq(value)
         if mask.any():
-            parts.append(names.match_provinces(text[mask], era=value))
+            part = names.match_provinces(text[mask], era=value)
+            if value == "2025":
+                part = part.assign(province_code=part["province_code_legacy"],
+                                   province=part["province_legacy"])
+            parts.append(part)
     return pd.concat(parts).reindex(text.index)
 
 

@@ -15,8 +15,9 @@ import pandas as pd
 
 __all__ = ["RANKING", "WARNING_COLUMNS", "check_rankings"]
 
-RANKING = ["dataset", "province_code", "province_code_2025", "year", "level", "index",
-           "component"]
+RANKING = ["dataset", "boundaries", "year", "level", "index", "component"]
+# Below province level, each province ranks its own units.
+WITHIN_PROVINCE = ["province_code", "province_code_2025"]
 WARNING_COLUMNS = ["check", "dataset", "province", "year", "level", "index", "component",
                    "raw_file", "raw_row", "message"]
 
@@ -28,17 +29,21 @@ def check_rankings(scores: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> rows = pd.DataFrame({"dataset": "d", "province_code": "83", "province_code_2025": "86",
+    >>> rows = pd.DataFrame({"dataset": "d", "boundaries": "legacy", "province_code": "83", "province_code_2025": "86",
     ...     "province": "Bến Tre", "year": 2022, "level": "department", "index": "PAR",
     ...     "component": "total", "unit": ["A", "B", "C"], "score": [97.0, 98.0, 90.0],
     ...     "rank": [1, 2, 3], "n_units": [18, 18, 19], "raw_file": "f.csv", "raw_row": [2, 3, 4]})
     >>> check_rankings(rows)["check"].tolist()
     ['rank_order', 'ranking_size']
     """
-    cols = [c for c in RANKING if c in scores.columns]
+    cols = [c for c in RANKING + WITHIN_PROVINCE if c in scores.columns]
     df = scores.loc[scores["rank"].notna()].copy()
     if df.empty:
         return pd.DataFrame(columns=WARNING_COLUMNS)
+    national = df["level"].astype(object).eq("province")
+    for col in WITHIN_PROVINCE:
+        if col in df.columns:
+            df[col] = df[col].astype(object).where(~national, "*")
     df["_g"] = df.groupby(cols, dropna=False, sort=False, observed=True).ngroup()
     warnings = [_rank_order(df), _ranking_size(df)]
     out = pd.concat([w for w in warnings if len(w)], ignore_index=True) if any(

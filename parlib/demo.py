@@ -81,7 +81,7 @@ _PROVINCES = {
                     (2020, ("Hạ Long", "Cẩm Phả", "Uông Bí", "Móng Cái", "Đông Triều",
                             "Quảng Yên", "Vân Đồn", "Tiên Yên", "Hải Hà", "Đầm Hà", "Bình Liêu",
                             "Ba Chẽ", "Cô Tô"))),
-    "42": _Province("Hà Tĩnh", (2017, 2018, 2019, 2021, 2022, 2023, 2024),
+    "42": _Province("Hà Tĩnh", (2018, 2019, 2021, 2022, 2023, 2024),
                     (7, 11, 13, 9, 16, 13, 31),
                     (("Sở Ngoại vụ", 2017), ("Ban Quản lý Khu kinh tế", 2017)),
                     (2019, ("Thành phố Hà Tĩnh", "Thị xã Hồng Lĩnh", "Thị xã Kỳ Anh",
@@ -243,7 +243,8 @@ def _papi_provinces(rng: np.random.Generator, codes: np.ndarray) -> pd.DataFrame
 def _departments(rng: np.random.Generator) -> pd.DataFrame:
     """Return department PAR points (7 components, total of 100) and SIPAS percents.
 
-    A department added after the province's first year is not scored in its first year.
+    SIPAS starts in 2018, as at province level. A department added after the province's
+    first year is not scored in its first year.
     """
     frames = []
     for code, spec in _PROVINCES.items():
@@ -262,6 +263,8 @@ def _departments(rng: np.random.Generator) -> pd.DataFrame:
             total = points.sum(axis=1).round(2)
             sipas = np.clip(91 + 0.5 * (year - 2017)
                             + 2.5 * (0.4 * z + 0.9 * rng.standard_normal(n)), 70, 99.8).round(2)
+            if year < _SURVEY_YEARS[0]:
+                sipas[:] = np.nan
             marker = np.where((first[active] == year) & (year > spec.years[0]), "KĐG", None)
             column, text = _DEPT_MISSING.get((code, year), (None, None))
             if column == "marker":

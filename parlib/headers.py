@@ -187,7 +187,7 @@ def _resolve(tokens: tuple[str, ...], ctx: tuple):
                 a, b = _resolve(tokens[:i], ctx), _resolve(right, ctx)
                 if a is None or b is None:
                     continue
-                merged = a if isinstance(a, _Clash) else b if isinstance(b, _Clash) else _merge(a, b)
+                merged = next((x for x in (a, b) if isinstance(x, _Clash)), None) or _merge(a, b)
                 if isinstance(merged, _Clash):
                     clash = clash or merged
                 elif merged is not None:
@@ -216,10 +216,11 @@ def _classify_part(text: str, ctx: tuple):
     if found is None or isinstance(found, _Clash):
         return found
     role, named = found
-    for aside in asides:
+    for aside in asides:  # "Điểm (SIPAS)": a bracket may name the index, year or component
         hint = _resolve(tuple((match_key(aside) or "-").split()), ctx)
-        if isinstance(hint, tuple) and not hint[1] and isinstance(_merge(found, hint), tuple):
-            role, named = _merge((role, named), hint)
+        merged = _merge((role, named), hint) if isinstance(hint, tuple) and not hint[1] else None
+        if isinstance(merged, tuple):
+            role, named = merged
     if extras and role.role in _TAKES_HINTS:
         role = replace(role, role="score" if role.role == "index" else role.role,
                        scale=extras.get("scale", role.scale),
@@ -275,12 +276,14 @@ def classify_header(label: str, *, component_lookup: ComponentLookup | None = No
     HeaderRole(role='rank', index=None, component=None, year=2021, scale=None, max_points=None)
     >>> classify_header("Xếp hạng SIPAS").index
     'SIPAS'
-    >>> classify_header("Cải cách TTHC (9 điểm)", component_lookup={"cai cach tthc": [("PAR", "procedures")]})
-    HeaderRole(role='score', index='PAR', component='procedures', year=None, scale='points', max_points=9.0)
+    >>> lookup = {"cai cach tthc": [("PAR", "procedures")]}
+    >>> role = classify_header("Cải cách TTHC (9 điểm)", component_lookup=lookup)
+    >>> role.role, role.index, role.component, role.scale, role.max_points
+    ('score', 'PAR', 'procedures', 'points', 9.0)
     >>> classify_header("Điểm/Xếp hạng")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    parlib.errors.HeaderError: column 'Điểm/Xếp hạng': the header matches two roles (rank and score). Fix: ...
+    parlib.errors.HeaderError: column 'Điểm/Xếp hạng': the header matches two roles (rank and ...
     """
     text = clean_text(label)
     if text is None:
@@ -310,7 +313,8 @@ def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | No
         and value (``kind="aggregates"``).
     """
     if kind not in ("scores", "aggregates"):
-        msg = f"The value for `kind` must be one of ['scores', 'aggregates'], but {kind!r} was passed."
+        msg = (f"The value for `kind` must be one of ['scores', 'aggregates'], but {kind!r} was "
+               "passed.")
         raise ValueError(msg)
     where = {"file": table.display_path, "row": table.header_row}
     roles: list[HeaderRole | None] = []
@@ -330,15 +334,16 @@ def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | No
     for label, r in zip(table.columns, roles):
         if r is None or r.role == "ignore":
             continue
-        if (r.role, r.hints) in seen:
+        if (r.role, _key(r)) in seen:
             what = r.role + "".join(f", {n} {v}" for n, v in zip(("index", "component", "year"),
                                                                  r.hints) if v is not None)
             raise HeaderError(
-                f"two columns hold the same figure ({what}): {seen[r.role, r.hints]!r} and {label!r}",
+                f"two columns hold the same figure ({what}): {seen[r.role, _key(r)]!r} and "
+                f"{label!r}",
                 column=label, fix="rename one of them so each names its own year, index or "
                 "component (for example 'Điểm 2021' and 'Điểm 2022'), or remove the extra column",
                 **where)
-        seen[r.role, r.hints] = label
+        seen[r.role, _key(r)] = label
     present = {r.role for r in roles if r}
     needed = [["unit", "province"]] if kind == "scores" else [["statistic"], ["value", "score"]]
     for options in needed:
@@ -396,30 +401,41 @@ def _row_scale(text: object) -> object:
     return "points" if match_key(text) in ("diem", "d", "points", "point") else text
 
 
+def _key(role: HeaderRole) -> tuple[str | None, str | None, int | None]:
+    """Return the hints that identify a figure; the "total" component is no component."""
+    return role.index, None if role.component == "total" else role.component, role.year
+
+
 def _measures(columns: Sequence[str], roles: Sequence[HeaderRole | None]) -> list[dict]:
-    """Group score, rank and maximum columns into measures, one per figure per row."""
+    """Group score, rank and maximum columns into measures, one per figure per row.
+
+    A rank or maximum column goes with the score columns its hints fit; among those,
+    with the one that has the fewest hints it lacks ("Xếp hạng" goes with "Tổng điểm",
+    not with "D1"). A maximum without one closest score column goes with all that fit.
+    """
     measures = [{"label": columns[j], "head": r, "score": j, "rank": None, "max": []}
                 for j, r in enumerate(roles) if r and r.role == "score"]
     with_score = list(measures)
     for j, r in enumerate(roles):
         if not r or r.role not in ("rank", "max_points"):
             continue
-        fits = [m for m in with_score if all(h is None or h == mh for h, mh
-                                              in zip(r.hints, m["head"].hints))]
-        exact = [m for m in fits if m["head"].hints == r.hints]
+        pairs = [(m, list(zip(_key(r), _key(m["head"])))) for m in with_score]
+        fits = [(m, sum(h is None and mh is not None for h, mh in hm)) for m, hm in pairs
+                if all(h is None or h == mh for h, mh in hm)]
+        closest = [m for m, extra in fits if extra == min(e for _, e in fits)]
         if r.role == "max_points":
-            for m in exact[:1] or fits:
+            for m in closest if len(closest) == 1 else [m for m, _ in fits]:
                 m["max"].append(j)
             continue
-        free = [m for m in (exact or fits) if m["rank"] is None]
-        if len(free) == 1 or (len(with_score) == 1 and free):
+        free = [m for m in closest if m["rank"] is None]
+        if len(free) == 1:
             free[0]["rank"] = j
         elif not fits:
             measures.append({"label": columns[j], "head": r, "score": None, "rank": j, "max": []})
         else:
             raise HeaderError(
                 f"the rank column could belong to any of the score columns "
-                f"{[m['label'] for m in fits]}", column=columns[j],
+                f"{[m['label'] for m in closest]}", column=columns[j],
                 fix="name its year, index or component in the header, e.g. 'Xếp hạng 2021' or "
                 "'Xếp hạng SIPAS'")
     return measures
@@ -447,8 +463,9 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
     >>> table = RawTable(frame=frame, rows=np.array([2, 3]), columns=list(frame.columns),
     ...                  header_row=1, path="t.csv", display_path="t.csv")
     >>> long = melt_table(table, [classify_header(c) for c in table.columns])
-    >>> long[["raw_row", "unit", "year", "score"]].values.tolist()
-    [[2, 'Sở A', '2020', '90'], [2, 'Sở A', '2021', '91,5'], [3, 'Sở B', '2020', None], [3, 'Sở B', '2021', '88']]
+    >>> long[["raw_row", "unit", "year", "score"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [[2, 'Sở A', '2020', '90'], [2, 'Sở A', '2021', '91,5'],
+     [3, 'Sở B', '2020', None], [3, 'Sở B', '2021', '88']]
     """
     frame = table.frame
     if len(roles) != frame.shape[1]:
@@ -480,7 +497,11 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
     note_null = masks.get(-1, null(at["note"]))
     row_scale = _map_unique(cols[first["scale"]], _row_scale) if "scale" in first else blank
     scale_null = np.equal(row_scale, None) if "scale" in first else nothing
-    measures = _measures(table.columns, roles)
+    try:
+        measures = _measures(table.columns, roles)
+    except HeaderError as err:
+        raise HeaderError(err.problem, file=table.display_path, row=table.header_row,
+                          column=err.column, fix=err.fix) from None
     empty = np.logical_and.reduce([null(j) for m in measures
                                    for j in [m["score"], m["rank"], *m["max"]]] + [nothing])
     idless = null(at["unit"]) & null(at["province"])

@@ -14,7 +14,7 @@ from .errors import ParlibError
 __all__ = ["load_scores", "load_sources", "load_quarantine", "load_aggregates", "load_report",
            "clean_datasets", "default_clean_dir"]
 
-_CATEGORIES = ["dataset", "dataset_kind", "level", "index", "component"]
+_CATEGORIES = ["dataset", "dataset_kind", "boundaries", "level", "index", "component"]
 _STRINGS = ["province_code", "province", "province_code_2025", "province_2025", "unit",
             "unit_type", "derivation", "missing_marker", "note", "source_id", "raw_file",
             "raw_column"]

@@ -125,17 +125,18 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
                      leave=False)
     for spec in specs:
         table, long = read_file_rows(config, spec)
+        label = raw_file_label(spec)
         if spec.table == "aggregates":
-            part, bad = clean_aggregates(long, raw_file=spec.name, source_id=spec.source,
-                                         dataset=config.name)
+            part, bad = clean_aggregates(long, raw_file=label, source_id=spec.source,
+                                         dataset=config.name, boundaries=spec.boundaries)
             agg_parts.append(part)
         else:
-            part, bad = clean_scores(long, raw_file=spec.name, source_id=spec.source,
+            part, bad = clean_scores(long, raw_file=label, source_id=spec.source,
                                      dataset=config.name, dataset_kind=config.kind,
                                      boundaries=spec.boundaries)
             scores_parts.append(part)
         quarantine_parts.append(bad)
-        files.append({"file": spec.name, "table": spec.table, "source": spec.source,
+        files.append({"file": label, "table": spec.table, "source": spec.source,
                       "sheet": table.sheet, "header_row": table.header_row,
                       "encoding": table.encoding, "title_rows": list(table.title_rows),
                       "hidden_rows": [int(r) for r in table.hidden_rows],
@@ -169,6 +170,18 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
     return CleanResult(config=config, scores=scores, quarantine=quarantine,
                        aggregates=aggregates, sources=sources, warnings=warnings_df,
                        files=files)
+
+
+def raw_file_label(spec: FileSpec) -> str:
+    """Return the ``raw_file`` of a file entry: its path, with ``#sheet`` when it names one.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> raw_file_label(FileSpec(path=Path("a.xlsx"), name="a.xlsx", source="s", sheet="Năm 2021"))
+    'a.xlsx#Năm 2021'
+    """
+    return spec.name if spec.sheet is None else f"{spec.name}#{spec.sheet}"
 
 
 def clean_all(raw_dir: str | Path = "data/raw", out_dir: str | Path = "data/clean", *,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import textwrap
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import matplotlib as mpl
@@ -35,8 +35,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .labels import check_lang, component_rank, label
-from .stats import (_pick, _prepare, compute_changes, compute_correlation, compute_percentiles,
-                    compute_trend, select_scores)
+from .stats import (Names, Years, _pick, _prepare, compute_changes, compute_correlation,
+                    compute_percentiles, compute_trend, select_scores)
 
 __all__ = ["PALETTE", "THEME", "plot_changes", "plot_components", "plot_correlation",
            "plot_correlation_matrix", "plot_percentiles", "plot_ranking", "plot_theme",
@@ -96,20 +96,36 @@ def _themed(func):
 
 @_themed
 def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
-               level: str = "province", provinces: str | Iterable[str] | None = None,
-               unit_type: str | Iterable[str] | None = None,
-               years: int | Iterable[int] | None = None, lang: str = "vi",
-               ax: Axes | None = None) -> Axes:
+               level: str = "province", provinces: Names = None, unit_type: Names = None,
+               years: Years = None, lang: str = "vi", ax: Axes | None = None) -> Axes:
     """Draw each chosen unit's score by year over the mean and IQR band of all units.
 
     A year without a figure is a gap in the unit's line (never bridged). The
     dashed line is the mean of *all* units of the level; the shaded band their
     interquartile range (25th–75th percentile), as the legend says.
 
+    Parameters
+    ----------
+    scores
+        The clean scores table.
+    index, component, level, provinces, unit_type, years
+        What to draw, as in :func:`parlib.stats.compute_trend`; ``provinces``
+        chooses the lines, the mean and band always cover all units.
+    lang
+        "vi" or "en", for every text on the plot.
+    ax
+        The Axes to draw on; a new figure when None.
+
     Returns
     -------
     Axes
         Lines: the mean first, then one per unit (labelled with its name).
+
+    Raises
+    ------
+    ValueError
+        When a filter matches nothing or ``lang`` is unknown; the message names
+        the value and the ones available.
 
     Examples
     --------
@@ -129,10 +145,12 @@ def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
 @_themed
 def plot_changes(scores: pd.DataFrame, *, index: str, component: str = "total",
                  level: str = "province", start: int | None = None, end: int | None = None,
-                 n: int = 5, provinces: str | Iterable[str] | None = None,
-                 unit_type: str | Iterable[str] | None = None, lang: str = "vi",
+                 n: int = 5, provinces: Names = None, unit_type: Names = None, lang: str = "vi",
                  ax: Axes | None = None) -> Axes:
     """Draw horizontal bars of the biggest risers and fallers between two years.
+
+    Parameters are those of :func:`parlib.stats.compute_changes`, plus ``lang``
+    and ``ax`` as in :func:`plot_trend`. Returns the Axes, one bar per unit.
 
     Examples
     --------
@@ -153,7 +171,7 @@ def plot_changes(scores: pd.DataFrame, *, index: str, component: str = "total",
     ax.bar_label(bars, labels=[_num(v, 1, lang, sign=True) for v in changes["change"]],
                  padding=3, fontsize=8)
     ax.set_yticks(pos, labels=_unit_names(changes, level))
-    ax.invert_yaxis()
+    ax.set_ylim(len(pos) - 0.4, -0.6)  # top to bottom, no empty rows
     ax.axvline(0, color="black", linewidth=0.8)
     ax.margins(x=0.15)
     ax.grid(axis="y", visible=False)
@@ -172,15 +190,21 @@ def plot_changes(scores: pd.DataFrame, *, index: str, component: str = "total",
 
 @_themed
 def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province",
-                    provinces: str | Iterable[str] | None = None,
-                    years: int | Iterable[int] | None = None, lang: str = "vi") -> Figure:
+                    provinces: Names = None, years: Years = None, lang: str = "vi") -> Figure:
     """Draw one small panel per component of ``index`` (not the total), x shared.
 
-    Each panel is :func:`plot_trend` of one component; the legend is shared.
+    Each panel is :func:`plot_trend` of one component, in the order of
+    ``components.csv``; the legend is shared. Parameters as in :func:`plot_trend`.
 
     Returns
     -------
     Figure
+        A new figure with one Axes per component.
+
+    Raises
+    ------
+    ValueError
+        When ``index`` has no components at ``level``.
 
     Examples
     --------
@@ -221,11 +245,14 @@ def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province"
 
 
 @_themed
-def plot_correlation(scores: pd.DataFrame, *, x: str, y: str,
-                     years: int | Iterable[int] | None = None, level: str = "province",
-                     lang: str = "vi", ax: Axes | None = None) -> Axes:
+def plot_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = None,
+                     level: str = "province", lang: str = "vi", ax: Axes | None = None) -> Axes:
     """Draw a scatter of two indices with the fitted line, outliers named, statistics boxed.
 
+    ``x``, ``y``, ``years`` and ``level`` are those of
+    :func:`parlib.stats.compute_correlation`. The box gives Pearson r with its
+    95% interval and p, Spearman rho and p, and n (and the years pooled).
+    Outliers (|studentised residual| > 2) are named, with the year when pooled.
     With fewer than 3 pairs the Axes shows the reason instead of failing.
 
     Examples
@@ -291,7 +318,9 @@ def plot_correlation_matrix(matrix: pd.DataFrame, *, lang: str = "vi",
                             ax: Axes | None = None) -> Axes:
     """Draw a correlation matrix as an annotated heatmap, diverging around 0 from -1 to 1.
 
-    ``matrix`` is what :func:`parlib.stats.compute_correlation_matrix` returns.
+    ``matrix`` is what :func:`parlib.stats.compute_correlation_matrix` returns;
+    a ValueError names anything else. The palette is ColorBrewer RdBu (safe
+    for colour-blind readers), white at 0.
 
     Examples
     --------
@@ -329,16 +358,19 @@ def plot_correlation_matrix(matrix: pd.DataFrame, *, lang: str = "vi",
         title = label("matrix_title", lang, method=label(method, lang), n=_span(counts))
     ax.set_title(title)
     ax.grid(False)
+    _mark_synthetic(ax, bool(matrix.attrs.get("synthetic")), lang)
     return ax
 
 
 @_themed
 def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str = "total",
-                 level: str = "province", provinces: str | Iterable[str] | None = None,
-                 lang: str = "vi", ax: Axes | None = None) -> Axes:
+                 level: str = "province", provinces: Names = None, lang: str = "vi",
+                 ax: Axes | None = None) -> Axes:
     """Draw one year's ranking as dots sorted by score, labelled "name  01/63" and the score.
 
-    Below province level a ranking is one province's: pass ``provinces``.
+    Ranks are the published ones, else taken from the scores (see
+    :func:`parlib.stats.compute_percentiles`). Below province level a ranking
+    is one province's: pass ``provinces``, else a ValueError lists them.
 
     Examples
     --------
@@ -370,7 +402,7 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
     names = [f"{name}  {_rank_text(r, n)}".rstrip() for name, r, n in
              zip(_unit_names(ranks, level), ranks["rank"], ranks["n_units"])]
     ax.set_yticks(pos, labels=names)
-    ax.invert_yaxis()
+    ax.set_ylim(len(pos) - 0.4, -0.6)  # top to bottom, no empty rows
     ax.margins(x=0.1)
     ax.grid(axis="y", visible=False)
     _decimal_axis(ax.xaxis, lang)
@@ -381,9 +413,8 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
 
 
 @_themed
-def plot_percentiles(scores: pd.DataFrame, *, index: str, year: int,
-                     unit_type: str | Iterable[str] | None = None, component: str = "total",
-                     level: str = "department", lang: str = "vi",
+def plot_percentiles(scores: pd.DataFrame, *, index: str, year: int, unit_type: Names = None,
+                     component: str = "total", level: str = "department", lang: str = "vi",
                      ax: Axes | None = None) -> Axes:
     """Draw units' percentiles within their province's ranking, comparable across provinces.
 
@@ -411,7 +442,7 @@ def plot_percentiles(scores: pd.DataFrame, *, index: str, year: int,
         [f"{u} ({p})" for u, p in zip(pct["unit"], pct["province"])])
     ax.set_yticks(pos, labels=[f"{name}  {_rank_text(r, n)}" for name, r, n in
                                zip(names, pct["rank"], pct["n_units"])])
-    ax.invert_yaxis()
+    ax.set_ylim(len(pos) - 0.4, -0.6)  # top to bottom, no empty rows
     ax.set_xlim(-3, 103)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(label("percentile_axis", lang))

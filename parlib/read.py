@@ -19,6 +19,7 @@ import csv
 import io
 import math
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -209,17 +210,20 @@ def _decode(data: bytes, shown: str, declared: str | None) -> tuple[str, str, li
         raise RawFileError("the file is UTF-16 text", file=shown,
                            fix="save it from Excel as 'CSV UTF-8 (comma delimited)'")
     bom = data.startswith(codecs.BOM_UTF8)
-    line_of = lambda pos: data.count(b"\n", 0, pos) + 1  # noqa: E731
+
+    def line_of(pos: int) -> int:
+        return data.count(b"\n", 0, pos) + 1
+
     if codec in (None, "utf-8", "utf-8-sig"):
         try:
             return data.decode("utf-8-sig"), "utf-8-sig" if bom else "utf-8", []
         except UnicodeDecodeError as err:
             if codec is not None:
+                line = _line(data, err.start).decode("cp1258", "replace")
                 raise RawFileError(
                     "the file is declared UTF-8 but is not UTF-8 text", file=shown,
-                    row=line_of(err.start), value=_line(data, err.start).decode("cp1258", "replace"),
-                    fix="set encoding: cp1258 in dataset.yaml (a Windows-1258 file), "
-                    "or save the file as CSV UTF-8") from None
+                    row=line_of(err.start), value=line, fix="set encoding: cp1258 in "
+                    "dataset.yaml (a Windows-1258 file), or save the file as CSV UTF-8") from None
     first = re.search(rb"[\x80-\xff]", data)
     if codec == "cp1258" and first is not None:
         try:
@@ -236,9 +240,10 @@ def _decode(data: bytes, shown: str, declared: str | None) -> tuple[str, str, li
     try:
         text = data.decode(codec or "cp1258")
     except UnicodeDecodeError as err:
-        raise RawFileError(f"the file is neither UTF-8 nor {codec or 'Windows-1258 (cp1258)'} text",
-                           file=shown, row=line_of(err.start),
-                           fix="save the file as CSV UTF-8, or set encoding: in dataset.yaml") from None
+        name = codec or "Windows-1258 (cp1258)"
+        raise RawFileError(f"the file is neither UTF-8 nor {name} text", file=shown,
+                           row=line_of(err.start), fix="save the file as CSV UTF-8, or set "
+                           "encoding: in dataset.yaml") from None
     notes = [] if codec else ["the file is not UTF-8; it was read as Windows-1258 (cp1258)"]
     return text, codec or "cp1258", notes
 
@@ -300,8 +305,9 @@ def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str |
     if header_row is not None:
         found = next((k for k, r in enumerate(records) if r[0] == header_row), None)
         if found is None:
-            raise RawFileError(f"line {header_row} is not the start of a row with cells", file=shown,
-                               row=header_row, fix="set header_row: to the line of the column names")
+            raise RawFileError(f"line {header_row} is not the start of a row with cells",
+                               file=shown, row=header_row,
+                               fix="set header_row: to the line of the column names")
     elif found is None:
         raise _no_header(cleaned, shown)
     start, last, _ = records[found]
@@ -320,47 +326,52 @@ def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str |
 
 
 def _parse_body(body: bytes, d: str, ncols: int, first: int,
-                shown: str) -> tuple[list[np.ndarray], np.ndarray]:
-    """Parse the records after the header with pandas; fall back to the csv module."""
+                shown: str) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """Parse the records after the header with pandas; fall back to the csv module.
+
+    Row numbers: without a newline inside quotes, record i is on line ``first + i``
+    (blank lines are records too, dropped later); otherwise records end at the
+    newlines that follow an even number of quotes. If pandas and this count
+    disagree, or a row is longer than the header, the csv module decides.
+    """
     if not body or body.isspace():
         return [(np.empty(0, dtype=object), np.empty(0, bool))] * ncols, np.empty(0, np.int64)
     buf = np.frombuffer(body, dtype=np.uint8)
     newlines = np.flatnonzero(buf == 10)
     n_lines = len(newlines) + (body[-1:] != b"\n")
-    inside = None
-    if b'"' in body:  # a newline after an odd number of quotes is inside a quoted cell
+    inside = np.zeros(len(newlines), dtype=bool)
+    if b'"' in body:
         inside = (np.searchsorted(np.flatnonzero(buf == 34), newlines) & 1).astype(bool)
-    options = {"sep": d, "header": None, "names": [str(k) for k in range(ncols)], "dtype": str,
-               "keep_default_na": False, "skip_blank_lines": False, "quotechar": '"',
-               "encoding": "utf-8"}
-    frame = None
-    if inside is None or not inside.any():
+    if inside.any():
+        ends = np.flatnonzero(~inside)
+        tail = len(body) - 1 - (newlines[ends[-1]] if len(ends) else -1)
+        starts = np.concatenate([[0], ends + 1])[: len(ends) + (tail > 0)]
+        engines = ["c"]
+    else:
+        starts, engines = np.arange(n_lines), ["pyarrow", "c"]
+    options = {"sep": d, "header": None, "dtype": str, "keep_default_na": False,
+               "skip_blank_lines": False, "quotechar": '"', "encoding": "utf-8"}
+    for engine in engines:
         try:
-            frame = pd.read_csv(io.BytesIO(body), engine="pyarrow", **options)
-        except (ValueError, pa.ArrowException):  # ParserError is a ValueError
-            frame = None
-        if frame is None or len(frame) != n_lines:
-            frame = None
-    if frame is None:
-        try:
-            frame = pd.read_csv(io.BytesIO(body), engine="c", na_filter=False, **options)
-        except (ValueError, csv.Error):
-            frame = None
-    if frame is not None:
-        if inside is None or not inside.any():
-            starts = np.arange(n_lines) if len(frame) == n_lines else None
-        else:
-            ends = np.flatnonzero(~inside)
-            tail = len(body) - 1 - (newlines[ends[-1]] if len(ends) else -1)
-            starts = np.concatenate([[0], ends + 1])[: len(ends) + (tail > 0)]
-            starts = starts if len(starts) == len(frame) else None
-        if starts is not None:
-            return [_clean(frame[name]) for name in options["names"]], first + starts
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(io.BytesIO(body), engine=engine, **options,
+                                    **({"na_filter": False} if engine == "c" else {}))
+        except (ValueError, pa.ArrowException, pd.errors.ParserWarning):
+            continue  # pandas' ParserError is a ValueError
+        if len(frame) != len(starts):
+            continue
+        extra = [frame.iloc[:, k] for k in range(ncols, frame.shape[1])]
+        if any(col.fillna("").str.strip().ne("").any() for col in extra):
+            break  # the csv module names the row
+        columns = [_clean(frame.iloc[:, k]) for k in range(min(ncols, frame.shape[1]))]
+        missing = (np.full(len(frame), None, dtype=object), np.ones(len(frame), dtype=bool))
+        return columns + [missing] * (ncols - len(columns)), first + starts
     return _parse_slow(body, d, ncols, first, shown)
 
 
 def _parse_slow(body: bytes, d: str, ncols: int, first: int,
-                shown: str) -> tuple[list[np.ndarray], np.ndarray]:
+                shown: str) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
     """Parse record by record with the csv module, to report exactly where a row goes wrong."""
     reader = csv.reader(_split_lines(body.decode("utf-8")), delimiter=d, strict=True)
     records, starts, prev = [], [], 0
@@ -483,13 +494,8 @@ def _read_xlsx(path: Path, shown: str, *, sheet: str | int | None,
     width = max(len(row) for row in grid)
     grid = [row + [None] * (width - len(row)) for row in grid]
     merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
-    seen, limit = 0, len(grid)
-    for r, row in enumerate(grid, 1):
-        seen += any(row)
-        if seen > _SCAN_ROWS + 1 or (header_row is not None and r > header_row + 1):
-            limit = r + 1
-            break
-    limit = max(limit, min(len(grid), (header_row or 0) + 1))
+    nonblank = [r for r, row in enumerate(grid, 1) if any(row)]
+    limit = min(len(grid), max(nonblank[: _SCAN_ROWS + 2][-1], header_row or 0) + 1)
     filled = [list(row) for row in grid[:limit]]
     for r1, c1, r2, c2 in merged:
         for r in range(r1, min(r2, limit) + 1):
@@ -549,8 +555,8 @@ def _header_block(filled: list[list[str | None]], merged: list[tuple[int, int, i
     def group(r1: int, c1: int, r2: int, c2: int, row: int) -> bool:
         return r1 == r2 == row and cmin < c1 < c2 <= cmax
 
-    if head > 1 and any(r1 < head <= r2 or group(*m, head - 1) for m in merged
-                        for r1, _, r2, _ in [m]):
+    if head > 1 and any(r1 < head <= r2 or group(r1, c1, r2, c2, head - 1)
+                        for r1, c1, r2, c2 in merged):
         return head - 1, head
     if head < len(filled):
         below = filled[head]

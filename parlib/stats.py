@@ -340,8 +340,9 @@ def compute_correlation_matrix(scores: pd.DataFrame, *, index: str | None = None
     -------
     DataFrame
         Square, symmetric, ones on the diagonal. ``.attrs["n"]`` holds the
-        number of pairs of every cell as ``{column: {row: n}}`` and
-        ``.attrs["method"]`` the method.
+        number of pairs of every cell as ``{column: {row: n}}``,
+        ``.attrs["method"]`` the method and ``.attrs["synthetic"]`` whether any
+        row was synthetic.
 
     Examples
     --------
@@ -370,7 +371,7 @@ def compute_correlation_matrix(scores: pd.DataFrame, *, index: str | None = None
     matrix = wide.corr(method=method, min_periods=3)
     present = wide.notna().astype(int)
     counts = present.T @ present
-    matrix.attrs = {"method": method,
+    matrix.attrs = {"method": method, "synthetic": bool(data["synthetic"].any()),
                     "n": {c: {r: int(counts.loc[r, c]) for r in specs} for c in specs}}
     return matrix
 
@@ -384,8 +385,9 @@ def compute_percentiles(scores: pd.DataFrame, *, index: str, component: str = "t
     of its ranking, 0 the last; NaN when only one unit was ranked. A ranking is
     one province's units at one level (all provinces together at province
     level). Where a rank is missing but the score is present, the rank is taken
-    from the scores of the same ranking (ties share the lowest rank) and
-    ``n_units`` from the number of scored units; ``rank_source`` says which.
+    from the scores of the same ranking (ties share the lowest rank);
+    ``rank_source`` says which. A missing ``n_units`` is the number of scored
+    units of the ranking (or its last rank, if larger).
 
     Returns
     -------
@@ -421,8 +423,9 @@ def compute_percentiles(scores: pd.DataFrame, *, index: str, component: str = "t
     data["rank_source"] = np.where(published, "published",
                                    np.where(data["score"].notna(), "score", pd.NA))
     data["rank"] = pd.to_numeric(data["rank"], errors="coerce").fillna(by_score).astype("Int64")
-    n_units = pd.to_numeric(data["n_units"], errors="coerce")
-    data["n_units"] = n_units.where(published | n_units.notna(), n_scored).astype("Int64")
+    last = data["rank"].astype(float).groupby(group).transform("max")
+    n_units = pd.to_numeric(data["n_units"], errors="coerce").astype(float)
+    data["n_units"] = n_units.fillna(np.fmax(n_scored.astype(float), last)).astype("Int64")
     n = data["n_units"].astype(float)
     data["percentile"] = ((n - data["rank"].astype(float)) / (n - 1) * 100).where(n > 1)
     if unit_type is not None:

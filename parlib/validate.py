@@ -20,7 +20,7 @@ from .clean import QUARANTINE_COLUMNS
 
 __all__ = ["KEY", "score_schema", "validate_scores"]
 
-KEY = ["dataset", "province_code", "province_code_2025", "year", "level", "unit", "index",
+KEY = ["dataset", "boundaries", "province_code", "province_code_2025", "year", "level", "unit", "index",
        "component"]
 _MEASURES = ["score", "points", "max_points", "rank", "n_units"]
 FIRST_YEAR = 1990
@@ -99,7 +99,7 @@ def validate_scores(scores: pd.DataFrame, *, last_year: int | None = None
 
     Examples
     --------
-    >>> rows = pd.DataFrame({"dataset": "d", "province_code": "83", "province_code_2025": "86",
+    >>> rows = pd.DataFrame({"dataset": "d", "boundaries": "legacy", "province_code": "83", "province_code_2025": "86",
     ...     "year": [2021, 2021], "level": "department", "unit": ["A", "B"], "index": "PAR",
     ...     "component": "total", "score": [98.5, 120.0], "scale_max": 100.0, "points": None,
     ...     "max_points": None, "rank": [1, 2], "n_units": 18, "raw_file": "f.csv",

@@ -8,7 +8,7 @@ from parlib.consistency import check_rankings
 def ranking(scores, ranks, n=None):
     k = len(scores)
     return pd.DataFrame({
-        "dataset": "d", "province_code": "83", "province_code_2025": "86",
+        "dataset": "d", "boundaries": "legacy", "province_code": "83", "province_code_2025": "86",
         "province": "Bến Tre", "year": 2022, "level": "department", "index": "PAR",
         "component": "total", "unit": [f"Sở {i}" for i in range(k)], "score": scores,
         "rank": pd.array(ranks, dtype="Int64"),
@@ -46,3 +46,10 @@ def test_rankings_are_separate_per_province():
     a = ranking([99.0, 95.0], [1, 2])
     b = ranking([80.0, 70.0], [1, 2]).assign(province_code="19", province="Thái Nguyên")
     assert check_rankings(pd.concat([a, b], ignore_index=True)).empty
+
+
+def test_province_level_ranking_spans_provinces():
+    national = ranking([80.0, 90.0], [1, 2]).assign(
+        level="province", province_code=["83", "19"], unit=["Bến Tre", "Thái Nguyên"])
+    warn = check_rankings(national)
+    assert warn["check"].tolist() == ["rank_order"]

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from parlib import reference
 from parlib._demo_formats import spell, to_cp1258_form
@@ -72,7 +73,7 @@ def test_write_demo_data_changes_with_the_seed(demo, tmp_path):
     changed = {name for name in base if base[name] != other[name]}
     assert changed >= {"provinces-par-2017-2024.csv", "provinces-sipas-wide.csv",
                        "provinces-papi-2018-2024.csv", "ben-tre-departments-2017-2024.xlsx",
-                       "ha-tinh-departments-2017-2024.csv", "districts-2018-2024.csv"}
+                       "ha-tinh-departments-2018-2024.csv", "districts-2018-2024.csv"}
 
 
 def test_write_demo_data_names_a_bad_seed(tmp_path):
@@ -109,7 +110,7 @@ def test_demo_folder_is_small(demo):
 
 
 def test_cp1258_file_decodes_to_the_nfc_text(demo):
-    raw = (demo / "ha-tinh-departments-2017-2024.csv").read_bytes()
+    raw = (demo / "ha-tinh-departments-2018-2024.csv").read_bytes()
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
     text = unicodedata.normalize("NFC", raw.decode("cp1258"))
@@ -142,13 +143,14 @@ def test_xlsx_has_merged_title_rows_and_a_notes_row(demo, config):
     for entry in entries:
         ws = wb[entry["sheet"]]
         merged = {str(r) for r in ws.merged_cells.ranges}
+        last = get_column_letter(ws.max_column)
         assert ws["A1"].value == "UBND TỈNH BẾN TRE"
         assert ws["A2"].value.startswith(f"BẢNG TỔNG HỢP KẾT QUẢ CHỈ SỐ CCHC NĂM {entry['year']}")
-        assert {"A1:M1", "A2:M2"} <= merged
+        assert {f"A1:{last}1", f"A2:{last}2"} <= merged
         header = [c.value for c in ws[entry["header_row"]]]
         assert header[:2] == ["STT", "Tên đơn vị"] and "PAR INDEX" in header
         assert ws.cell(ws.max_row, 1).value.startswith("Ghi chú: dữ liệu tổng hợp giả lập")
-        assert f"A{ws.max_row}:M{ws.max_row}" in merged
+        assert f"A{ws.max_row}:{last}{ws.max_row}" in merged
 
 
 def test_xlsx_does_not_carry_the_clock(demo):
@@ -205,9 +207,10 @@ def test_scores_rise_and_stay_within_their_scales(demo):
 
 def test_ranks_have_ties_written_as_rank_over_count(demo):
     par = pd.read_csv(demo / "provinces-par-2017-2024.csv", dtype=str)
-    ranks = par.loc[par["Xếp hạng"].notna(), ["Năm", "Xếp hạng"]]
-    assert ranks["Xếp hạng"].str.fullmatch(r"\d{2}/6[123]").all()
-    assert ranks.groupby("Năm")["Xếp hạng"].apply(lambda r: r.duplicated().any()).all()
+    ranks = par.loc[par["Xếp hạng Chỉ số CCHC"].notna(), ["Năm", "Xếp hạng Chỉ số CCHC"]]
+    ranks = ranks.set_axis(["year", "rank"], axis=1)
+    assert ranks["rank"].str.fullmatch(r"\d{2}/6[123]").all()
+    assert ranks.groupby("year")["rank"].apply(lambda r: r.duplicated().any()).all()
 
 
 def test_sipas_correlates_with_par_index_at_about_one_half(demo, province_codes):
@@ -246,7 +249,7 @@ def departments(demo) -> dict[str, pd.DataFrame]:
                                 for p in sorted(demo.glob("dong-thap-departments-*.csv"))]),
         "quang-ninh": pd.read_csv(demo / "quang-ninh-departments-components-2019-2024.csv",
                                   sep="\t"),
-        "ha-tinh": pd.read_csv(demo / "ha-tinh-departments-2017-2024.csv", encoding="cp1258"),
+        "ha-tinh": pd.read_csv(demo / "ha-tinh-departments-2018-2024.csv", encoding="cp1258"),
     }
     return {k: _nfc(t).rename(columns={"Năm": "year"}) for k, t in frames.items()}
 
@@ -257,6 +260,15 @@ def test_departments_are_17_to_20_per_province_and_year(departments):
         assert sizes.between(17, 20).all(), (name, sizes.to_dict())
     assert departments["ben-tre"]["year"].unique().tolist() == list(range(2017, 2025))
     assert 2020 not in set(departments["ha-tinh"]["year"])
+
+
+def test_department_sipas_starts_in_2018(departments):
+    ben_tre = departments["ben-tre"]
+    assert ben_tre.loc[ben_tre["year"] == 2017, "SIPAS (%)"].isna().all()
+    assert ben_tre.loc[ben_tre["year"] == 2018, "SIPAS (%)"].notna().all()
+    dong_thap = departments["dong-thap"]
+    assert dong_thap.loc[dong_thap["year"] == 2017, "Chỉ số hài lòng (%)"].isna().all()
+    assert departments["ha-tinh"]["year"].min() == 2018
 
 
 def test_department_component_maxima_differ_by_province(departments):

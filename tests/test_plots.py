@@ -138,6 +138,8 @@ def test_plot_correlation_matrix_is_a_centred_annotated_heatmap(scores):
     assert len(_texts(ax)) == 16 and _texts(ax)[0] == "1.00"
     assert _ticks(ax.get_yticklabels())[0] == "Total"
     assert ax.get_title() == "Pearson correlation (n = 35 pairs)"
+    synthetic = compute_correlation_matrix(scores.assign(synthetic=True), index="PAR")
+    assert "SYNTHETIC DATA" in _texts(plot_correlation_matrix(synthetic, lang="en"))
 
 
 def test_plot_correlation_matrix_needs_a_square_matrix(scores):

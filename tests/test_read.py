@@ -114,7 +114,8 @@ def test_read_csv_declared_cp1258_reads_cp1258(tmp_path):
 
 @pytest.mark.parametrize(("sep", "name"), [(";", "semicolon"), ("\t", "tab"), ("|", "pipe")])
 def test_read_csv_sniffs_the_delimiter(tmp_path, sep, name):
-    text = f"Tên đơn vị{sep}Điểm{sep}Xếp hạng\nSở Nội vụ{sep}91,5{sep}1\nSở Tư pháp{sep}90,25{sep}2\n"
+    text = (f"Tên đơn vị{sep}Điểm{sep}Xếp hạng\nSở Nội vụ{sep}91,5{sep}1\n"
+            f"Sở Tư pháp{sep}90,25{sep}2\n")
     table = read_raw(write(tmp_path, f"{name}.csv", text))
     assert table.delimiter == sep
     assert cells(table) == [["Sở Nội vụ", "91,5", "1"], ["Sở Tư pháp", "90,25", "2"]]

@@ -213,8 +213,8 @@ def test_correlation_matrix_of_totals_and_named_components(scores):
     matrix = compute_correlation_matrix(scores, components=["SIPAS", "PAR:procedures"],
                                         years=2021, method="spearman")
     assert matrix.columns.tolist() == ["SIPAS", "PAR:procedures"]
-    assert matrix.attrs == {"method": "spearman", "n": {c: {r: 6 for r in matrix.index}
-                                                        for c in matrix.columns}}
+    assert matrix.attrs == {"method": "spearman", "synthetic": False,
+                            "n": {c: {r: 6 for r in matrix.index} for c in matrix.columns}}
 
 
 def test_correlation_matrix_errors(scores):
@@ -294,3 +294,10 @@ def test_group_to_2025_names_a_bad_how(scores):
     with pytest.raises(ValueError, match=r"`how` must be one of \['mean', 'median'\], but "
                                          r"'sum' was passed"):
         group_to_2025(scores, how="sum")
+
+
+def test_percentiles_count_the_ranking_when_n_units_is_missing(scores):
+    no_count = scores.assign(n_units=pd.NA).astype({"n_units": "Int64"})
+    pct = compute_percentiles(no_count, index="PAR", year=2022)
+    assert pct.groupby("province")["n_units"].max().to_dict() == {"Bến Tre": 5, "Thái Nguyên": 3}
+    assert set(pct.loc[pct["rank"] == 1, "percentile"]) == {100.0}

@@ -8,7 +8,7 @@ from parlib.validate import validate_scores
 
 def rows(**overrides) -> pd.DataFrame:
     base = {
-        "dataset": "d", "province_code": "83", "province_code_2025": "86", "year": 2021,
+        "dataset": "d", "boundaries": "legacy", "province_code": "83", "province_code_2025": "86", "year": 2021,
         "level": "department", "unit": ["Sở A", "Sở B", "Sở C"], "index": "PAR",
         "component": "total", "score": [95.0, 90.0, 85.0], "scale_max": 100.0,
         "points": None, "max_points": None, "rank": [1, 2, 3], "n_units": 18,

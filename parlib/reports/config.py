@@ -121,7 +121,8 @@ def notebook_parameters(path: Path) -> dict[str, Any]:
         found = papermill.inspect_notebook(str(path))
     except Exception as exc:  # papermill raises plain Exceptions for unreadable files
         raise ConfigError(f"the notebook cannot be read: {exc}", file=path,
-                          fix="check that it is a valid .ipynb file") from None
+                          fix="check that it is a valid .ipynb file with a kernelspec in its "
+                              "metadata") from None
     if not found:
         raise ConfigError("the notebook has no cell tagged 'parameters'", file=path,
                           fix="tag the cell of literal defaults with 'parameters'")
