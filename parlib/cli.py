@@ -100,7 +100,11 @@ def _run_demo(args: argparse.Namespace) -> int:
     from .demo import write_demo_data
 
     kwargs = {} if args.seed is None else {"seed": args.seed}
-    paths = write_demo_data(args.out, **kwargs)
+    try:
+        paths = write_demo_data(args.out, **kwargs)
+    except ValueError as exc:
+        raise ParlibError(str(exc), value=args.seed, fix="pass --seed with a whole number "
+                                                        "from 0") from None
     print(f"wrote {len(paths)} files of synthetic demo data to {args.out}")
     return 0
 

@@ -148,7 +148,8 @@ def compute_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     span = range(int(base["year"].min()), int(base["year"].max()) + 1)
     frame = (chosen.drop_duplicates("_key")[["_key", *_UNIT_COLS]]
              .merge(pd.DataFrame({"year": pd.array(span, "Int64")}), how="cross")
-             .merge(chosen[["_key", "year", "score", "synthetic"]], on=["_key", "year"], how="left"))
+             .merge(chosen[["_key", "year", "score", "synthetic"]], how="left",
+                    on=["_key", "year"]))
     previous = frame[["_key", "year", "score"]].assign(year=frame["year"] + 1)
     frame = frame.merge(previous, on=["_key", "year"], how="left", suffixes=("", "_previous"))
     frame = frame.assign(change=frame["score"] - frame.pop("score_previous"),

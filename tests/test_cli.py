@@ -78,3 +78,8 @@ def test_console_script_runs(project):
     assert proc.returncode == 0, proc.stderr
     report = json.loads((project / "data" / "clean" / "bt" / "report.json").read_text("utf-8"))
     assert report["totals"]["rows_quarantined"] == 1
+
+
+def test_demo_data_bad_seed_is_a_clear_error(tmp_path, capsys):
+    assert main(["demo-data", "--out", str(tmp_path / "d"), "--seed", "-1"]) == 1
+    assert "Fix: pass --seed" in capsys.readouterr().err

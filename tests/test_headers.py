@@ -21,12 +21,14 @@ from parlib.text import match_key
 
 LOOKUP = {
     "d1": [("PAPI", "participation")],
+    "d2": [("PAPI", "transparency")],
     "participation at local levels": [("PAPI", "participation")],
     "cai cach thu tuc hanh chinh": [("PAR", "procedures")],
     "cai cach tthc": [("PAR", "procedures")],
     "cong tac chi dao dieu hanh": [("PAR", "direction")],
     "cs1": [("SIPAS", "access")],
     "tiep can dich vu": [("SIPAS", "access"), ("PAPI", "access_services")],
+    "tong": [("PAPI", "total"), ("PAR", "total")],
 }
 
 
@@ -270,6 +272,24 @@ def test_melt_table_two_indices_side_by_side_with_their_ranks():
     assert long[["raw_row", "index", "score", "rank", "raw_column"]].values.tolist() == [
         [2, "PAR", "90", "1", "Chỉ số CCHC"], [2, "SIPAS", "85%", "2", "SIPAS"],
         [3, "PAR", "88", "2", "Chỉ số CCHC"], [3, "SIPAS", "87%", "1", "SIPAS"]]
+
+
+def test_melt_table_plain_rank_goes_with_the_total_not_a_component():
+    table = make_table({"Tỉnh": ["Bến Tre"], "D1": ["5,1"], "D2": ["5,3"], "Tổng": ["44"],
+                        "Xếp hạng": ["12"]})
+    long = melt(table, index="PAPI")
+    assert long[["component", "score", "rank"]].values.tolist() == [
+        ["participation", "5,1", None], ["transparency", "5,3", None], ["total", "44", "12"]]
+    twice = make_table({"Tỉnh": ["Bến Tre"], "Tổng điểm": ["44"], "Tổng": ["44"]})
+    with pytest.raises(HeaderError, match="same figure"):
+        melt(twice)
+
+
+def test_melt_table_repeated_rank_columns_follow_their_score():
+    table = make_table({"Tên đơn vị": ["Sở A"], "PAR INDEX": ["90"], "Xếp hạng": ["2"],
+                        "SIPAS": ["85"], "Xếp hạng (2)": ["1"]})
+    assert melt(table)[["index", "score", "rank"]].values.tolist() == [
+        ["PAR", "90", "2"], ["SIPAS", "85", "1"]]
 
 
 def test_melt_table_rank_without_score_and_ambiguous_rank():

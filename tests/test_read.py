@@ -194,6 +194,14 @@ def test_read_csv_row_with_extra_cells_names_row_and_counts(tmp_path):
         read_raw(path)
 
 
+def test_read_csv_extra_cells_on_every_row_are_not_dropped_silently(tmp_path):
+    path = write(tmp_path, "t.csv", "Tên đơn vị,Điểm\nSở A,90,x\nSở B,80,y\n")
+    with pytest.raises(RawFileError, match="row 2: the row has 3 cells but the header has 2"):
+        read_raw(path)
+    table = read_raw(write(tmp_path, "t.csv", "Tên đơn vị,Điểm\nSở A,90,\nSở B,80,\n"))
+    assert cells(table) == [["Sở A", "90"], ["Sở B", "80"]]
+
+
 def test_read_csv_blank_extra_cells_and_short_rows_are_fine(tmp_path):
     table = read_raw(write(tmp_path, "t.csv", f"{HEADER}\nSở A,90,1,,\nSở B\n"))
     assert cells(table) == [["Sở A", "90", "1"], ["Sở B", None, None]]
@@ -293,7 +301,7 @@ def workbook_path(tmp_path):
     ws.merge_cells("E4:F4")
     ws["C5"], ws["D5"], ws["E5"], ws["F5"] = "Điểm", "Xếp hạng", "Điểm", "Xếp hạng"
     data = [(1, "Sở Nội vụ", 98.56, 1, 91.25, 2), (2, "Sở Tư pháp", 97.1, 2, 93.0, 1),
-            (3, "Sở Y tế", 2021.0, 3, None, None)]
+            (3, "Sở Y tế", None, 3, 2021.0, None)]
     for r, row in enumerate(data, start=6):
         for c, value in enumerate(row, start=1):
             ws.cell(r, c, value)
@@ -327,7 +335,7 @@ def test_read_xlsx_rows_numbers_values_and_notes(workbook_path):
     assert cells(table) == [
         ["1", "Sở Nội vụ", "98.56", "1", "91.25", "2", "98.56%"],
         ["2", "Sở Tư pháp", "97.1", "2", "93", "1", None],
-        ["3", "Sở Y tế", "97.1", None, None, None, None],
+        ["3", "Sở Y tế", "97.1", None, "2021", None, None],
         ["Ghi chú: số liệu theo Quyết định 2094/QĐ-UBND", None, None, None, None, None, None],
     ]
 

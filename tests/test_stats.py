@@ -35,7 +35,8 @@ def test_select_scores_filters_without_mutating(scores):
     ({"index": "PAR", "level": "commune"},
      r"No rows for level='commune' \(index='PAR'\); available: \['department', 'province'\]"),
     ({"index": "SIPAS", "component": "procedures"}, r"component='procedures'.*\['total'\]"),
-    ({"index": "PAR", "provinces": ["Atlantis"]}, r"provinces=\['Atlantis'\]; available: .*Bến Tre"),
+    ({"index": "PAR", "provinces": ["Atlantis"]},
+     r"provinces=\['Atlantis'\]; available: .*Bến Tre"),
     ({"index": "PAR", "years": [2030]}, r"year=\[2030\].*2018, 2019"),
     ({"index": "PAR", "level": "department", "unit_type": "y_tế"}, r"unit_type='y_tế'.*'y_te'"),
 ])
