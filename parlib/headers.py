@@ -492,9 +492,6 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
     for j, r in enumerate(roles):
         if r is not None and r.role == "grade":  # a grade ("Xuất sắc") is kept as note text
             ids["note"] = _append(ids["note"], _prefixed(table.columns[j] + ": ", cols[j]), "; ")
-            at["note"] = None
-            masks[-1] = np.equal(ids["note"], None)
-    note_null = masks.get(-1, null(at["note"]))
     row_scale = _map_unique(cols[first["scale"]], _row_scale) if "scale" in first else blank
     scale_null = np.equal(row_scale, None) if "scale" in first else nothing
     try:
@@ -526,22 +523,21 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
         text = blank[note_pos]
         for values in cols:
             text = _append(text, values[note_pos], " | ")
-        fill = idless[note_pos] & note_null[note_pos]
+        fill = idless[note_pos] & np.equal(ids["note"][note_pos], None)
         out["note"][dest[fill]] = text[fill]
     whole = len(keep) == n
     for s, m in enumerate(measures):
         dest, head = starts[keep] + s, m["head"]
-        has_score = m["score"] is not None
-        values = dict(ids, score=cols[m["score"]] if has_score else blank,
+        at_max = m["max"][0] if m["max"] else None
+        values = dict(ids, score=blank if m["score"] is None else cols[m["score"]],
                       rank=blank if m["rank"] is None else cols[m["rank"]],
-                      max_points=cols[m["max"][0]] if m["max"] else blank, score_scale=row_scale)
+                      max_points=blank if at_max is None else cols[at_max], score_scale=row_scale)
+        maximum = None if head.max_points is None else _number_text(head.max_points)
         defaults = {"year": (head.year, null(at["year"])),
                     "component": (head.component, null(at["component"])),
                     "index": (head.index, null(at["index"])),
-                    "score_scale": (head.scale if has_score else None, scale_null),
-                    "max_points": (None if head.max_points is None else
-                                   _number_text(head.max_points), null(m["max"][0] if m["max"]
-                                                                      else None))}
+                    "score_scale": (head.scale if m["score"] is not None else None, scale_null),
+                    "max_points": (maximum, null(at_max))}
         for name, (default, missing) in defaults.items():
             values[name] = _fill(values[name], default, missing)
         if index is not None:

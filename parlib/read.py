@@ -336,19 +336,17 @@ def _parse_body(body: bytes, d: str, ncols: int, first: int,
     """
     if not body or body.isspace():
         return [(np.empty(0, dtype=object), np.empty(0, bool))] * ncols, np.empty(0, np.int64)
-    buf = np.frombuffer(body, dtype=np.uint8)
-    newlines = np.flatnonzero(buf == 10)
-    n_lines = len(newlines) + (body[-1:] != b"\n")
-    inside = np.zeros(len(newlines), dtype=bool)
-    if b'"' in body:
+    n_lines = body.count(b"\n") + (body[-1:] != b"\n")
+    starts, engines = np.arange(n_lines), ["pyarrow", "c"]
+    if b'"' in body:  # find the newlines inside quotes, if any
+        buf = np.frombuffer(body, dtype=np.uint8)
+        newlines = np.flatnonzero(buf == 10)
         inside = (np.searchsorted(np.flatnonzero(buf == 34), newlines) & 1).astype(bool)
-    if inside.any():
-        ends = np.flatnonzero(~inside)
-        tail = len(body) - 1 - (newlines[ends[-1]] if len(ends) else -1)
-        starts = np.concatenate([[0], ends + 1])[: len(ends) + (tail > 0)]
-        engines = ["c"]
-    else:
-        starts, engines = np.arange(n_lines), ["pyarrow", "c"]
+        if inside.any():
+            ends = np.flatnonzero(~inside)
+            tail = len(body) - 1 - (newlines[ends[-1]] if len(ends) else -1)
+            starts = np.concatenate([[0], ends + 1])[: len(ends) + (tail > 0)]
+            engines = ["c"]
     options = {"sep": d, "header": None, "dtype": str, "keep_default_na": False,
                "skip_blank_lines": False, "quotechar": '"', "encoding": "utf-8"}
     for engine in engines:
@@ -405,9 +403,9 @@ def _parse_slow(body: bytes, d: str, ncols: int, first: int,
 def _clean(values) -> tuple[np.ndarray, np.ndarray]:
     """Return clean_text of every cell as an object array, and where the cells are blank.
 
-    Each distinct text is cleaned once; columns with many distinct ASCII texts
-    (serial numbers, scores) are cleaned by pyarrow kernels instead, since for ASCII
-    text clean_text only collapses and trims spaces.
+    For ASCII text clean_text only collapses and trims spaces, which pyarrow kernels
+    do; other text goes through clean_text once per distinct value. A column of
+    mostly distinct values (serial numbers) skips the dictionary.
     """
     arr = pa.array(values, type=pa.large_string()) if isinstance(values, list) else pa.array(values)
     if isinstance(arr, pa.ChunkedArray):
@@ -415,17 +413,23 @@ def _clean(values) -> tuple[np.ndarray, np.ndarray]:
     if arr.null_count:
         arr = pc.fill_null(arr, "")
     sample = arr.slice(0, 10_000)
-    if len(pc.unique(sample)) > len(sample) // 2 and pc.all(pc.string_is_ascii(arr)).as_py():
-        if pc.any(pc.match_substring_regex(arr, _WS_BAD)).as_py():
-            arr = pc.utf8_trim(pc.replace_substring_regex(arr, _WS_RUN, " "), " ")
-        blank = pc.equal(arr, "")
-        arr = pc.if_else(blank, pa.scalar(None, arr.type), arr)
-        return arr.to_numpy(zero_copy_only=False), blank.to_numpy(zero_copy_only=False)
+    if len(pc.unique(sample)) > 0.9 * len(sample) and pc.all(pc.string_is_ascii(arr)).as_py():
+        cleaned = _trim_spaces(arr)
+        return cleaned.to_numpy(zero_copy_only=False), pc.is_null(cleaned).to_numpy(
+            zero_copy_only=False)
     encoded = arr.dictionary_encode()
-    uniques = np.empty(len(encoded.dictionary), dtype=object)
-    uniques[:] = [clean_text(v) for v in encoded.dictionary.to_pylist()]
+    uniques = _trim_spaces(encoded.dictionary).to_numpy(zero_copy_only=False)
+    other = np.flatnonzero(~pc.string_is_ascii(encoded.dictionary).to_numpy(zero_copy_only=False))
+    uniques[other] = [clean_text(v) for v in encoded.dictionary.take(other).to_pylist()]
     codes = encoded.indices.to_numpy()
     return uniques[codes], np.equal(uniques, None)[codes]
+
+
+def _trim_spaces(arr: pa.Array) -> pa.Array:
+    """Collapse and trim ASCII whitespace; an empty text becomes null."""
+    if pc.any(pc.match_substring_regex(arr, _WS_BAD)).as_py():
+        arr = pc.utf8_trim(pc.replace_substring_regex(arr, _WS_RUN, " "), " ")
+    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
 
 
 # ---------------------------------------------------------------- XLSX
@@ -496,10 +500,11 @@ def _read_xlsx(path: Path, shown: str, *, sheet: str | int | None,
     merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
     nonblank = [r for r, row in enumerate(grid, 1) if any(row)]
     limit = min(len(grid), max(nonblank[: _SCAN_ROWS + 2][-1], header_row or 0) + 1)
-    filled = [list(row) for row in grid[:limit]]
+    filled, spread = [list(row) for row in grid[:limit]], set()
     for r1, c1, r2, c2 in merged:
         for r in range(r1, min(r2, limit) + 1):
             filled[r - 1][c1 - 1:c2] = [grid[r1 - 1][c1 - 1]] * (c2 - c1 + 1)
+            spread.update((r, c) for c in range(c1 + 1, c2 + 1))
     candidates = [(r, row) for r, row in enumerate(filled, 1) if any(row)]
     if header_row is not None:
         if header_row > len(grid):
@@ -513,10 +518,10 @@ def _read_xlsx(path: Path, shown: str, *, sheet: str | int | None,
         head = candidates[found][0]
     top, bottom = _header_block(filled, merged, head)
     header = []
-    for c in range(width):
-        parts = list(dict.fromkeys(filled[r - 1][c] for r in range(top, bottom + 1)
-                                   if filled[r - 1][c]))
-        header.append(" | ".join(parts) or None)
+    for c in range(1, width + 1):  # a column that only a wider merged cell covers has no header
+        block = [(r, filled[r - 1][c - 1]) for r in range(top, bottom + 1)]
+        own = any(v and (r, c) not in spread for r, v in block)
+        header.append(" | ".join(dict.fromkeys(v for _, v in block if v)) if own else None)
     body = grid[bottom:]
     columns = []
     for col in zip(*body) if body else [()] * width:
@@ -563,9 +568,9 @@ def _header_block(filled: list[list[str | None]], merged: list[tuple[int, int, i
         for r1, c1, r2, c2 in merged:
             if r1 <= head < r2:
                 return head, head + 1
-            cells = [v for v in below[c1 - 1:c2] if v]
-            if group(r1, c1, r2, c2, head) and cells and not any(_NUMERIC.fullmatch(v)
-                                                                   for v in cells):
+            cells = set(v for v in below[c1 - 1:c2] if v)  # one sub-heading per column
+            if group(r1, c1, r2, c2, head) and len(cells) > 1 and not any(
+                    _NUMERIC.fullmatch(v) for v in cells):
                 return head, head + 1
     return head, head
 

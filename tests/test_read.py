@@ -10,6 +10,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.styles import Font
 
 from parlib.errors import HeaderError, RawFileError
@@ -400,6 +402,21 @@ def test_read_xlsx_single_line_header_does_not_swallow_the_first_row(tmp_path):
         2, ["Tỉnh", "Điểm", "Xếp hạng"], [3])
 
 
+def test_read_xlsx_header_cell_merged_over_two_columns_is_one_column(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["STT", "Tên đơn vị", None, "Điểm"])
+    ws.append([1, "Sở A", None, 90])
+    ws.append([2, "Sở B", None, 80])
+    for span in ("B1:C1", "B2:C2", "B3:C3"):
+        ws.merge_cells(span)
+    book.save(tmp_path / "m.xlsx")
+    table = read_raw(tmp_path / "m.xlsx")
+    assert (table.header_row, table.columns, table.rows.tolist()) == (
+        1, ["STT", "Tên đơn vị", "Điểm"], [2, 3])
+    assert cells(table) == [["1", "Sở A", "90"], ["2", "Sở B", "80"]]
+
+
 def test_read_xlsx_empty_and_broken_files(tmp_path):
     openpyxl.Workbook().save(tmp_path / "e.xlsx")
     with pytest.raises(RawFileError, match="e.xlsx: the file is empty"):
@@ -407,3 +424,31 @@ def test_read_xlsx_empty_and_broken_files(tmp_path):
     (tmp_path / "b.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(RawFileError, match="cannot be opened as an XLSX workbook"):
         read_raw(tmp_path / "b.xlsx")
+
+
+# ---------------------------------------------------------------- cell cleaning
+TRICKY = ["  a  b ", "a\tb", "\x1c x \x1f", "", "   ", "Sở\u00a0Nội vụ", "x\u2013y",
+          unicodedata.normalize("NFD", "Đắk Lắk"), "\ufeffSTT", "plain", "a\r\nb", "\u200b"]
+
+
+@pytest.mark.parametrize("values", [
+    TRICKY * 20,  # few distinct values: cleaned once each
+    [f" {k}\t x  " for k in range(2000)] + ["a  b", " ", ""],  # mostly distinct ASCII: kernels
+    [f"{k}" for k in range(2000)] + TRICKY,  # mostly distinct, some not ASCII
+])
+def test_clean_cells_match_clean_text(values):
+    from parlib.read import _clean
+    from parlib.text import clean_text
+
+    cleaned, blank = _clean(values)
+    assert cleaned.tolist() == [clean_text(v) for v in values]
+    assert blank.tolist() == [clean_text(v) is None for v in values]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(st.characters(exclude_categories=("Cs",)), max_size=8), max_size=40))
+def test_clean_cells_match_clean_text_for_any_text(values):
+    from parlib.read import _clean
+    from parlib.text import clean_text
+
+    assert _clean(values)[0].tolist() == [clean_text(v) for v in values]

@@ -2,7 +2,8 @@
 
 ``jupyter nbconvert --to html --no-input`` starts a Python process and loads
 its templates for every notebook; here one :class:`~nbconvert.HTMLExporter`
-per thread is built once and reused.
+per thread is built once and reused. The page is nbconvert's "lab" template
+with figures' captions as their alt text (``parlib/templates/report_html.j2``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ def _exporter() -> Any:
     if exporter is None:
         from nbconvert import HTMLExporter
 
-        exporter = HTMLExporter(template_name="lab", exclude_input=True,
+        templates = Path(__file__).resolve().parent.parent / "templates"
+        exporter = HTMLExporter(template_name="lab", template_file="report_html.j2",
+                                extra_template_paths=[str(templates)], exclude_input=True,
                                 exclude_input_prompt=True, exclude_output_prompt=True)
         _local.exporter = exporter
     return exporter

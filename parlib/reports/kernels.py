@@ -20,8 +20,10 @@ import os
 import queue
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
+import uuid
 from typing import Any
 
 from ..errors import ReportError
@@ -91,6 +93,10 @@ class KernelPool:
         The folder kernels start in (the project root).
     startup_timeout
         Seconds to wait for a kernel to answer.
+    fork
+        Start kernels as forks of one pre-imported process
+        (:mod:`parlib.reports.forkserver`); default: on Linux, unless the
+        environment variable ``PARLIB_REPORTS_FORK`` is ``0``.
 
     Examples
     --------
@@ -100,7 +106,8 @@ class KernelPool:
     """
 
     def __init__(self, kernel_name: str, *, size: int, total: int, cwd: str | os.PathLike,
-                 startup_timeout: float = 120.0, warmup: str = WARMUP_CODE) -> None:
+                 startup_timeout: float = 120.0, warmup: str = WARMUP_CODE,
+                 fork: bool | None = None) -> None:
         self.kernel_name = kernel_name
         self.size = max(1, size)
         self.total = total
@@ -117,6 +124,12 @@ class KernelPool:
         self._fill_task: asyncio.Future | None = None
         self._sem: asyncio.Semaphore | None = None
         self._closed = False
+        if fork is None:
+            fork = sys.platform.startswith("linux") and \
+                os.environ.get("PARLIB_REPORTS_FORK", "1") != "0"
+        self.fork = fork
+        self._server: Any = None
+        self._env = {**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
     def __enter__(self) -> KernelPool:
         self._thread.start()
@@ -152,6 +165,16 @@ class KernelPool:
         self._pending.add(fut)
         fut.add_done_callback(self._pending.discard)
 
+    def abort(self) -> None:
+        """Shut down every kernel, also those handed out (their reports then fail)."""
+        if self._thread.is_alive():
+            fut = asyncio.run_coroutine_threadsafe(self._kill_live(), self._loop)
+            fut.result(timeout=60)
+
+    async def _kill_live(self) -> None:
+        for km in list(self._live):
+            await self._shutdown(km)
+
     def close(self) -> None:
         """Stop starting kernels and shut down every kernel not handed out."""
         if self._closed or not self._thread.is_alive():
@@ -162,11 +185,21 @@ class KernelPool:
         asyncio.run_coroutine_threadsafe(self._drain(), self._loop).result(timeout=60)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
+        if self._server is not None:
+            self._server.close()
         if self._ipc_dir:
             shutil.rmtree(self._ipc_dir, ignore_errors=True)
 
     async def _fill(self) -> None:
         self._sem = asyncio.Semaphore(self.size)
+        if self.fork and self.total:
+            from .forkserver import ForkServer
+
+            try:
+                self._server = await asyncio.get_running_loop().run_in_executor(
+                    None, ForkServer, self.cwd, self._env)
+            except Exception:  # fall back to ordinary kernel processes
+                self._server = None
         tasks = []
         for number in range(self.total):
             await self._sem.acquire()
@@ -180,10 +213,15 @@ class KernelPool:
         if self._ipc_dir:
             kwargs.update(transport="ipc", ip=os.path.join(self._ipc_dir, f"k{number}"))
         km = AsyncKernelManager(**kwargs)
-        env = {**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+        if self._server is not None:
+            from .forkserver import ForkProvisioner
+
+            km.kernel_id = str(uuid.uuid4())
+            km.provisioner = ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec,
+                                             parent=km, server=self._server)
         try:
             await km.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"],
-                                  env=env, cwd=self.cwd, stdout=subprocess.DEVNULL,
+                                  env=self._env, cwd=self.cwd, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)
             self._live.add(km)
             kc = km.client()
@@ -221,8 +259,7 @@ class KernelPool:
                 break
             if not isinstance(item, BaseException):
                 await self._shutdown(item)
-        for km in list(self._live):  # started but not ready (cancelled), or never released
-            await self._shutdown(km)
+        await self._kill_live()  # started but not ready (cancelled), or never released
 
 
 _registered = threading.Lock()

@@ -214,7 +214,8 @@ class Report:
                              **{k: _rel(getattr(files, k), self.output_dir)
                                 for k in ("png", "svg", "pdf", "json")}})
         self._write_meta()
-        display(Image(filename=str(files.png), width=width), Markdown(f"*{caption}*"))
+        display(Image(filename=str(files.png), width=width, metadata={"alt": caption}),
+                Markdown(f"*{caption}*"))
 
     def note(self, key: str, **fields: object) -> Any:
         """Return the sentence ``key`` of :mod:`parlib.reports.texts` as Markdown."""
@@ -233,7 +234,7 @@ class Report:
         years = sorted(int(y) for y in trend["year"].dropna().unique())
         kind = say("unit_type", self.lang, name=label(unit_type, self.lang)) if unit_type else ""
         parts = [say("selection", self.lang, dataset=self.dataset, index=label(index, self.lang),
-                     component=label(f"{index}:{component}", self.lang),
+                     component=_component_text(index, component, self.lang),
                      level=label(f"level_{level}", self.lang), unit_type=kind, units=shown,
                      years=_span(years))]
         if self.synthetic:
@@ -254,7 +255,8 @@ class Report:
         if result.message:
             return Markdown(say("pairs_too_few", self.lang, n=result.n) + f" ({result.message})")
         num = self.number
-        text = say("correlation_result", self.lang, x=result.x, y=result.y,
+        text = say("correlation_result", self.lang, x=_spec_text(result.x, self.lang),
+                   y=_spec_text(result.y, self.lang),
                    years=_span(result.years), n=result.n, r=num(result.pearson_r),
                    low=num(result.pearson_ci_low), high=num(result.pearson_ci_high),
                    p=num(result.pearson_p, 3), rho=num(result.spearman_rho),
@@ -268,8 +270,12 @@ class Report:
         return Markdown(text)
 
     def table(self, frame: pd.DataFrame, columns: list[str]) -> Any:
-        """Return ``frame``'s ``columns`` as a styled table with headers in the language."""
-        shown = frame[list(columns)].rename(columns={c: self.header(c) for c in columns})
+        """Return ``frame``'s ``columns`` as a styled table with headers in the language.
+
+        Columns without any value are left out.
+        """
+        shown = frame[list(columns)].dropna(axis="columns", how="all")
+        shown = shown.rename(columns={c: self.header(c) for c in shown.columns})
         decimal, thousands = (",", ".") if self.lang == "vi" else (".", ",")
         return (shown.style.hide(axis="index")
                 .format(precision=2, decimal=decimal, thousands=thousands, na_rep="—"))
@@ -354,6 +360,17 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
     synthetic = bool(scores["synthetic"].any()) if "synthetic" in scores else False
     return Report(notebook=notebook, dataset=dataset, lang=lang, clean_dir=clean,
                   output_dir=out, scores=scores, sources=sources, synthetic=synthetic)
+
+
+def _component_text(index: str, component: str, lang: str) -> str:
+    return label("total", lang) if component == "total" else label(f"{index}:{component}", lang)
+
+
+def _spec_text(spec: str, lang: str) -> str:
+    index, _, component = spec.partition(":")
+    if not component or component == "total":
+        return label(index, lang)
+    return f"{label(index, lang)} – {label(spec, lang)}"
 
 
 def _figure_title(figure: Any) -> str | None:

@@ -53,6 +53,7 @@ class ReportResult:
     timings: dict[str, float] = field(default_factory=dict)
     error: str | None = None
     cell_index: int | None = None
+    exec_count: int | None = None
     ename: str | None = None
     evalue: str | None = None
     failed_notebook: Path | None = None
@@ -61,7 +62,10 @@ class ReportResult:
         """Return one line naming the report, its status and, for a failure, the cell."""
         if self.status != "failed":
             return f"{self.id}: {self.status} ({self.seconds:.1f} s)"
-        where = f"cell {self.cell_index}: " if self.cell_index is not None else ""
+        where = ""
+        if self.cell_index is not None:
+            count = f" (In [{self.exec_count}])" if self.exec_count is not None else ""
+            where = f"cell {self.cell_index}{count}: "
         keep = f" (see {self.failed_notebook})" if self.failed_notebook else ""
         return f"{self.id}: failed at {where}{self.error}{keep}"
 
@@ -235,12 +239,18 @@ def _run_all(cfg: ReportsConfig, plans: list[_Plan], kernel_name: str, jobs: int
             tqdm(total=len(plans), file=sys.stderr, disable=not progress, unit="report",
                  desc="reports") as bar:
         futures = [ex.submit(_run_one, cfg, plan, pool, kernel_name, commit) for plan in plans]
-        for fut in as_completed(futures):
-            result = fut.result()
-            results.append(result)
-            bar.update()
-            if result.status == "failed":
-                bar.write(f"FAILED {result.describe()}", file=sys.stderr)
+        try:
+            for fut in as_completed(futures):
+                result = fut.result()
+                results.append(result)
+                bar.update()
+                if result.status == "failed":
+                    bar.write(f"FAILED {result.describe()}", file=sys.stderr)
+        except BaseException:  # Ctrl-C: drop queued reports, stop the running kernels
+            for fut in futures:
+                fut.cancel()
+            pool.abort()
+            raise
     return results
 
 
@@ -250,13 +260,13 @@ def _run_one(cfg: ReportsConfig, plan: _Plan, pool: KernelPool, kernel_name: str
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    spec, final = plan, plan.folder
+    spec, final = plan.spec, plan.folder
     t0 = time.perf_counter()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{spec.spec.slug}.tmp-", dir=final.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{spec.slug}.tmp-", dir=final.parent))
     timings: dict[str, float] = {}
-    result = ReportResult(spec.spec.id, "failed", final)
+    result = ReportResult(spec.id, "failed", final)
     try:
         km = pool.acquire()
         timings["wait_kernel"] = time.perf_counter() - t0
@@ -273,7 +283,7 @@ def _run_one(cfg: ReportsConfig, plan: _Plan, pool: KernelPool, kernel_name: str
         t = time.perf_counter()
         _fix_paths(nb, cfg, plan, NOTEBOOK)
         nbformat.write(nb, tmp / NOTEBOOK)
-        export_html(nb, tmp / HTML, title=spec.spec.title or spec.spec.id)
+        export_html(nb, tmp / HTML, title=spec.title or spec.id)
         timings["export_html"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - t0
         meta = read_manifest(tmp, FIGURES_META) or {}
@@ -282,7 +292,8 @@ def _run_one(cfg: ReportsConfig, plan: _Plan, pool: KernelPool, kernel_name: str
         _swap(tmp, final)
         result.status = "ok"
     except PapermillExecutionError as exc:
-        result.cell_index, result.ename = exc.cell_index, exc.ename
+        result.cell_index, result.exec_count, result.ename = (exc.cell_index, exc.exec_count,
+                                                              exc.ename)
         result.evalue = _first_line(exc.evalue)
         result.error = f"{exc.ename}: {result.evalue}"
         _keep_failure(cfg, plan, tmp, result, started, commit, kernel_name, timings)
@@ -338,8 +349,9 @@ def _keep_failure(cfg: ReportsConfig, plan: _Plan, tmp: Path, result: ReportResu
         nbformat.write(nb, final / FAILED_NOTEBOOK)
         result.failed_notebook = final / FAILED_NOTEBOOK
     info = _manifest(cfg, plan, "failed", timings, started, commit, kernel_name, {}, tmp)
-    info.update(error=result.error, cell_index=result.cell_index, ename=result.ename,
-                evalue=result.evalue, figures=[])
+    info.update(error=result.error, cell_index=result.cell_index,
+                exec_count=result.exec_count, ename=result.ename, evalue=result.evalue,
+                figures=[])
     write_json(final / FAILURE, info)
 
 

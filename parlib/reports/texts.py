@@ -91,8 +91,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "no_matrix": {"vi": "{index} không có đủ thành phần để vẽ ma trận tương quan.",
                   "en": "{index} has too few components for a correlation matrix."},
     "ranking_caption": {
-        "vi": "Điểm {index} năm {year}, sắp xếp từ cao xuống thấp, kèm thứ hạng công bố.",
-        "en": "{index} scores in {year}, highest first, with the published rank."},
+        "vi": "Điểm {index} năm {year}, sắp xếp từ cao xuống thấp, kèm thứ hạng (theo công bố, "
+              "hoặc tính từ điểm khi không có).",
+        "en": "{index} scores in {year}, highest first, with the rank (as published, or "
+              "computed from the scores where none was published)."},
     "percentiles_caption": {
         "vi": "Vị trí của đơn vị trong bảng xếp hạng của tỉnh mình, quy về bách phân vị "
               "(100 = đứng đầu) để so sánh giữa các tỉnh có số đơn vị khác nhau.",
