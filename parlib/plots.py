@@ -81,8 +81,14 @@ def plot_theme() -> Iterator[None]:
     ...     mpl.rcParams["font.sans-serif"][0]
     'DejaVu Sans'
     """
-    with mpl.rc_context(THEME):
+    # Only the theme's own keys are saved and restored: mpl.rc_context would also
+    # restore backend state and break Jupyter's inline display of later figures.
+    old = {key: mpl.rcParams[key] for key in THEME}
+    mpl.rcParams.update(THEME)
+    try:
         yield
+    finally:
+        mpl.rcParams.update(old)
 
 
 def _themed(func):

@@ -40,7 +40,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--root", default=".", help="the project folder (default: .)")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
                         help="do not show the progress bar")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, run=run)
     return parser
 
 
@@ -50,8 +50,9 @@ def run(args: argparse.Namespace) -> int:
     Returns
     -------
     int
-        0 when every report was built or unchanged, 1 when one failed, 2 when
-        the configuration or a parameter is wrong (nothing ran then).
+        0 when every report was built or unchanged; 1 when a report failed, or
+        when the configuration or a parameter is wrong (nothing ran then); 2
+        for a wrong command line.
     """
     from .runner import run_reports
 
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
                               root=args.root, progress=getattr(args, "progress", True))
     except ParlibError as exc:
         print(f"parlib reports: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 2
+        return 1
     for result in summary.failed:
         print(f"FAILED {result.describe()}", file=sys.stderr)
     print(summary.line())

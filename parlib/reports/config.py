@@ -164,7 +164,8 @@ def read_reports_config(path: str | Path = "reports.yaml", *, root: str | Path |
     >>> import tempfile, pathlib, nbformat
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> (d / "notebooks").mkdir()
-    >>> nb = nbformat.v4.new_notebook()
+    >>> nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3",
+    ...     "display_name": "Python 3", "language": "python"}})
     >>> nb.cells = [nbformat.v4.new_code_cell("dataset = 'x'\\nlang = 'vi'",
     ...                                       metadata={"tags": ["parameters"]})]
     >>> nbformat.write(nb, d / "notebooks" / "trend.ipynb")

@@ -120,8 +120,9 @@ class KernelPool:
                                         daemon=True)
         self._ipc_dir = tempfile.mkdtemp(prefix="parlib-k-") if os.name == "posix" else None
         self._live: set[Any] = set()
-        self._pending: set[asyncio.Future] = set()
-        self._fill_task: asyncio.Future | None = None
+        self._pending: set[Any] = set()
+        self._filler: asyncio.Task | None = None
+        self._tasks: list[asyncio.Task] = []
         self._sem: asyncio.Semaphore | None = None
         self._closed = False
         if fork is None:
@@ -132,9 +133,19 @@ class KernelPool:
         self._env = {**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
     def __enter__(self) -> KernelPool:
+        if self.fork and self.total:
+            from .forkserver import ForkServer
+
+            try:
+                self._server = ForkServer(self.cwd, self._env)
+            except Exception:  # fall back to ordinary kernel processes
+                self._server = None
         self._thread.start()
-        self._fill_task = asyncio.run_coroutine_threadsafe(self._fill(), self._loop)
+        self._loop.call_soon_threadsafe(self._begin)
         return self
+
+    def _begin(self) -> None:
+        self._filler = self._loop.create_task(self._fill())
 
     def __exit__(self, *exc: object) -> None:
         self.close()
@@ -180,9 +191,7 @@ class KernelPool:
         if self._closed or not self._thread.is_alive():
             return
         self._closed = True
-        if self._fill_task is not None:
-            self._fill_task.cancel()
-        asyncio.run_coroutine_threadsafe(self._drain(), self._loop).result(timeout=60)
+        asyncio.run_coroutine_threadsafe(self._drain(), self._loop).result(timeout=120)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         if self._server is not None:
@@ -192,19 +201,9 @@ class KernelPool:
 
     async def _fill(self) -> None:
         self._sem = asyncio.Semaphore(self.size)
-        if self.fork and self.total:
-            from .forkserver import ForkServer
-
-            try:
-                self._server = await asyncio.get_running_loop().run_in_executor(
-                    None, ForkServer, self.cwd, self._env)
-            except Exception:  # fall back to ordinary kernel processes
-                self._server = None
-        tasks = []
         for number in range(self.total):
             await self._sem.acquire()
-            tasks.append(asyncio.ensure_future(self._start(number)))
-        await asyncio.gather(*tasks, return_exceptions=True)
+            self._tasks.append(asyncio.ensure_future(self._start(number)))
 
     async def _start(self, number: int) -> None:
         from jupyter_client import AsyncKernelManager
@@ -250,6 +249,11 @@ class KernelPool:
             pass
 
     async def _drain(self) -> None:
+        if self._filler is not None:
+            self._filler.cancel()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         for fut in list(self._pending):
             await asyncio.wrap_future(fut)
         while True:

@@ -214,6 +214,9 @@ def _check_inputs(cfg: ReportsConfig, specs: list[ReportSpec]) -> None:
 
 def _plan(cfg: ReportsConfig, spec: ReportSpec, force: bool) -> _Plan:
     folder = cfg.output_dir / spec.dataset / spec.notebook / spec.slug
+    if not folder.resolve().is_relative_to(cfg.output_dir.resolve()):  # slugs are checked too
+        raise ConfigError("a report folder would leave the reports folder", file=cfg.path,
+                          value=spec.id, fix="use a slug of a-z, 0-9 and '-'")
     notebook = cfg.notebook_path(spec.notebook)
     parameters = {**spec.parameters, "dataset": spec.dataset,
                   "clean_dir": relative_posix(cfg.clean_dir, folder), "output_dir": "."}
