@@ -284,7 +284,7 @@ def _match_provinces_by_era(text: pd.Series, era: pd.Series) -> pd.DataFrame:
     A row in 2025 boundaries has a legacy code only when its 2025 province
     covers exactly one legacy province (or the table named the legacy one).
     """
-    parts = []
+    parts = [names.match_provinces(text.iloc[:0])]  # keeps the columns when there are no rows
     for value in ("legacy", "2025"):
         mask = era.eq(value)
         if mask.any():

@@ -169,9 +169,12 @@ def read_config(folder: str | Path) -> DatasetConfig:
     except ConfigError as exc:
         if exc.row is not None or exc.column is None:
             raise
-        line = _key_lines(path.read_text(encoding="utf-8")).get(exc.column)
-        raise ConfigError(exc.problem, file=exc.file, row=line, column=exc.column,
-                          value=exc.value if exc.has_value else None, fix=exc.fix) from None
+        lines = _key_lines(path.read_text(encoding="utf-8"))
+        parent = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", exc.column)  # a missing key: its entry
+        line = lines.get(exc.column) or lines.get(parent)
+        value = {"value": exc.value} if exc.has_value else {}
+        raise ConfigError(exc.problem, file=exc.file, row=line, column=exc.column, fix=exc.fix,
+                          **value) from None
 
 
 def _build(folder: Path, data: dict, shown: str) -> DatasetConfig:

@@ -2,17 +2,31 @@
 
 The files of ``data/clean/<dataset>/`` are written into a temporary folder
 next to it and swapped in at the end, so a failed or killed run leaves the
-previous good outputs in place. Everything written is deterministic (no
-timestamps), so unchanged inputs give byte-identical outputs and reports
-downstream can skip work by content hash.
+previous good outputs in place. On Linux the swap is one ``renameat2``
+``RENAME_EXCHANGE`` call, so a reader always finds a complete folder, old or
+new; elsewhere the old folder is renamed aside first and, if a run is killed
+between the two renames, put back by the next run (:func:`recover_outputs`).
+Everything written is deterministic (no timestamps), so unchanged inputs give
+byte-identical outputs and reports downstream can skip work by content hash.
+
+Test hook (tests only, never set it otherwise): when the environment variable
+``PARLIB_TEST_PAUSE_AT`` names a stage of :func:`write_dataset` (``write``,
+``written``, ``swap``, ``swapped``; several separated by commas), the run
+writes the stage's name to the file ``PARLIB_TEST_PAUSE_FILE`` (if set) and
+sleeps ``PARLIB_TEST_PAUSE_SECONDS`` (default 60) there, so a test can kill it
+at a known point. ``PARLIB_TEST_NO_EXCHANGE=1`` forces the two-rename swap.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import json
 import os
 import shutil
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -114,6 +128,7 @@ def write_dataset(out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame
     tmp = out / f".tmp-{name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    _pause("write")
     for table, frame in tables.items():
         frame.to_csv(tmp / f"{table}.csv", index=False, encoding="utf-8", lineterminator="\n")
         if table == "scores":
@@ -128,13 +143,64 @@ def write_dataset(out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame
     for path in tmp.iterdir():
         with open(path, "rb") as fh:
             os.fsync(fh.fileno())
+    _fsync_dir(tmp)
+    _pause("written")
     target = out / name
-    old = out / f".old-{name}-{os.getpid()}"
-    if target.exists():
-        os.replace(target, old)
-    os.replace(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
+    if target.exists() and _exchange(tmp, target):  # tmp now holds the old outputs
+        _pause("swapped")
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        old = out / f".old-{name}-{os.getpid()}"
+        if target.exists():
+            os.replace(target, old)
+            _pause("swap")
+        os.replace(tmp, target)
+        _pause("swapped")
+        shutil.rmtree(old, ignore_errors=True)
+    _fsync_dir(out)
     return target
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux ``renameat2``); False where unsupported."""
+    if not sys.platform.startswith("linux") or os.environ.get("PARLIB_TEST_NO_EXCHANGE") == "1":
+        return False
+    try:
+        func = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # glibc before 2.28, or another libc
+        return False
+    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if func(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # the kernel or the file system cannot exchange
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a folder's entries (renames, new files) durable; a no-op where unsupported."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _pause(stage: str) -> None:
+    """Test hook: sleep at ``stage`` when ``PARLIB_TEST_PAUSE_AT`` names it (see module doc)."""
+    wanted = os.environ.get("PARLIB_TEST_PAUSE_AT")
+    if not wanted or stage not in wanted.split(","):
+        return
+    if marker := os.environ.get("PARLIB_TEST_PAUSE_FILE"):
+        Path(marker).write_text(stage, encoding="utf-8")
+    time.sleep(float(os.environ.get("PARLIB_TEST_PAUSE_SECONDS", "60")))
 
 
 def datapackage(name: str, config: Any, tables: dict[str, pd.DataFrame],

@@ -80,7 +80,8 @@ def read_file_rows(config: DatasetConfig, spec: FileSpec):
                      encoding=spec.encoding, delimiter=spec.delimiter,
                      display_path=_display(config, spec))
     try:
-        roles = recognize_columns(table, component_lookup=component_lookup(), index=spec.index)
+        roles = recognize_columns(table, component_lookup=component_lookup(), index=spec.index,
+                                  kind=spec.table)
         if spec.table == "aggregates":
             long = melt_aggregates(table, roles)
         else:

@@ -142,26 +142,35 @@ def read_raw(path: str | Path, *, sheet: str | int | None = None, header_row: in
 
 # ---------------------------------------------------------------- shared
 def _find_header(rows: list[tuple[int, list[str | None]]]) -> int | None:
-    """Return the position of the first row that names a unit or province and a figure."""
+    """Return the position of the first row that names a unit or province and a figure.
+
+    An aggregates header (a statistic and a value) counts too. A header that
+    matches two roles ("Điểm/Xếp hạng") counts as a figure, so that the row is
+    taken as the header and the error names that header.
+    """
     for k, (_, cells) in enumerate(rows[:_SCAN_ROWS]):
         roles = set()
         for cell in dict.fromkeys(c for c in cells if c):
             try:
                 found = classify_header(cell)
             except HeaderError:
+                roles.add("score")
                 continue
             if found is not None:
                 roles.add(found.role)
         if roles & _ID_ROLES and roles & _FIGURE_ROLES:
             return k
+        if "statistic" in roles and roles & {"value", "score"}:
+            return k
     return None
 
 
-def _no_header(rows: list[tuple[int, list[str | None]]], shown: str) -> HeaderError:
+def _no_header(rows: list[tuple[int, list[str | None]]], shown: str, *,
+               fix: str = _HEADER_FIX) -> HeaderError:
     preview = "; ".join(f"row {num}: {[c for c in cells if c][:8]}" for num, cells in rows[:5])
     return HeaderError(f"no header row found: none of the first {min(len(rows), _SCAN_ROWS)} rows "
                        f"names both a unit or province and a score ({preview})", file=shown,
-                       fix=_HEADER_FIX)
+                       fix=fix)
 
 
 def _labels(cells: list[str | None], blank_name) -> list[str]:
@@ -219,7 +228,7 @@ def _decode(data: bytes, shown: str, declared: str | None) -> tuple[str, str, li
             return data.decode("utf-8-sig"), "utf-8-sig" if bom else "utf-8", []
         except UnicodeDecodeError as err:
             if codec is not None:
-                line = _line(data, err.start).decode("cp1258", "replace")
+                line = clean_text(_line(data, err.start).decode("cp1258", "replace"))
                 raise RawFileError(
                     "the file is declared UTF-8 but is not UTF-8 text", file=shown,
                     row=line_of(err.start), value=line, fix="set encoding: cp1258 in "
@@ -300,7 +309,9 @@ def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str |
     d, records, agree, found, cleaned = best
     if not agree:
         tried = repr(delimiter) if delimiter else "',', ';', tab or '|'"
+        first = next((line.strip() for line in lines if line.strip()), "")
         raise HeaderError(f"the rows do not split into columns on {tried}", file=shown,
+                          value=first[:80],
                           fix="set delimiter: in dataset.yaml to the character between the cells")
     if header_row is not None:
         found = next((k for k, r in enumerate(records) if r[0] == header_row), None)
@@ -309,7 +320,7 @@ def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str |
                                file=shown, row=header_row,
                                fix="set header_row: to the line of the column names")
     elif found is None:
-        raise _no_header(cleaned, shown)
+        raise _no_header(cleaned, shown, fix=_delimiter_hint(lines, d) + _HEADER_FIX)
     start, last, _ = records[found]
     header = cleaned[found][1]
     pos = sum(len(line) for line in lines[:last])
@@ -323,6 +334,17 @@ def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str |
                     display_path=shown, encoding=enc,
                     title_rows=[" | ".join(c for c in cells if c) for _, cells in cleaned[:found]],
                     warnings=notes, delimiter=d)
+
+
+def _delimiter_hint(lines: list[str], used: str) -> str:
+    """Return "set delimiter: ..." when another delimiter would give a header row, else ""."""
+    for d in (*_DELIMITERS, ":"):
+        if d == used:
+            continue
+        records = [r for r in _records(lines, d) if any(c.strip() for c in r[2])]
+        if _find_header([(r[0], [clean_text(c) for c in r[2]]) for r in records]) is not None:
+            return f"set delimiter: {d!r} in dataset.yaml (the cells are separated by {d!r}), "
+    return ""
 
 
 def _parse_body(body: bytes, d: str, ncols: int, first: int,
@@ -469,6 +491,17 @@ def _read_xlsx(path: Path, shown: str, *, sheet: str | int | None,
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as err:  # zip, XML and openpyxl errors all mean the same to the user
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+        if not head:
+            raise RawFileError("the file is empty (0 bytes), not an XLSX workbook", file=shown,
+                               fix="download or export the workbook again") from None
+        if not head.startswith(b"PK") and b"\0" not in head:
+            raise RawFileError("the file is text, not an XLSX workbook (a CSV file with an .xlsx "
+                               "name?)", file=shown, value=head.splitlines()[0][:80].decode(
+                                   "utf-8", "replace"),
+                               fix="rename it to .csv (and its path in dataset.yaml), or open it "
+                               "in Excel or LibreOffice and save it as .xlsx") from None
         raise RawFileError(f"the file cannot be opened as an XLSX workbook ({type(err).__name__})",
                            file=shown, fix="open it in Excel or LibreOffice and save it again as "
                            ".xlsx") from None
@@ -514,7 +547,9 @@ def _read_xlsx(path: Path, shown: str, *, sheet: str | int | None,
     else:
         found = _find_header(candidates)
         if found is None:
-            raise _no_header(candidates, shown)
+            others = f"set sheet: in dataset.yaml if the table is on another sheet of {names}, " \
+                if sheet is None and len(names) > 1 else ""
+            raise _no_header(candidates, shown, fix=others + _HEADER_FIX)
         head = candidates[found][0]
     top, bottom = _header_block(filled, merged, head)
     header = []
@@ -522,6 +557,7 @@ def _read_xlsx(path: Path, shown: str, *, sheet: str | int | None,
         block = [(r, filled[r - 1][c - 1]) for r in range(top, bottom + 1)]
         own = any(v and (r, c) not in spread for r, v in block)
         header.append(" | ".join(dict.fromkeys(v for _, v in block if v)) if own else None)
+    formulas, uncached = _formulas(path, name, top, grid)
     body = grid[bottom:]
     columns = []
     for col in zip(*body) if body else [()] * width:
@@ -538,9 +574,9 @@ def _read_xlsx(path: Path, shown: str, *, sheet: str | int | None,
         if r1 > bottom and r2 > r1:
             notes.append(f"cells {get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2} are "
                          "merged; only the first row holds the value, the others are blank there")
-    formulas, uncached = _formulas(path, name, top, grid)
     if uncached:
-        notes.append(f"{len(uncached)} formula cells have no saved result and are read as blank "
+        notes.append(f"{len(uncached)} formula cells have no saved result and are read as their "
+                     "formula text (in a score or rank column, their rows go to the quarantine) "
                      f"({', '.join(uncached[:10])}): open the file in Excel or LibreOffice and "
                      "save it to store the results")
     titles = [" | ".join(dict.fromkeys(c for c in row if c)) for row in grid[:top - 1] if any(row)]
@@ -576,7 +612,11 @@ def _header_block(filled: list[list[str | None]], merged: list[tuple[int, int, i
 
 
 def _formulas(path: Path, name: str, top: int, grid: list[list[str | None]]) -> tuple[int, list]:
-    """Count formula cells from the header down; list those whose cached value is missing."""
+    """Count formula cells from the header down; list those whose cached value is missing.
+
+    A formula cell without a cached value gets its formula text ("=C6-1.46") in
+    ``grid``, so that it is never mistaken for a blank cell.
+    """
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
@@ -588,6 +628,9 @@ def _formulas(path: Path, name: str, top: int, grid: list[list[str | None]]) -> 
                     count += 1
                     if grid[cell.row - 1][cell.column - 1] is None:
                         uncached.append(cell.coordinate)
+                        formula = str(getattr(cell.value, "text", cell.value) or "")  # array
+                        grid[cell.row - 1][cell.column - 1] = clean_text(
+                            formula if formula.startswith("=") else "=" + formula)
         return count, uncached
     finally:
         book.close()

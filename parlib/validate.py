@@ -123,6 +123,8 @@ def validate_scores(scores: pd.DataFrame, *, last_year: int | None = None
             rule = check if str(check) in _WHY else (rule_col if rule_col in _WHY else str(check))
             if str(check).startswith(("score_within", "points_within", "rank_within")):
                 rule = str(check)
+            if rule == "points_within_max" and failed.get(int(idx)) == "score_within_scale":
+                failed[int(idx)] = rule  # the points, as published, explain a derived score
             failed.setdefault(int(idx), str(rule))
     bad_idx = sorted(failed)
     records = [_record(df.loc[i], failed[i], first=FIRST_YEAR, last=last) for i in bad_idx]

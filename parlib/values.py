@@ -21,6 +21,8 @@ Number rules:
 - One separator used twice (``98,56,1``, ``1.234.5``) is an error.
 - ``+``, ``-`` and the minus signs ``−``/``–`` are read; validation rejects
   negative scores later. Exponents (``1e3``), ``inf`` and ``nan`` are errors.
+- Excel error values (``#N/A``, ``#DIV/0!``) and formulas saved without their
+  result (``=C3+D3``) are errors, not missing markers: a formula failed there.
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ _GROUPED = {sep: re.compile(rf"[0-9]{{1,3}}(?:\{sep}[0-9]{{3}})+") for sep in ",
 _DASHES = re.compile(r"[-\u2012\u2013\u2014\u2015\u2212]+")
 _MARKERS = frozenset({"x", "na", "n a", "kdg", "khong danh gia", "chua danh gia",
                       "khong xep hang", "kxh"})
+# Excel error values: a formula that failed, not a marker for a missing figure ("#N/A").
+_EXCEL_ERROR = re.compile(
+    r"#(?:n/a|div/0!|value!|ref!|name\?|num!|null!|spill!|calc!|getting_data)")
 _COMBO = re.compile(r"(.+?) ?(?:= ?(.+)|\((.+)\))")
 _TERM = re.compile(rf"(?P<num>{_NUM})(?: ?/ ?(?P<max>{_NUM}))?(?: ?(?P<unit>%|điểm|diem|đ))?")
 _NOT_WHOLE = "is not a rank: a rank must be a positive whole number"
@@ -266,6 +271,16 @@ def _is_marker(text: str) -> bool:
     return bool(_DASHES.fullmatch(text)) or match_key(text) in _MARKERS
 
 
+def _unreadable(text: str) -> str | None:
+    """Say why a cell holds no value at all: an Excel error, or a formula never computed."""
+    if _EXCEL_ERROR.fullmatch(text.casefold()):
+        return f"{_show(text)} is an Excel error: the formula that computed it failed"
+    if text.startswith("="):
+        return (f"{_show(text)} is a formula whose result was not saved in the file (open it "
+                "in Excel or LibreOffice and save it)")
+    return None
+
+
 def _number(token: str) -> tuple[float, str | None]:
     """Return the value and decimal style of a token matching ``_NUM``."""
     body = token.lstrip("+-")
@@ -311,6 +326,8 @@ def _score(value: object) -> tuple:
         return (*_SCORE_NA[:5], f"{_show(value)} is not a finite number", _NO_STYLE)
     if text is None:
         return _SCORE_NA
+    if (why := _unreadable(text)) is not None:
+        return (*_SCORE_NA[:5], why, _NO_STYLE)
     if _is_marker(text):
         return (*_SCORE_NA[:4], text, None, _NO_STYLE)
     try:
@@ -354,6 +371,8 @@ def _rank(value: object) -> tuple:
         if number.is_integer() and 1 <= number < 1e9:
             return int(number), None, False, None, None
         return None, None, None, None, f"{_show(value)} {_NOT_WHOLE}"
+    if (why := _unreadable(text)) is not None:
+        return None, None, None, None, why
     if _is_marker(text):
         return None, None, None, text, None
     m = _RANK.fullmatch(text.casefold().translate(_MINUS))

@@ -121,3 +121,13 @@ def test_errors_name_the_line_of_the_key(tmp_path):
         read_config(folder)
     assert info.value.row == GOOD.splitlines().index("    year: 2021") + 1
     assert f"row {info.value.row}" in str(info.value)
+
+
+def test_missing_key_error_names_the_line_of_its_entry_and_no_value(tmp_path):
+    text = GOOD.replace("    publisher: UBND tỉnh Bến Tre\n", "")
+    with pytest.raises(ConfigError) as info:
+        read_config(make(tmp_path, text))
+    assert info.value.row == 5 and "(value" not in str(info.value)
+    assert str(info.value).endswith("column 'sources[0].publisher': required key "
+                                    "'sources[0].publisher' is missing or empty. Fix: add "
+                                    "'publisher:' (see data/raw/README.md).")

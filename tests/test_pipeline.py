@@ -208,3 +208,37 @@ def test_aggregates_contradiction_is_flagged(tmp_path):
     report = result.report()
     assert report["contradictions"] == 1
     assert "4.75" in report["warnings"][0]["message"] and "4.15" in report["warnings"][0]["message"]
+
+
+@pytest.mark.parametrize("content", ["Tên đơn vị,Điểm\n", "Tên đơn vị,Điểm\n\n\n"])
+def test_a_table_with_a_header_and_no_rows_cleans_to_nothing(tmp_path, content):
+    root = tmp_path / "raw"
+    write_dataset(root, "bt", {"t.csv": content}, """\
+        - path: t.csv
+          source: s1
+          index: PAR
+          year: 2021
+          province: Bến Tre
+          level: department
+        """)
+    result = clean_dataset(root / "bt")
+    assert result.scores.empty and result.quarantine.empty
+    assert result.report()["totals"]["rows_read"] == 0
+    clean_all(root, tmp_path / "clean", progress=False)
+    assert pd.read_parquet(tmp_path / "clean" / "bt" / "scores.parquet").empty
+
+
+def test_an_aggregates_file_needs_no_province_column(tmp_path):
+    root = tmp_path / "raw"
+    write_dataset(root, "bt", {"a.csv": "statistic,value\nmean,\"93,99%\"\nn_units,18\n"}, """\
+        - path: a.csv
+          source: s1
+          table: aggregates
+          index: PAR
+          year: 2021
+          province: Bến Tre
+          level: department
+        """)
+    agg = clean_dataset(root / "bt").aggregates
+    assert agg[["province", "statistic", "value"]].values.tolist() == [
+        ["Bến Tre", "mean", 93.99], ["Bến Tre", "n_units", 18.0]]

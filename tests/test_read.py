@@ -337,7 +337,7 @@ def test_read_xlsx_rows_numbers_values_and_notes(workbook_path):
     assert cells(table) == [
         ["1", "Sở Nội vụ", "98.56", "1", "91.25", "2", "98.56%"],
         ["2", "Sở Tư pháp", "97.1", "2", "93", "1", None],
-        ["3", "Sở Y tế", "97.1", None, "2021", None, None],
+        ["3", "Sở Y tế", "97.1", "=D7+1", "2021", None, None],  # uncached: formula text
         ["Ghi chú: số liệu theo Quyết định 2094/QĐ-UBND", None, None, None, None, None, None],
     ]
 
@@ -452,3 +452,58 @@ def test_clean_cells_match_clean_text_for_any_text(values):
     from parlib.text import clean_text
 
     assert _clean(values)[0].tolist() == [clean_text(v) for v in values]
+
+
+# ---------------------------------------------------------------- messages for broken inputs
+def test_read_csv_without_a_header_names_a_delimiter_that_fits(tmp_path):
+    path = write(tmp_path, "t.csv", "Tên đơn vị:Điểm\nSở Nội vụ:90,5\n")
+    with pytest.raises(HeaderError, match=r"no header row found.*Fix: set delimiter: ':'"):
+        read_raw(path)
+    path = write(tmp_path, "u.csv", "Tên đơn vị;Điểm\nSở Nội vụ;90,5\n")
+    with pytest.raises(HeaderError, match=r"Fix: set delimiter: ';'"):
+        read_raw(path, delimiter=",")
+
+
+def test_read_csv_rows_that_do_not_split_show_the_first_line(tmp_path):
+    path = write(tmp_path, "t.csv", "Tên đơn vị Điểm\nSở Nội vụ 90\n")
+    with pytest.raises(HeaderError, match=r"do not split.*\(value 'Tên đơn vị Điểm'\)"):
+        read_raw(path)
+
+
+def test_a_two_role_header_is_named_even_when_the_header_is_found_automatically(tmp_path):
+    path = write(tmp_path, "t.csv", "Tên đơn vị,Điểm/Xếp hạng\nSở Nội vụ,90\n")
+    table = read_raw(path)  # the row is taken as the header; recognising it names the header
+    assert table.header_row == 1 and table.columns == ["Tên đơn vị", "Điểm/Xếp hạng"]
+
+
+def test_read_csv_finds_an_aggregates_header(tmp_path):
+    table = read_raw(write(tmp_path, "a.csv", "Tiêu đề\nstatistic,value\nmean,\"93,99%\"\n"))
+    assert table.header_row == 2 and table.columns == ["statistic", "value"]
+
+
+def test_read_xlsx_uncached_formulas_are_read_as_their_formula(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["Tên đơn vị", "Điểm"])
+    book.active.append(["Sở Nội vụ", "=80+8.5"])
+    book.save(tmp_path / "f.xlsx")
+    table = read_raw(tmp_path / "f.xlsx")
+    assert cells(table) == [["Sở Nội vụ", "=80+8.5"]]
+    assert "1 formula cells have no saved result" in table.warnings[0]
+
+
+def test_read_xlsx_without_a_header_on_the_first_sheet_names_the_other_sheets(tmp_path):
+    book = openpyxl.Workbook()
+    book.active["A1"] = "Ghi chú"
+    book.create_sheet("Năm 2021").append(["Tên đơn vị", "Điểm"])
+    book.save(tmp_path / "s.xlsx")
+    with pytest.raises(HeaderError, match=r"Fix: set sheet: in dataset.yaml if the table is on "
+                                          r"another sheet of \['Sheet', 'Năm 2021'\]"):
+        read_raw(tmp_path / "s.xlsx")
+
+
+def test_read_xlsx_that_is_empty_or_text_says_so(tmp_path):
+    with pytest.raises(RawFileError, match=r"the file is empty \(0 bytes\).*Fix: download"):
+        read_raw(write(tmp_path, "e.xlsx", b""))
+    with pytest.raises(RawFileError, match=r"the file is text, not an XLSX workbook .*\(value "
+                                           r"'Tên đơn vị,Điểm'\).*Fix: rename it to .csv"):
+        read_raw(write(tmp_path, "t.xlsx", "Tên đơn vị,Điểm\nSở Nội vụ,90\n"))

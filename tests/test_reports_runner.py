@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -161,6 +162,7 @@ def test_html_has_no_code_input(project, first):
     assert "start_report(" not in body and "import " not in body
     assert "<img" in body and "Synthetic data" not in body  # vi report: Vietnamese text
     assert "Dữ liệu giả lập" in body
+    assert "<script>alert" not in html  # the hostile title is escaped in <title> too
 
 
 def test_fewer_than_three_pairs_is_reported_not_raised(project, first):
@@ -287,3 +289,22 @@ def test_notebook_runs_with_plain_papermill(project):
                    cwd=project, check=True, capture_output=True, timeout=300)
     assert (project / "reports" / "_adhoc" / "figures" / "ranking.png").is_file()
     assert not (project / "notebooks" / "reports").exists()
+
+
+def test_kernels_work_with_and_without_the_fork_server(project, changed, monkeypatch):
+    from parlib.reports.forkserver import _ForkedProcess
+    from parlib.reports.kernels import KernelPool
+
+    if sys.platform.startswith("linux"):
+        with KernelPool("python3", size=1, total=1, cwd=project) as pool:
+            km = pool.acquire()
+            assert isinstance(km.provisioner.process, _ForkedProcess)
+            pid = km.provisioner.process.pid
+            pool.release(km)
+        assert km.provisioner is None or km.provisioner.process is None
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    monkeypatch.setenv("PARLIB_REPORTS_FORK", "0")
+    summary = run_reports(root=project, progress=False, only="fx-synthetic/probe", force=True)
+    assert statuses(summary) == {"fx-synthetic/probe/probe-a": "ok",
+                                 "fx-synthetic/probe/probe-b": "ok"}

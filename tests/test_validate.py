@@ -78,3 +78,12 @@ def test_input_is_not_mutated():
     before = df.copy()
     validate_scores(df, last_year=2024)
     pd.testing.assert_frame_equal(df, before)
+
+
+def test_points_above_their_maximum_are_named_before_the_derived_score():
+    """A maximum misread as 1.1 ("1.100") gives a huge derived score; the points say why."""
+    valid, bad = validate_scores(rows(score=[95.0, 89113.6, 85.0], points=[None, 980.25, None],
+                                      max_points=[None, 1.1, None]), last_year=2024)
+    assert bad["rule"].tolist() == ["points_within_max"]
+    assert bad["reason"][0] == ("980.25 points is above the maximum 1.1; check the figure or "
+                                "the maximum")

@@ -325,3 +325,15 @@ def test_parse_score_of_any_text_reads_it_marks_it_or_says_why(text):
 def test_rank_strings_round_trip(rank, n_units):
     row = parse_ranks(pd.Series([f"{rank:02d}/{n_units}"])).iloc[0]
     assert (row["rank"], row["n_units"], row["tied"]) == (rank, n_units, False)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("#N/A", "'#N/A' is an Excel error"), ("#DIV/0!", "'#DIV/0!' is an Excel error"),
+    ("#ref!", "'#ref!' is an Excel error"), ("#NAME?", "'#NAME?' is an Excel error"),
+    ("=C3+D3", "'=C3+D3' is a formula whose result was not saved"),
+])
+def test_excel_errors_and_unsaved_formulas_are_errors_not_missing_markers(value, message):
+    score, rank = parse_score(value), parse_ranks(pd.Series([value]))
+    assert score["marker"] is None and score["error"].startswith(message)
+    assert rank["marker"][0] is None and rank["error"][0].startswith(message)
+    assert parse_score("N/A")["marker"] == "N/A"  # typed N/A is still a missing marker

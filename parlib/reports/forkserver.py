@@ -27,7 +27,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ForkServer", "ForkProvisioner", "can_fork"]
+__all__ = ["ForkServer", "ForkProvisioner", "fork_flags"]
 
 _PRELOAD = """\
 import importlib, io
@@ -59,15 +59,46 @@ except Exception:
 """
 
 
-def can_fork(kernel_cmd: list[str]) -> bool:
-    """Tell whether a kernel with this command line can be forked from the zygote."""
-    if not sys.platform.startswith("linux") or len(kernel_cmd) < 3:
-        return False
+def fork_flags(kernel_cmd: list[str]) -> list[str] | None:
+    """Return the interpreter flags of a kernel command that can be forked, else None.
+
+    A command can be forked from the zygote on Linux when it runs this very
+    Python with ``-m ipykernel_launcher``; the flags before ``-m`` (such as
+    ``-Xfrozen_modules=off``) must then be the zygote's too.
+
+    Examples
+    --------
+    >>> import sys
+    >>> fork_flags([sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f",
+    ...             "k.json"]) if sys.platform.startswith("linux") else ["-Xfrozen_modules=off"]
+    ['-Xfrozen_modules=off']
+    >>> fork_flags(["/usr/bin/R", "--slave"]) is None
+    True
+    """
+    if not sys.platform.startswith("linux") or "-m" not in kernel_cmd:
+        return None
+    at = kernel_cmd.index("-m")
+    if kernel_cmd[at + 1:at + 2] != ["ipykernel_launcher"]:
+        return None
     try:
         same_python = os.path.realpath(kernel_cmd[0]) == os.path.realpath(sys.executable)
     except OSError:
-        return False
-    return same_python and kernel_cmd[1:3] == ["-m", "ipykernel_launcher"]
+        return None
+    flags = kernel_cmd[1:at]
+    if not same_python or not all(f.startswith("-") for f in flags):
+        return None
+    return flags
+
+
+def kernel_command(kernel_name: str) -> list[str]:
+    """Return the kernelspec's command line with ``python`` resolved as jupyter_client does."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    argv = list(KernelSpecManager().get_kernel_spec(kernel_name).argv)
+    if argv and argv[0] in {"python", f"python{sys.version_info[0]}",
+                            "python{}.{}".format(*sys.version_info[:2])}:
+        argv[0] = sys.executable
+    return argv
 
 
 class ForkServer:
@@ -79,12 +110,16 @@ class ForkServer:
         Where the zygote starts (the project root, so ``sys.path`` matches a kernel's).
     env
         The zygote's environment; each kernel gets the environment its manager asks for.
+    flags
+        Interpreter flags of the kernels' command line (see :func:`fork_flags`).
     """
 
-    def __init__(self, cwd: str | os.PathLike, env: dict[str, str]) -> None:
+    def __init__(self, cwd: str | os.PathLike, env: dict[str, str],
+                 flags: list[str] | None = None) -> None:
         self._lock = threading.Lock()
+        self.flags = list(flags or [])
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "parlib.reports.forkserver"], cwd=str(cwd),
+            [sys.executable, *self.flags, "-m", "parlib.reports.forkserver"], cwd=str(cwd),
             env={**env, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                  "MKL_NUM_THREADS": "1"},
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -164,16 +199,18 @@ def _provisioner_class() -> type:
     from traitlets import Any as AnyTrait
 
     class ForkProvisioner(LocalProvisioner):
-        """Launch the kernel as a fork of the zygote when :func:`can_fork` allows it."""
+        """Launch the kernel as a fork of the zygote when :func:`fork_flags` allows it."""
 
         server = AnyTrait(None, allow_none=True)
 
         async def launch_kernel(self, cmd: list[str], **kwargs: Any):
-            if self.server is None or not self.server.alive or not can_fork(cmd):
+            server = self.server
+            if server is None or not server.alive or fork_flags(cmd) != server.flags:
                 return await super().launch_kernel(cmd, **kwargs)
             env = kwargs.get("env") or dict(os.environ)
             cwd = str(kwargs.get("cwd") or Path.cwd())
-            pid = self.server.fork(cmd[3:], cwd=cwd, env=env)
+            args = cmd[cmd.index("ipykernel_launcher") + 1:]
+            pid = server.fork(args, cwd=cwd, env=env)
             self.process = _ForkedProcess(pid)
             self.pid = self.pgid = pid
             self.cwd = cwd
@@ -215,7 +252,11 @@ def _child(request: dict[str, Any]) -> None:
 
 def _serve() -> None:
     """Run the zygote: preload, then fork one kernel per request line on stdin."""
+    import gc
+
     exec(compile(_PRELOAD, "<parlib-preload>", "exec"), {})
+    gc.collect()
+    gc.freeze()  # keep the collector off the shared pages, so forks copy less of them
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     out = sys.stdout
     out.write("ready\n")

@@ -134,10 +134,12 @@ class KernelPool:
 
     def __enter__(self) -> KernelPool:
         if self.fork and self.total:
-            from .forkserver import ForkServer
+            from .forkserver import ForkServer, fork_flags, kernel_command
 
             try:
-                self._server = ForkServer(self.cwd, self._env)
+                flags = fork_flags(kernel_command(self.kernel_name))
+                if flags is not None:
+                    self._server = ForkServer(self.cwd, self._env, flags)
             except Exception:  # fall back to ordinary kernel processes
                 self._server = None
         self._thread.start()

@@ -10,8 +10,10 @@ saved PNG, so the inline backend never draws it a second time.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,8 +145,8 @@ def apply_boundaries(scores: pd.DataFrame, boundaries: str = "legacy", *, how: s
     grouped, description = group_to_2025(scores, how=how)
     merged = description.loc[description["n_members"] > 1]
     lines = [say("grouped", lang, how=say(how, lang))]
-    lines += [f"- **{row.province_2025}** ({row.province_code_2025}): {row.members}"
-              for row in merged.itertuples()]
+    lines += [f"- **{_md(row.province_2025)}** ({_md(row.province_code_2025)}): "
+              f"{_md(row.members)}" for row in merged.itertuples()]
     if merged.empty:
         lines.append(say("grouped_none", lang))
     return grouped, Markdown("\n".join(lines))
@@ -228,7 +230,7 @@ class Report:
         """Return Markdown naming the selection, the synthetic warning and missing years."""
         from IPython.display import Markdown
 
-        units = sorted(trend["unit"].dropna().unique())
+        units = sorted(_md(u) for u in trend["unit"].dropna().unique())
         shown = ", ".join(units) if len(units) <= 8 else say("all_units", self.lang,
                                                                n=len(units))
         years = sorted(int(y) for y in trend["year"].dropna().unique())
@@ -241,7 +243,7 @@ class Report:
             parts.insert(0, say("synthetic", self.lang))
         gaps = trend.loc[trend["score"].isna()]
         if len(gaps):
-            listed = [f"{u} {', '.join(str(int(y)) for y in g['year'])}"
+            listed = [f"{_md(u)} {', '.join(str(int(y)) for y in g['year'])}"
                       for u, g in gaps.groupby("unit", sort=True)]
             parts.append(say("gaps", self.lang, gaps="; ".join(listed)))
         else:
@@ -264,7 +266,7 @@ class Report:
         if result.pooled:
             text += " " + say("pooled_caveat", self.lang)
         odd = result.pairs.loc[result.pairs["outlier"]]
-        names = [f"{r.unit} {r.year}" if result.pooled else str(r.unit) for r in odd.itertuples()]
+        names = [_md(f"{r.unit} {r.year}" if result.pooled else r.unit) for r in odd.itertuples()]
         text += "\n\n" + (say("outliers", self.lang, names=", ".join(names)) if names
                           else say("no_outliers", self.lang))
         return Markdown(text)
@@ -278,7 +280,9 @@ class Report:
         shown = shown.rename(columns={c: self.header(c) for c in shown.columns})
         decimal, thousands = (",", ".") if self.lang == "vi" else (".", ",")
         return (shown.style.hide(axis="index")
-                .format(precision=2, decimal=decimal, thousands=thousands, na_rep="—"))
+                .format(precision=2, decimal=decimal, thousands=thousands, na_rep="—",
+                        escape="html")
+                .format_index(escape="html", axis="columns"))
 
     def header(self, column: str) -> str:
         """Return the table header of ``column`` in the report's language."""
@@ -360,6 +364,12 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
     synthetic = bool(scores["synthetic"].any()) if "synthetic" in scores else False
     return Report(notebook=notebook, dataset=dataset, lang=lang, clean_dir=clean,
                   output_dir=out, scores=scores, sources=sources, synthetic=synthetic)
+
+
+def _md(value: object) -> str:
+    """Escape data text (a unit's name) for Markdown: no HTML, no emphasis or links."""
+    text = html.escape(str(value), quote=False)
+    return re.sub(r"([\\`*_{}\[\]#|!])", r"\\\1", text)
 
 
 def _component_text(index: str, component: str, lang: str) -> str:

@@ -232,7 +232,7 @@ def _plan(cfg: ReportsConfig, spec: ReportSpec, force: bool) -> _Plan:
 
 def _run_all(cfg: ReportsConfig, plans: list[_Plan], kernel_name: str, jobs: int,
              progress: bool) -> list[ReportResult]:
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     register_engine()
     commit = git_commit(cfg.root)
@@ -282,7 +282,7 @@ def _run_one(cfg: ReportsConfig, plan: _Plan, pool: KernelPool, kernel_name: str
                 execution_timeout=cfg.timeout)
         finally:
             pool.release(km)
-        timings["execute"] = time.perf_counter() - t
+            timings["execute"] = time.perf_counter() - t
         t = time.perf_counter()
         _fix_paths(nb, cfg, plan, NOTEBOOK)
         nbformat.write(nb, tmp / NOTEBOOK)
@@ -342,6 +342,16 @@ def _fix_paths(nb: Any, cfg: ReportsConfig, plan: _Plan, name: str) -> None:
 def _keep_failure(cfg: ReportsConfig, plan: _Plan, tmp: Path, result: ReportResult,
                   started: str, commit: str | None, kernel_name: str,
                   timings: dict[str, float]) -> None:
+    """Put the failed notebook and what went wrong beside the report's previous outputs."""
+    try:
+        _write_failure(cfg, plan, tmp, result, started, commit, kernel_name, timings)
+    except (OSError, ValueError) as exc:  # keep going: the result still names the failure
+        result.error = f"{result.error} (the failed notebook could not be kept: {exc})"
+
+
+def _write_failure(cfg: ReportsConfig, plan: _Plan, tmp: Path, result: ReportResult,
+                   started: str, commit: str | None, kernel_name: str,
+                   timings: dict[str, float]) -> None:
     import nbformat
 
     final = plan.folder

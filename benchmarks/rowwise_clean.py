@@ -1,0 +1,61 @@
+"""A straightforward row-by-row cleaning of the benchmark CSV, for comparison only.
+
+It applies the same per-value rules parlib uses (the single-value resolvers of
+parlib.values and parlib.names) to each row in turn, as a first implementation
+would, and writes the clean rows and the quarantine as CSV. parlib instead
+parses each distinct value once and works on whole columns.
+
+Usage: python benchmarks/rowwise_clean.py RAW.csv
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import tempfile
+from pathlib import Path
+
+from parlib import names, values
+from parlib.reference import index_scale
+from parlib.text import match_key
+
+
+def main(path: str) -> int:
+    provinces = names._province_tables()
+    units = names._unit_tables()
+    indices = names._index_lookup()
+    out = Path(tempfile.mkdtemp())
+    with open(path, encoding="utf-8", newline="") as raw, \
+            open(out / "scores.csv", "w", encoding="utf-8", newline="") as good, \
+            open(out / "quarantine.csv", "w", encoding="utf-8", newline="") as bad:
+        reader = csv.DictReader(raw)
+        clean_writer = csv.writer(good)
+        bad_writer = csv.writer(bad)
+        for line, row in enumerate(reader, start=2):
+            prov = names._resolve_province(row["Tỉnh/thành phố"], "legacy", provinces)
+            if prov[6] != "ok":
+                bad_writer.writerow([line, "province", row["Tỉnh/thành phố"], prov[7]])
+                continue
+            unit, unit_type, _ = names._resolve_unit(row["Tên đơn vị"], "department", prov[1],
+                                                     units)
+            index = indices.get(match_key(row["Chỉ số"]))
+            component = names._resolve_component(row["Lĩnh vực"], index)
+            score = values.parse_score(row["Điểm"])
+            rank = values.parse_ranks([row["Xếp hạng"]]).iloc[0]
+            value = score["percent"] if score["percent"] is not None else (
+                score["points"] if score["points"] is not None else score["number"])
+            scale = index_scale(index, year=int(row["Năm"]), component=component)
+            if score["error"] is not None or value is None or not 0 <= value <= scale:
+                bad_writer.writerow([line, "score", row["Điểm"], score["error"] or "scale"])
+                continue
+            if rank["rank"] > rank["n_units"]:
+                bad_writer.writerow([line, "rank", row["Xếp hạng"], "rank above n"])
+                continue
+            clean_writer.writerow([prov[0], prov[1], prov[2], prov[3], row["Năm"], unit,
+                                   unit_type, index, component, value, scale, rank["rank"],
+                                   rank["n_units"], line])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

@@ -1,0 +1,60 @@
+"""Tests for parlib.outputs: the atomic swap of a dataset's output folder.
+
+Killing a run at each stage of the swap is tested in tests/test_interrupts.py.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from parlib import outputs
+from parlib.outputs import dataset_lock, recover_outputs, write_dataset
+
+
+def write(out, value: str):
+    return write_dataset(out, "ds", {"scores": pd.DataFrame({"v": [value]})},
+                         {"report.json": {"v": value}})
+
+
+@pytest.mark.parametrize("exchange", ["1", "0"])
+def test_write_dataset_replaces_the_folder_and_leaves_nothing_behind(tmp_path, monkeypatch,
+                                                                    exchange):
+    monkeypatch.setenv("PARLIB_TEST_NO_EXCHANGE", "0" if exchange == "1" else "1")
+    with dataset_lock(tmp_path):
+        write(tmp_path, "old")
+        (tmp_path / "ds" / "stale.csv").write_text("from an older parlib\n")
+        target = write(tmp_path, "new")
+    assert sorted(p.name for p in target.iterdir()) == ["report.json", "scores.csv",
+                                                        "scores.parquet"]
+    assert (target / "scores.csv").read_text() == "v\nnew\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".parlib.lock", "ds"]
+
+
+def test_exchange_swaps_two_folders_in_one_step(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x").write_text("a")
+    (tmp_path / "b").mkdir()
+    if not outputs._exchange(tmp_path / "a", tmp_path / "b"):
+        pytest.skip("renameat2(RENAME_EXCHANGE) is not available here")
+    assert (tmp_path / "b" / "x").read_text() == "a" and not list((tmp_path / "a").iterdir())
+
+
+def test_recover_outputs_puts_back_a_folder_a_killed_swap_left_aside(tmp_path):
+    (tmp_path / ".old-my-ds-123").mkdir()
+    (tmp_path / ".old-my-ds-123" / "scores.csv").write_text("good\n")
+    (tmp_path / ".tmp-my-ds-123").mkdir()
+    recover_outputs(tmp_path)
+    assert (tmp_path / "my-ds" / "scores.csv").read_text() == "good\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my-ds"]
+
+
+def test_pause_hook_is_inert_unless_the_stage_is_named(tmp_path, monkeypatch):
+    marker = tmp_path / "paused"
+    monkeypatch.setenv("PARLIB_TEST_PAUSE_AT", "swap")
+    monkeypatch.setenv("PARLIB_TEST_PAUSE_FILE", str(marker))
+    monkeypatch.setenv("PARLIB_TEST_PAUSE_SECONDS", "0")
+    outputs._pause("written")
+    assert not marker.exists()
+    outputs._pause("swap")
+    assert marker.read_text() == "swap"
