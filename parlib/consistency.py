@@ -52,6 +52,7 @@ def check_rankings(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def _rank_order(df: pd.DataFrame) -> pd.DataFrame:
+    """One warning per ranking whose rank order contradicts its scores, with the first case."""
     scored = df.loc[df["score"].notna()]
     if scored.empty:
         return pd.DataFrame(columns=WARNING_COLUMNS)
@@ -60,17 +61,29 @@ def _rank_order(df: pd.DataFrame) -> pd.DataFrame:
     by_rank["better_min"] = by_rank.groupby("_g")["lo"].cummin().groupby(
         by_rank["_g"]).shift()
     bad = by_rank.loc[by_rank["hi"] > by_rank["better_min"] + 1e-9]
+    if bad.empty:
+        return pd.DataFrame(columns=WARNING_COLUMNS)
+    counts = bad.groupby("_g").size()
+    first = bad.drop_duplicates("_g")
+    cols = ["_g", "rank", "score", "unit", "raw_file", "raw_row"]
+    worse = first.merge(scored, left_on=["_g", "rank", "hi"], right_on=["_g", "rank", "score"])
+    worse = worse.drop_duplicates("_g")
+    above = first[["_g", "rank", "better_min"]].merge(
+        scored[cols], left_on=["_g", "better_min"], right_on=["_g", "score"],
+        suffixes=("", "_above"))
+    above = above.loc[above["rank_above"] < above["rank"]].drop_duplicates("_g")
+    above = above.set_index("_g")
     rows = []
-    for g, rank, hi, better in zip(bad["_g"], bad["rank"], bad["hi"], bad["better_min"]):
-        group = scored.loc[scored["_g"] == g]
-        worse = group.loc[(group["rank"] == rank) & (group["score"] == hi)].iloc[0]
-        above = group.loc[(group["rank"] < rank) & (group["score"] == better)].iloc[0]
+    for _, w in worse.iterrows():
+        a = above.loc[w["_g"]]
+        more = int(counts[w["_g"]]) - 1
+        extra = f"; {more} more rank(s) of this ranking contradict the scores" if more else ""
         rows.append(_warning(
-            "rank_order", worse,
-            f"{worse['unit']} is ranked {int(worse['rank'])} with {worse['score']:g} but "
-            f"{above['unit']} is ranked higher ({int(above['rank'])}) with a lower score "
-            f"({above['score']:g}) ({worse['raw_file']} row {worse['raw_row']}, "
-            f"{above['raw_file']} row {above['raw_row']})"))
+            "rank_order", w,
+            f"{w['unit']} is ranked {int(w['rank'])} with {w['score']:g} but "
+            f"{a['unit']} is ranked higher ({int(a['rank_above'])}) with a lower score "
+            f"({a['score']:g}) ({w['raw_file']} row {w['raw_row']}, "
+            f"{a['raw_file']} row {a['raw_row']}){extra}"))
     return pd.DataFrame(rows, columns=WARNING_COLUMNS)
 
 
