@@ -481,7 +481,8 @@ def _draw_trend(ax: Axes, trend: pd.DataFrame, *, lang: str) -> None:
     for i, (_, unit) in enumerate(units):
         line = unit.set_index("year")["score"].reindex(years).to_numpy(float)
         name = unit["unit"].iloc[0]
-        if several and unit["unit"].iloc[0] != unit["province"].iloc[0]:
+        if several and pd.notna(unit["province"].iloc[0]) \
+                and str(unit["unit"].iloc[0]) != str(unit["province"].iloc[0]):
             name = f"{name} ({unit['province'].iloc[0]})"
         ax.plot(years, line, color=PALETTE[i % 7], marker=MARKERS[(i // 7) % len(MARKERS)],
                 markersize=5, linewidth=2, label=str(name))

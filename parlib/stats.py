@@ -471,7 +471,10 @@ def group_to_2025(scores: pd.DataFrame, *, how: str = "mean") -> tuple[pd.DataFr
         raise ValueError(f"The value for `how` must be one of {_HOWS}, but {how!r} was passed.")
     data = _prepare(scores)
     legacy = ((data["level"] == "province") & data["province_code"].notna()
-              & data["province_code_2025"].notna()).to_numpy(dtype=bool)
+              & data["province_code_2025"].notna())
+    if "boundaries" in data:  # rows published in 2025 boundaries are already grouped
+        legacy &= data["boundaries"].astype("string").ne("2025").fillna(True)
+    legacy = legacy.to_numpy(dtype=bool)
     rest, keys = data.loc[~legacy], ["province_code_2025", "province_2025", "index", "component"]
     members = _dedupe(data.loc[legacy], by=["_key", "index", "component", "year"])
     members = members.sort_values(["province_code", "year"], kind="stable")
@@ -485,6 +488,7 @@ def group_to_2025(scores: pd.DataFrame, *, how: str = "mean") -> tuple[pd.DataFr
     grouped = grouped.join(expected, on=keys)
     grouped["complete"] = grouped["n_members"] == grouped.pop("_expected")
     grouped = grouped.assign(province_code=pd.NA, province=grouped["province_2025"],
+                             **({"boundaries": "2025"} if "boundaries" in data else {}),
                              unit=grouped["province_2025"], level="province", derived=True,
                              derivation=how + " of " + grouped["members"])
     published = rest.loc[rest["level"] == "province", [*keys, "year"]].drop_duplicates()

@@ -139,6 +139,9 @@ def apply_boundaries(scores: pd.DataFrame, boundaries: str = "legacy", *, how: s
         raise ParameterError("unknown boundaries", column="boundaries", value=boundaries,
                              fix=f"use one of {list(BOUNDARIES)}")
     if boundaries == "legacy":
+        if "boundaries" in scores:  # tables regrouped into 2025 provinces are another ranking
+            scores = scores.loc[scores["boundaries"].astype("string").ne("2025").fillna(True)
+                                .to_numpy(dtype=bool)]
         return scores, Markdown(say("legacy", lang))
     from ..stats import group_to_2025
 

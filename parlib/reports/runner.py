@@ -12,7 +12,10 @@ report keeps its previous good outputs and gets ``report.failed.ipynb`` and
 
 from __future__ import annotations
 
+
 import fnmatch
+import functools
+import hashlib
 import os
 import shutil
 import sys
@@ -212,6 +215,18 @@ def _check_inputs(cfg: ReportsConfig, specs: list[ReportSpec]) -> None:
                                   f"{cfg.path.name}")
 
 
+@functools.cache
+def code_hash() -> str:
+    """Return a hash of parlib's own source and data files, so a code change reruns reports."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".csv", ".j2", ".html", ".css") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _plan(cfg: ReportsConfig, spec: ReportSpec, force: bool) -> _Plan:
     folder = cfg.output_dir / spec.dataset / spec.notebook / spec.slug
     if not folder.resolve().is_relative_to(cfg.output_dir.resolve()):  # slugs are checked too
@@ -222,7 +237,8 @@ def _plan(cfg: ReportsConfig, spec: ReportSpec, force: bool) -> _Plan:
                   "clean_dir": relative_posix(cfg.clean_dir, folder), "output_dir": "."}
     inputs = input_hashes(notebook, cfg.clean_dir / spec.dataset, cfg.root)
     key = report_key(notebook_hash=inputs[relative_posix(notebook, cfg.root)],
-                     parameters=parameters, version=__version__, inputs=inputs)
+                     parameters=parameters, version=f"{__version__}+{code_hash()}",
+                     inputs=inputs)
     old = read_manifest(folder)
     skip = (not force and old is not None and old.get("status") == "ok"
             and old.get("key") == key and (folder / NOTEBOOK).is_file()
