@@ -242,8 +242,6 @@ class Report:
                      component=_component_text(index, component, self.lang),
                      level=label(f"level_{level}", self.lang), unit_type=kind, units=shown,
                      years=_span(years))]
-        if self.synthetic:
-            parts.insert(0, say("synthetic", self.lang))
         gaps = trend.loc[trend["score"].isna()]
         if len(gaps):
             listed = [f"{_md(u)} {', '.join(str(int(y)) for y in g['year'])}"
@@ -365,6 +363,10 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
     scores = load_scores(dataset, clean_dir=clean)
     sources = load_sources(dataset, clean_dir=clean)
     synthetic = bool(scores["synthetic"].any()) if "synthetic" in scores else False
+    if synthetic:  # every report of synthetic data says so first, whatever it shows next
+        from IPython.display import Markdown, display
+
+        display(Markdown(say("synthetic", lang)))
     return Report(notebook=notebook, dataset=dataset, lang=lang, clean_dir=clean,
                   output_dir=out, scores=scores, sources=sources, synthetic=synthetic)
 

@@ -184,7 +184,7 @@ def run_reports(config: str | os.PathLike = "reports.yaml", *, jobs: int | None 
         if todo:
             kernel_name = choose_kernel_name()
             results += _run_all(cfg, todo, kernel_name, min(jobs, len(todo)), progress)
-        index = write_site(cfg.output_dir)
+        index = write_site(cfg.output_dir, clean_dir=cfg.clean_dir)
     finally:
         lock.release()
     order = {spec.id: i for i, spec in enumerate(specs)}

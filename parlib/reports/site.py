@@ -9,6 +9,7 @@ copied to any web server. Every text is HTML-escaped by Jinja's autoescape.
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import datetime, timezone
 from itertools import groupby
 from pathlib import Path
@@ -52,7 +53,7 @@ def collect_reports(output_dir: str | Path) -> list[dict[str, Any]]:
     return entries
 
 
-def write_site(output_dir: str | Path) -> Path:
+def write_site(output_dir: str | Path, *, clean_dir: str | Path | None = None) -> Path:
     """Write ``<output_dir>/index.html`` listing every report and return its path.
 
     Examples
@@ -70,12 +71,13 @@ def write_site(output_dir: str | Path) -> Path:
     import jinja2
 
     out_dir = Path(output_dir)
-    entries = [_view(e) for e in collect_reports(out_dir)]
+    entries = [_view(e, out_dir) for e in collect_reports(out_dir)]
     groups = []
     for dataset, items in groupby(entries, key=lambda e: e["dataset"]):
         items = list(items)
         kinds = [(kind, list(group)) for kind, group in groupby(items, key=lambda e: e["notebook"])]
         groups.append({"dataset": dataset, "kinds": kinds,
+                       "codebook_href": _codebook(out_dir, dataset, clean_dir),
                        "synthetic": any(e.get("synthetic") for e in items)})
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent.parent / "templates")),
@@ -94,9 +96,27 @@ def write_site(output_dir: str | Path) -> Path:
     return path
 
 
-def _view(entry: dict[str, Any]) -> dict[str, Any]:
+def _codebook(out_dir: Path, dataset: str, clean_dir: str | Path | None) -> str | None:
+    """Copy the dataset's codebook page beside its reports and return its link, if any."""
+    target = out_dir / dataset / "codebook.html"
+    if clean_dir is not None:
+        source = Path(clean_dir) / dataset / "codebook.html"
+        if source.is_file():
+            tmp = target.with_name(".codebook.html.tmp")
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, target)
+    return f"{_url(dataset)}/codebook.html" if target.is_file() else None
+
+
+def _view(entry: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     """Add the relative links and display values the template shows."""
     folder = _url(entry["folder"])
+    figures = []
+    for png in sorted((out_dir / entry["folder"] / "figures").glob("*.png")):
+        files = [(ext, f"{folder}/figures/{_url(png.with_suffix('.' + ext).name)}")
+                 for ext in ("png", "svg", "pdf", "json")
+                 if png.with_suffix("." + ext).is_file()]
+        figures.append((png.stem, files))
     params = entry.get("parameters") or {}
     shown = []
     for key in sorted(params):
@@ -110,7 +130,7 @@ def _view(entry: dict[str, Any]) -> dict[str, Any]:
         notebook_href=f"{folder}/report.ipynb" if entry["has_html"] else None,
         failed_href=f"{folder}/report.failed.ipynb" if entry["failed_now"] else None,
         thumb_href=f"{folder}/{_url(entry['thumbnail'])}" if entry["thumbnail"] else None,
-        shown_parameters=shown,
+        shown_parameters=shown, figures=figures,
         label=entry.get("title") or entry.get("slug") or entry["folder"].rsplit("/", 1)[-1],
     )
     return entry
