@@ -210,9 +210,10 @@ class Report:
 
         figure = getattr(fig, "figure", fig)
         title = title or _figure_title(figure) or name
+        sources = self.sources_of(data)
         files = save_figure(figure, self.figures_dir / name, title=title, caption=caption,
-                            source=self.sources, synthetic=self.synthetic, lang=self.lang,
-                            citation={"dataset": self.dataset, "sources": self.sources},
+                            source=sources, synthetic=self.synthetic, lang=self.lang,
+                            citation={"dataset": self.dataset, "sources": sources},
                             data_hash=_data_hash(data))
         plt.close(figure)
         self.figures.append({"name": name, "title": title, "caption": caption,
@@ -221,6 +222,32 @@ class Report:
         self._write_meta()
         display(Image(filename=str(files.png), width=width, metadata={"alt": caption}),
                 Markdown(f"*{caption}*"))
+
+    def sources_of(self, data: pd.DataFrame | None) -> pd.DataFrame:
+        """Return the documents behind the rows of ``data`` (all sources when it cannot tell).
+
+        Rows are traced by their ``source_id`` column, else by matching their
+        unit, year and index (where present) against the report's scores.
+        """
+        if data is None or data.empty or "source_id" not in self.sources:
+            return self.sources
+        if "source_id" in data:
+            ids = data["source_id"]
+        else:
+            keys = [c for c in ("unit", "year", "index", "component") if c in data and c in
+                    self.scores]
+            if "unit" not in keys or "year" not in keys:
+                return self.sources
+            left = self.scores[keys + ["source_id"]].astype({"year": "Int64"})
+            right = data[keys].drop_duplicates().astype({"year": "Int64"})
+            for col in keys:
+                if col != "year":
+                    left[col] = left[col].astype("string")
+                    right[col] = right[col].astype("string")
+            ids = left.merge(right, on=keys)["source_id"]
+        used = set(ids.dropna().astype(str).str.split(";").explode())
+        chosen = self.sources.loc[self.sources["source_id"].isin(used)]
+        return chosen if len(chosen) else self.sources
 
     def note(self, key: str, **fields: object) -> Any:
         """Return the sentence ``key`` of :mod:`parlib.reports.texts` as Markdown."""
