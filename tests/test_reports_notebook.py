@@ -96,13 +96,24 @@ def test_filter_units_matches_names_codes_and_types(project):
         filter_units(scores, unit_type="ministry_of_magic")
 
 
-def test_describe_lists_gaps_and_synthetic_warning(project):
+def test_start_report_shows_the_synthetic_warning_first(project, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs: shown.extend(objs))
+    start_report("trend", "fx-synthetic", lang="en")
+    assert ["Synthetic data — not real figures" in getattr(o, "data", "") for o in shown] == [True]
+    shown.clear()
+    start_report("trend", "fx-published", lang="en")
+    assert shown == []
+
+
+def test_describe_lists_gaps(project):
     from parlib.stats import compute_trend
 
     report = start_report("trend", "fx-synthetic", lang="en")
     trend = compute_trend(report.scores, index="PAR", provinces=["Trà Vinh"])
     text = report.describe(trend, index="PAR", component="total", level="province").data
-    assert "Synthetic data — not real figures" in text
     assert "Trà Vinh 2020" in text
 
 
