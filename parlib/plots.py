@@ -67,6 +67,7 @@ THEME: dict[str, object] = {
     "xtick.labelsize": 9,
     "ytick.labelsize": 9,
     "figure.dpi": 100,
+    "text.parse_math": False,  # unit names are text: "$" never starts maths
     "image.cmap": "viridis",
 }
 

@@ -279,10 +279,6 @@ def test_report_page_shows_unit_names_escaped(hostile_project):
     assert "&lt;img src=x onerror=alert(1)&gt;" in body
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "parlib/plots bug: a label with two '$' is parsed as matplotlib mathtext, so a unit named "
-    "'Sở $\\undefined$' (or any unbalanced TeX between dollars) makes saving the figure "
-    "raise ValueError and the whole report fail; plots should escape '$' in data labels"))
 def test_unit_names_with_dollar_signs_do_not_break_figures(tmp_path):
     import matplotlib
 
