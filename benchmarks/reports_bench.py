@@ -349,7 +349,7 @@ def check_same_work(project: Path, specs: list[dict[str, Any]], others: list[str
 
 
 def _manifest_state(folder: Path) -> dict[str, int]:
-    return {str(p): p.stat().st_mtime_ns for p in folder.glob("*/*/*/manifest.json")}
+    return {str(p): p.stat().st_mtime_ns for p in folder.glob("*/*/manifest.json")}
 
 
 # -- main --------------------------------------------------------------------------------------

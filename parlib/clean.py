@@ -12,17 +12,22 @@ Each step is a pure function on DataFrames, usable one by one in a notebook:
 [{'raw_row': 3, 'column': 'score', 'value': 'abc'}]
 
 Values are parsed once per distinct value, so a million rows with a few
-thousand distinct spellings clean in seconds.
+thousand distinct spellings clean in seconds. Text columns read as
+Categoricals (``read_raw(..., categorical=True)``) stay Categoricals: the
+cleaning then works on their codes and never holds one string per cell.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from . import names, values
-from .text import match_keys
 from .reference import index_scale
+from .text import categorical, distinct, match_key, objects
 
 __all__ = ["LONG_COLUMNS", "SCORE_COLUMNS", "QUARANTINE_COLUMNS", "fill_defaults",
            "clean_scores", "derive_scores"]
@@ -39,9 +44,10 @@ SCORE_COLUMNS = ["dataset", "dataset_kind", "synthetic", "boundaries", "province
 
 QUARANTINE_COLUMNS = ["dataset", "raw_file", "raw_row", "column", "value", "rule", "reason"]
 
-_NOTE = r"(ghi chu|chu thich|nguon|note|notes|source|luu y)\b"
-_SUMMARY = (r"(trung binh|binh quan|gia tri trung binh|diem trung binh|tong|tong cong|cong|"
-            r"cao nhat|thap nhat|average|mean|total|highest|lowest)( chung| cong)?")
+_NOTE = re.compile(r"(ghi chu|chu thich|nguon|note|notes|source|luu y)\b")
+_SUMMARY = re.compile(r"(trung binh|binh quan|gia tri trung binh|diem trung binh|tong|tong cong|"
+                      r"cong|cao nhat|thap nhat|average|mean|total|highest|lowest)( chung| cong)?")
+_DERIVATION = "points / max_points × 100"
 _DEFAULTABLE = ("index", "year", "province", "level", "component", "max_points")
 
 
@@ -56,7 +62,7 @@ def fill_defaults(long: pd.DataFrame, **defaults: object) -> pd.DataFrame:
     >>> fill_defaults(pd.DataFrame({"raw_row": [2], "year": [None]}), year=2021)["year"].tolist()
     ['2021']
     """
-    out = long.copy()
+    out = long.copy(deep=False)  # copy-on-write: no column is copied until it changes
     for column in LONG_COLUMNS:
         if column not in out.columns:
             out[column] = None
@@ -65,9 +71,7 @@ def fill_defaults(long: pd.DataFrame, **defaults: object) -> pd.DataFrame:
             raise ValueError(f"{key!r} cannot be defaulted; allowed: {list(_DEFAULTABLE)}.")
         if default is None:
             continue
-        col = out[key].astype(object)
-        blank = col.isna() | (col.astype(str).str.strip() == "")
-        out[key] = col.where(~blank, str(default))
+        out[key] = _with_default(out[key], str(default))
     return out
 
 
@@ -91,72 +95,76 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     (clean, quarantine)
         Clean rows with :data:`SCORE_COLUMNS` and quarantined rows with
         :data:`QUARANTINE_COLUMNS`. Every input row ends in exactly one of them.
+        Text columns of the clean rows are Categoricals.
     """
     df = fill_defaults(long).reset_index(drop=True)
+    n = len(df)
     problems = _Problems(df, raw_file=raw_file, dataset=dataset)
 
     # Rows that name no unit and give no figure are not data (titles, notes).
     unit_txt = _blank_to_na(df["unit"])
     prov_txt = _blank_to_na(df["province"])
     measure_blank = _blank(df["score"]) & _blank(df["rank"])
-    level = names.match_levels(df["level"])
-    is_prov = level.eq("province").fillna(False).to_numpy()
-    nameless = unit_txt.isna() & (prov_txt.isna() | ~is_prov)
+    level = names._match_levels(df["level"], categorical=True)
+    is_prov = level.eq("province").to_numpy(dtype=bool, na_value=False)
+    nameless = unit_txt.isna().to_numpy() & (prov_txt.isna().to_numpy() | ~is_prov)
     problems.add(nameless & measure_blank, "not_data", "unit",
-                 df["note"].where(df["note"].notna(), df["unit"]),
+                 _choose(df["note"].isna(), df["note"], df["unit"]),
                  "the row names no unit and gives no score: a note or title line, not a figure")
     problems.add(nameless & ~measure_blank, "required", "unit", df["score"],
                  "the row gives a figure but names no unit; fill in the unit's name")
-    unit_key = match_keys(unit_txt)
-    problems.add(unit_key.str.match(_NOTE).fillna(False) & measure_blank, "not_data", "unit",
+    problems.add(_flags(unit_txt, lambda v: bool(_NOTE.match(match_key(v) or "")))
+                 & measure_blank, "not_data", "unit",
                  unit_txt, "a note below the table, not a figure")
-    problems.add(unit_key.str.fullmatch(_SUMMARY).fillna(False), "summary_row", "unit",
-                 unit_txt, "a summary row (average, total, highest or lowest), not a unit; "
-                           "record it in an aggregates file (data/raw/README.md)")
+    problems.add(_flags(unit_txt, lambda v: bool(_SUMMARY.fullmatch(match_key(v) or ""))),
+                 "summary_row", "unit", unit_txt,
+                 "a summary row (average, total, highest or lowest), not a unit; "
+                 "record it in an aggregates file (data/raw/README.md)")
 
-    years = values.parse_years(df["year"])
+    years = values._parse_years(df["year"], categorical=True)
     problems.add(years["error"].notna(), "year", "year", df["year"],
-                 years["error"].fillna("") + "; write the year as 2021 or set 'year:' "
-                                             "for the file in dataset.yaml")
+                 _reason(years["error"], then="; write the year as 2021 or set 'year:' "
+                                              "for the file in dataset.yaml"))
     problems.add(df["year"].isna() & years["error"].isna(), "required", "year", df["year"],
                  "no year: add a year column or 'year:' for the file in dataset.yaml")
 
-    index = names.match_indices(df["index"])
+    index = names._match_indices(df["index"], categorical=True)
     problems.add(index.isna(), "index", "index", df["index"],
                  "unknown or missing index; use PAR, SIPAS, PAPI or PCI (column 'Chỉ số' "
                  "or 'index:' in dataset.yaml)")
     problems.add(level.isna(), "level", "level", df["level"],
                  "unknown or missing level; use province, department, district or commune "
                  "('level:' in dataset.yaml)")
-    component = names.match_components(df["component"], index=index)
+    component = names._match_components(df["component"], index=index, categorical=True)
     problems.add(component.isna() & index.notna(), "component", "component", df["component"],
                  "unknown component for this index; use a key or name from "
                  "parlib/reference/components.csv")
 
     # Provinces: at province level the unit is the province.
-    prov_text = prov_txt.where(~(is_prov & prov_txt.isna()), unit_txt)
+    prov_text = _choose(is_prov & prov_txt.isna().to_numpy(), prov_txt, unit_txt)
     era = _eras(years["year"], boundaries)
-    prov = _match_provinces_by_era(prov_text, era)
+    prov = _match_provinces_by_era(prov_text, era, categorical=True)
     bad_prov = prov["status"].ne("ok")
     problems.add(bad_prov & prov_text.notna(), "province", "province", prov_text,
-                 prov["reason"].fillna("unknown province"))
+                 _reason(prov["reason"], missing="unknown province"))
     problems.add(prov_text.isna() & ~(unit_txt.isna() & measure_blank), "required", "province",
                  prov_text, "no province: add a province column or 'province:' in dataset.yaml")
 
-    units = names.match_unit_types(unit_txt.where(~is_prov, None),
-                                   level=level.fillna("department"))
+    units = names._match_unit_types(unit_txt.where(~is_prov, None),
+                                    level=_fillna(level, "department"),
+                                    categorical=True)
     is_2025 = era.eq("2025").to_numpy()
-    unit = units["unit"].astype(object).where(~is_prov, pd.Series(
-        np.where(is_2025, prov["province_2025"], prov["province"]), index=df.index))
+    unit = _choose(is_prov, units["unit"],
+                   _choose(is_2025, prov["province"], prov["province_2025"]))
     problems.add(~is_prov & unit_txt.isna() & prov_text.notna() & level.notna(), "required",
                  "unit", unit_txt, "no unit named at this level; fill in the unit's name")
 
-    score = values.parse_scores(df["score"])
+    score = values._parse_scores(df["score"], categorical=True)
     problems.add(score["error"].notna(), "score", "score", df["score"],
-                 score["error"].fillna("") + "; write it as 98,56 or 98,56% or 90,9 điểm")
-    rank = values.parse_ranks(df["rank"])
+                 _reason(score["error"], then="; write it as 98,56 or 98,56% or 90,9 điểm"))
+    rank = values._parse_ranks(df["rank"], categorical=True)
     problems.add(rank["error"].notna(), "rank", "rank", df["rank"],
-                 rank["error"].fillna("") + "; write it as 3 or 03/18")
+                 _reason(rank["error"], then="; write it as 3 or 03/18"))
     max_points = values.parse_numbers(df["max_points"])
     problems.add(df["max_points"].notna() & max_points.isna() & ~_blank(df["max_points"]),
                  "max_points", "max_points", df["max_points"],
@@ -164,8 +172,8 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     n_units_col = values.parse_numbers(df["n_units"])
 
     out = pd.DataFrame({
-        "dataset": dataset, "dataset_kind": dataset_kind,
-        "synthetic": dataset_kind == "synthetic",
+        "dataset": _constant(dataset, n), "dataset_kind": _constant(dataset_kind, n),
+        "synthetic": np.full(n, dataset_kind == "synthetic"),
         "boundaries": era,
         "province_code": prov["province_code"], "province": prov["province"],
         "province_code_2025": prov["province_code_2025"],
@@ -178,15 +186,15 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
         "rank": rank["rank"], "n_units": rank["n_units"].astype("Int64").fillna(
             pd.Series(np.round(n_units_col), index=df.index).astype("Int64")),
         "tied": rank["tied"].fillna(False).astype(bool),
-        "missing_marker": score["marker"].fillna(rank["marker"]),
+        "missing_marker": _choose(score["marker"].isna(), score["marker"], rank["marker"]),
         "derivation": _blank_to_na(df["derivation"]), "note": _blank_to_na(df["note"]),
-        "source_id": _blank_to_na(df["source"]).fillna(source_id),
-        "raw_file": raw_file, "raw_row": df["raw_row"].astype("int64"),
+        "source_id": _fillna(_blank_to_na(df["source"]), source_id),
+        "raw_file": _constant(raw_file, n), "raw_row": df["raw_row"].astype("int64"),
         "raw_column": df["raw_column"],
     })
     out = derive_scores(out)
     problems.add(out["score_problem"].notna(), "score", "score", df["score"],
-                 out["score_problem"].fillna(""))
+                 _reason(out["score_problem"]))
 
     bad = problems.mask()
     clean = out.loc[~bad, SCORE_COLUMNS].reset_index(drop=True)
@@ -211,7 +219,7 @@ def derive_scores(df: pd.DataFrame) -> pd.DataFrame:
     >>> derive_scores(df)[["score", "points", "max_points", "derived"]].to_dict("records")[0]
     {'score': 75.0, 'points': 6.0, 'max_points': 8.0, 'derived': True}
     """
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: only the columns set below are new
     scale = _scales(out["index"], out["year"], out["component"])
     is_percent_index = scale.eq(100.0)
     number = pd.to_numeric(out["number"], errors="coerce")
@@ -219,7 +227,7 @@ def derive_scores(df: pd.DataFrame) -> pd.DataFrame:
     points = pd.to_numeric(out["points_raw"], errors="coerce")
     maximum = pd.to_numeric(out["value_max"], errors="coerce").fillna(
         pd.to_numeric(out["max_points_col"], errors="coerce"))
-    hint_points = out["score_scale"].astype(object).eq("points")
+    hint_points = out["score_scale"].eq("points").to_numpy(dtype=bool, na_value=False)
     # A bare number in a points column is points.
     as_points = number.notna() & hint_points
     points = points.fillna(number.where(as_points))
@@ -233,33 +241,34 @@ def derive_scores(df: pd.DataFrame) -> pd.DataFrame:
     derived |= convert & ~identity
     score = score.fillna(points.where(~is_percent_index))
     score = score.fillna(number)
-    problem = pd.Series(pd.NA, index=out.index, dtype=object)
     orphan = score.isna() & points.notna()
-    problem = problem.mask(orphan, "points without a maximum: add a 'Điểm tối đa' column "
-                                   "or 'max_points:' for the file in dataset.yaml")
-    problem = problem.mask(percent.notna() & ~is_percent_index & scale.notna(),
-                           "a percent on an index measured in points; give the points")
+    wrong_scale = percent.notna() & ~is_percent_index & scale.notna()
+    problem = pd.Categorical.from_codes(
+        np.where(wrong_scale, 1, np.where(orphan, 0, -1)),
+        categories=pd.Index(["points without a maximum: add a 'Điểm tối đa' column or "
+                             "'max_points:' for the file in dataset.yaml",
+                             "a percent on an index measured in points; give the points"],
+                            dtype=object))
     out["score"] = score.astype(float)
     out["points"] = points.astype(float)
     out["max_points"] = maximum.astype(float)
     out["scale_max"] = scale.astype(float)
     out["derived"] = derived | out["derivation"].notna()
-    out["derivation"] = out["derivation"].astype(object).where(
-        out["derivation"].notna(),
-        pd.Series("points / max_points × 100", index=out.index).where(derived & ~identity))
-    out["score_problem"] = problem
+    out["derivation"] = _choose((out["derivation"].isna() & derived & ~identity).to_numpy(),
+                                out["derivation"], _DERIVATION)
+    out["score_problem"] = pd.Series(problem, index=out.index)
     return out
 
 
 def _scales(index: pd.Series, year: pd.Series, component: pd.Series) -> pd.Series:
     """Return the scale maximum of every row, looking each (index, year, component) up once."""
-    keys = pd.DataFrame({"i": index.astype(object).fillna(""),
-                         "y": pd.to_numeric(year, errors="coerce").astype(float).fillna(-1.0),
-                         "c": component.astype(object).fillna("")})
-    uniq = keys.drop_duplicates().reset_index(drop=True)
-    uniq["v"] = [_scale(i, y, c) for i, y, c in uniq.itertuples(index=False)]
-    merged = keys.merge(uniq, on=["i", "y", "c"], how="left", sort=False)
-    return pd.Series(merged["v"].to_numpy(dtype=float), index=index.index)
+    ci, ui = distinct(index)
+    cy, uy = distinct(pd.to_numeric(year, errors="coerce").astype(float).fillna(-1.0))
+    cc, uc = distinct(component)
+    codes, first = names._combine(ci, cy, cc)
+    scales = np.array([_scale(ui[ci[k]] if ci[k] >= 0 else "", uy[cy[k]],
+                              uc[cc[k]] if cc[k] >= 0 else "") for k in first], dtype=float)
+    return pd.Series(scales[codes], index=index.index)
 
 
 def _scale(index: str, year: float, component: str) -> float:
@@ -272,74 +281,191 @@ def _scale(index: str, year: float, component: str) -> float:
 
 
 def _eras(year: pd.Series, boundaries: str | None) -> pd.Series:
+    """Return the boundaries of each row: ``boundaries``, else "2025" from 2025, else "legacy"."""
     if boundaries is not None:
-        return pd.Series(boundaries, index=year.index)
+        return pd.Series(_constant(boundaries, len(year)), index=year.index)
     y = pd.to_numeric(year, errors="coerce").astype(float).to_numpy()
-    return pd.Series(np.where(y >= 2025, "2025", "legacy"), index=year.index)
+    return pd.Series(pd.Categorical.from_codes(
+        (y >= 2025).astype(np.int8), categories=pd.Index(["legacy", "2025"], dtype=object)),
+        index=year.index)
 
 
-def _match_provinces_by_era(text: pd.Series, era: pd.Series) -> pd.DataFrame:
+def _match_provinces_by_era(text: pd.Series, era: pd.Series, *,
+                            categorical: bool = False) -> pd.DataFrame:
     """Match names in the era of each row; ``province_code`` is always the legacy code.
 
     A row in 2025 boundaries has a legacy code only when its 2025 province
     covers exactly one legacy province (or the table named the legacy one).
     """
-    parts = [names.match_provinces(text.iloc[:0])]  # keeps the columns when there are no rows
-    for value in ("legacy", "2025"):
-        mask = era.eq(value)
-        if mask.any():
-            part = names.match_provinces(text[mask], era=value)
-            if value == "2025":
-                part = part.assign(province_code=part["province_code_legacy"],
-                                   province=part["province_legacy"])
-            parts.append(part)
-    return pd.concat(parts).reindex(text.index)
+    out = names._match_provinces(text, eras=era, categorical=categorical)
+    in_2025 = era.eq("2025").to_numpy(dtype=bool, na_value=False)
+    if in_2025.any():
+        out = out.assign(province_code=_choose(in_2025, out["province_code"],
+                                               out["province_code_legacy"]),
+                         province=_choose(in_2025, out["province"], out["province_legacy"]))
+    return out
 
 
-def _blank(series: pd.Series) -> pd.Series:
-    s = series.astype(object)
-    return s.isna() | (s.astype(str).str.strip() == "")
+def concat_rows(frames: list[pd.DataFrame], *, ignore_index: bool = True) -> pd.DataFrame:
+    """Stack frames as :func:`pandas.concat` does; Categorical columns stay Categorical.
+
+    pandas.concat turns Categoricals with different categories into objects; here a
+    column that is Categorical in every frame gets the union of their categories.
+    Frames without rows are left out.
+    """
+    frames = [f for f in frames if len(f)] or frames[:1]
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True) if ignore_index else frames[0].copy(deep=False)
+    columns = frames[0].columns
+    shared = [col for col in columns if all(
+        col in f.columns and isinstance(f[col].dtype, pd.CategoricalDtype) for f in frames)]
+    out = pd.concat([f.drop(columns=shared) for f in frames], ignore_index=ignore_index)
+    for col in shared:
+        codes, uniques = [], []
+        for f in frames:  # each frame's codes, shifted past the categories before it
+            c, u = distinct(f[col])
+            codes.append(np.where(c < 0, -1, c + sum(map(len, uniques))))
+            uniques.append(u)
+        out[col] = categorical(np.concatenate(codes), np.concatenate(uniques))
+    return out[list(columns) + [c for c in out.columns if c not in columns]]
+
+
+# -- text columns, object or Categorical ---------------------------------------------------
+#
+# Each helper accepts a column of Python objects or a Categorical. A Categorical is
+# worked on through its codes, once per distinct value, and stays a Categorical.
+
+
+def _is_blank(value: object) -> bool:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return True
+    return str(value).strip() == ""
+
+
+def _flags(series: pd.Series, test: Callable[[object], bool]) -> np.ndarray:
+    """Return ``test(cell)`` of every cell, calling it once per distinct value (and for None)."""
+    codes, uniques = distinct(series)
+    return np.array([test(v) for v in uniques] + [test(None)], dtype=bool)[codes]
+
+
+def _blank(series: pd.Series) -> np.ndarray:
+    return _flags(series, _is_blank)
 
 
 def _blank_to_na(series: pd.Series) -> pd.Series:
-    s = series.astype(object)
-    return s.where(~_blank(s), None)
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        s = series.astype(object)
+        return s.where(~_blank(s), None)
+    codes, uniques = distinct(series)
+    kept = np.array([not _is_blank(v) for v in uniques] + [False], dtype=bool)[codes]
+    return pd.Series(categorical(np.where(kept, codes, -1), uniques), index=series.index,
+                     name=series.name)
+
+
+def _with_default(series: pd.Series, default: str) -> pd.Series:
+    """Return ``series`` with ``default`` in its blank cells."""
+    blank = _blank(series)
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        return series.astype(object).where(~blank, default)
+    return _choose(blank, series, default)
+
+
+def _choose(mask: np.ndarray | pd.Series, a: pd.Series, b: object) -> pd.Series:
+    """Return ``b`` where ``mask`` is True, else ``a``; ``b`` is a Series like ``a`` or one value.
+
+    The result is a Categorical when ``a`` or ``b`` is one.
+    """
+    mask = np.asarray(mask, dtype=bool)
+    b_cat = isinstance(getattr(b, "dtype", None), pd.CategoricalDtype)
+    if not (isinstance(a.dtype, pd.CategoricalDtype) or b_cat):
+        return a.astype(object).where(~mask, b)
+    ca, ua = distinct(a)
+    if isinstance(b, pd.Series):
+        cb, ub = distinct(b)
+        cb = np.where(cb < 0, -1, cb + len(ua))
+    else:
+        cb, ub = len(ua) if b is not None else -1, np.array([b], dtype=object)
+    codes = np.where(mask, cb, ca)
+    return pd.Series(categorical(codes, np.concatenate([ua, ub])), index=a.index, name=a.name)
+
+
+def _fillna(series: pd.Series, value: str) -> pd.Series:
+    return _choose(series.isna().to_numpy(), series, value)
+
+
+def _constant(value: object, n: int) -> pd.Categorical:
+    """Return ``n`` cells of one value, held once."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8),
+                                     categories=pd.Index([value], dtype=object))
+
+
+def _reason(series: pd.Series, *, missing: str = "", then: str = "") -> Callable:
+    """A quarantine reason read from ``series`` (``missing`` where it has none), plus ``then``.
+
+    It is read only at the rows quarantined for it (see :class:`_Problems`).
+    """
+    return lambda at: [(missing if _is_blank(v) and not isinstance(v, str) else v) + then
+                       for v in objects(series.iloc[at])]
 
 
 class _Problems:
-    """Collect the first problem of each row as quarantine records."""
+    """Collect the first problem of each row as quarantine records.
+
+    :meth:`add` only marks the rows a rule claims; the records (column, value,
+    reason) are written at the end for the rows marked, so the cost follows the
+    number of bad rows, not of rows. ``value`` and ``reason`` are one value, a
+    column like the frame's, or a function of the row positions (``_reason``).
+    """
 
     def __init__(self, df: pd.DataFrame, *, raw_file: str, dataset: str) -> None:
         self._df = df
         self._raw_file = raw_file
         self._dataset = dataset
-        self._rule = pd.Series(pd.NA, index=df.index, dtype=object)
-        self._column = pd.Series(pd.NA, index=df.index, dtype=object)
-        self._value = pd.Series(pd.NA, index=df.index, dtype=object)
-        self._reason = pd.Series(pd.NA, index=df.index, dtype=object)
+        self._rule = np.full(len(df), -1, dtype=np.int32)  # index into self._rules
+        self._rules: list[tuple[str, str, object, object]] = []
 
     def add(self, mask, rule: str, column: str, value, reason) -> None:
-        mask = pd.Series(mask, index=self._df.index).fillna(False).astype(bool)
-        new = mask & self._rule.isna()
-        if not new.any():
-            return
-        raw_col = self._df["raw_column"].where(
-            self._df["raw_column"].notna() & (column in ("score", "rank")), None)
-        self._rule = self._rule.mask(new, rule)
-        self._column = self._column.mask(new, raw_col.fillna(column))
-        val = value if isinstance(value, pd.Series) else pd.Series(value, index=self._df.index)
-        self._value = self._value.mask(new, val.astype(object))
-        why = reason if isinstance(reason, pd.Series) else pd.Series(reason, index=self._df.index)
-        self._reason = self._reason.mask(new, why.astype(object))
+        if isinstance(mask, pd.Series):
+            mask = mask.to_numpy(dtype=bool, na_value=False)
+        new = np.asarray(mask, dtype=bool) & (self._rule < 0)
+        if new.any():
+            self._rule[new] = len(self._rules)
+            self._rules.append((rule, column, value, reason))
 
-    def mask(self) -> pd.Series:
-        return self._rule.notna()
+    def mask(self) -> np.ndarray:
+        return self._rule >= 0
 
     def frame(self) -> pd.DataFrame:
-        bad = self.mask()
+        rows = np.flatnonzero(self._rule >= 0)
+        which = self._rule[rows]
+        parts = {name: np.empty(len(rows), dtype=object)
+                 for name in ("column", "value", "rule", "reason")}
+        for k, (rule, column, value, reason) in enumerate(self._rules):
+            pick = np.flatnonzero(which == k)
+            at = rows[pick]
+            parts["rule"][pick] = rule
+            parts["column"][pick] = column
+            if column in ("score", "rank"):  # name the raw column the figure came from
+                raw = objects(self._df["raw_column"].iloc[at])
+                named = ~pd.isna(raw)
+                parts["column"][pick[named]] = raw[named]
+            parts["value"][pick] = _at(value, at)
+            parts["reason"][pick] = _at(reason, at)
         return pd.DataFrame({
             "dataset": self._dataset, "raw_file": self._raw_file,
-            "raw_row": self._df.loc[bad, "raw_row"].astype("int64"),
-            "column": self._column[bad], "value": self._value[bad],
-            "rule": self._rule[bad], "reason": self._reason[bad],
-        }, columns=QUARANTINE_COLUMNS).reset_index(drop=True)
+            "raw_row": self._df["raw_row"].to_numpy()[rows].astype("int64"), **parts,
+        }, columns=QUARANTINE_COLUMNS)
+
+
+def _at(source: object, at: np.ndarray) -> object:
+    """Return ``source`` (one value, a column or a function of positions) at the rows ``at``."""
+    if callable(source):
+        out = np.empty(len(at), dtype=object)
+        out[:] = source(at)
+        return out
+    if isinstance(source, pd.Series):
+        return objects(source.iloc[at]) if isinstance(source.dtype, pd.CategoricalDtype) else (
+            source.iloc[at].astype(object).to_numpy())
+    if isinstance(source, np.ndarray):
+        return source[at]
+    return source

@@ -22,13 +22,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from parlib.errors import HeaderError
-from parlib.text import clean_text, match_key
+from parlib.text import categorical as to_categorical
+from parlib.text import clean_text, distinct, match_key, objects
 
 if TYPE_CHECKING:
     from parlib.read import RawTable
@@ -360,39 +361,96 @@ def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | No
     return roles
 
 
-def _fill(values: np.ndarray, default: object, missing: np.ndarray) -> np.ndarray:
-    """Return ``values`` with ``default`` (as text) where ``missing`` is True."""
+class _Text(NamedTuple):
+    """A text column as codes: cell i is ``values[codes[i]]``, missing where the code is -1.
+
+    ``values`` is an object array of text (never None); melting moves codes, not text.
+    """
+
+    codes: np.ndarray
+    values: np.ndarray
+
+    def null(self) -> np.ndarray:
+        return self.codes < 0
+
+    def take(self, rows: np.ndarray) -> _Text:
+        return _Text(self.codes[rows], self.values)
+
+    def cells(self) -> np.ndarray:
+        """Return the cells as an object array, None where missing."""
+        return np.append(self.values, None)[self.codes]
+
+
+def _coded(column: pd.Series) -> _Text:
+    codes, values = distinct(column)
+    return _Text(codes, values)
+
+
+def _map_values(text: _Text, func) -> _Text:
+    return _Text(text.codes, np.array([func(v) for v in text.values], dtype=object))
+
+
+def _fill(text: _Text | None, default: object, missing: np.ndarray) -> _Text | None:
+    """Return ``text`` with ``default`` (as text) where ``missing`` is True."""
     if default is None or not missing.any():
-        return values
-    out = values.copy()
-    out[missing] = str(default)
-    return out
+        return text
+    codes = np.full(len(missing), -1, dtype=np.intp) if text is None else text.codes
+    values = np.empty(0, dtype=object) if text is None else text.values
+    return _Text(np.where(missing, len(values), codes), np.append(values, str(default)))
 
 
 def _number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def _append(base: np.ndarray, extra: np.ndarray, sep: str) -> np.ndarray:
-    """Join two object columns of text cell by cell, skipping blanks."""
-    out = base.copy()
-    has, both = ~pd.isna(extra), ~pd.isna(extra) & ~pd.isna(base)
-    out[has & ~both] = extra[has & ~both]
-    out[both] = base[both] + sep + extra[both]
-    return out
+def _append(base: _Text | None, extra: _Text, sep: str) -> _Text:
+    """Join two text columns cell by cell, skipping blanks; each distinct pair is joined once."""
+    if base is None:
+        return extra
+    width = len(extra.values) + 1
+    codes, pairs = pd.factorize((base.codes + 1) * width + (extra.codes + 1))
+    joined = [sep.join([*base.values[a - 1:a], *extra.values[b - 1:b]]) if a or b else ""
+              for a, b in zip(*np.divmod(pairs, width))]
+    return _Text(np.where((pairs == 0)[codes], -1, codes), np.array(joined, dtype=object))
 
 
-def _prefixed(prefix: str, values: np.ndarray) -> np.ndarray:
-    out = np.full(len(values), None, dtype=object)
-    has = ~pd.isna(values)
-    out[has] = prefix + values[has]
-    return out
+def _prefixed(prefix: str, text: _Text) -> _Text:
+    return _map_values(text, lambda v: prefix + v)
 
 
-def _map_unique(values: np.ndarray, func) -> np.ndarray:
-    codes, uniques = pd.factorize(values)
-    mapped = np.array([func(v) for v in uniques] + [None], dtype=object)
-    return mapped[codes]
+class _Gather:
+    """Build one long column: cells are scattered in as codes; text is joined at the end."""
+
+    def __init__(self, size: int) -> None:
+        self._size_rows = size
+        self.codes: np.ndarray | None = None  # allocated on the first write
+        self._values: list[np.ndarray] = []
+        self._offsets: dict[int, int] = {}
+        self._size = 0
+
+    def put(self, dest: np.ndarray, text: _Text | None, rows: np.ndarray | None = None) -> None:
+        """Write the cells ``rows`` of ``text`` (all when None) at ``dest``."""
+        if text is None:
+            return
+        key = id(text.values)
+        if key not in self._offsets:
+            self._offsets[key] = self._size
+            self._values.append(text.values)
+            self._size += len(text.values)
+        if self.codes is None:
+            self.codes = np.full(self._size_rows, -1, dtype=np.int32)
+        codes = text.codes if rows is None else text.codes[rows]
+        self.codes[dest] = np.where(codes < 0, -1, codes + self._offsets[key])
+
+    def column(self, *, categorical: bool) -> np.ndarray | pd.Categorical:
+        if self.codes is None:
+            return (pd.Categorical.from_codes(np.full(self._size_rows, -1, dtype=np.int8),
+                                              categories=pd.Index([], dtype=object))
+                    if categorical else np.full(self._size_rows, None, dtype=object))
+        values = np.concatenate([np.empty(0, dtype=object), *self._values])
+        if categorical:
+            return to_categorical(self.codes, values)
+        return np.append(values, None)[self.codes]
 
 
 def _row_scale(text: object) -> object:
@@ -472,28 +530,31 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
         msg = f"roles has {len(roles)} entries but the table has {frame.shape[1]} columns."
         raise ValueError(msg)
     n, rows = len(frame), np.asarray(table.rows, dtype=np.int64)
-    cols = [frame.iloc[:, j].to_numpy(dtype=object) for j in range(frame.shape[1])]
-    blank, nothing = np.full(n, None, dtype=object), np.ones(n, dtype=bool)
-    masks: dict[int, np.ndarray] = {}
+    categorical = not all(dtype == object for dtype in frame.dtypes)
+    nothing = np.ones(n, dtype=bool)
+    coded: dict[int, _Text] = {}
+
+    def col(j: int | None) -> _Text | None:
+        if j is None:
+            return None
+        if j not in coded:  # columns no role reads stay as they are
+            coded[j] = _coded(frame.iloc[:, j])
+        return coded[j]
 
     def null(j: int | None) -> np.ndarray:
-        if j is None:
-            return nothing
-        if j not in masks:
-            masks[j] = np.equal(cols[j], None)
-        return masks[j]
+        return nothing if j is None else col(j).null()
 
     first: dict[str, int] = {}
     for j, r in enumerate(roles):
         if r is not None:
             first.setdefault(r.role, j)
     at = {name: first.get(name) for name in LONG_RAW_COLUMNS[2:]}
-    ids = {name: blank if j is None else cols[j] for name, j in at.items()}
+    ids = {name: col(j) for name, j in at.items()}
     for j, r in enumerate(roles):
         if r is not None and r.role == "grade":  # a grade ("Xuất sắc") is kept as note text
-            ids["note"] = _append(ids["note"], _prefixed(table.columns[j] + ": ", cols[j]), "; ")
-    row_scale = _map_unique(cols[first["scale"]], _row_scale) if "scale" in first else blank
-    scale_null = np.equal(row_scale, None) if "scale" in first else nothing
+            ids["note"] = _append(ids["note"], _prefixed(table.columns[j] + ": ", col(j)), "; ")
+    row_scale = _map_values(col(first["scale"]), _row_scale) if "scale" in first else None
+    scale_null = row_scale.null() if row_scale is not None else nothing
     try:
         measures = _measures(table.columns, roles)
     except HeaderError as err:
@@ -506,32 +567,34 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
     for name in ("unit", "province"):
         looks = np.flatnonzero(empty & ~null(at[name]) & ~notes)
         if len(looks):
-            flags = _map_unique(ids[name][looks], lambda v: bool(
-                _NOTE_START.match(match_key(v) or "") or str(v).lstrip("( ").startswith("*")))
-            notes[looks[flags.astype(bool)]] = True
+            present, where = np.unique(ids[name].codes[looks], return_inverse=True)
+            flags = np.array([bool(_NOTE_START.match(match_key(v) or "") or str(v).lstrip(
+                "( ").startswith("*")) for v in ids[name].values[present]], dtype=bool)
+            notes[looks[flags[where]]] = True
     keep = np.flatnonzero(~notes)
     counts = np.where(notes, 1, len(measures))
     starts = np.cumsum(counts) - counts
-    out = {name: np.full(int(counts.sum()), None, dtype=object) for name in LONG_RAW_COLUMNS}
-    out["raw_row"] = np.empty(int(counts.sum()), dtype=np.int64)
+    size = int(counts.sum())
+    out = {name: _Gather(size) for name in LONG_RAW_COLUMNS[1:]}
+    raw_row = np.empty(size, dtype=np.int64)
     note_pos = np.flatnonzero(notes)
     if len(note_pos):
         dest = starts[note_pos]
         for name, values in ids.items():
-            out[name][dest] = values[note_pos]
-        out["raw_row"][dest] = rows[note_pos]
-        text = blank[note_pos]
-        for values in cols:
-            text = _append(text, values[note_pos], " | ")
-        fill = idless[note_pos] & np.equal(ids["note"][note_pos], None)
-        out["note"][dest[fill]] = text[fill]
+            out[name].put(dest, values, note_pos)
+        raw_row[dest] = rows[note_pos]
+        text = None
+        for j in range(frame.shape[1]):  # a row's text, for the few note rows only
+            text = _append(text, _coded(frame.iloc[note_pos, j]), " | ")
+        note_null = nothing if ids["note"] is None else ids["note"].null()
+        fill = idless[note_pos] & note_null[note_pos]
+        out["note"].put(dest[fill], text.take(np.flatnonzero(fill)))
     whole = len(keep) == n
     for s, m in enumerate(measures):
         dest, head = starts[keep] + s, m["head"]
         at_max = m["max"][0] if m["max"] else None
-        values = dict(ids, score=blank if m["score"] is None else cols[m["score"]],
-                      rank=blank if m["rank"] is None else cols[m["rank"]],
-                      max_points=blank if at_max is None else cols[at_max], score_scale=row_scale)
+        values = dict(ids, score=col(m["score"]), rank=col(m["rank"]), max_points=col(at_max),
+                      score_scale=row_scale)
         maximum = None if head.max_points is None else _number_text(head.max_points)
         defaults = {"year": (head.year, null(at["year"])),
                     "component": (head.component, null(at["component"])),
@@ -541,14 +604,18 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
         for name, (default, missing) in defaults.items():
             values[name] = _fill(values[name], default, missing)
         if index is not None:
-            values["index"] = _fill(values["index"], index, np.equal(values["index"], None))
-        out["raw_row"][dest] = rows if whole else rows[keep]
-        out["raw_column"][dest] = m["label"]
+            values["index"] = _fill(values["index"], index, nothing if values["index"] is None
+                                    else values["index"].null())
+        raw_row[dest] = rows if whole else rows[keep]
+        out["raw_column"].put(dest, _Text(np.zeros(n, dtype=np.intp),
+                                          np.array([m["label"]], dtype=object)),
+                              None if whole else keep)
         for name, column in values.items():
-            out[name][dest] = column if whole else column[keep]
-    result = pd.DataFrame({name: out[name] for name in LONG_RAW_COLUMNS[1:]}, dtype=object,
-                          copy=False)
-    result.insert(0, "raw_row", out["raw_row"])
+            out[name].put(dest, column, None if whole else keep)
+    result = pd.DataFrame({name: out[name].column(categorical=categorical)
+                           for name in LONG_RAW_COLUMNS[1:]},
+                          dtype=None if categorical else object, copy=False)
+    result.insert(0, "raw_row", raw_row)
     return result
 
 
@@ -564,7 +631,7 @@ def melt_aggregates(table: RawTable, roles: Sequence[HeaderRole | None]) -> pd.D
     if "value" not in first and "score" in first:
         first["value"] = first["score"]
     n = len(table.frame)
-    out = {name: table.frame.iloc[:, first[name]].to_numpy(dtype=object) if name in first
+    out = {name: objects(table.frame.iloc[:, first[name]]) if name in first
            else np.full(n, None, dtype=object) for name in AGGREGATE_COLUMNS[1:]}
     result = pd.DataFrame(out, dtype=object)
     result.insert(0, "raw_row", np.asarray(table.rows, dtype=np.int64))

@@ -26,6 +26,7 @@ import pandas as pd
 
 from parlib import reference as ref
 from parlib.errors import UnknownNameError
+from parlib.text import categorical as to_categorical
 from parlib.text import clean_text, match_key
 
 __all__ = [
@@ -54,21 +55,38 @@ NA = None
 
 # ----------------------------------------------------------------------------- helpers
 
-def _spread(values: pd.Series, func: Callable[[object], tuple], columns: Sequence[str]
-            ) -> dict[str, pd.api.extensions.ExtensionArray]:
+def _spread(values: pd.Series, func: Callable[[object], tuple], columns: Sequence[str], *,
+            categorical: bool = False) -> dict[str, pd.api.extensions.ExtensionArray]:
     """Apply ``func`` once per distinct value (and once for missing) and spread the answers."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     answers = [func(v) for v in uniques] + [func(None)]
     codes = np.where(codes < 0, len(uniques), codes)
+    return _columns(codes, answers, columns, categorical=categorical)
+
+
+def _columns(codes: np.ndarray, answers: list[tuple], columns: Sequence[str], *,
+             categorical: bool = False) -> dict[str, pd.api.extensions.ExtensionArray]:
+    """Spread ``answers[code]`` over the rows: string arrays, or Categoricals (same cells,
+    each text held once) for the cleaning pipeline."""
+    if categorical:
+        return {col: to_categorical(codes, [a[j] for a in answers])
+                for j, col in enumerate(columns)}
     return {col: pd.array([a[j] for a in answers], dtype="str").take(codes)
             for j, col in enumerate(columns)}
 
 
 def _combine(*arrays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Factorize several code arrays jointly; return row codes and the distinct code tuples."""
-    combined = np.zeros(len(arrays[0]), dtype=np.int64)
+    """Factorize several code arrays jointly; return row codes and the first row of each.
+
+    Codes are -1 or more; codes are numbered in order of first appearance.
+    """
+    combined, size = np.zeros(len(arrays[0]), dtype=np.int64), 1
     for arr in arrays:
-        combined = combined * (int(arr.max(initial=-1)) + 2) + (arr + 1)
+        width = int(arr.max(initial=-1)) + 2
+        if size * width >= 2**62:  # renumber before the product overflows
+            combined, uniques = pd.factorize(combined)
+            size = len(uniques)
+        combined, size = combined * width + (arr + 1), size * width
     codes, _ = pd.factorize(combined)
     first = np.zeros(codes.max(initial=-1) + 1, dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes))[::-1]
@@ -261,10 +279,21 @@ def match_provinces(values: pd.Series, *, era: str = "legacy") -> pd.DataFrame:
     ...     ["province_code", "province", "province_code_legacy"]].to_numpy().tolist()
     [['86', 'Vĩnh Long', '83'], ['46', 'Huế', '46']]
     """
-    _check_era(era)
+    return _match_provinces(values, eras=era)
+
+
+def _match_provinces(values: pd.Series, *, eras: pd.Series | str,
+                     categorical: bool = False) -> pd.DataFrame:
+    """Match names as :func:`match_provinces` does, in the era of each row (or of all rows)."""
+    cv, uv = _factorize(values, values, "values")
+    ce, ue = _factorize(eras, values, "eras")
+    for era in ue:
+        _check_era(era)
+    codes, first = _combine(cv, ce)
     t = _province_tables()
-    data = _spread(values, lambda v: _resolve_province(v, era, t), PROVINCE_COLUMNS)
-    return pd.DataFrame(data, index=values.index)
+    answers = [_resolve_province(None if cv[i] < 0 else uv[cv[i]], ue[ce[i]], t) for i in first]
+    return pd.DataFrame(_columns(codes, answers, PROVINCE_COLUMNS, categorical=categorical),
+                        index=values.index)
 
 
 def normalize_province(df: pd.DataFrame, *, column: str = "province",
@@ -467,6 +496,12 @@ def match_unit_types(values: pd.Series, *, level: pd.Series | str,
         msg = (f"The value for `level` must be one of {list(ref.LEVELS)} (or a spelling "
                f"in parlib/reference/levels.csv), but {level!r} was passed.")
         raise ValueError(msg)
+    return _match_unit_types(values, level=level, province_names=province_names)
+
+
+def _match_unit_types(values: pd.Series, *, level: pd.Series | str,
+                      province_names: pd.Series | None = None,
+                      categorical: bool = False) -> pd.DataFrame:
     cv, uv = _factorize(values, values, "values")
     cl, ul = _factorize(level, values, "level", _level_key)
     cp, up = _factorize(province_names, values, "province_names")
@@ -478,9 +513,7 @@ def match_unit_types(values: pd.Series, *, level: pd.Series | str,
 
     answers = [_resolve_unit(pick(uv, cv[i]), pick(ul, cl[i]), pick(up, cp[i]), t)
                for i in first]
-    cols = ["unit", "unit_type", "status"]
-    data = {col: pd.array([a[j] for a in answers], dtype="str").take(codes)
-            for j, col in enumerate(cols)}
+    data = _columns(codes, answers, ["unit", "unit_type", "status"], categorical=categorical)
     return pd.DataFrame(data, index=values.index)
 
 
@@ -506,8 +539,9 @@ def _level_key(value: object) -> str | None:
     return _level_lookup().get(match_key(value))
 
 
-def _map_keys(values: pd.Series, lookup: Callable[[object], str | None]) -> pd.Series:
-    data = _spread(values, lambda v: (lookup(v),), ["key"])
+def _map_keys(values: pd.Series, lookup: Callable[[object], str | None], *,
+              categorical: bool = False) -> pd.Series:
+    data = _spread(values, lambda v: (lookup(v),), ["key"], categorical=categorical)
     return pd.Series(data["key"], index=values.index, name=values.name)
 
 
@@ -521,8 +555,12 @@ def match_indices(values: pd.Series) -> pd.Series:
     >>> match_indices(pd.Series(["Chỉ số CCHC", "sipas", "Chỉ số lạ"])).tolist()
     ['PAR', 'SIPAS', nan]
     """
+    return _match_indices(values)
+
+
+def _match_indices(values: pd.Series, *, categorical: bool = False) -> pd.Series:
     lookup = _index_lookup()
-    return _map_keys(values, lambda v: lookup.get(match_key(v)))
+    return _map_keys(values, lambda v: lookup.get(match_key(v)), categorical=categorical)
 
 
 def match_levels(values: pd.Series) -> pd.Series:
@@ -534,6 +572,10 @@ def match_levels(values: pd.Series) -> pd.Series:
     ['province', 'department', 'district', nan]
     """
     return _map_keys(values, _level_key)
+
+
+def _match_levels(values: pd.Series, *, categorical: bool = False) -> pd.Series:
+    return _map_keys(values, _level_key, categorical=categorical)
 
 
 @functools.cache
@@ -586,10 +628,16 @@ def match_components(values: pd.Series, *, index: pd.Series | str) -> pd.Series:
         known = sorted(set(lookup.values()))
         msg = f"The value for `index` must be one of {known}, but {index!r} was passed."
         raise ValueError(msg)
+    return _match_components(values, index=index)
+
+
+def _match_components(values: pd.Series, *, index: pd.Series | str,
+                      categorical: bool = False) -> pd.Series:
+    lookup = _index_lookup()
     cv, uv = _factorize(values, values, "values")
     ci, ui = _factorize(index, values, "index", lambda v: lookup.get(match_key(v)))
     codes, first = _combine(cv, ci)
-    answers = [_resolve_component(None if cv[i] < 0 else uv[cv[i]],
-                                  None if ci[i] < 0 else ui[ci[i]]) for i in first]
-    data = pd.array(answers, dtype="str").take(codes)
+    answers = [(_resolve_component(None if cv[i] < 0 else uv[cv[i]],
+                                   None if ci[i] < 0 else ui[ci[i]]),) for i in first]
+    data = _columns(codes, answers, ["key"], categorical=categorical)["key"]
     return pd.Series(data, index=values.index, name=values.name)

@@ -8,6 +8,9 @@ new; elsewhere the old folder is renamed aside first and, if a run is killed
 between the two renames, put back by the next run (:func:`recover_outputs`).
 Everything written is deterministic (no timestamps), so unchanged inputs give
 byte-identical outputs and reports downstream can skip work by content hash.
+CSV files are the bytes ``DataFrame.to_csv(index=False, lineterminator="\n")``
+writes, built a block of rows at a time from each column's distinct cells;
+text held as Categoricals is written to ``scores.parquet`` as plain text.
 
 Test hook (tests only, never set it otherwise): when the environment variable
 ``PARLIB_TEST_PAUSE_AT`` names a stage of :func:`write_dataset` (``write``,
@@ -20,8 +23,10 @@ at a known point. ``PARLIB_TEST_NO_EXCHANGE=1`` forces the two-rename swap.
 from __future__ import annotations
 
 import contextlib
+import csv
 import ctypes
 import errno
+import io
 import json
 import os
 import shutil
@@ -32,11 +37,20 @@ from pathlib import Path
 from typing import Any
 
 import filelock
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import LockError
 
 __all__ = ["COLUMN_DOCS", "dataset_lock", "write_dataset", "recover_outputs", "datapackage"]
+
+_BLOCK_ROWS = 1 << 17  # rows converted at a time when writing CSV and parquet
+# scores.parquet stores these text columns as Python objects (arrow ``string``) and the
+# others as pandas' ``str`` (arrow ``large_string``), as parlib always has.
+_OBJECT_TEXT = frozenset({"unit", "derivation", "missing_marker", "note", "source_id",
+                          "raw_column"})
 
 COLUMN_DOCS: dict[str, tuple[str, str]] = {
     "dataset": ("string", "Dataset slug: the folder under data/raw/."),
@@ -130,9 +144,9 @@ def write_dataset(out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame
     tmp.mkdir(parents=True)
     _pause("write")
     for table, frame in tables.items():
-        frame.to_csv(tmp / f"{table}.csv", index=False, encoding="utf-8", lineterminator="\n")
+        write_csv(frame, tmp / f"{table}.csv")
         if table == "scores":
-            frame.to_parquet(tmp / "scores.parquet", index=False, compression="zstd")
+            _write_parquet(frame, tmp / "scores.parquet")
     for doc, content in documents.items():
         path = tmp / doc
         if isinstance(content, str):
@@ -159,6 +173,119 @@ def write_dataset(out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame
         shutil.rmtree(old, ignore_errors=True)
     _fsync_dir(out)
     return target
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write ``frame`` as ``frame.to_csv(path, index=False, lineterminator="\\n")`` does.
+
+    The bytes are the same; each distinct cell of a column is formatted once, by
+    the csv module as pandas does, and rows are assembled by pyarrow.
+    """
+    if frame.shape[1] < 2 or not all(map(_csv_supported, frame.dtypes)):
+        # a lone empty field is quoted; dates have formats: leave those to pandas
+        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        return
+    with open(path, "wb") as handle:
+        handle.write((",".join(_csv_fields(frame.columns)) + "\n").encode("utf-8"))
+        for start in range(0, len(frame), _BLOCK_ROWS):
+            handle.write(_csv_block(frame.iloc[start:start + _BLOCK_ROWS]))
+
+
+def _csv_block(frame: pd.DataFrame) -> memoryview:
+    """Return the CSV lines of ``frame``: each cell is a lookup into its column's texts."""
+    texts, where, size = [], np.empty((len(frame), frame.shape[1]), dtype=np.int64), 0
+    for j, (_, column) in enumerate(frame.items()):
+        codes, fields = _csv_column(column)
+        end = "\n" if j == frame.shape[1] - 1 else ","
+        fields = pc.binary_join_element_wise(fields, end, "")  # each field with what follows
+        texts.append(pa.concat_arrays([fields.cast(pa.large_string()),
+                                       pa.array([end], pa.large_string())]))
+        where[:, j] = np.where(codes < 0, len(fields), codes.astype(np.int64)) + size  # blank
+        size += len(fields) + 1
+    cells = pc.take(pa.concat_arrays(texts), pa.array(where.ravel()))
+    offsets = np.frombuffer(cells.buffers()[1], dtype=np.int64)[cells.offset:]
+    return memoryview(cells.buffers()[2])[offsets[0]:offsets[len(cells)]]
+
+
+def _csv_supported(dtype) -> bool:
+    return (dtype == object or dtype == bool or dtype == np.float64 or dtype.kind in "iu"
+            or isinstance(dtype, (pd.CategoricalDtype, pd.StringDtype)))
+
+
+def _csv_column(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """Return ``(codes, texts)``: cell i is written ``texts[codes[i]]``, nothing where -1."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        return codes, pa.array(_csv_fields(column.cat.categories), pa.string())
+    if dtype == bool:
+        return column.to_numpy().astype(np.int8), pa.array(["False", "True"])
+    if dtype.kind in "iu":  # numpy or nullable integers: their digits
+        values = pa.array(column)
+        codes = np.arange(len(column))
+        if values.null_count:
+            codes[values.is_null().to_numpy(zero_copy_only=False)] = -1
+        return codes, pc.cast(values, pa.string())
+    if dtype == np.float64:  # numpy's repr of each distinct value, by bits (-0.0 stays)
+        values = column.to_numpy()
+        codes, bits = pd.factorize(values.view(np.int64))
+        codes[np.isnan(values)] = -1
+        return codes, pa.array(bits.view(np.float64).astype(str).tolist(), pa.string())
+    if isinstance(dtype, pd.StringDtype):
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        return codes, pa.array(_csv_fields(uniques), pa.string())
+    return _csv_objects(column.to_numpy(dtype=object, na_value=None))
+
+
+def _csv_objects(values: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    """Format Python objects once per distinct (type, value); None, NaN and NA write nothing."""
+    seen: dict[tuple, int] = {}
+    codes = np.empty(len(values), dtype=np.int64)
+    for i, value in enumerate(values):
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            codes[i] = -1
+        else:  # floats by repr: -0.0 == 0.0 but is written "-0.0"
+            key = (float, repr(value), value) if isinstance(value, float) else (type(value), value)
+            codes[i] = seen.setdefault(key, len(seen))
+    return codes, pa.array(_csv_fields([key[-1] for key in seen]), pa.string())
+
+
+def _csv_fields(values) -> list[str]:
+    """Return each value as the csv module writes it in a row of several fields."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    out = []
+    for value in values:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([value, ""])
+        out.append(buffer.getvalue()[:-2])  # drop the "," and the "\n" after the value
+    return out
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` as ``frame.to_parquet(path, index=False, compression="zstd")`` does.
+
+    Categorical text is written as the plain text it stands for (see ``_OBJECT_TEXT``),
+    converted a block of rows at a time; a frame of more than one block gets one row
+    group per block.
+    """
+    import pyarrow.parquet as pq
+
+    text = {col: object if col in _OBJECT_TEXT else "str" for col, dtype in frame.dtypes.items()
+            if isinstance(dtype, pd.CategoricalDtype)}
+    if not text or len(frame) <= _BLOCK_ROWS:
+        frame.astype(text).to_parquet(path, index=False, compression="zstd")
+        return
+    # The schema (and pandas' metadata) of the whole frame: an object column gets a type
+    # from its first value, wherever that is.
+    first = [frame[col].first_valid_index() for col, kind in text.items() if kind is object]
+    sample = frame.iloc[sorted({0, *(frame.index.get_loc(i) for i in first if i is not None)})]
+    schema = pa.Schema.from_pandas(sample.astype(text), preserve_index=False)
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for start in range(0, len(frame), _BLOCK_ROWS):
+            block = frame.iloc[start:start + _BLOCK_ROWS].astype(text)
+            writer.write_table(pa.Table.from_pandas(block, schema=schema, preserve_index=False))
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
 from .aggregates import AGGREGATE_COLUMNS, check_aggregates, clean_aggregates
-from .clean import QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, fill_defaults
+from .clean import QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, concat_rows, fill_defaults
 from .config import DatasetConfig, FileSpec, find_datasets, read_config
 from .consistency import WARNING_COLUMNS, check_rankings
 from .errors import ConfigError, ParlibError
@@ -48,7 +49,8 @@ class CleanResult:
         """Return the machine-readable cleaning report."""
         q = self.quarantine
         unknown = self.scores.loc[self.scores["unit_type"].isna()
-                                  & self.scores["level"].isin(["department"])]
+                                  & self.scores["level"].isin(["department"]),
+                                  ["unit", "raw_file"]].drop_duplicates().astype(object)
         unknown_units = (unknown.groupby("unit", sort=True)["raw_file"]
                          .agg(lambda s: sorted(set(s))).reset_index()
                          .rename(columns={"raw_file": "files"}).to_dict("records"))
@@ -78,7 +80,7 @@ def read_file_rows(config: DatasetConfig, spec: FileSpec):
     """Read one file of a dataset and return ``(table, long)`` with defaults filled."""
     table = read_raw(spec.path, sheet=spec.sheet, header_row=spec.header_row,
                      encoding=spec.encoding, delimiter=spec.delimiter,
-                     display_path=_display(config, spec))
+                     display_path=_display(config, spec), categorical=spec.table == "scores")
     try:
         roles = recognize_columns(table, component_lookup=component_lookup(), index=spec.index,
                                   kind=spec.table)
@@ -141,11 +143,11 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
                       "sheet": table.sheet, "header_row": table.header_row,
                       "encoding": table.encoding, "title_rows": list(table.title_rows),
                       "hidden_rows": [int(r) for r in table.hidden_rows],
-                      "raw_rows": sorted(int(r) for r in set(table.rows)),
+                      "raw_rows": np.unique(table.rows),
                       "warnings": list(table.warnings)})
     scores = _concat(scores_parts, SCORE_COLUMNS)
-    unknown_ids = set(scores["source_id"].dropna().str.split(";").explode()) - {
-        s.id for s in config.sources} if len(scores) else set()
+    unknown_ids = {i for ids in scores["source_id"].dropna().unique() for i in ids.split(";")
+                   } - {s.id for s in config.sources}
     if unknown_ids:
         row = scores.loc[scores["source_id"].isin(unknown_ids)].iloc[0]
         raise ConfigError("a row names a source that is not in dataset.yaml",
@@ -156,7 +158,7 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
     quarantine_parts.append(bad)
     quarantine = _concat(quarantine_parts, QUARANTINE_COLUMNS)
     scores = scores.sort_values(["raw_file", "raw_row", "raw_column"], kind="stable",
-                                na_position="first").reset_index(drop=True)
+                                na_position="first", key=_lexical).reset_index(drop=True)
     aggregates = _concat(agg_parts, AGGREGATE_COLUMNS)
     warnings = [check_rankings(scores), _conflict_warnings(quarantine)]
     if len(aggregates):
@@ -231,18 +233,18 @@ def _account(files: list[dict], scores: pd.DataFrame, quarantine: pd.DataFrame,
     """Count rows per file and check that every raw row is somewhere (row conservation)."""
     for info in files:
         name = info["file"]
-        raw = set(info.pop("raw_rows"))
+        raw = info.pop("raw_rows")  # sorted, distinct
         table = aggregates if info["table"] == "aggregates" else scores
-        clean_rows = set(table.loc[table["raw_file"] == name, "raw_row"].astype(int)) if len(
-            table) else set()
-        bad_rows = set(quarantine.loc[quarantine["raw_file"] == name, "raw_row"].astype(int))
-        lost = raw - clean_rows - bad_rows
-        if lost:
+        in_file = (table["raw_file"] == name).to_numpy() if len(table) else np.zeros(0, bool)
+        clean_rows = np.unique(table["raw_row"].to_numpy()[in_file].astype(np.int64))
+        bad_rows = np.unique(quarantine.loc[quarantine["raw_file"] == name, "raw_row"]
+                             .to_numpy().astype(np.int64))
+        lost = np.setdiff1d(np.setdiff1d(raw, clean_rows), bad_rows)
+        if len(lost):
             raise ParlibError("rows were lost between reading and writing (a parlib bug)",
-                              file=name, row=min(lost), fix="report it with the file")
-        info.update(rows_read=len(raw), rows_clean=len(clean_rows - bad_rows),
-                    rows_quarantined=len(bad_rows),
-                    figures=int((table["raw_file"] == name).sum()) if len(table) else 0)
+                              file=name, row=int(lost[0]), fix="report it with the file")
+        info.update(rows_read=len(raw), rows_clean=len(np.setdiff1d(clean_rows, bad_rows)),
+                    rows_quarantined=len(bad_rows), figures=int(in_file.sum()))
 
 
 def _conflict_warnings(quarantine: pd.DataFrame) -> pd.DataFrame:
@@ -258,7 +260,14 @@ def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame(columns=columns)
-    return pd.concat(parts, ignore_index=True)[columns]
+    return concat_rows(parts)[columns]
+
+
+def _lexical(column: pd.Series) -> pd.Series:
+    """Sort key: a Categorical sorts by its text, as the text itself would."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return column
+    return column.cat.reorder_categories(sorted(column.cat.categories))
 
 
 def _fill_agg(long: pd.DataFrame, defaults: dict) -> pd.DataFrame:

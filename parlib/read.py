@@ -29,10 +29,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from parlib.errors import HeaderError, RawFileError
 from parlib.headers import classify_header
-from parlib.text import clean_text, match_key
+from parlib.text import categorical as to_categorical
+from parlib.text import clean_text, distinct, match_key
 
 __all__ = ["RawTable", "read_raw"]
 
@@ -45,6 +47,7 @@ _WS = "\t\n\x0b\x0c\r\x1c-\x1f "  # what Python's str.isspace() accepts in ASCII
 _WS_RUN = f"[{_WS}]+"
 _WS_BAD = f"^[{_WS}]|[{_WS}]$|[{_WS}]{{2}}|[\t\n\x0b\x0c\r\x1c-\x1f]"
 _NUMERIC = re.compile(r"[\d\s.,%()-]+")
+_BLOCK = 1 << 24  # bytes scanned at a time for newlines inside quotes
 _HEADER_FIX = ("set header_row: in dataset.yaml to the row holding the column names, or rename "
                "the headers as listed in data/raw/README.md ('Recognised headers')")
 
@@ -56,7 +59,9 @@ class RawTable:
     Attributes
     ----------
     frame
-        One column per header label; every cell is NFC text or None.
+        One column per header label; every cell is NFC text or None (object columns),
+        or, read with ``categorical=True``, Categorical columns whose missing cells are
+        the blank ones (a column of mostly distinct text is then a string column).
     rows
         For each frame row, the spreadsheet row number (XLSX) or the 1-based line
         where the record starts (CSV).
@@ -87,7 +92,7 @@ class RawTable:
 
 def read_raw(path: str | Path, *, sheet: str | int | None = None, header_row: int | None = None,
              encoding: str | None = None, delimiter: str | None = None,
-             display_path: str | None = None) -> RawTable:
+             display_path: str | None = None, categorical: bool = False) -> RawTable:
     """Read one raw CSV or XLSX file into a :class:`RawTable` of text cells.
 
     Parameters
@@ -102,6 +107,10 @@ def read_raw(path: str | Path, *, sheet: str | int | None = None, header_row: in
         CSV: ``utf-8``, ``utf-8-sig`` or ``cp1258``, and the cell separator; detected if None.
     display_path
         How to name the file in messages; default ``str(path)``.
+    categorical
+        Hold each column's text once per distinct value (pandas Categorical) instead of
+        once per cell: the same cells in a fraction of the memory, as the cleaning
+        pipeline reads large files.
 
     Raises
     ------
@@ -136,8 +145,10 @@ def read_raw(path: str | Path, *, sheet: str | int | None = None, header_row: in
     with path.open("rb") as handle:
         magic = handle.read(4)
     if suffix in (".xlsx", ".xlsm") or magic == b"PK\x03\x04":
-        return _read_xlsx(path, shown, sheet=sheet, header_row=header_row)
-    return _read_csv(path, shown, header_row=header_row, encoding=encoding, delimiter=delimiter)
+        return _read_xlsx(path, shown, sheet=sheet, header_row=header_row,
+                          categorical=categorical)
+    return _read_csv(path, shown, header_row=header_row, encoding=encoding, delimiter=delimiter,
+                     categorical=categorical)
 
 
 # ---------------------------------------------------------------- shared
@@ -187,11 +198,12 @@ def _labels(cells: list[str | None], blank_name) -> list[str]:
     return out
 
 
-def _table_parts(columns: list[tuple[np.ndarray, np.ndarray]], header: list[str | None],
+def _table_parts(columns: list[tuple[object, np.ndarray]], header: list[str | None],
                  rows: np.ndarray, blank_name) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
     """Drop blank rows, and blank columns without a header; return frame, rows and labels.
 
-    ``columns`` holds (values, blank mask) pairs.
+    ``columns`` holds (values, blank mask) pairs; values are object arrays or, read
+    with ``categorical=True``, Categoricals and string arrays.
     """
     labels = _labels(header, blank_name)
     keep = ~np.logical_and.reduce([null for _, null in columns] + [np.ones(len(rows), bool)])
@@ -200,12 +212,56 @@ def _table_parts(columns: list[tuple[np.ndarray, np.ndarray]], header: list[str 
         if cell is None and null[keep].all():
             continue
         data[label] = col if keep.all() else col[keep]
-    frame = pd.DataFrame(data, dtype=object, copy=False) if data else pd.DataFrame(
-        index=range(int(keep.sum())))
+    objects = all(isinstance(col, np.ndarray) for col in data.values())
+    frame = pd.DataFrame(data, dtype=object if objects else None, copy=False) if data else (
+        pd.DataFrame(index=range(int(keep.sum()))))
     return frame, rows[keep].astype(np.int64), list(data)
 
 
 # ---------------------------------------------------------------- CSV
+def _utf8_head(data: bytes, declared: str | None, lines: int) -> tuple[str, str, list[str]] | None:
+    """Return the first ``lines`` lines as text, the encoding and no notes, for valid UTF-8.
+
+    Decoding only the head keeps a large file out of memory as text. None (not UTF-8,
+    another declared encoding, classic Mac line ends) leaves the file to :func:`_decode`,
+    which decodes all of it and names what is wrong.
+    """
+    if declared:
+        try:
+            if codecs.lookup(declared).name not in ("utf-8", "utf-8-sig"):
+                return None
+        except LookupError:
+            return None
+    if b"\n" not in data or not _is_utf8(data):
+        return None
+    end = 0
+    for _ in range(lines):
+        end = data.find(b"\n", end) + 1
+        if end == 0:
+            end = len(data)
+            break
+    bom = data.startswith(codecs.BOM_UTF8)
+    return data[:end].decode("utf-8-sig"), "utf-8-sig" if bom else "utf-8", []
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8, checked by pyarrow without decoding it."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _rest_is_space(data: bytes | None, head: str, enc: str) -> bool:
+    """Whether the file holds only blanks after ``head``, the blank text decoded so far."""
+    if data is None or enc not in ("utf-8", "utf-8-sig"):
+        return True  # _decode decoded the whole file
+    rest = data[len(head.encode("utf-8")) + 3 * (enc == "utf-8-sig"):]
+    return not rest or rest.decode("utf-8").isspace()
+
+
 def _decode(data: bytes, shown: str, declared: str | None) -> tuple[str, str, list[str]]:
     codec = None
     if declared:
@@ -282,16 +338,21 @@ def _records(lines: list[str], delimiter: str) -> list[tuple[int, int, list[str]
 
 
 def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str | None,
-              delimiter: str | None) -> RawTable:
+              delimiter: str | None, categorical: bool = False) -> RawTable:
     data: bytes | None = path.read_bytes()
-    text, enc, notes = _decode(data, shown, encoding)
-    if not text or text.isspace():
+    n_head = max(_PREFIX_LINES, (header_row or 0) + 50)
+    head = _utf8_head(data, encoding, n_head)
+    if head is not None:  # valid UTF-8: decode only the lines that can hold the header
+        text, enc, notes = head
+    else:
+        text, enc, notes = _decode(data, shown, encoding)
+    if not text or (text.isspace() and _rest_is_space(data, text, enc)):
         raise RawFileError("the file is empty", file=shown,
                            fix="export the table again with its header row and data rows")
     if "\n" not in text and "\r" in text:  # classic Mac line ends
         text, data = text.replace("\r", "\n"), None
     end = 0
-    for _ in range(max(_PREFIX_LINES, (header_row or 0) + 50)):
+    for _ in range(n_head):
         end = text.find("\n", end) + 1
         if end == 0:
             end = len(text)
@@ -325,10 +386,17 @@ def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str |
     header = cleaned[found][1]
     pos = sum(len(line) for line in lines[:last])
     if data is not None and enc in ("utf-8", "utf-8-sig"):
-        body = data[3 * (enc == "utf-8-sig") + len(text[:pos].encode("utf-8")):]
+        body = memoryview(data)[3 * (enc == "utf-8-sig") + len(text[:pos].encode("utf-8")):]
     else:
-        body = text[pos:].encode("utf-8")
-    columns, rows = _parse_body(body, d, len(header), last + 1, shown)
+        body = memoryview(text[pos:].encode("utf-8"))
+    del data, text
+    cells, rows = _parse_body(body, d, len(header), last + 1, shown)
+    del body  # the file's bytes: gone before the cells are cleaned
+    columns = [_clean(col, categorical=categorical) for col in cells]
+    del cells
+    n = len(rows)
+    columns += [(np.full(n, None, dtype=object), np.ones(n, dtype=bool))] * (len(header) -
+                                                                           len(columns))
     frame, rows, labels = _table_parts(columns, header, rows, lambda k: k + 1)
     return RawTable(frame=frame, rows=rows, columns=labels, header_row=start, path=path,
                     display_path=shown, encoding=enc,
@@ -347,53 +415,90 @@ def _delimiter_hint(lines: list[str], used: str) -> str:
     return ""
 
 
-def _parse_body(body: bytes, d: str, ncols: int, first: int,
-                shown: str) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
-    """Parse the records after the header with pandas; fall back to the csv module.
+def _parse_body(body: memoryview, d: str, ncols: int, first: int,
+                shown: str) -> tuple[list[pa.ChunkedArray | pd.Series | list], np.ndarray]:
+    """Parse the records after the header with pyarrow or pandas; fall back to the csv module.
 
-    Row numbers: without a newline inside quotes, record i is on line ``first + i``
+    Returns the raw cells of the first ``ncols`` columns (fewer when the rows are
+    shorter than the header) and the row numbers. Row numbers: without a newline inside quotes, record i is on line ``first + i``
     (blank lines are records too, dropped later); otherwise records end at the
-    newlines that follow an even number of quotes. If pandas and this count
+    newlines that follow an even number of quotes. If the parser and this count
     disagree, or a row is longer than the header, the csv module decides.
     """
-    if not body or body.isspace():
-        return [(np.empty(0, dtype=object), np.empty(0, bool))] * ncols, np.empty(0, np.int64)
-    n_lines = body.count(b"\n") + (body[-1:] != b"\n")
+    if not body.nbytes or (bytes(body[:4096]).isspace() and bytes(body).isspace()):
+        return [[]] * ncols, np.empty(0, np.int64)
+    newlines, inside = _line_ends(body)
+    n_lines = len(newlines) + (body[-1] != 10)
     starts, engines = np.arange(n_lines), ["pyarrow", "c"]
-    if b'"' in body:  # find the newlines inside quotes, if any
-        buf = np.frombuffer(body, dtype=np.uint8)
-        newlines = np.flatnonzero(buf == 10)
-        inside = (np.searchsorted(np.flatnonzero(buf == 34), newlines) & 1).astype(bool)
-        if inside.any():
-            ends = np.flatnonzero(~inside)
-            tail = len(body) - 1 - (newlines[ends[-1]] if len(ends) else -1)
-            starts = np.concatenate([[0], ends + 1])[: len(ends) + (tail > 0)]
-            engines = ["c"]
-    options = {"sep": d, "header": None, "dtype": str, "keep_default_na": False,
-               "skip_blank_lines": False, "quotechar": '"', "encoding": "utf-8"}
+    if inside.any():
+        ends = np.flatnonzero(~inside)
+        tail = len(body) - 1 - (newlines[ends[-1]] if len(ends) else -1)
+        starts = np.concatenate([[0], ends + 1])[: len(ends) + (tail > 0)]
+        engines = ["c"]
+    del newlines, inside
     for engine in engines:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                frame = pd.read_csv(io.BytesIO(body), engine=engine, **options,
-                                    **({"na_filter": False} if engine == "c" else {}))
+            columns = _read_arrow(body, d) if engine == "pyarrow" else _read_c(body, d)
         except (ValueError, pa.ArrowException, pd.errors.ParserWarning):
             continue  # pandas' ParserError is a ValueError
-        if len(frame) != len(starts):
+        if columns and len(columns[0]) != len(starts):
             continue
-        extra = [frame.iloc[:, k] for k in range(ncols, frame.shape[1])]
-        if any(col.fillna("").str.strip().ne("").any() for col in extra):
+        if any(_has_text(col) for col in columns[ncols:]):
             break  # the csv module names the row
-        columns = [_clean(frame.iloc[:, k]) for k in range(min(ncols, frame.shape[1]))]
-        missing = (np.full(len(frame), None, dtype=object), np.ones(len(frame), dtype=bool))
-        return columns + [missing] * (ncols - len(columns)), first + starts
+        return columns[:ncols], first + starts
     return _parse_slow(body, d, ncols, first, shown)
 
 
-def _parse_slow(body: bytes, d: str, ncols: int, first: int,
-                shown: str) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+def _line_ends(body: memoryview) -> tuple[np.ndarray, np.ndarray]:
+    """Return where the newlines of ``body`` are, and which of them are inside quotes."""
+    buf = np.frombuffer(body, dtype=np.uint8)
+    ends, inside, quotes = [], [], 0
+    for at in range(0, len(buf), _BLOCK):  # a block at a time: no file-sized temporaries
+        block = buf[at:at + _BLOCK]
+        newlines = np.flatnonzero(block == 10)
+        marks = np.flatnonzero(block == 34)
+        ends.append(newlines + at)
+        inside.append(((np.searchsorted(marks, newlines) + quotes) & 1).astype(bool))
+        quotes += len(marks)
+    return np.concatenate(ends), np.concatenate(inside)
+
+
+def _read_arrow(body: memoryview, d: str) -> list[pa.ChunkedArray]:
+    """Parse every cell as text with pyarrow; raise on a ragged row.
+
+    Each column comes dictionary-encoded: the text of a repeated cell is held once.
+    One thread: as fast here as several, without their blocks in flight in memory.
+    """
+    table = pa_csv.read_csv(
+        pa.BufferReader(pa.py_buffer(body)),
+        read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=False),
+        parse_options=pa_csv.ParseOptions(delimiter=d, quote_char='"', ignore_empty_lines=False),
+        convert_options=pa_csv.ConvertOptions(
+            default_column_type=pa.dictionary(pa.int32(), pa.string()), null_values=[],
+            strings_can_be_null=False))
+    return table.columns
+
+
+def _read_c(body: memoryview, d: str) -> list[pd.Series]:
+    """Parse every cell as text with pandas' C parser, which pads short rows."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        frame = pd.read_csv(io.BytesIO(body), engine="c", sep=d, header=None, dtype=str,
+                            keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                            quotechar='"', encoding="utf-8")
+    return [frame.iloc[:, k] for k in range(frame.shape[1])]
+
+
+def _has_text(column: pa.ChunkedArray | pd.Series) -> bool:
+    """Whether a column beyond the header holds anything but blanks."""
+    cells = column.unique().to_pylist() if isinstance(column, pa.ChunkedArray) else column.unique()
+    return any(isinstance(c, str) and c.strip() for c in cells)
+
+
+def _parse_slow(body: memoryview, d: str, ncols: int, first: int,
+                shown: str) -> tuple[list[list[str]], np.ndarray]:
     """Parse record by record with the csv module, to report exactly where a row goes wrong."""
-    reader = csv.reader(_split_lines(body.decode("utf-8")), delimiter=d, strict=True)
+    reader = csv.reader(_split_lines(str(body, "utf-8")), delimiter=d, strict=True)
     records, starts, prev = [], [], 0
     try:
         for cells in reader:
@@ -419,32 +524,66 @@ def _parse_slow(body: bytes, d: str, ncols: int, first: int,
                            fix="check the quotes in this row: a cell with quotes inside is "
                            "written \"like \"\"this\"\"\"") from None
     columns = [list(col) for col in zip(*records)] if records else [[] for _ in range(ncols)]
-    return [_clean(col) for col in columns], np.asarray(starts, dtype=np.int64)
+    return columns, np.asarray(starts, dtype=np.int64)
 
 
-def _clean(values) -> tuple[np.ndarray, np.ndarray]:
-    """Return clean_text of every cell as an object array, and where the cells are blank.
+def _clean(values, *, categorical: bool = False) -> tuple[object, np.ndarray]:
+    """Return clean_text of every cell, and where the cells are blank.
 
     For ASCII text clean_text only collapses and trims spaces, which pyarrow kernels
     do; other text goes through clean_text once per distinct value. A column of
-    mostly distinct values (serial numbers) skips the dictionary.
+    mostly distinct values (serial numbers) skips the dictionary. The cells come as
+    an object array (None where blank) or, with ``categorical``, as a Categorical
+    (a string array for mostly distinct values).
     """
-    arr = pa.array(values, type=pa.large_string()) if isinstance(values, list) else pa.array(values)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if arr.null_count:
-        arr = pc.fill_null(arr, "")
-    sample = arr.slice(0, 10_000)
-    if len(pc.unique(sample)) > 0.9 * len(sample) and pc.all(pc.string_is_ascii(arr)).as_py():
-        cleaned = _trim_spaces(arr)
-        return cleaned.to_numpy(zero_copy_only=False), pc.is_null(cleaned).to_numpy(
-            zero_copy_only=False)
-    encoded = arr.dictionary_encode()
+    if isinstance(values, list):
+        arr = pa.array(values, type=pa.large_string())
+    else:
+        arr = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values)
+    if pa.types.is_dictionary(arr.type):  # as pyarrow parsed it: no nulls
+        if _mostly_distinct(arr.slice(0, 10_000).cast(pa.large_string())) and all(
+                pc.all(pc.string_is_ascii(chunk.dictionary)).as_py() is not False
+                for chunk in _chunks(arr)):
+            return _plain(arr.cast(pa.large_string()), categorical=categorical)
+        encoded = (arr.unify_dictionaries().combine_chunks()
+                   if isinstance(arr, pa.ChunkedArray) else arr)
+    else:
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        if arr.null_count:
+            arr = pc.fill_null(arr, "")
+        if _mostly_distinct(arr.slice(0, 10_000)) and pc.all(pc.string_is_ascii(arr)).as_py():
+            return _plain(arr, categorical=categorical)
+        encoded = arr.dictionary_encode()
+    del arr
     uniques = _trim_spaces(encoded.dictionary).to_numpy(zero_copy_only=False)
     other = np.flatnonzero(~pc.string_is_ascii(encoded.dictionary).to_numpy(zero_copy_only=False))
     uniques[other] = [clean_text(v) for v in encoded.dictionary.take(other).to_pylist()]
     codes = encoded.indices.to_numpy()
+    if categorical:
+        cells = to_categorical(codes, uniques)
+        return cells, cells.codes < 0
     return uniques[codes], np.equal(uniques, None)[codes]
+
+
+def _chunks(arr: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    return arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+
+
+def _mostly_distinct(sample: pa.Array | pa.ChunkedArray) -> bool:
+    return len(pc.unique(sample)) > 0.9 * len(sample)
+
+
+def _plain(arr: pa.Array | pa.ChunkedArray, *, categorical: bool) -> tuple[object, np.ndarray]:
+    """Clean an ASCII column of mostly distinct values cell by cell, with pyarrow kernels."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    cleaned = _trim_spaces(arr)
+    blank = pc.is_null(cleaned).to_numpy(zero_copy_only=False)
+    if categorical:
+        return cleaned.to_pandas(types_mapper=lambda _: pd.StringDtype(
+            "pyarrow", na_value=np.nan)).array, blank
+    return cleaned.to_numpy(zero_copy_only=False), blank
 
 
 def _trim_spaces(arr: pa.Array) -> pa.Array:
@@ -484,7 +623,7 @@ def _cell_text(value: object, number_format: str | None) -> str | None:
 
 
 def _read_xlsx(path: Path, shown: str, *, sheet: str | int | None,
-               header_row: int | None) -> RawTable:
+               header_row: int | None, categorical: bool = False) -> RawTable:
     import openpyxl
     from openpyxl.utils import get_column_letter
 
@@ -563,7 +702,8 @@ def _read_xlsx(path: Path, shown: str, *, sheet: str | int | None,
     for col in zip(*body) if body else [()] * width:
         values = np.empty(len(col), dtype=object)
         values[:] = col
-        columns.append((values, np.equal(values, None)))
+        columns.append((to_categorical(*distinct(values)) if categorical else values,
+                        np.equal(values, None)))
     frame, rows, labels = _table_parts(columns, header, np.arange(bottom + 1, len(grid) + 1),
                                        lambda k: get_column_letter(k + 1))
     hidden = sorted(r for r, dim in ws.row_dimensions.items()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["clean_text", "match_key", "match_keys", "normalize_text"]
@@ -89,3 +90,56 @@ def _map_unique(values: pd.Series, func) -> pd.Series:
     mapped = [func(v) for v in uniques]
     lookup = pd.array(mapped + [None], dtype=object)
     return pd.Series(lookup[codes], index=values.index, dtype=object, name=values.name)
+
+
+# -- columns of repeated text: work once per distinct value -------------------------------
+
+
+def distinct(values: pd.Series | pd.Categorical | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(codes, uniques)``: ``values`` is ``uniques[codes]``, code -1 where missing.
+
+    A Categorical gives its codes as they are; any other column is hashed once.
+    ``uniques`` is an object array without missing values.
+
+    Examples
+    --------
+    >>> codes, uniques = distinct(pd.Series(["Huế", None, "Huế"]))
+    >>> codes.tolist(), uniques.tolist()
+    ([0, -1, 0], ['Huế'])
+    """
+    dtype = getattr(values, "dtype", None)
+    if isinstance(dtype, pd.CategoricalDtype):
+        cat = values.array if isinstance(values, pd.Series) else values
+        return np.asarray(cat.codes, dtype=np.intp), cat.categories.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def categorical(codes: np.ndarray, values: object) -> pd.Categorical:
+    """Return the Categorical whose cells are ``values[codes]``.
+
+    ``values`` may repeat and may hold None or NaN; those cells, and code -1, are missing.
+    Categories keep the order in which ``values`` first names them.
+
+    Examples
+    --------
+    >>> categorical(np.array([0, 1, 2, -1]), ["a", None, "a"]).tolist()
+    ['a', nan, 'a', nan]
+    """
+    recode, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    cells = np.append(recode, -1)[codes]  # code -1 picks the appended -1
+    return pd.Categorical.from_codes(cells, categories=pd.Index(uniques, dtype=object))
+
+
+def objects(values: pd.Series | pd.Categorical | np.ndarray) -> np.ndarray:
+    """Return ``values`` as an object array; a Categorical's missing cells become None.
+
+    Examples
+    --------
+    >>> objects(pd.Categorical(["a", None])).tolist()
+    ['a', None]
+    """
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        codes, uniques = distinct(values)
+        return np.append(uniques, None)[codes]
+    return np.asarray(values, dtype=object)

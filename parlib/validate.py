@@ -7,16 +7,27 @@ a rule leave the clean data for the quarantine, with the rule named. The key
 rows that repeat a figure are merged into the first, rows that contradict
 each other are all quarantined, since parlib never picks one figure over
 another.
+
+The schema is the rule set. On a large table numpy first finds the rows that
+may break a rule (the same comparisons); pandera then checks only those rows
+and names the rule each breaks, so a table where every row passes never
+imports pandera.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
-from .clean import QUARANTINE_COLUMNS
+from .clean import QUARANTINE_COLUMNS, concat_rows
+from .names import _combine
+from .text import categorical, distinct
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 __all__ = ["KEY", "score_schema", "validate_scores"]
 
@@ -24,6 +35,9 @@ KEY = ["dataset", "boundaries", "province_code", "province_code_2025", "year", "
        "component"]
 _MEASURES = ["score", "points", "max_points", "rank", "n_units"]
 FIRST_YEAR = 1990
+LEVELS = ["province", "department", "district", "commune"]
+_RULE_COLUMNS = ["year", "level", "score", "points", "max_points", "rank", "n_units",
+                 "scale_max"]
 
 
 def score_schema(*, last_year: int | None = None) -> pa.DataFrameSchema:
@@ -35,13 +49,14 @@ def score_schema(*, last_year: int | None = None) -> pa.DataFrameSchema:
     >>> sorted(schema.columns)[:3]
     ['level', 'max_points', 'n_units']
     """
+    import pandera.pandas as pa
+
     last_year = last_year or _dt.date.today().year
     return pa.DataFrameSchema(
         {
             "year": pa.Column("Int64", pa.Check.in_range(FIRST_YEAR, last_year),
                               nullable=False, coerce=True),
-            "level": pa.Column(str, pa.Check.isin(["province", "department", "district",
-                                                   "commune"])),
+            "level": pa.Column(str, pa.Check.isin(LEVELS)),
             "score": pa.Column(float, pa.Check.ge(0), nullable=True),
             "points": pa.Column(float, pa.Check.ge(0), nullable=True),
             "max_points": pa.Column(float, pa.Check.gt(0), nullable=True),
@@ -112,9 +127,32 @@ def validate_scores(scores: pd.DataFrame, *, last_year: int | None = None
     df = scores.reset_index(drop=True)
     for col in ("points", "max_points", "score", "scale_max"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+    failed = _failures(df, last)
+    bad_idx = sorted(failed)
+    bad_rows = df.loc[bad_idx]
+    cells = {col: bad_rows[col].astype(object).to_numpy() for col in df.columns}  # as df.loc[i]
+    records = [_record({col: cells[col][k] for col in df.columns}, failed[i], first=FIRST_YEAR,
+                       last=last) for k, i in enumerate(bad_idx)]
+    valid = df.drop(index=bad_idx)
+    valid, dupes = _resolve_duplicates(valid)
+    quarantine = pd.DataFrame(records, columns=QUARANTINE_COLUMNS)
+    quarantine = pd.concat([quarantine, dupes], ignore_index=True) if len(dupes) else quarantine
+    return valid.reset_index(drop=True), quarantine
+
+
+def _failures(df: pd.DataFrame, last: int) -> dict[int, str]:
+    """Return the rule each failing row breaks first, by row position, as pandera names it."""
+    suspects = _suspects(df, last)
+    rows = df if suspects is None else df.loc[suspects, _RULE_COLUMNS]
+    if not len(rows):
+        return {}
+    if isinstance(rows["level"].dtype, pd.CategoricalDtype):
+        rows = rows.assign(level=rows["level"].astype("str"))
+    import pandera.pandas as pa
+
     failed: dict[int, str] = {}
     try:
-        score_schema(last_year=last).validate(df, lazy=True)
+        score_schema(last_year=last).validate(rows, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         for rule_col, check, idx in zip(cases["column"], cases["check"], cases["index"]):
@@ -126,16 +164,33 @@ def validate_scores(scores: pd.DataFrame, *, last_year: int | None = None
             if rule == "points_within_max" and failed.get(int(idx)) == "score_within_scale":
                 failed[int(idx)] = rule  # the points, as published, explain a derived score
             failed.setdefault(int(idx), str(rule))
-    bad_idx = sorted(failed)
-    records = [_record(df.loc[i], failed[i], first=FIRST_YEAR, last=last) for i in bad_idx]
-    valid = df.drop(index=bad_idx)
-    valid, dupes = _resolve_duplicates(valid)
-    quarantine = pd.DataFrame(records, columns=QUARANTINE_COLUMNS)
-    quarantine = pd.concat([quarantine, dupes], ignore_index=True) if len(dupes) else quarantine
-    return valid.reset_index(drop=True), quarantine
+    return failed
 
 
-def _record(row: pd.Series, rule: str, *, first: int, last: int) -> dict:
+def _suspects(df: pd.DataFrame, last: int) -> np.ndarray | None:
+    """Return the rows that break a rule of :func:`score_schema`, found with numpy.
+
+    None when a rule column is missing or not numeric as the pipeline makes it:
+    pandera then checks every row.
+    """
+    if not set(_RULE_COLUMNS) <= set(df.columns) or not all(
+            pd.api.types.is_integer_dtype(df[col]) for col in ("year", "rank", "n_units")):
+        return None
+
+    def floats(col: str) -> np.ndarray:
+        return df[col].to_numpy(dtype=float, na_value=np.nan)
+
+    year, rank, n_units = floats("year"), floats("rank"), floats("n_units")
+    score, points, maximum, scale = (floats(c) for c in ("score", "points", "max_points",
+                                                          "scale_max"))
+    with np.errstate(invalid="ignore"):
+        return (np.isnan(year) | (year < FIRST_YEAR) | (year > last)
+                | ~df["level"].isin(LEVELS).to_numpy(dtype=bool, na_value=False)
+                | (score < 0) | (points < 0) | (maximum <= 0) | (rank < 1) | (n_units < 1)
+                | (score > scale + 1e-9) | (points > maximum + 1e-9) | (rank > n_units))
+
+
+def _record(row: dict, rule: str, *, first: int, last: int) -> dict:
     column, template = _WHY.get(rule, ("score", "breaks rule " + rule))
     value = row.get(column)
     reason = template.format(value=value, scale=row.get("scale_max"),
@@ -146,19 +201,29 @@ def _record(row: pd.Series, rule: str, *, first: int, last: int) -> dict:
             "value": None if pd.isna(value) else str(value), "rule": rule, "reason": reason}
 
 
-def _raw_column(row: pd.Series, column: str) -> str:
+def _raw_column(row: pd.Series | dict, column: str) -> str:
     raw = row.get("raw_column")
     return str(raw) if isinstance(raw, str) and column in ("score", "points", "rank") else column
 
 
+def _key_codes(df: pd.DataFrame) -> np.ndarray:
+    """Number the distinct keys of the rows; a blank ("") key cell equals a missing one."""
+    parts = []
+    for col in KEY:
+        codes, uniques = distinct(df[col])
+        blank = np.flatnonzero([isinstance(u, str) and u == "" for u in uniques])
+        parts.append(np.where(np.isin(codes, blank), -1, codes) if len(blank) else codes)
+    return _combine(*parts)[0]
+
+
 def _resolve_duplicates(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    key = df[KEY].astype(object).fillna("")
-    dup = key.duplicated(keep=False)
+    key = _key_codes(df)
+    dup = np.bincount(key)[key] > 1 if len(key) else np.zeros(0, dtype=bool)
     if not dup.any():
         return df, pd.DataFrame(columns=QUARANTINE_COLUMNS)
     keep = df.loc[~dup]
     merged_rows, records = [], []
-    for _, group in df.loc[dup].groupby(key.loc[dup].apply(tuple, axis=1), sort=False):
+    for _, group in df.loc[dup].groupby(key[dup], sort=False):
         conflict = [c for c in _MEASURES if group[c].dropna().nunique() > 1]
         if conflict:
             col = conflict[0]
@@ -190,7 +255,11 @@ def _resolve_duplicates(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "rule": "duplicate",
                 "reason": (f"the same figure as {first['raw_file']} row {first['raw_row']}; "
                            "merged into that row, which now cites both sources")})
-    out = pd.concat([keep, pd.DataFrame(merged_rows)], ignore_index=False).sort_index()
+    merged = pd.DataFrame(merged_rows)
+    for col, dtype in keep.dtypes.items():  # text held as Categoricals stays so
+        if isinstance(dtype, pd.CategoricalDtype) and len(merged):
+            merged[col] = categorical(*distinct(merged[col].astype(object)))
+    out = concat_rows([keep, merged], ignore_index=False).sort_index()
     return out, pd.DataFrame(records, columns=QUARANTINE_COLUMNS)
 
 

@@ -35,6 +35,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from parlib.text import categorical as to_categorical
 from parlib.text import match_key
 
 __all__ = ["detect_decimal_styles", "parse_numbers", "parse_ranks", "parse_score",
@@ -107,8 +108,14 @@ def parse_scores(values: pd.Series) -> pd.DataFrame:
     >>> out["marker"].tolist(), out["error"].tolist()[-1]
     ([None, None, None, None, 'KĐG', None], "'abc' is not a number")
     """
+    return _parse_scores(values)
+
+
+def _parse_scores(values: pd.Series, *, categorical: bool = False) -> pd.DataFrame:
+    """:func:`parse_scores`; with ``categorical``, marker and error are Categoricals."""
     values, codes, columns = _per_distinct(values, _score, _SCORE_NA)
-    data = {name: _objects(col, codes) if name in ("marker", "error") else _floats(col, codes)
+    data = {name: _objects(col, codes, categorical) if name in ("marker", "error")
+            else _floats(col, codes)
             for name, col in zip(_SCORE_COLUMNS, columns[:6], strict=True)}
     return _frame(data, values.index)
 
@@ -156,7 +163,7 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     >>> parse_numbers(pd.Series(["98,56", "81,33 %", "90,9đ", "-", 7])).tolist()
     [98.56, 81.33, 90.9, nan, 7.0]
     """
-    out = parse_scores(values)
+    out = _parse_scores(values, categorical=True)
     number = out["number"].fillna(out["percent"]).fillna(out["points"])
     return number.rename(getattr(values, "name", None))
 
@@ -209,11 +216,17 @@ def parse_ranks(values: pd.Series) -> pd.DataFrame:
     >>> out["error"].iloc[-1]
     "'0' is not a rank: a rank must be a positive whole number"
     """
+    return _parse_ranks(values)
+
+
+def _parse_ranks(values: pd.Series, *, categorical: bool = False) -> pd.DataFrame:
+    """:func:`parse_ranks`; with ``categorical``, marker and error are Categoricals."""
     values, codes, (rank, n_units, tied, marker, error) = _per_distinct(
         values, _rank, (None, None, None, None, None))
     data = {"rank": _masked(rank, codes), "n_units": _masked(n_units, codes),
             "tied": _masked(tied, codes, pd.arrays.BooleanArray, bool),
-            "marker": _objects(marker, codes), "error": _objects(error, codes)}
+            "marker": _objects(marker, codes, categorical),
+            "error": _objects(error, codes, categorical)}
     return _frame(data, values.index)
 
 
@@ -239,8 +252,14 @@ def parse_years(values: pd.Series) -> pd.DataFrame:
     >>> out["error"].tolist()[2:]
     ["'21' is not a four-digit year", "'2021-2022' is a range of years, not one year"]
     """
+    return _parse_years(values)
+
+
+def _parse_years(values: pd.Series, *, categorical: bool = False) -> pd.DataFrame:
+    """:func:`parse_years`; with ``categorical``, error is a Categorical."""
     values, codes, (year, error) = _per_distinct(values, _year, (None, None))
-    return _frame({"year": _masked(year, codes), "error": _objects(error, codes)}, values.index)
+    return _frame({"year": _masked(year, codes), "error": _objects(error, codes, categorical)},
+                  values.index)
 
 
 # -- one distinct value --------------------------------------------------------------------
@@ -448,7 +467,10 @@ def _floats(column: tuple, codes: np.ndarray) -> np.ndarray:
     return np.asarray(column, dtype=np.float64)[codes]
 
 
-def _objects(column: tuple, codes: np.ndarray) -> pd.Series:
+def _objects(column: tuple, codes: np.ndarray, categorical: bool = False
+             ) -> pd.Series | pd.Categorical:
+    if categorical:  # code -1 picks the last entry of ``column``, which is None
+        return to_categorical(codes, column)
     return pd.Series(np.asarray(column, dtype=object)[codes], dtype=object, copy=False)
 
 

@@ -71,6 +71,9 @@ def _open(browser, path: Path):
 
 
 def _check_page(page, errors: list[str], path: Path) -> None:
+    # Thumbnails load lazily: bring each into view, then wait until every image settled.
+    page.evaluate("Array.from(document.images).forEach(i => { i.loading = 'eager'; })")
+    page.wait_for_function("Array.from(document.images).every(i => i.complete)", timeout=15_000)
     broken = page.evaluate(
         "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))"
         ".map(i => i.src)")
@@ -127,7 +130,10 @@ def test_codebook_page_is_linked_and_readable(site, browser, tmp_path):
     links = page.evaluate(
         "Array.from(document.querySelectorAll('a[href$=\"codebook.html\"]')).map(a => a.href)")
     assert len(links) == 1
-    page.goto(links[0])
+    page.close()
+    # A page of its own: leaving the index mid-load would cancel its figure thumbnails.
+    path = Path(unquote(urlparse(links[0]).path))
+    page, errors = _open(browser, path)
     assert "Bộ dữ liệu <i>x</i>" in page.inner_text("h1")
     assert errors == []
     page.close()
