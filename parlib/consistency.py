@@ -72,19 +72,22 @@ def _rank_order(df: pd.DataFrame) -> pd.DataFrame:
         scored[cols], left_on=["_g", "better_min"], right_on=["_g", "score"],
         suffixes=("", "_above"))
     above = above.loc[above["rank_above"] < above["rank"]].drop_duplicates("_g")
-    above = above.set_index("_g")
-    rows = []
-    for _, w in worse.iterrows():
-        a = above.loc[w["_g"]]
-        more = int(counts[w["_g"]]) - 1
-        extra = f"; {more} more rank(s) of this ranking contradict the scores" if more else ""
-        rows.append(_warning(
-            "rank_order", w,
-            f"{w['unit']} is ranked {int(w['rank'])} with {w['score']:g} but "
-            f"{a['unit']} is ranked higher ({int(a['rank_above'])}) with a lower score "
-            f"({a['score']:g}) ({w['raw_file']} row {w['raw_row']}, "
-            f"{a['raw_file']} row {a['raw_row']}){extra}"))
-    return pd.DataFrame(rows, columns=WARNING_COLUMNS)
+    # One message per ranking, built from plain lists: a million-row panel can have
+    # tens of thousands of contradicting rankings.
+    pair = worse.merge(above[["_g", "unit", "rank_above", "score", "raw_file", "raw_row"]],
+                       on="_g", suffixes=("", "_a"))
+    more = pair["_g"].map(counts).to_numpy() - 1
+    messages = [
+        f"{unit} is ranked {int(rank)} with {score:g} but {unit_a} is ranked higher "
+        f"({int(rank_a)}) with a lower score ({score_a:g}) ({file} row {row}, "
+        f"{file_a} row {row_a})"
+        + (f"; {m} more rank(s) of this ranking contradict the scores" if m else "")
+        for unit, rank, score, unit_a, rank_a, score_a, file, row, file_a, row_a, m in zip(
+            pair["unit"].tolist(), pair["rank"].tolist(), pair["score"].tolist(),
+            pair["unit_a"].tolist(), pair["rank_above"].tolist(), pair["score_a"].tolist(),
+            pair["raw_file"].tolist(), pair["raw_row"].tolist(), pair["raw_file_a"].tolist(),
+            pair["raw_row_a"].tolist(), more.tolist())]
+    return _warnings("rank_order", pair, messages)
 
 
 def _ranking_size(df: pd.DataFrame) -> pd.DataFrame:
@@ -107,3 +110,12 @@ def _warning(check: str, row: pd.Series, message: str) -> dict:
             "year": row.get("year"), "level": row.get("level"), "index": row.get("index"),
             "component": row.get("component"), "raw_file": row.get("raw_file"),
             "raw_row": row.get("raw_row"), "message": message}
+
+
+def _warnings(check: str, rows: pd.DataFrame, messages: list[str]) -> pd.DataFrame:
+    """The warnings of ``check`` for ``rows`` (one per message), in :data:`WARNING_COLUMNS`."""
+    out = pd.DataFrame({col: (rows[col].to_numpy() if col in rows.columns else None)
+                        for col in WARNING_COLUMNS if col not in ("check", "message")})
+    out.insert(0, "check", check)
+    out["message"] = messages
+    return out[WARNING_COLUMNS]

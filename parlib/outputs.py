@@ -33,6 +33,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -143,10 +144,14 @@ def write_dataset(out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     _pause("write")
-    for table, frame in tables.items():
-        write_csv(frame, tmp / f"{table}.csv")
-        if table == "scores":
-            _write_parquet(frame, tmp / "scores.parquet")
+    # Parquet is written by Arrow, mostly outside the GIL: in a thread beside the CSV files.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        parquet = (pool.submit(_write_parquet, tables["scores"], tmp / "scores.parquet")
+                   if "scores" in tables else None)
+        for table, frame in tables.items():
+            write_csv(frame, tmp / f"{table}.csv")
+        if parquet is not None:
+            parquet.result()
     for doc, content in documents.items():
         path = tmp / doc
         if isinstance(content, str):
@@ -282,10 +287,15 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     first = [frame[col].first_valid_index() for col, kind in text.items() if kind is object]
     sample = frame.iloc[sorted({0, *(frame.index.get_loc(i) for i in first if i is not None)})]
     schema = pa.Schema.from_pandas(sample.astype(text), preserve_index=False)
+    # Categoricals become dictionary arrays (no copy of the text); each block's
+    # dictionaries are then expanded to plain text by Arrow, outside the GIL.
+    table = pa.Table.from_pandas(frame, preserve_index=False)
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-        for start in range(0, len(frame), _BLOCK_ROWS):
-            block = frame.iloc[start:start + _BLOCK_ROWS].astype(text)
-            writer.write_table(pa.Table.from_pandas(block, schema=schema, preserve_index=False))
+        for start in range(0, table.num_rows, _BLOCK_ROWS):
+            block = table.slice(start, _BLOCK_ROWS)
+            arrays = [column if column.type == field.type else column.cast(field.type)
+                      for column, field in zip(block.columns, schema)]
+            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
 
 
 def _exchange(a: Path, b: Path) -> bool:

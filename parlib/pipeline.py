@@ -44,9 +44,15 @@ class CleanResult:
     sources: pd.DataFrame
     warnings: pd.DataFrame
     files: list[dict[str, Any]] = field(default_factory=list)
+    _report: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     def report(self) -> dict[str, Any]:
-        """Return the machine-readable cleaning report."""
+        """Return the machine-readable cleaning report (computed once)."""
+        if self._report is None:
+            self._report = self._make_report()
+        return self._report
+
+    def _make_report(self) -> dict[str, Any]:
         q = self.quarantine
         unknown = self.scores.loc[self.scores["unit_type"].isna()
                                   & self.scores["level"].isin(["department"]),
@@ -143,8 +149,9 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
                       "sheet": table.sheet, "header_row": table.header_row,
                       "encoding": table.encoding, "title_rows": list(table.title_rows),
                       "hidden_rows": [int(r) for r in table.hidden_rows],
-                      "raw_rows": np.unique(table.rows),
+                      "raw_rows": np.asarray(table.rows, dtype=np.int64),
                       "warnings": list(table.warnings)})
+        del table, long  # the raw cells are no longer needed
     scores = _concat(scores_parts, SCORE_COLUMNS)
     unknown_ids = {i for ids in scores["source_id"].dropna().unique() for i in ids.split(";")
                    } - {s.id for s in config.sources}
@@ -233,18 +240,27 @@ def _account(files: list[dict], scores: pd.DataFrame, quarantine: pd.DataFrame,
     """Count rows per file and check that every raw row is somewhere (row conservation)."""
     for info in files:
         name = info["file"]
-        raw = info.pop("raw_rows")  # sorted, distinct
+        raw = info.pop("raw_rows")  # the row numbers read
         table = aggregates if info["table"] == "aggregates" else scores
         in_file = (table["raw_file"] == name).to_numpy() if len(table) else np.zeros(0, bool)
-        clean_rows = np.unique(table["raw_row"].to_numpy()[in_file].astype(np.int64))
-        bad_rows = np.unique(quarantine.loc[quarantine["raw_file"] == name, "raw_row"]
-                             .to_numpy().astype(np.int64))
-        lost = np.setdiff1d(np.setdiff1d(raw, clean_rows), bad_rows)
+        clean_rows = table["raw_row"].to_numpy()[in_file].astype(np.int64)
+        bad_rows = (quarantine.loc[quarantine["raw_file"] == name, "raw_row"]
+                    .to_numpy().astype(np.int64))
+        # Row numbers are small integers: a mark per row number instead of sorting.
+        size = 1 + max((int(a.max()) for a in (raw, clean_rows, bad_rows) if len(a)), default=0)
+        is_raw, is_clean, is_bad = (_marks(a, size) for a in (raw, clean_rows, bad_rows))
+        lost = np.flatnonzero(is_raw & ~is_clean & ~is_bad)
         if len(lost):
             raise ParlibError("rows were lost between reading and writing (a parlib bug)",
                               file=name, row=int(lost[0]), fix="report it with the file")
-        info.update(rows_read=len(raw), rows_clean=len(np.setdiff1d(clean_rows, bad_rows)),
-                    rows_quarantined=len(bad_rows), figures=int(in_file.sum()))
+        info.update(rows_read=int(is_raw.sum()), rows_clean=int((is_clean & ~is_bad).sum()),
+                    rows_quarantined=int(is_bad.sum()), figures=int(in_file.sum()))
+
+
+def _marks(rows: np.ndarray, size: int) -> np.ndarray:
+    marks = np.zeros(size, dtype=bool)
+    marks[rows] = True
+    return marks
 
 
 def _conflict_warnings(quarantine: pd.DataFrame) -> pd.DataFrame:

@@ -7,10 +7,17 @@ the other helpers of :mod:`parlib.reports.notebook`.
 
 from __future__ import annotations
 
-from .config import ReportSpec, ReportsConfig, read_reports_config, slugify_report
-from .notebook import Report, apply_boundaries, filter_units, resolve_project_path, start_report
-from .runner import ReportResult, RunSummary, run_reports
-from .site import write_site
+import importlib
+
+# Imported on first use: ``parlib clean`` reads this package for its command line
+# and must not pay for Jupyter's imports.
+_HOMES = {
+    "ReportSpec": "config", "ReportsConfig": "config", "read_reports_config": "config",
+    "slugify_report": "config", "Report": "notebook", "apply_boundaries": "notebook",
+    "filter_units": "notebook", "resolve_project_path": "notebook", "start_report": "notebook",
+    "ReportResult": "runner", "RunSummary": "runner", "run_reports": "runner",
+    "write_site": "site",
+}
 
 __all__ = [
     "run_reports",
@@ -27,3 +34,15 @@ __all__ = [
     "apply_boundaries",
     "filter_units",
 ]
+
+
+def __getattr__(name: str):
+    if name in _HOMES:
+        value = getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
