@@ -45,7 +45,8 @@ import pyarrow.compute as pc
 
 from .errors import LockError
 
-__all__ = ["COLUMN_DOCS", "dataset_lock", "write_dataset", "recover_outputs", "datapackage"]
+__all__ = ["COLUMN_DOCS", "dataset_lock", "write_dataset", "recover_outputs", "datapackage",
+           "json_text"]
 
 _BLOCK_ROWS = 1 << 17  # rows converted at a time when writing CSV and parquet
 # scores.parquet stores these text columns as Python objects (arrow ``string``) and the
@@ -157,8 +158,7 @@ def write_dataset(out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame
         if isinstance(content, str):
             path.write_text(content, encoding="utf-8")
         else:
-            path.write_text(json.dumps(content, ensure_ascii=False, indent=2, default=_json)
-                            + "\n", encoding="utf-8")
+            path.write_text(json_text(content), encoding="utf-8")
     for path in tmp.iterdir():
         with open(path, "rb") as fh:
             os.fsync(fh.fileno())
@@ -178,6 +178,40 @@ def write_dataset(out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame
         shutil.rmtree(old, ignore_errors=True)
     _fsync_dir(out)
     return target
+
+
+def json_text(content: Any) -> str:
+    """Return ``content`` as indented JSON, with long lists one item per line.
+
+    A cleaning report can hold tens of thousands of warnings: each is written
+    on a line of its own by the json module's C encoder rather than spread
+    over a dozen indented lines by its pure-Python one.
+
+    Examples
+    --------
+    >>> print(json_text({"a": 1, "rows": [{"b": 2}] * 3}), end="")
+    {
+      "a": 1,
+      "rows": [
+        {"b": 2},
+        {"b": 2},
+        {"b": 2}
+      ]
+    }
+    """
+    def dump(value: Any, indent: int | None) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=indent, default=_json)
+
+    if not isinstance(content, dict):
+        return dump(content, 2) + "\n"
+    parts = []
+    for key, value in content.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            text = "[\n    " + ",\n    ".join(dump(item, None) for item in value) + "\n  ]"
+        else:
+            text = dump(value, 2).replace("\n", "\n  ")
+        parts.append(f"  {dump(key, None)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n" if parts else "{}\n"
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
