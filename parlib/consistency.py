@@ -93,23 +93,16 @@ def _rank_order(df: pd.DataFrame) -> pd.DataFrame:
 def _ranking_size(df: pd.DataFrame) -> pd.DataFrame:
     sized = df.loc[df["n_units"].notna()]
     counts = sized.groupby("_g")["n_units"].nunique()
-    rows = []
+    firsts, messages = [], []
     for g in counts.index[counts > 1]:
         group = sized.loc[sized["_g"] == g]
         sizes = sorted(int(n) for n in group["n_units"].unique())
         first = group.iloc[0]
-        rows.append(_warning(
-            "ranking_size", first,
+        firsts.append(first)
+        messages.append(
             f"the ranking of {first['index']} {first['year']} ({first['level']}, "
-            f"{first['province']}) gives different numbers of units ranked: {sizes}"))
-    return pd.DataFrame(rows, columns=WARNING_COLUMNS)
-
-
-def _warning(check: str, row: pd.Series, message: str) -> dict:
-    return {"check": check, "dataset": row.get("dataset"), "province": row.get("province"),
-            "year": row.get("year"), "level": row.get("level"), "index": row.get("index"),
-            "component": row.get("component"), "raw_file": row.get("raw_file"),
-            "raw_row": row.get("raw_row"), "message": message}
+            f"{first['province']}) gives different numbers of units ranked: {sizes}")
+    return _warnings("ranking_size", pd.DataFrame(firsts, columns=sized.columns), messages)
 
 
 def _warnings(check: str, rows: pd.DataFrame, messages: list[str]) -> pd.DataFrame:
