@@ -246,10 +246,11 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
                                                  "svg.fonttype": "path",
                                                  "savefig.facecolor": "white"}):
         _draw_footer(figure, line, synthetic=synthetic, lang=lang)
+        # One crop for every format: "tight" would lay the figure out again per file.
+        box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(0.15)
         for fmt in formats:
             written[fmt] = _atomic(folder / f"{stem}.{fmt}", lambda handle, fmt=fmt: figure.savefig(
-                handle, format=fmt, dpi=dpi, metadata=meta[fmt], bbox_inches="tight",
-                pad_inches=0.15))
+                handle, format=fmt, dpi=dpi, metadata=meta[fmt], bbox_inches=box))
     cite = format_citation(title, data_hash=data_hash, lang=lang, **(citation or {}))
     sidecar = {
         "title": title, "caption": caption, "source": line, "synthetic": bool(synthetic),
@@ -289,8 +290,9 @@ def _frozen_layout(fig: Figure) -> Iterator[None]:
     fig.draw_without_rendering()
     for ax in fig.axes:
         ax.set_position([round(v, 6) for v in ax.get_position().bounds], which="both")
-    if engine is not None:
-        fig.set_layout_engine("none")
+    if engine is not None:  # no engine at all: savefig then skips its own layout pass
+        with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
     try:
         yield
     finally:
