@@ -11,13 +11,18 @@ Each check returns a DataFrame of warnings with the columns
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+from .names import _combine
 
 __all__ = ["RANKING", "WARNING_COLUMNS", "check_rankings"]
 
 RANKING = ["dataset", "boundaries", "year", "level", "index", "component"]
 # Below province level, each province ranks its own units.
 WITHIN_PROVINCE = ["province_code", "province_code_2025"]
+# The columns the checks read: the ranking keys, the figures and what the messages name.
+_USED = ["rank", "score", "n_units", "unit", "province", "raw_file", "raw_row"]
 WARNING_COLUMNS = ["check", "dataset", "province", "year", "level", "index", "component",
                    "raw_file", "raw_row", "message"]
 
@@ -37,14 +42,19 @@ def check_rankings(scores: pd.DataFrame) -> pd.DataFrame:
     ['rank_order', 'ranking_size']
     """
     cols = [c for c in RANKING + WITHIN_PROVINCE if c in scores.columns]
-    df = scores.loc[scores["rank"].notna()].copy()
+    used = [*dict.fromkeys([*cols, *_USED])]
+    df = scores.loc[scores["rank"].notna().to_numpy(dtype=bool),
+                    [c for c in used if c in scores.columns]]
     if df.empty:
         return pd.DataFrame(columns=WARNING_COLUMNS)
-    national = df["level"].astype(object).eq("province")
-    for col in WITHIN_PROVINCE:
-        if col in df.columns:
-            df[col] = df[col].astype(object).where(~national, "*")
-    df["_g"] = df.groupby(cols, dropna=False, sort=False, observed=True).ngroup()
+    # Rankings are numbered on codes: a province-level ranking is national, so its
+    # rows share one code for the within-province columns.
+    national = df["level"].astype(object).eq("province").to_numpy()
+    keys = []
+    for col in cols:
+        codes = pd.factorize(df[col], use_na_sentinel=False)[0]
+        keys.append(np.where(national, -1, codes) if col in WITHIN_PROVINCE else codes)
+    df = df.assign(_g=_combine(*keys)[0])  # numbered in order of first appearance
     warnings = [_rank_order(df), _ranking_size(df)]
     out = pd.concat([w for w in warnings if len(w)], ignore_index=True) if any(
         len(w) for w in warnings) else pd.DataFrame(columns=WARNING_COLUMNS)

@@ -321,12 +321,12 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     first = [frame[col].first_valid_index() for col, kind in text.items() if kind is object]
     sample = frame.iloc[sorted({0, *(frame.index.get_loc(i) for i in first if i is not None)})]
     schema = pa.Schema.from_pandas(sample.astype(text), preserve_index=False)
-    # Categoricals become dictionary arrays (no copy of the text); each block's
-    # dictionaries are then expanded to plain text by Arrow, outside the GIL.
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    # A block at a time: Categoricals become dictionary arrays (no copy of the text),
+    # expanded to plain text by Arrow, outside the GIL.
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-        for start in range(0, table.num_rows, _BLOCK_ROWS):
-            block = table.slice(start, _BLOCK_ROWS)
+        for start in range(0, len(frame), _BLOCK_ROWS):
+            block = pa.Table.from_pandas(frame.iloc[start:start + _BLOCK_ROWS],
+                                         preserve_index=False)
             arrays = [column if column.type == field.type else column.cast(field.type)
                       for column, field in zip(block.columns, schema)]
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))

@@ -133,8 +133,9 @@ def validate_scores(scores: pd.DataFrame, *, last_year: int | None = None
     cells = {col: bad_rows[col].astype(object).to_numpy() for col in df.columns}  # as df.loc[i]
     records = [_record({col: cells[col][k] for col in df.columns}, failed[i], first=FIRST_YEAR,
                        last=last) for k, i in enumerate(bad_idx)]
-    valid = df.drop(index=bad_idx)
-    valid, dupes = _resolve_duplicates(valid)
+    passed = np.ones(len(df), dtype=bool)
+    passed[bad_idx] = False
+    valid, dupes = _resolve_duplicates(df, passed)
     quarantine = pd.DataFrame(records, columns=QUARANTINE_COLUMNS)
     quarantine = pd.concat([quarantine, dupes], ignore_index=True) if len(dupes) else quarantine
     return valid.reset_index(drop=True), quarantine
@@ -206,21 +207,29 @@ def _raw_column(row: pd.Series | dict, column: str) -> str:
     return str(raw) if isinstance(raw, str) and column in ("score", "points", "rank") else column
 
 
-def _key_codes(df: pd.DataFrame) -> np.ndarray:
-    """Number the distinct keys of the rows; a blank ("") key cell equals a missing one."""
+def _key_codes(df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Number the distinct keys of ``rows``; a blank ("") key cell equals a missing one."""
     parts = []
     for col in KEY:
         codes, uniques = distinct(df[col])
+        codes = codes[rows]
         blank = np.flatnonzero([isinstance(u, str) and u == "" for u in uniques])
         parts.append(np.where(np.isin(codes, blank), -1, codes) if len(blank) else codes)
     return _combine(*parts)[0]
 
 
-def _resolve_duplicates(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    key = _key_codes(df)
+def _resolve_duplicates(df: pd.DataFrame, passed: np.ndarray
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the ``passed`` rows of ``df`` with duplicates merged, and the records of the rest.
+
+    The frame is copied once: the rows kept are taken in one go.
+    """
+    rows = np.flatnonzero(passed)
+    key = _key_codes(df, rows)
     dup = np.bincount(key)[key] > 1 if len(key) else np.zeros(0, dtype=bool)
     if not dup.any():
-        return df, pd.DataFrame(columns=QUARANTINE_COLUMNS)
+        return df.take(rows), pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    df = df.take(rows)
     keep = df.loc[~dup]
     merged_rows, records = [], []
     for _, group in df.loc[dup].groupby(key[dup], sort=False):

@@ -115,6 +115,19 @@ def test_clean_dataset_values(raw):
     assert pd.isna(noi_vu["score"]) and noi_vu["missing_marker"] == "KĐG"
 
 
+def test_cleaning_in_blocks_gives_what_one_block_gives(raw, monkeypatch):
+    import parlib.pipeline as pipeline
+
+    whole = clean_dataset(raw / "bt")
+    monkeypatch.setattr(pipeline, "_BLOCK_ROWS", 2)  # the duplicate pair lands in two blocks
+    blocks = clean_dataset(raw / "bt")
+    # Same values; a categorical's list of categories may be in another order.
+    for name in ("scores", "quarantine", "warnings"):
+        pd.testing.assert_frame_equal(getattr(blocks, name), getattr(whole, name),
+                                      check_categorical=False)
+    assert blocks.report() == whole.report()
+
+
 def test_clean_all_writes_every_output(raw, tmp_path):
     out = tmp_path / "clean"
     clean_all(raw, out, progress=False)
