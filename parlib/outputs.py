@@ -231,19 +231,60 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
 
 
 def _csv_block(frame: pd.DataFrame) -> memoryview:
-    """Return the CSV lines of ``frame``: each cell is a lookup into its column's texts."""
-    texts, where, size = [], np.empty((len(frame), frame.shape[1]), dtype=np.int64), 0
+    """Return the CSV lines of ``frame``: each line is a few lookups into texts.
+
+    Neighbouring columns whose combinations of values are few are joined into one
+    segment (the province's four columns, say): the text of each combination is
+    made once, and a line is its segments' texts one after another.
+    """
+    n_rows, n_cols = frame.shape
+    columns = []  # per column: codes into its texts, 0 = blank; texts end in their separator
     for j, (_, column) in enumerate(frame.items()):
         codes, fields = _csv_column(column)
-        end = "\n" if j == frame.shape[1] - 1 else ","
-        fields = pc.binary_join_element_wise(fields, end, "")  # each field with what follows
-        texts.append(pa.concat_arrays([fields.cast(pa.large_string()),
-                                       pa.array([end], pa.large_string())]))
-        where[:, j] = np.where(codes < 0, len(fields), codes.astype(np.int64)) + size  # blank
-        size += len(fields) + 1
-    cells = pc.take(pa.concat_arrays(texts), pa.array(where.ravel()))
-    offsets = np.frombuffer(cells.buffers()[1], dtype=np.int64)[cells.offset:]
-    return memoryview(cells.buffers()[2])[offsets[0]:offsets[len(cells)]]
+        end = "\n" if j == n_cols - 1 else ","
+        texts = pa.concat_arrays([pa.array([end], pa.large_string()),
+                                  pc.binary_join_element_wise(fields, end, "")
+                                  .cast(pa.large_string())])
+        columns.append((codes.astype(np.int64) + 1, texts))
+    limit = max(256, n_rows // 8)
+    segments, j = [], 0
+    while j < n_cols:
+        codes, size, members = columns[j][0], len(columns[j][1]), [j]
+        for k in range(j + 1, n_cols):
+            other, width = columns[k][0], len(columns[k][1])
+            joined, bound = codes * width + other, size * width
+            if bound > limit:
+                joined, bound = _dense(joined, bound)
+                if bound > limit:
+                    break
+            codes, size = joined, bound
+            members.append(k)
+        codes, size = _dense(codes, size)
+        first = np.empty(size, dtype=np.int64)
+        first[codes[::-1]] = np.arange(n_rows)[::-1]  # a row of each combination
+        parts = [pc.take(columns[m][1], pa.array(columns[m][0][first])) for m in members]
+        texts = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(
+            *parts, pa.scalar("", pa.large_string()))
+        segments.append((codes, texts))
+        j = members[-1] + 1
+    where, offset = np.empty((n_rows, len(segments)), dtype=np.int64), 0
+    for s, (codes, texts) in enumerate(segments):
+        where[:, s] = codes + offset
+        offset += len(texts)
+    lines = pc.take(pa.concat_arrays([texts for _, texts in segments]), pa.array(where.ravel()))
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:]
+    return memoryview(lines.buffers()[2])[offsets[0]:offsets[len(lines)]]
+
+
+def _dense(codes: np.ndarray, bound: int) -> tuple[np.ndarray, int]:
+    """Renumber codes in ``[0, bound)`` as ``0..n-1`` (in order of value); return them and n."""
+    if bound > 4 * len(codes) + 1024:  # sparse: hash them
+        codes, uniques = pd.factorize(codes)
+        return codes.astype(np.int64), len(uniques)
+    present = np.zeros(bound, dtype=bool)
+    present[codes] = True
+    number = np.cumsum(present) - 1
+    return number[codes], int(number[-1]) + 1 if bound else 0
 
 
 def _csv_supported(dtype) -> bool:
@@ -259,8 +300,16 @@ def _csv_column(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
         return codes, pa.array(_csv_fields(column.cat.categories), pa.string())
     if dtype == bool:
         return column.to_numpy().astype(np.int8), pa.array(["False", "True"])
-    if dtype.kind in "iu":  # numpy or nullable integers: their digits
+    if dtype.kind in "iu":  # numpy or nullable integers: their digits, once per value
         values = pa.array(column)
+        valid = values.drop_null()
+        if not len(valid):
+            return np.full(len(column), -1), pa.array([], pa.string())
+        low, high = pc.min_max(valid).values()
+        low, high = low.as_py(), high.as_py()
+        if high - low <= 2 * len(column):  # a range of values: code = value - lowest
+            codes = pc.subtract(values.cast(pa.int64()), low).fill_null(-1).to_numpy()
+            return codes, pc.cast(pa.array(np.arange(low, high + 1)), pa.string())
         codes = np.arange(len(column))
         if values.null_count:
             codes[values.is_null().to_numpy(zero_copy_only=False)] = -1

@@ -58,3 +58,37 @@ def test_pause_hook_is_inert_unless_the_stage_is_named(tmp_path, monkeypatch):
     assert not marker.exists()
     outputs._pause("swap")
     assert marker.read_text() == "swap"
+
+
+def _mixed_frame(rows: int) -> pd.DataFrame:
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    text = np.array(["Hà Nội", "a,b", 'say "x"', "line\nbreak", "", " lead", "Sở Y tế"],
+                    dtype=object)
+    frame = pd.DataFrame({
+        "const": "bench",
+        "flag": rng.random(rows) < 0.5,
+        "cat": pd.Categorical(rng.choice(text, rows)),
+        "cat_na": pd.Categorical(rng.choice(np.array(["x", None], dtype=object), rows)),
+        "year": rng.integers(2015, 2025, rows),
+        "score": np.round(rng.uniform(-1, 100, rows), 2),
+        "odd": rng.choice(np.array([np.nan, -0.0, 0.0, 1e-20, 1e20, 85.0]), rows),
+        "rank": pd.array(rng.integers(1, 60, rows), dtype="Int64"),
+        "obj": rng.choice(np.array(["u", None, 3, 2.5, "v,w"], dtype=object), rows),
+        "string": pd.array(rng.choice(np.array(["p", "q", None], dtype=object), rows),
+                           dtype="string"),
+        "row": np.arange(rows),
+        "tail": pd.Categorical(["Điểm"] * rows),
+    })
+    frame.loc[rng.random(rows) < 0.2, "rank"] = pd.NA
+    return frame
+
+
+@pytest.mark.parametrize("block", [3, 64, 1 << 17])
+def test_write_csv_writes_the_bytes_to_csv_writes(tmp_path, monkeypatch, block):
+    monkeypatch.setattr(outputs, "_BLOCK_ROWS", block)
+    frame = _mixed_frame(3000)
+    outputs.write_csv(frame, tmp_path / "t.csv")
+    expected = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    assert (tmp_path / "t.csv").read_bytes() == expected
