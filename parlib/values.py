@@ -443,9 +443,33 @@ def _per_distinct(values: pd.Series, parse: Callable, na_row: tuple):
         more_codes, more = pd.factorize(np.asarray(keys, dtype=object))
         codes[at] = more_codes + len(uniques)
         uniques = [*uniques, *more]
-    rows = [parse(v) for v in uniques]
+    rows = _parse_each(uniques, parse)
     rows.append(na_row)
     return values, codes, list(zip(*rows, strict=True))
+
+
+_MEMO_SIZE = 1 << 16
+_memo: dict[Callable, dict] = {}
+
+
+def _parse_each(uniques, parse: Callable) -> list[tuple]:
+    """``[parse(v) for v in uniques]``, remembering up to ``_MEMO_SIZE`` answers per parser.
+
+    The parsers are pure, so a cell text seen before (in an earlier block of a
+    large table, or an earlier file) is not read again. Keys hold the type: 1, 1.0
+    and True are different cells.
+    """
+    memo = _memo.setdefault(parse, {})
+    if len(memo) + len(uniques) > _MEMO_SIZE:
+        memo.clear()
+    rows = []
+    for value in uniques:
+        key = (type(value), value)
+        row = memo.get(key)
+        if row is None:
+            row = memo[key] = parse(value)
+        rows.append(row)
+    return rows
 
 
 def _maybe_bool(value: object) -> bool:

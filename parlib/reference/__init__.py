@@ -446,6 +446,13 @@ def _indices() -> pd.DataFrame:
     return df.assign(**{c: pd.to_numeric(df[c]).astype("float64") for c in cols})
 
 
+@functools.cache
+def _scales_by_index() -> dict[str, dict[str, float]]:
+    """The scale columns of indices.csv by index key, for one lookup per call."""
+    cols = ["scale_max", "scale_max_before_2018", "component_scale_max"]
+    return {row["key"]: {c: row[c] for c in cols} for row in _indices().to_dict("records")}
+
+
 def index_aliases() -> pd.DataFrame:
     """Return spellings of index names (alias -> index key).
 
@@ -584,12 +591,12 @@ def index_scale(index: str, *, year: int | None, component: str = "total") -> fl
     >>> index_scale("PAR", year=None)
     100.0
     """
-    table = _indices().set_index("key")
-    if index not in table.index:
-        msg = (f"The value for `index` must be one of {sorted(table.index)}, "
+    table = _scales_by_index()
+    if index not in table:
+        msg = (f"The value for `index` must be one of {sorted(table)}, "
                f"but {index!r} was passed.")
         raise ValueError(msg)
-    row = table.loc[index]
+    row = table[index]
     if component != "total":
         return float(row["component_scale_max"])
     before = row["scale_max_before_2018"]
