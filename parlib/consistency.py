@@ -62,31 +62,48 @@ def check_rankings(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def _rank_order(df: pd.DataFrame) -> pd.DataFrame:
-    """One warning per ranking whose rank order contradicts its scores, with the first case."""
-    scored = df.loc[df["score"].notna()]
+    """One warning per ranking whose rank order contradicts its scores, with the first case.
+
+    The first case of a ranking is its best rank whose highest score beats the
+    lowest score of a better rank; the message names the first row (in table
+    order) with each of the two scores.
+    """
+    scored = df.loc[df["score"].notna().to_numpy(dtype=bool)]
     if scored.empty:
         return pd.DataFrame(columns=WARNING_COLUMNS)
-    by_rank = (scored.groupby(["_g", "rank"], sort=True)
-               .agg(lo=("score", "min"), hi=("score", "max")).reset_index())
-    by_rank["better_min"] = by_rank.groupby("_g")["lo"].cummin().groupby(
-        by_rank["_g"]).shift()
-    bad = by_rank.loc[by_rank["hi"] > by_rank["better_min"] + 1e-9]
-    if bad.empty:
+    g = scored["_g"].to_numpy()
+    rank = scored["rank"].to_numpy(dtype=np.int64)
+    score = scored["score"].to_numpy(dtype=np.float64)
+    # Lowest and highest score of each (ranking, rank), rankings and ranks in order.
+    order = np.lexsort((rank, g))
+    gs, rs = g[order], rank[order]
+    starts = np.flatnonzero(np.r_[True, (gs[1:] != gs[:-1]) | (rs[1:] != rs[:-1])])
+    lo = np.minimum.reduceat(score[order], starts)
+    hi = np.maximum.reduceat(score[order], starts)
+    ranking, ranked = gs[starts], rs[starts]
+    # The lowest score among the better ranks of the same ranking.
+    better = pd.Series(lo).groupby(ranking).cummin().groupby(ranking).shift().to_numpy()
+    bad = np.flatnonzero(hi > better + 1e-9)
+    if not len(bad):
         return pd.DataFrame(columns=WARNING_COLUMNS)
-    counts = bad.groupby("_g").size()
-    first = bad.drop_duplicates("_g")
-    cols = ["_g", "rank", "score", "unit", "raw_file", "raw_row"]
-    worse = first.merge(scored, left_on=["_g", "rank", "hi"], right_on=["_g", "rank", "score"])
-    worse = worse.drop_duplicates("_g")
-    above = first[["_g", "rank", "better_min"]].merge(
-        scored[cols], left_on=["_g", "better_min"], right_on=["_g", "score"],
-        suffixes=("", "_above"))
-    above = above.loc[above["rank_above"] < above["rank"]].drop_duplicates("_g")
+    counts = np.bincount(ranking[bad])
+    first = bad[np.r_[True, ranking[bad][1:] != ranking[bad][:-1]]]  # best bad rank of each
+    size = int(g.max()) + 1
+    at_rank, top, low = np.full(size, -1), np.full(size, np.nan), np.full(size, np.nan)
+    at_rank[ranking[first]], top[ranking[first]] = ranked[first], hi[first]
+    low[ranking[first]] = better[first]
+    worse = _first_of_each(g, (rank == at_rank[g]) & (score == top[g]))
+    above = _first_of_each(g, (score == low[g]) & (rank < at_rank[g]))
+    both = np.intersect1d(worse.index, above.index)  # every ranking, in ranking order
+    cols = ["unit", "rank", "score", "raw_file", "raw_row"]
+    pair = scored.iloc[worse[both].to_numpy()].reset_index(drop=True)
+    other = scored.iloc[above[both].to_numpy()][cols].reset_index(drop=True)
+    pair = pair.join(other.rename(columns={"rank": "rank_above", "unit": "unit_a",
+                                           "score": "score_a", "raw_file": "raw_file_a",
+                                           "raw_row": "raw_row_a"}))
     # One message per ranking, built from plain lists: a million-row panel can have
     # tens of thousands of contradicting rankings.
-    pair = worse.merge(above[["_g", "unit", "rank_above", "score", "raw_file", "raw_row"]],
-                       on="_g", suffixes=("", "_a"))
-    more = pair["_g"].map(counts).to_numpy() - 1
+    more = counts[both] - 1
     messages = [
         f"{unit} is ranked {int(rank)} with {score:g} but {unit_a} is ranked higher "
         f"({int(rank_a)}) with a lower score ({score_a:g}) ({file} row {row}, "
@@ -98,6 +115,13 @@ def _rank_order(df: pd.DataFrame) -> pd.DataFrame:
             pair["raw_file"].tolist(), pair["raw_row"].tolist(), pair["raw_file_a"].tolist(),
             pair["raw_row_a"].tolist(), more.tolist())]
     return _warnings("rank_order", pair, messages)
+
+
+def _first_of_each(groups: np.ndarray, where: np.ndarray) -> pd.Series:
+    """The position of the first row of each group where ``where`` holds, by group."""
+    rows = np.flatnonzero(where)
+    found, first = np.unique(groups[rows], return_index=True)
+    return pd.Series(rows[first], index=found)
 
 
 def _ranking_size(df: pd.DataFrame) -> pd.DataFrame:
