@@ -94,6 +94,10 @@ _WHY = {
     "level": ("level", "unknown level {value}"),
 }
 
+# What a quarantine record reads of its row.
+_RECORD_COLUMNS = frozenset({"dataset", "raw_file", "raw_row", "raw_column", "score", "scale_max",
+                             "max_points", "n_units", *(col for col, _ in _WHY.values())})
+
 
 def validate_scores(scores: pd.DataFrame, *, last_year: int | None = None
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -130,8 +134,9 @@ def validate_scores(scores: pd.DataFrame, *, last_year: int | None = None
     failed = _failures(df, last)
     bad_idx = sorted(failed)
     bad_rows = df.loc[bad_idx]
-    cells = {col: bad_rows[col].astype(object).to_numpy() for col in df.columns}  # as df.loc[i]
-    records = [_record({col: cells[col][k] for col in df.columns}, failed[i], first=FIRST_YEAR,
+    used = [col for col in df.columns if col in _RECORD_COLUMNS]
+    cells = {col: bad_rows[col].astype(object).to_numpy() for col in used}  # as df.loc[i]
+    records = [_record({col: cells[col][k] for col in used}, failed[i], first=FIRST_YEAR,
                        last=last) for k, i in enumerate(bad_idx)]
     passed = np.ones(len(df), dtype=bool)
     passed[bad_idx] = False
@@ -156,7 +161,8 @@ def _failures(df: pd.DataFrame, last: int) -> dict[int, str]:
         score_schema(last_year=last).validate(rows, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-        for rule_col, check, idx in zip(cases["column"], cases["check"], cases["index"]):
+        for rule_col, check, idx in zip(cases["column"].tolist(), cases["check"].tolist(),
+                                        cases["index"].tolist()):
             if pd.isna(idx):
                 continue
             rule = check if str(check) in _WHY else (rule_col if rule_col in _WHY else str(check))
