@@ -428,7 +428,8 @@ class _Gather:
         self._offsets: dict[int, int] = {}
         self._size = 0
 
-    def put(self, dest: np.ndarray, text: _Text | None, rows: np.ndarray | None = None) -> None:
+    def put(self, dest: np.ndarray | slice, text: _Text | None,
+            rows: np.ndarray | None = None) -> None:
         """Write the cells ``rows`` of ``text`` (all when None) at ``dest``."""
         if text is None:
             return
@@ -440,7 +441,8 @@ class _Gather:
         if self.codes is None:
             self.codes = np.full(self._size_rows, -1, dtype=np.int32)
         codes = text.codes if rows is None else text.codes[rows]
-        self.codes[dest] = np.where(codes < 0, -1, codes + self._offsets[key])
+        offset = self._offsets[key]
+        self.codes[dest] = codes if offset == 0 else np.where(codes < 0, -1, codes + offset)
 
     def column(self, *, categorical: bool) -> np.ndarray | pd.Categorical:
         if self.codes is None:
@@ -591,7 +593,9 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
         out["note"].put(dest[fill], text.take(np.flatnonzero(fill)))
     whole = len(keep) == n
     for s, m in enumerate(measures):
-        dest, head = starts[keep] + s, m["head"]
+        # Every row out once per measure: measure s of row i is long row i * len + s.
+        dest = slice(s, size, len(measures)) if whole else starts[keep] + s
+        head = m["head"]
         at_max = m["max"][0] if m["max"] else None
         values = dict(ids, score=col(m["score"]), rank=col(m["rank"]), max_points=col(at_max),
                       score_scale=row_scale)
