@@ -48,7 +48,7 @@ from .errors import LockError
 __all__ = ["COLUMN_DOCS", "dataset_lock", "write_dataset", "recover_outputs", "datapackage",
            "json_text"]
 
-_BLOCK_ROWS = 1 << 17  # rows converted at a time when writing CSV and parquet
+_BLOCK_ROWS = 1 << 16  # rows converted at a time when writing CSV and parquet
 # scores.parquet stores these text columns as Python objects (arrow ``string``) and the
 # others as pandas' ``str`` (arrow ``large_string``), as parlib always has.
 _OBJECT_TEXT = frozenset({"unit", "derivation", "missing_marker", "note", "source_id",

@@ -281,6 +281,7 @@ def write_result(result: CleanResult, out_dir: str | Path) -> Path:
                           {"scores": KEY, "sources": ["source_id"]})
     documents = {"report.json": result.report(), "datapackage.json": package,
                  "codebook.html": render_codebook(package, result.report())}
+    _release_memory()  # the writers' blocks then reuse what the checks freed
     return write_dataset(out_dir, result.config.name, tables, documents)
 
 
