@@ -78,9 +78,23 @@ class CleanResult:
             "unknown_units": unknown_units,
             "contradictions": int(self.warnings["check"].isin(
                 ["aggregate", "conflicting_figures"]).sum()),
-            "warnings": self.warnings.to_dict("records"),
+            "warnings": _records(self.warnings),
             "files": self.files,
         }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")``, column by column (pandas 3 text columns iterate slowly)."""
+    def plain(column: pd.Series) -> list:
+        values = column.tolist()
+        if column.dtype == object:  # numpy scalars in objects become Python's, as to_dict does
+            values = [v.item() if isinstance(v, np.generic) else v for v in values]
+        elif not isinstance(column.dtype, np.dtype) and column.hasnans:
+            values = [None if v is pd.NA else v for v in values]  # nullable integers
+        return values
+
+    names = list(frame.columns)
+    return [dict(zip(names, row)) for row in zip(*(plain(frame[c]) for c in names))]
 
 
 def read_file_rows(config: DatasetConfig, spec: FileSpec):

@@ -255,3 +255,18 @@ def test_an_aggregates_file_needs_no_province_column(tmp_path):
     agg = clean_dataset(root / "bt").aggregates
     assert agg[["province", "statistic", "value"]].values.tolist() == [
         ["Bến Tre", "mean", 93.99], ["Bến Tre", "n_units", 18.0]]
+
+
+def test_report_records_are_what_to_dict_gives():
+    import numpy as np
+
+    from parlib.pipeline import _records
+
+    frame = pd.DataFrame({
+        "text": pd.array(["x", None], dtype="str"), "int": [1, 2],
+        "obj": np.array([np.int64(3), None], dtype=object), "float": [1.5, np.nan],
+        "nullable": pd.array([1, None], dtype="Int64"), "cat": pd.Categorical(["u", None])})
+    for part in (frame, frame.iloc[:0]):
+        got, want = _records(part), part.to_dict("records")
+        assert [{k: (None if v is None else repr(v)) for k, v in r.items()} for r in got] == [
+            {k: (None if v is None else repr(v)) for k, v in r.items()} for r in want]
