@@ -14,15 +14,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .names import _combine
+from .names import _combine_each
 
 __all__ = ["RANKING", "WARNING_COLUMNS", "check_rankings"]
 
 RANKING = ["dataset", "boundaries", "year", "level", "index", "component"]
 # Below province level, each province ranks its own units.
 WITHIN_PROVINCE = ["province_code", "province_code_2025"]
-# The columns the checks read: the ranking keys, the figures and what the messages name.
-_USED = ["rank", "score", "n_units", "unit", "province", "raw_file", "raw_row"]
 WARNING_COLUMNS = ["check", "dataset", "province", "year", "level", "index", "component",
                    "raw_file", "raw_row", "message"]
 
@@ -42,65 +40,71 @@ def check_rankings(scores: pd.DataFrame) -> pd.DataFrame:
     ['rank_order', 'ranking_size']
     """
     cols = [c for c in RANKING + WITHIN_PROVINCE if c in scores.columns]
-    used = [*dict.fromkeys([*cols, *_USED])]
-    df = scores.loc[scores["rank"].notna().to_numpy(dtype=bool),
-                    [c for c in used if c in scores.columns]]
-    if df.empty:
+    rows = np.flatnonzero(scores["rank"].notna().to_numpy(dtype=bool))
+    if not len(rows):
         return pd.DataFrame(columns=WARNING_COLUMNS)
     # Rankings are numbered on codes: a province-level ranking is national, so its
-    # rows share one code for the within-province columns.
-    national = df["level"].astype(object).eq("province").to_numpy()
-    keys = []
-    for col in cols:
-        codes = pd.factorize(df[col], use_na_sentinel=False)[0]
-        keys.append(np.where(national, -1, codes) if col in WITHIN_PROVINCE else codes)
-    df = df.assign(_g=_combine(*keys)[0])  # numbered in order of first appearance
-    warnings = [_rank_order(df), _ranking_size(df)]
+    # rows share one code (-1) for the within-province columns.
+    national = (scores["level"] == "province").to_numpy(dtype=bool, na_value=False)[rows]
+
+    def keys():  # one column's codes at a time
+        for col in cols:
+            codes = _codes(scores[col])[rows]
+            yield np.where(national, -1, codes) if col in WITHIN_PROVINCE else codes
+
+    ranking = _combine_each(keys())[0]  # numbered in order of first appearance
+    warnings = [_rank_order(scores, rows, ranking), _ranking_size(scores, rows, ranking)]
     out = pd.concat([w for w in warnings if len(w)], ignore_index=True) if any(
         len(w) for w in warnings) else pd.DataFrame(columns=WARNING_COLUMNS)
     return out[WARNING_COLUMNS]
 
 
-def _rank_order(df: pd.DataFrame) -> pd.DataFrame:
+def _codes(column: pd.Series) -> np.ndarray:
+    """Codes 0 or more of a column's values; a missing value has a code of its own."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy().astype(np.int64) + 1
+    return pd.factorize(column, use_na_sentinel=False)[0]
+
+
+def _rank_order(scores: pd.DataFrame, rows: np.ndarray, ranking: np.ndarray) -> pd.DataFrame:
     """One warning per ranking whose rank order contradicts its scores, with the first case.
 
+    ``rows`` are the ranked rows of ``scores`` and ``ranking`` their ranking's number.
     The first case of a ranking is its best rank whose highest score beats the
     lowest score of a better rank; the message names the first row (in table
     order) with each of the two scores.
     """
-    scored = df.loc[df["score"].notna().to_numpy(dtype=bool)]
-    if scored.empty:
+    score = scores["score"].to_numpy(dtype=np.float64, na_value=np.nan)[rows]
+    have = ~np.isnan(score)
+    if not have.any():
         return pd.DataFrame(columns=WARNING_COLUMNS)
-    g = scored["_g"].to_numpy()
-    rank = scored["rank"].to_numpy(dtype=np.int64)
-    score = scored["score"].to_numpy(dtype=np.float64)
+    rows, g, score = rows[have], ranking[have], score[have]
+    rank = scores["rank"].to_numpy(dtype=np.int64, na_value=0)[rows]
     # Lowest and highest score of each (ranking, rank), rankings and ranks in order.
     order = np.lexsort((rank, g))
     gs, rs = g[order], rank[order]
     starts = np.flatnonzero(np.r_[True, (gs[1:] != gs[:-1]) | (rs[1:] != rs[:-1])])
     lo = np.minimum.reduceat(score[order], starts)
     hi = np.maximum.reduceat(score[order], starts)
-    ranking, ranked = gs[starts], rs[starts]
+    group, ranked = gs[starts], rs[starts]
+    del order, gs, rs
     # The lowest score among the better ranks of the same ranking.
-    better = pd.Series(lo).groupby(ranking).cummin().groupby(ranking).shift().to_numpy()
+    better = pd.Series(lo).groupby(group).cummin().groupby(group).shift().to_numpy()
     bad = np.flatnonzero(hi > better + 1e-9)
     if not len(bad):
         return pd.DataFrame(columns=WARNING_COLUMNS)
-    counts = np.bincount(ranking[bad])
-    first = bad[np.r_[True, ranking[bad][1:] != ranking[bad][:-1]]]  # best bad rank of each
+    counts = np.bincount(group[bad])
+    first = bad[np.r_[True, group[bad][1:] != group[bad][:-1]]]  # best bad rank of each
     size = int(g.max()) + 1
     at_rank, top, low = np.full(size, -1), np.full(size, np.nan), np.full(size, np.nan)
-    at_rank[ranking[first]], top[ranking[first]] = ranked[first], hi[first]
-    low[ranking[first]] = better[first]
+    at_rank[group[first]], top[group[first]] = ranked[first], hi[first]
+    low[group[first]] = better[first]
     worse = _first_of_each(g, (rank == at_rank[g]) & (score == top[g]))
     above = _first_of_each(g, (score == low[g]) & (rank < at_rank[g]))
-    both = np.intersect1d(worse.index, above.index)  # every ranking, in ranking order
+    both = np.intersect1d(worse.index, above.index)  # every such ranking, in ranking order
     cols = ["unit", "rank", "score", "raw_file", "raw_row"]
-    pair = scored.iloc[worse[both].to_numpy()].reset_index(drop=True)
-    other = scored.iloc[above[both].to_numpy()][cols].reset_index(drop=True)
-    pair = pair.join(other.rename(columns={"rank": "rank_above", "unit": "unit_a",
-                                           "score": "score_a", "raw_file": "raw_file_a",
-                                           "raw_row": "raw_row_a"}))
+    pair = scores.iloc[rows[worse[both].to_numpy()]].reset_index(drop=True)
+    other = scores.iloc[rows[above[both].to_numpy()]][cols].reset_index(drop=True)
     # One message per ranking, built from plain lists: a million-row panel can have
     # tens of thousands of contradicting rankings.
     more = counts[both] - 1
@@ -109,11 +113,9 @@ def _rank_order(df: pd.DataFrame) -> pd.DataFrame:
         f"({int(rank_a)}) with a lower score ({score_a:g}) ({file} row {row}, "
         f"{file_a} row {row_a})"
         + (f"; {m} more rank(s) of this ranking contradict the scores" if m else "")
-        for unit, rank, score, unit_a, rank_a, score_a, file, row, file_a, row_a, m in zip(
-            pair["unit"].tolist(), pair["rank"].tolist(), pair["score"].tolist(),
-            pair["unit_a"].tolist(), pair["rank_above"].tolist(), pair["score_a"].tolist(),
-            pair["raw_file"].tolist(), pair["raw_row"].tolist(), pair["raw_file_a"].tolist(),
-            pair["raw_row_a"].tolist(), more.tolist())]
+        for unit, rank, score, file, row, unit_a, rank_a, score_a, file_a, row_a, m in zip(
+            *(pair[c].tolist() for c in cols), *(other[c].tolist() for c in cols),
+            more.tolist())]
     return _warnings("rank_order", pair, messages)
 
 
@@ -124,19 +126,26 @@ def _first_of_each(groups: np.ndarray, where: np.ndarray) -> pd.Series:
     return pd.Series(rows[first], index=found)
 
 
-def _ranking_size(df: pd.DataFrame) -> pd.DataFrame:
-    sized = df.loc[df["n_units"].notna()]
-    counts = sized.groupby("_g")["n_units"].nunique()
-    firsts, messages = [], []
-    for g in counts.index[counts > 1]:
-        group = sized.loc[sized["_g"] == g]
-        sizes = sorted(int(n) for n in group["n_units"].unique())
-        first = group.iloc[0]
-        firsts.append(first)
-        messages.append(
-            f"the ranking of {first['index']} {first['year']} ({first['level']}, "
-            f"{first['province']}) gives different numbers of units ranked: {sizes}")
-    return _warnings("ranking_size", pd.DataFrame(firsts, columns=sized.columns), messages)
+def _ranking_size(scores: pd.DataFrame, rows: np.ndarray, ranking: np.ndarray) -> pd.DataFrame:
+    """One warning per ranking whose rows state different numbers of units ranked."""
+    n_units = scores["n_units"].to_numpy(dtype=np.float64, na_value=np.nan)[rows]
+    have = ~np.isnan(n_units)
+    rows, g = rows[have], ranking[have]
+    sizes = pd.DataFrame({"g": g, "n": n_units[have].astype(np.int64)}).drop_duplicates()
+    several = sizes.groupby("g")["n"].size()
+    several = several.index[several > 1].to_numpy()
+    if not len(several):
+        return pd.DataFrame(columns=WARNING_COLUMNS)
+    listed = sizes.loc[sizes["g"].isin(several)].sort_values(["g", "n"]).groupby("g")["n"]
+    first = _first_of_each(g, np.isin(g, several))[several].to_numpy()
+    firsts = scores.iloc[rows[first]].reset_index(drop=True)
+    messages = [
+        f"the ranking of {index} {year} ({level}, {province}) gives different numbers of "
+        f"units ranked: {ns}"
+        for index, year, level, province, ns in zip(
+            *(firsts[c].tolist() for c in ("index", "year", "level", "province")),
+            listed.agg(list).loc[several].tolist())]
+    return _warnings("ranking_size", firsts, messages)
 
 
 def _warnings(check: str, rows: pd.DataFrame, messages: list[str]) -> pd.DataFrame:

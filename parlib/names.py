@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,14 +80,25 @@ def _combine(*arrays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Codes are -1 or more; codes are numbered in order of first appearance.
     """
-    combined, size = np.zeros(len(arrays[0]), dtype=np.int64), 1
+    return _combine_each(arrays)
+
+
+def _combine_each(arrays: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_combine` over an iterable: a generator's arrays are made one at a time."""
+    combined, size = None, 1
     for arr in arrays:
+        if combined is None:
+            combined = np.zeros(len(arr), dtype=np.int64)
         width = int(arr.max(initial=-1)) + 2
         if size * width >= 2**62:  # renumber before the product overflows
             combined, uniques = pd.factorize(combined)
-            size = len(uniques)
-        combined, size = combined * width + (arr + 1), size * width
+            combined, size = combined.astype(np.int64, copy=False), len(uniques)
+        combined *= width
+        combined += arr
+        combined += 1
+        size *= width
     codes, _ = pd.factorize(combined)
+    del combined
     first = np.zeros(codes.max(initial=-1) + 1, dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes))[::-1]
     return codes, first

@@ -53,3 +53,28 @@ def test_province_level_ranking_spans_provinces():
         level="province", province_code=["83", "19"], unit=["Bến Tre", "Thái Nguyên"])
     warn = check_rankings(national)
     assert warn["check"].tolist() == ["rank_order"]
+
+
+def test_categorical_columns_and_missing_province_codes_keep_rankings_apart():
+    # A department ranking with no province code is its own ranking, not the national one.
+    national = ranking([80.0, 90.0], [1, 2]).assign(
+        level="province", province_code=["83", "19"], unit=["Bến Tre", "Thái Nguyên"])
+    unknown = ranking([70.0, 60.0], [1, 2]).assign(province_code=None, province_code_2025=None)
+    rows = pd.concat([national, unknown], ignore_index=True)
+    for frame in (rows, rows.astype({c: "category" for c in ("dataset", "boundaries",
+                                                             "province_code", "level",
+                                                             "index", "component")})):
+        warn = check_rankings(frame)
+        assert warn["check"].tolist() == ["rank_order"]
+        assert warn["raw_row"].tolist() == [3]
+
+
+def test_ranking_size_lists_each_rankings_sizes_in_order():
+    a = ranking([99.0, 95.0, 90.0], [1, 2, 3], n=[20, 18, 19])
+    b = ranking([80.0, 70.0], [1, 2], n=[5, 5]).assign(year=2023)
+    c = ranking([80.0, 70.0], [1, 2], n=[7, 6]).assign(year=2024)
+    warn = check_rankings(pd.concat([a, b, c], ignore_index=True))
+    assert warn["check"].tolist() == ["ranking_size", "ranking_size"]
+    assert warn["year"].tolist() == [2022, 2024]
+    assert warn["message"].str.endswith("[18, 19, 20]").iloc[0]
+    assert warn["message"].str.endswith("[6, 7]").iloc[1]
