@@ -166,9 +166,10 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
                       "hidden_rows": [int(r) for r in table.hidden_rows],
                       "raw_rows": np.asarray(table.rows, dtype=np.int64),
                       "warnings": list(table.warnings)})
-        del table, long  # the raw cells are no longer needed
+        del table, long, part, bad  # the raw cells are no longer needed
         _release_memory()
     scores = _concat(scores_parts, SCORE_COLUMNS)
+    scores_parts.clear()  # held no longer than the frame made of them
     unknown_ids = {i for ids in scores["source_id"].dropna().unique() for i in ids.split(";")
                    } - {s.id for s in config.sources}
     if unknown_ids:
@@ -181,8 +182,8 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
     quarantine_parts.append(bad)
     _release_memory()
     quarantine = _concat(quarantine_parts, QUARANTINE_COLUMNS)
-    scores = scores.sort_values(["raw_file", "raw_row", "raw_column"], kind="stable",
-                                na_position="first", key=_lexical).reset_index(drop=True)
+    scores = _in_file_order(scores)
+    _release_memory()
     aggregates = _concat(agg_parts, AGGREGATE_COLUMNS)
     warnings = [check_rankings(scores), _conflict_warnings(quarantine)]
     if len(aggregates):
@@ -343,11 +344,35 @@ def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     return concat_rows(parts)[columns]
 
 
-def _lexical(column: pd.Series) -> pd.Series:
-    """Sort key: a Categorical sorts by its text, as the text itself would."""
-    if not isinstance(column.dtype, pd.CategoricalDtype):
-        return column
-    return column.cat.reorder_categories(sorted(column.cat.categories))
+def _in_file_order(scores: pd.DataFrame) -> pd.DataFrame:
+    """Sort rows by ``raw_file``, ``raw_row`` and ``raw_column`` (as text, missing first).
+
+    The sort is stable; rows already in that order (the usual case) are not copied.
+    """
+    codes = [_sort_codes(scores[col]) for col in ("raw_file", "raw_row", "raw_column")]
+    widths = [int(c.max(initial=0)) + 1 for c in codes]
+    if widths[0] * widths[1] * widths[2] < 2**62:
+        key = (codes[0] * widths[1] + codes[1]) * widths[2] + codes[2]
+        if len(key) < 2 or bool((key[1:] >= key[:-1]).all()):
+            return scores.reset_index(drop=True)
+        order = np.argsort(key, kind="stable")
+    else:
+        order = np.lexsort(codes[::-1])
+    return scores.take(order).reset_index(drop=True)
+
+
+def _sort_codes(column: pd.Series) -> np.ndarray:
+    """Codes that sort as the column's values do (text as text); 0 where missing."""
+    if pd.api.types.is_integer_dtype(column.dtype) and not column.hasnans:
+        values = column.to_numpy(dtype=np.int64)
+        return values - values.min(initial=0) + 1
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = column.cat.categories.tolist()
+        place = {value: i for i, value in enumerate(sorted(categories))}
+        rank = np.array([place[value] + 1 for value in categories] + [0], dtype=np.int64)
+        return rank[column.cat.codes.to_numpy()]  # code -1 picks the 0 at the end
+    codes, _ = pd.factorize(column.astype(object), sort=True, use_na_sentinel=True)
+    return codes.astype(np.int64) + 1
 
 
 def _fill_agg(long: pd.DataFrame, defaults: dict) -> pd.DataFrame:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .clean import QUARANTINE_COLUMNS, concat_rows
-from .names import _combine
+from .names import _combine_each
 from .text import categorical, distinct
 
 if TYPE_CHECKING:
@@ -215,13 +215,14 @@ def _raw_column(row: pd.Series | dict, column: str) -> str:
 
 def _key_codes(df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """Number the distinct keys of ``rows``; a blank ("") key cell equals a missing one."""
-    parts = []
-    for col in KEY:
-        codes, uniques = distinct(df[col])
-        codes = codes[rows]
-        blank = np.flatnonzero([isinstance(u, str) and u == "" for u in uniques])
-        parts.append(np.where(np.isin(codes, blank), -1, codes) if len(blank) else codes)
-    return _combine(*parts)[0]
+    def parts():  # one column's codes at a time
+        for col in KEY:
+            codes, uniques = distinct(df[col])
+            codes = codes[rows]
+            blank = np.flatnonzero([isinstance(u, str) and u == "" for u in uniques])
+            yield np.where(np.isin(codes, blank), -1, codes) if len(blank) else codes
+
+    return _combine_each(parts())[0]
 
 
 def _resolve_duplicates(df: pd.DataFrame, passed: np.ndarray

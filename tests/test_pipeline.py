@@ -270,3 +270,25 @@ def test_report_records_are_what_to_dict_gives():
         got, want = _records(part), part.to_dict("records")
         assert [{k: (None if v is None else repr(v)) for k, v in r.items()} for r in got] == [
             {k: (None if v is None else repr(v)) for k, v in r.items()} for r in want]
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_rows_come_out_in_file_order_as_a_stable_sort_gives(categorical):
+    import numpy as np
+
+    from parlib.pipeline import _in_file_order
+
+    rng = np.random.default_rng(5)
+    n = 400
+    frame = pd.DataFrame({
+        "raw_file": rng.choice(["b.csv", "a.xlsx#Sheet1", "Đ.csv", "a.csv"], n),
+        "raw_row": rng.integers(2, 40, n),
+        "raw_column": rng.choice(np.array(["Điểm", "Xếp hạng", "2021", None], dtype=object), n),
+        "order": np.arange(n)})
+    if categorical:
+        frame = frame.astype({"raw_file": "category", "raw_column": "category"})
+    want = frame.astype({"raw_file": object, "raw_column": object}).sort_values(
+        ["raw_file", "raw_row", "raw_column"], kind="stable", na_position="first")
+    assert _in_file_order(frame)["order"].tolist() == want["order"].tolist()
+    ordered = _in_file_order(frame)
+    assert _in_file_order(ordered)["order"].tolist() == want["order"].tolist()
