@@ -83,3 +83,15 @@ def test_console_script_runs(project):
 def test_demo_data_bad_seed_is_a_clear_error(tmp_path, capsys):
     assert main(["demo-data", "--out", str(tmp_path / "d"), "--seed", "-1"]) == 1
     assert "Fix: pass --seed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("setting,expected", [(None, "jemalloc"), ("system", "system")])
+def test_clean_command_gives_arrow_the_lean_pool_unless_told(setting, expected):
+    code = ("import sys; from parlib.cli import _lean_arrow_memory; _lean_arrow_memory(); "
+            "import pyarrow as pa; print(pa.default_memory_pool().backend_name)")
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if setting:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = setting
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == expected
