@@ -8,10 +8,10 @@ rows that repeat a figure are merged into the first, rows that contradict
 each other are all quarantined, since parlib never picks one figure over
 another.
 
-The schema is the rule set. On a large table numpy first finds the rows that
-may break a rule (the same comparisons); pandera then checks only those rows
-and names the rule each breaks, so a table where every row passes never
-imports pandera.
+The schema is the rule set. On the columns the pipeline makes, numpy evaluates
+the same comparisons and names the rule each row breaks first, as pandera
+would (tests/test_validate.py holds the two to the same answers on random
+rows), so cleaning never imports pandera; other input is checked by pandera.
 """
 
 from __future__ import annotations
@@ -148,10 +148,19 @@ def validate_scores(scores: pd.DataFrame, *, last_year: int | None = None
 
 def _failures(df: pd.DataFrame, last: int) -> dict[int, str]:
     """Return the rule each failing row breaks first, by row position, as pandera names it."""
-    suspects = _suspects(df, last)
-    rows = df if suspects is None else df.loc[suspects, _RULE_COLUMNS]
-    if not len(rows):
-        return {}
+    masks = _rule_masks(df, last)
+    if masks is not None:  # the rules, evaluated as the schema would, with numpy
+        first = np.full(len(df), -1)
+        for k, (_, mask) in enumerate(masks):
+            first[(first < 0) & mask] = k
+        names = [rule for rule, _ in masks]
+        within_max = masks[names.index("points_within_max")][1]
+        # the points, as published, explain a derived score
+        first[(first == names.index("score_within_scale")) & within_max] = names.index(
+            "points_within_max")
+        rows = np.flatnonzero(first >= 0)
+        return dict(zip(rows.tolist(), [names[k] for k in first[rows]]))
+    rows = df
     if isinstance(rows["level"].dtype, pd.CategoricalDtype):
         rows = rows.assign(level=rows["level"].astype("str"))
     import pandera.pandas as pa
@@ -174,14 +183,18 @@ def _failures(df: pd.DataFrame, last: int) -> dict[int, str]:
     return failed
 
 
-def _suspects(df: pd.DataFrame, last: int) -> np.ndarray | None:
-    """Return the rows that break a rule of :func:`score_schema`, found with numpy.
+def _rule_masks(df: pd.DataFrame, last: int) -> list[tuple[str, np.ndarray]] | None:
+    """Return each rule of :func:`score_schema` with the rows that break it, in pandera's order.
 
-    None when a rule column is missing or not numeric as the pipeline makes it:
-    pandera then checks every row.
+    Pandera reports the checks across columns first, then the columns in the
+    schema's order; a row is named by the first rule it breaks (a test holds the
+    two to the same answers). None when a rule column is missing or not numeric
+    as the pipeline makes it: pandera then checks the rows.
     """
     if not set(_RULE_COLUMNS) <= set(df.columns) or not all(
-            pd.api.types.is_integer_dtype(df[col]) for col in ("year", "rank", "n_units")):
+            pd.api.types.is_integer_dtype(df[col]) for col in ("year", "rank", "n_units")) or not all(
+            pd.api.types.is_float_dtype(df[col]) for col in ("score", "points", "max_points",
+                                                             "scale_max")):
         return None
 
     def floats(col: str) -> np.ndarray:
@@ -190,11 +203,17 @@ def _suspects(df: pd.DataFrame, last: int) -> np.ndarray | None:
     year, rank, n_units = floats("year"), floats("rank"), floats("n_units")
     score, points, maximum, scale = (floats(c) for c in ("score", "points", "max_points",
                                                           "scale_max"))
+    level = df["level"]
     with np.errstate(invalid="ignore"):
-        return (np.isnan(year) | (year < FIRST_YEAR) | (year > last)
-                | ~df["level"].isin(LEVELS).to_numpy(dtype=bool, na_value=False)
-                | (score < 0) | (points < 0) | (maximum <= 0) | (rank < 1) | (n_units < 1)
-                | (score > scale + 1e-9) | (points > maximum + 1e-9) | (rank > n_units))
+        return [
+            ("score_within_scale", score > scale + 1e-9),
+            ("points_within_max", points > maximum + 1e-9),
+            ("rank_within_n", rank > n_units),
+            ("year", np.isnan(year) | (year < FIRST_YEAR) | (year > last)),
+            ("level", ~level.isin(LEVELS).to_numpy(dtype=bool, na_value=False)),
+            ("score", score < 0), ("points", points < 0), ("max_points", maximum <= 0),
+            ("rank", rank < 1), ("n_units", n_units < 1),
+        ]
 
 
 def _record(row: dict, rule: str, *, first: int, last: int) -> dict:

@@ -87,3 +87,35 @@ def test_points_above_their_maximum_are_named_before_the_derived_score():
     assert bad["rule"].tolist() == ["points_within_max"]
     assert bad["reason"][0] == ("980.25 points is above the maximum 1.1; check the figure or "
                                 "the maximum")
+
+
+@pytest.mark.parametrize("categorical_level", [False, True])
+def test_numpy_names_the_rule_pandera_names(monkeypatch, categorical_level):
+    # The pipeline names broken rules with numpy; the pandera schema is the rule set.
+    import numpy as np
+
+    from parlib import validate
+
+    rng = np.random.default_rng(11)
+    n = 3000
+
+    def pick(values, dtype=None):
+        return pd.array(rng.choice(np.array(values, dtype=object), n), dtype=dtype)
+
+    frame = pd.DataFrame({
+        "year": pick([2021, 1985, 2031, None], "Int64"),
+        "level": pick(["department", "district", "ward", None]),
+        "score": pick([50.0, -1.0, 101.0, np.nan], "float64"),
+        "scale_max": pick([100.0, 10.0, np.nan], "float64"),
+        "points": pick([5.0, -2.0, 12.0, np.nan], "float64"),
+        "max_points": pick([10.0, 0.0, -1.0, np.nan], "float64"),
+        "rank": pick([1, 0, 19, None], "Int64"),
+        "n_units": pick([18, 0, None], "Int64"),
+    })
+    if categorical_level:
+        frame["level"] = frame["level"].astype("category")
+    by_numpy = validate._failures(frame, 2025)
+    monkeypatch.setattr(validate, "_rule_masks", lambda df, last: None)
+    by_pandera = validate._failures(frame, 2025)
+    assert len(by_numpy) > n // 2  # most rows break something, often several rules
+    assert by_numpy == by_pandera
