@@ -199,7 +199,11 @@ def json_text(content: Any) -> str:
       ]
     }
     """
+    line = json.JSONEncoder(ensure_ascii=False, default=_json).encode  # one, reused
+
     def dump(value: Any, indent: int | None) -> str:
+        if indent is None:
+            return line(value)
         return json.dumps(value, ensure_ascii=False, indent=indent, default=_json)
 
     if not isinstance(content, dict):
@@ -207,7 +211,7 @@ def json_text(content: Any) -> str:
     parts = []
     for key, value in content.items():
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            text = "[\n    " + ",\n    ".join(dump(item, None) for item in value) + "\n  ]"
+            text = "[\n    " + ",\n    ".join(map(line, value)) + "\n  ]"
         else:
             text = dump(value, 2).replace("\n", "\n  ")
         parts.append(f"  {dump(key, None)}: {text}")
