@@ -427,6 +427,16 @@ def _parse_body(body: memoryview, d: str, ncols: int, first: int,
     """
     if not body.nbytes or (bytes(body[:4096]).isspace() and bytes(body).isspace()):
         return [[]] * ncols, np.empty(0, np.int64)
+    n_lines, bare_cr = _count_lines(body)
+    if not bare_cr:  # records end only at newlines: one record per line unless quotes span lines
+        try:
+            columns = _read_arrow(body, d)
+        except (ValueError, pa.ArrowException):
+            columns = None
+        if columns and len(columns[0]) == n_lines and not any(
+                _has_text(col) for col in columns[ncols:]):
+            return columns[:ncols], first + np.arange(n_lines)
+        del columns
     newlines, inside = _line_ends(body)
     n_lines = len(newlines) + (body[-1] != 10)
     starts, engines = np.arange(n_lines), ["pyarrow", "c"]
@@ -447,6 +457,21 @@ def _parse_body(body: memoryview, d: str, ncols: int, first: int,
             break  # the csv module names the row
         return columns[:ncols], first + starts
     return _parse_slow(body, d, ncols, first, shown)
+
+
+def _count_lines(body: memoryview) -> tuple[int, bool]:
+    """Return the number of lines of ``body`` and whether a carriage return stands alone."""
+    buf = np.frombuffer(body, dtype=np.uint8)
+    lines, bare = 0, False
+    for at in range(0, len(buf), _BLOCK):  # a block at a time: no file-sized temporaries
+        block = buf[at:at + _BLOCK + 1]  # and the byte after, for a CR that ends the block
+        lines += int(np.count_nonzero(block[:_BLOCK] == 10))
+        returns = np.flatnonzero(block[:_BLOCK] == 13)
+        if len(returns) and not bare:
+            after = returns + 1
+            bare = bool((after >= len(block)).any() or (block[after[after < len(block)]] != 10)
+                        .any())
+    return lines + int(buf[-1] != 10), bare
 
 
 def _line_ends(body: memoryview) -> tuple[np.ndarray, np.ndarray]:
