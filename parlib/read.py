@@ -219,12 +219,15 @@ def _table_parts(columns: list[tuple[object, np.ndarray]], header: list[str | No
 
 
 # ---------------------------------------------------------------- CSV
-def _utf8_head(data: bytes, declared: str | None, lines: int) -> tuple[str, str, list[str]] | None:
+def _utf8_head(data: bytes, declared: str | None, lines: int, *, whole: bool = True
+               ) -> tuple[str, str, list[str]] | None:
     """Return the first ``lines`` lines as text, the encoding and no notes, for valid UTF-8.
 
     Decoding only the head keeps a large file out of memory as text. None (not UTF-8,
     another declared encoding, classic Mac line ends) leaves the file to :func:`_decode`,
-    which decodes all of it and names what is wrong.
+    which decodes all of it and names what is wrong. Unless ``whole``, only the head
+    is checked: a byte that is not UTF-8 further down makes the parser raise
+    UnicodeDecodeError, and :func:`_read_csv` reads the file again, checking it all.
     """
     if declared:
         try:
@@ -232,7 +235,7 @@ def _utf8_head(data: bytes, declared: str | None, lines: int) -> tuple[str, str,
                 return None
         except LookupError:
             return None
-    if b"\n" not in data or not _is_utf8(data):
+    if b"\n" not in data or (whole and not _is_utf8(data)):
         return None
     end = 0
     for _ in range(lines):
@@ -241,7 +244,10 @@ def _utf8_head(data: bytes, declared: str | None, lines: int) -> tuple[str, str,
             end = len(data)
             break
     bom = data.startswith(codecs.BOM_UTF8)
-    return data[:end].decode("utf-8-sig"), "utf-8-sig" if bom else "utf-8", []
+    try:
+        return data[:end].decode("utf-8-sig"), "utf-8-sig" if bom else "utf-8", []
+    except UnicodeDecodeError:
+        return None
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -339,9 +345,19 @@ def _records(lines: list[str], delimiter: str) -> list[tuple[int, int, list[str]
 
 def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str | None,
               delimiter: str | None, categorical: bool = False) -> RawTable:
-    data: bytes | None = path.read_bytes()
+    options = dict(header_row=header_row, encoding=encoding, delimiter=delimiter,
+                   categorical=categorical)
+    try:  # UTF-8 whose first lines are valid is checked by the parser, cell by cell
+        return _read_csv_bytes(path.read_bytes(), path, shown, trust_head=True, **options)
+    except UnicodeDecodeError:  # not UTF-8 after all: check and decode the whole file
+        return _read_csv_bytes(path.read_bytes(), path, shown, trust_head=False, **options)
+
+
+def _read_csv_bytes(data: bytes | None, path: Path, shown: str, *, trust_head: bool,
+                    header_row: int | None, encoding: str | None, delimiter: str | None,
+                    categorical: bool) -> RawTable:
     n_head = max(_PREFIX_LINES, (header_row or 0) + 50)
-    head = _utf8_head(data, encoding, n_head)
+    head = _utf8_head(data, encoding, n_head, whole=not trust_head)
     if head is not None:  # valid UTF-8: decode only the lines that can hold the header
         text, enc, notes = head
     else:

@@ -507,3 +507,22 @@ def test_read_xlsx_that_is_empty_or_text_says_so(tmp_path):
     with pytest.raises(RawFileError, match=r"the file is text, not an XLSX workbook .*\(value "
                                            r"'Tên đơn vị,Điểm'\).*Fix: rename it to .csv"):
         read_raw(write(tmp_path, "t.xlsx", "Tên đơn vị,Điểm\nSở Nội vụ,90\n"))
+
+
+def test_a_file_utf8_only_in_its_first_lines_is_read_as_what_it_is(tmp_path):
+    # The head (an ASCII header and 300 ASCII rows) is UTF-8; the rest is Windows-1258.
+    from parlib._demo_formats import to_cp1258_form
+
+    head = "STT,Don vi,Diem\n" + "".join(f"{i},Unit {i},\"9{i % 10},5\"\n" for i in range(1, 301))
+    tail = "301,Sở Tư pháp,\"88,5\"\n302,Sở Nội vụ,\"87,0\"\n"
+    path = tmp_path / "late.csv"
+    path.write_bytes(to_cp1258_form(head + tail).encode("cp1258"))
+    table = read_raw(path)
+    assert table.encoding == "cp1258" and "Windows-1258" in table.warnings[0]
+    assert table.frame.iloc[-2:, 1].tolist() == ["Sở Tư pháp", "Sở Nội vụ"]
+    # UTF-8 above, a Windows-1258 line below: neither encoding reads it all.
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes(head.replace("Don vi", "Đơn vị").encode("utf-8")
+                      + to_cp1258_form(tail).encode("cp1258"))
+    with pytest.raises(RawFileError, match="neither UTF-8 nor Windows-1258"):
+        read_raw(mixed)
