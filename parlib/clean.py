@@ -321,13 +321,36 @@ def concat_rows(frames: list[pd.DataFrame], *, ignore_index: bool = True) -> pd.
         col in f.columns and isinstance(f[col].dtype, pd.CategoricalDtype) for f in frames)]
     out = pd.concat([f.drop(columns=shared) for f in frames], ignore_index=ignore_index)
     for col in shared:
-        codes, uniques = [], []
-        for f in frames:  # each frame's codes, shifted past the categories before it
-            c, u = distinct(f[col])
-            codes.append(np.where(c < 0, -1, c + sum(map(len, uniques))))
-            uniques.append(u)
-        out[col] = categorical(np.concatenate(codes), np.concatenate(uniques))
+        out[col] = _stack_categoricals([f[col] for f in frames])
     return out[list(columns) + [c for c in out.columns if c not in columns]]
+
+
+def stack_blocks(blocks: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """:func:`concat_rows` of frames with the same ``columns``, emptying them as it goes.
+
+    Each column is stacked and then dropped from the blocks, so the blocks and
+    the result are not both held whole (a million-row table cleaned in blocks).
+    """
+    blocks = [b for b in blocks if len(b)] or blocks[:1]
+    data = {}
+    for col in columns:
+        pieces = [block.pop(col) for block in blocks]
+        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in pieces) and len(pieces) > 1:
+            data[col] = _stack_categoricals(pieces)
+        else:
+            data[col] = pd.concat(pieces, ignore_index=True)
+        del pieces
+    return pd.DataFrame(data, copy=False)
+
+
+def _stack_categoricals(pieces: list[pd.Series]) -> pd.Categorical:
+    """One Categorical of the pieces' cells, with the union of their categories."""
+    codes, uniques = [], []
+    for piece in pieces:  # each piece's codes, shifted past the categories before it
+        c, u = distinct(piece)
+        codes.append(np.where(c < 0, -1, c + sum(map(len, uniques))))
+        uniques.append(u)
+    return categorical(np.concatenate(codes), np.concatenate(uniques))
 
 
 # -- text columns, object or Categorical ---------------------------------------------------

@@ -18,7 +18,8 @@ import pandas as pd
 
 from . import __version__
 from .aggregates import AGGREGATE_COLUMNS, check_aggregates, clean_aggregates
-from .clean import QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, concat_rows, fill_defaults
+from .clean import (QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, concat_rows, fill_defaults,
+                    stack_blocks)
 from .config import DatasetConfig, FileSpec, find_datasets, read_config
 from .consistency import WARNING_COLUMNS, check_rankings
 from .errors import ConfigError, ParlibError
@@ -102,6 +103,7 @@ def read_file_rows(config: DatasetConfig, spec: FileSpec):
     table = read_raw(spec.path, sheet=spec.sheet, header_row=spec.header_row,
                      encoding=spec.encoding, delimiter=spec.delimiter,
                      display_path=_display(config, spec), categorical=spec.table == "scores")
+    _release_memory()  # the parser's blocks, before melting needs memory
     try:
         roles = recognize_columns(table, component_lookup=component_lookup(), index=spec.index,
                                   kind=spec.table)
@@ -149,6 +151,7 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
                      leave=False)
     for spec in specs:
         table, long = read_file_rows(config, spec)
+        _release_memory()  # melting's temporaries, before cleaning needs memory
         label = raw_file_label(spec)
         if spec.table == "aggregates":
             part, bad = clean_aggregates(long, raw_file=label, source_id=spec.source,
@@ -215,7 +218,7 @@ def _clean_in_blocks(long: pd.DataFrame, **options: Any) -> tuple[pd.DataFrame, 
         clean.append(part)
         bad.append(problems)
         _release_memory()
-    return _concat(clean, SCORE_COLUMNS), _concat(bad, QUARANTINE_COLUMNS)
+    return stack_blocks(clean, SCORE_COLUMNS), _concat(bad, QUARANTINE_COLUMNS)
 
 
 def _release_memory() -> None:
