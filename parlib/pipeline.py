@@ -217,7 +217,6 @@ def _clean_in_blocks(long: pd.DataFrame, **options: Any) -> tuple[pd.DataFrame, 
         part, problems = clean_scores(long.iloc[start:start + _BLOCK_ROWS], **options)
         clean.append(part)
         bad.append(problems)
-        _release_memory()
     return stack_blocks(clean, SCORE_COLUMNS), _concat(bad, QUARANTINE_COLUMNS)
 
 
