@@ -358,10 +358,15 @@ def _csv_fields(values) -> list[str]:
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Write ``frame`` as ``frame.to_parquet(path, index=False, compression="zstd")`` does.
 
-    Categorical text is written as the plain text it stands for (see ``_OBJECT_TEXT``),
-    converted a block of rows at a time; a frame of more than one block gets one row
-    group per block.
+    Categorical text is written as the plain text it stands for (see ``_OBJECT_TEXT``).
+    A frame of more than one block gets one row group per block, and its
+    Categoricals go to the writer as they are: Parquet stores text columns
+    dictionary-encoded anyway, so each distinct text is encoded once instead of
+    expanded and hashed again. The file's Arrow schema (which readers use to
+    restore the column types) is the plain-text one, as ``to_parquet`` writes it.
     """
+    import base64
+
     import pyarrow.parquet as pq
 
     text = {col: object if col in _OBJECT_TEXT else "str" for col, dtype in frame.dtypes.items()
@@ -374,15 +379,25 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     first = [frame[col].first_valid_index() for col, kind in text.items() if kind is object]
     sample = frame.iloc[sorted({0, *(frame.index.get_loc(i) for i in first if i is not None)})]
     schema = pa.Schema.from_pandas(sample.astype(text), preserve_index=False)
-    # A block at a time: Categoricals become dictionary arrays (no copy of the text),
-    # expanded to plain text by Arrow, outside the GIL.
-    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-        for start in range(0, len(frame), _BLOCK_ROWS):
-            block = pa.Table.from_pandas(frame.iloc[start:start + _BLOCK_ROWS],
-                                         preserve_index=False)
-            arrays = [column if column.type == field.type else column.cast(field.type)
-                      for column, field in zip(block.columns, schema)]
-            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    arrays = []
+    for column, field in zip(table.columns, schema):
+        if column.type == field.type or (_is_text(field.type) and pa.types.is_dictionary(
+                column.type) and _is_text(column.type.value_type)):
+            arrays.append(column)  # written as the text it holds
+        elif pa.types.is_null(field.type):  # no value at all
+            arrays.append(pa.nulls(len(column)))
+        else:
+            arrays.append(column.cast(field.type))
+    written = pa.Table.from_arrays(arrays, names=schema.names)
+    with pq.ParquetWriter(path, written.schema, compression="zstd", store_schema=False) as out:
+        out.write_table(written, row_group_size=_BLOCK_ROWS)
+        out.add_key_value_metadata({b"pandas": schema.metadata[b"pandas"],
+                                    b"ARROW:schema": base64.b64encode(schema.serialize())})
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
 def _exchange(a: Path, b: Path) -> bool:

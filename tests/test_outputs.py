@@ -92,3 +92,23 @@ def test_write_csv_writes_the_bytes_to_csv_writes(tmp_path, monkeypatch, block):
     outputs.write_csv(frame, tmp_path / "t.csv")
     expected = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
     assert (tmp_path / "t.csv").read_bytes() == expected
+
+
+def test_write_parquet_reads_back_as_to_parquet_of_the_plain_text(tmp_path, monkeypatch):
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(outputs, "_BLOCK_ROWS", 64)  # several row groups
+    frame = _mixed_frame(500).drop(columns="obj")  # mixed objects: no parquet type
+    frame["unit"] = pd.Categorical(np.where(np.arange(500) % 3, "Sở Y tế", "Sở Nội vụ"))
+    frame["note"] = pd.Categorical([None] * 500, categories=["never used"])  # no value at all
+    frame["numbers"] = pd.Categorical(np.arange(500) % 4)  # categories that are not text
+    text = {col: object if col in outputs._OBJECT_TEXT else "str"
+            for col, dtype in frame.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)}
+    frame.astype(text).to_parquet(tmp_path / "plain.parquet", index=False, compression="zstd")
+    outputs._write_parquet(frame, tmp_path / "fast.parquet")
+    plain, fast = (pq.read_table(tmp_path / f"{n}.parquet") for n in ("plain", "fast"))
+    assert fast.equals(plain, check_metadata=True)
+    assert pq.ParquetFile(tmp_path / "fast.parquet").metadata.num_row_groups == 8
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "fast.parquet"),
+                                  pd.read_parquet(tmp_path / "plain.parquet"))
