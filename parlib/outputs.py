@@ -228,34 +228,45 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
         # a lone empty field is quoted; dates have formats: leave those to pandas
         frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         return
+    texts: dict[int, pa.Array] = {}  # a Categorical column's texts, made for the first block
     with open(path, "wb") as handle:
         handle.write((",".join(_csv_fields(frame.columns)) + "\n").encode("utf-8"))
         for start in range(0, len(frame), _BLOCK_ROWS):
-            handle.write(_csv_block(frame.iloc[start:start + _BLOCK_ROWS]))
+            handle.write(_csv_block(frame.iloc[start:start + _BLOCK_ROWS], texts))
 
 
-def _csv_block(frame: pd.DataFrame) -> memoryview:
+def _csv_block(frame: pd.DataFrame, cache: dict[int, pa.Array]) -> memoryview:
     """Return the CSV lines of ``frame``: each line is a few lookups into texts.
 
     Neighbouring columns whose combinations of values are few are joined into one
     segment (the province's four columns, say): the text of each combination is
-    made once, and a line is its segments' texts one after another.
+    made once, and a line is its segments' texts one after another. ``cache``
+    keeps the texts of Categorical columns from one block to the next.
     """
     n_rows, n_cols = frame.shape
     columns = []  # per column: codes into its texts, 0 = blank; texts end in their separator
     for j, (_, column) in enumerate(frame.items()):
-        codes, fields = _csv_column(column)
-        end = "\n" if j == n_cols - 1 else ","
-        texts = pa.concat_arrays([pa.array([end], pa.large_string()),
-                                  pc.binary_join_element_wise(fields, end, "")
-                                  .cast(pa.large_string())])
-        columns.append((codes.astype(np.int64) + 1, texts))
+        categorical = isinstance(column.dtype, pd.CategoricalDtype)
+        if categorical and j in cache:
+            codes, texts = column.cat.codes.to_numpy(), cache[j]
+        else:
+            codes, fields = _csv_column(column)
+            end = "\n" if j == n_cols - 1 else ","
+            texts = pa.concat_arrays([pa.array([end], pa.large_string()),
+                                      pc.binary_join_element_wise(fields, end, "")
+                                      .cast(pa.large_string())])
+            if categorical:
+                cache[j] = texts
+        columns.append((codes + 1, texts))  # code -1 (blank) picks the lone separator
     limit = max(256, n_rows // 8)
     segments, j = [], 0
     while j < n_cols:
-        codes, size, members = columns[j][0], len(columns[j][1]), [j]
+        codes, size, members = columns[j][0].astype(np.int64), len(columns[j][1]), [j]
         for k in range(j + 1, n_cols):
             other, width = columns[k][0], len(columns[k][1])
+            if n_rows and other.min() == other.max():  # one text in this block: no new combinations
+                members.append(k)
+                continue
             joined, bound = codes * width + other, size * width
             if bound > limit:
                 joined, bound = _dense(joined, bound)
