@@ -32,6 +32,7 @@ import os
 import shutil
 import sys
 import time
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -48,7 +49,8 @@ from .errors import LockError
 __all__ = ["COLUMN_DOCS", "dataset_lock", "write_dataset", "recover_outputs", "datapackage",
            "json_text"]
 
-_BLOCK_ROWS = 1 << 16  # rows converted at a time when writing CSV and parquet
+_BLOCK_ROWS = 1 << 16  # rows converted at a time when writing parquet (a row group)
+_CSV_BLOCK_ROWS = 1 << 15  # rows of CSV made at a time, by each of two threads
 # scores.parquet stores these text columns as Python objects (arrow ``string``) and the
 # others as pandas' ``str`` (arrow ``large_string``), as parlib always has.
 _OBJECT_TEXT = frozenset({"unit", "derivation", "missing_marker", "note", "source_id",
@@ -229,10 +231,25 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
         frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         return
     texts: dict[int, pa.Array] = {}  # a Categorical column's texts, made for the first block
+    size = _CSV_BLOCK_ROWS
+    blocks = [frame.iloc[start:start + size] for start in range(0, len(frame), size)]
     with open(path, "wb") as handle:
         handle.write((",".join(_csv_fields(frame.columns)) + "\n").encode("utf-8"))
-        for start in range(0, len(frame), _BLOCK_ROWS):
-            handle.write(_csv_block(frame.iloc[start:start + _BLOCK_ROWS], texts))
+        if len(blocks) < 3:
+            for block in blocks:
+                handle.write(_csv_block(block, texts))
+            return
+        handle.write(_csv_block(blocks[0], texts))  # fills ``texts`` for the others
+        # Two threads make blocks (numpy and Arrow work mostly outside the GIL); at most
+        # two are in memory at once, and they are written in order.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            pending: deque = deque()
+            for block in blocks[1:]:
+                pending.append(pool.submit(_csv_block, block, texts))
+                if len(pending) == 2:
+                    handle.write(pending.popleft().result())
+            while pending:
+                handle.write(pending.popleft().result())
 
 
 def _csv_block(frame: pd.DataFrame, cache: dict[int, pa.Array]) -> memoryview:

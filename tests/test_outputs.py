@@ -87,7 +87,7 @@ def _mixed_frame(rows: int) -> pd.DataFrame:
 
 @pytest.mark.parametrize("block", [3, 64, 1 << 17])
 def test_write_csv_writes_the_bytes_to_csv_writes(tmp_path, monkeypatch, block):
-    monkeypatch.setattr(outputs, "_BLOCK_ROWS", block)
+    monkeypatch.setattr(outputs, "_CSV_BLOCK_ROWS", block)
     frame = _mixed_frame(3000)
     outputs.write_csv(frame, tmp_path / "t.csv")
     expected = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
