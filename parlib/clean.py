@@ -191,14 +191,33 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
         "source_id": _fillna(_blank_to_na(df["source"]), source_id),
         "raw_file": _constant(raw_file, n), "raw_row": df["raw_row"].astype("int64"),
         "raw_column": df["raw_column"],
-    })
+    }, copy=False)
+    del score, rank, max_points, n_units_col, years, prov, units  # now columns of ``out``
     out = derive_scores(out)
     problems.add(out["score_problem"].notna(), "score", "score", df["score"],
                  _reason(out["score_problem"]))
 
-    bad = problems.mask()
-    clean = out.loc[~bad, SCORE_COLUMNS].reset_index(drop=True)
-    return clean, problems.frame()
+    for col in [c for c in out.columns if c not in SCORE_COLUMNS]:
+        del out[col]  # what the figures were derived from, before the rows are taken
+    keep = np.flatnonzero(~problems.mask())
+    return _take_rows(out, keep, SCORE_COLUMNS), problems.frame()
+
+
+def _take_rows(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> pd.DataFrame:
+    """``frame.loc[rows, columns]`` with a fresh index; ``frame`` is emptied column by column.
+
+    Each column is taken and dropped in turn, so the frame and the rows taken from
+    it are never both held whole.
+    """
+    everything = len(rows) == len(frame)
+    data = {}
+    for col in columns:
+        values = frame.pop(col).array
+        if not everything:
+            values = values.take(rows)
+        data[col] = values.to_numpy() if isinstance(values, pd.arrays.NumpyExtensionArray) \
+            else values
+    return pd.DataFrame(data, copy=False)
 
 
 def derive_scores(df: pd.DataFrame) -> pd.DataFrame:

@@ -163,9 +163,11 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     >>> parse_numbers(pd.Series(["98,56", "81,33 %", "90,9đ", "-", 7])).tolist()
     [98.56, 81.33, 90.9, nan, 7.0]
     """
-    out = _parse_scores(values, categorical=True)
-    number = out["number"].fillna(out["percent"]).fillna(out["points"])
-    return number.rename(getattr(values, "name", None))
+    values, codes, columns = _per_distinct(values, _score, _SCORE_NA)
+    number, percent, points = (np.asarray(col, dtype=np.float64) for col in columns[:3])
+    # Each distinct cell's number is found once; the rows then pick theirs.
+    first = np.where(np.isnan(number), np.where(np.isnan(percent), points, percent), number)
+    return pd.Series(first[codes], index=values.index, name=getattr(values, "name", None))
 
 
 def detect_decimal_styles(values: pd.Series) -> set[str]:
