@@ -245,7 +245,7 @@ def _malloc_trim():
     return trim
 
 
-_BLOCK_ROWS = 1 << 18
+_BLOCK_ROWS = 1 << 20
 
 
 def raw_file_label(spec: FileSpec) -> str:
