@@ -191,10 +191,12 @@ def _rule_masks(df: pd.DataFrame, last: int) -> list[tuple[str, np.ndarray]] | N
     two to the same answers). None when a rule column is missing or not numeric
     as the pipeline makes it: pandera then checks the rows.
     """
-    if not set(_RULE_COLUMNS) <= set(df.columns) or not all(
-            pd.api.types.is_integer_dtype(df[col]) for col in ("year", "rank", "n_units")) or not all(
-            pd.api.types.is_float_dtype(df[col]) for col in ("score", "points", "max_points",
-                                                             "scale_max")):
+    if not set(_RULE_COLUMNS) <= set(df.columns):
+        return None
+    whole = all(pd.api.types.is_integer_dtype(df[c]) for c in ("year", "rank", "n_units"))
+    real = all(pd.api.types.is_float_dtype(df[c])
+               for c in ("score", "points", "max_points", "scale_max"))
+    if not (whole and real):
         return None
 
     def floats(col: str) -> np.ndarray:

@@ -283,7 +283,8 @@ def test_rows_come_out_in_file_order_as_a_stable_sort_gives(categorical):
     frame = pd.DataFrame({
         "raw_file": rng.choice(["b.csv", "a.xlsx#Sheet1", "Đ.csv", "a.csv"], n),
         "raw_row": rng.integers(2, 40, n),
-        "raw_column": rng.choice(np.array(["Điểm", "Xếp hạng", "2021", None], dtype=object), n),
+        "raw_column": rng.choice(np.array(["Điểm", "Xếp hạng", "2021", None], dtype=object),
+                                 n),
         "order": np.arange(n)})
     if categorical:
         frame = frame.astype({"raw_file": "category", "raw_column": "category"})
