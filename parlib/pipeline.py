@@ -151,8 +151,15 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
                      leave=False)
     for spec in specs:
         table, long = read_file_rows(config, spec)
-        _release_memory()  # melting's temporaries, before cleaning needs memory
         label = raw_file_label(spec)
+        files.append({"file": label, "table": spec.table, "source": spec.source,
+                      "sheet": table.sheet, "header_row": table.header_row,
+                      "encoding": table.encoding, "title_rows": list(table.title_rows),
+                      "hidden_rows": [int(r) for r in table.hidden_rows],
+                      "raw_rows": np.asarray(table.rows, dtype=np.int64),
+                      "warnings": list(table.warnings)})
+        del table  # the raw cells: the long rows hold what cleaning needs
+        _release_memory()  # and melting's temporaries, before cleaning needs memory
         if spec.table == "aggregates":
             part, bad = clean_aggregates(long, raw_file=label, source_id=spec.source,
                                          dataset=config.name, boundaries=spec.boundaries)
@@ -163,13 +170,7 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
                                          boundaries=spec.boundaries)
             scores_parts.append(part)
         quarantine_parts.append(bad)
-        files.append({"file": label, "table": spec.table, "source": spec.source,
-                      "sheet": table.sheet, "header_row": table.header_row,
-                      "encoding": table.encoding, "title_rows": list(table.title_rows),
-                      "hidden_rows": [int(r) for r in table.hidden_rows],
-                      "raw_rows": np.asarray(table.rows, dtype=np.int64),
-                      "warnings": list(table.warnings)})
-        del table, long, part, bad  # the raw cells are no longer needed
+        del long, part, bad
         _release_memory()
     scores = _concat(scores_parts, SCORE_COLUMNS)
     scores_parts.clear()  # held no longer than the frame made of them
