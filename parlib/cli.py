@@ -107,7 +107,8 @@ def _lean_arrow_memory() -> None:
     is set before pyarrow is imported. A command owns its process, so the command
     sets it; the library leaves a notebook's pool alone.
     """
-    if "pyarrow" not in sys.modules:
+    # PyPI's pyarrow wheels for Linux have jemalloc; elsewhere Arrow would warn that it lacks it.
+    if "pyarrow" not in sys.modules and sys.platform.startswith("linux"):
         os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
 
 
