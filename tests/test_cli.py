@@ -85,7 +85,10 @@ def test_demo_data_bad_seed_is_a_clear_error(tmp_path, capsys):
     assert "Fix: pass --seed" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("setting,expected", [(None, "jemalloc"), ("system", "system")])
+@pytest.mark.parametrize("setting,expected", [
+    pytest.param(None, "jemalloc", marks=pytest.mark.skipif(
+        not sys.platform.startswith("linux"), reason="parlib asks for jemalloc on Linux only")),
+    ("system", "system")])
 def test_clean_command_gives_arrow_the_lean_pool_unless_told(setting, expected):
     code = ("import sys; from parlib.cli import _lean_arrow_memory; _lean_arrow_memory(); "
             "import pyarrow as pa; print(pa.default_memory_pool().backend_name)")
