@@ -80,25 +80,9 @@ def _rank_order(scores: pd.DataFrame, rows: np.ndarray, ranking: np.ndarray) -> 
         return pd.DataFrame(columns=WARNING_COLUMNS)
     rows, g, score = rows[have], ranking[have], score[have]
     rank = scores["rank"].to_numpy(dtype=np.int64, na_value=0)[rows]
-    # Lowest and highest score of each (ranking, rank), rankings and ranks in order.
-    order = np.lexsort((rank, g))
-    gs, rs = g[order], rank[order]
-    starts = np.flatnonzero(np.r_[True, (gs[1:] != gs[:-1]) | (rs[1:] != rs[:-1])])
-    lo = np.minimum.reduceat(score[order], starts)
-    hi = np.maximum.reduceat(score[order], starts)
-    group, ranked = gs[starts], rs[starts]
-    del order, gs, rs
-    # The lowest score among the better ranks of the same ranking.
-    better = pd.Series(lo).groupby(group).cummin().groupby(group).shift().to_numpy()
-    bad = np.flatnonzero(hi > better + 1e-9)
-    if not len(bad):
+    counts, at_rank, top, low = _first_contradictions(g, rank, score)
+    if not counts.any():
         return pd.DataFrame(columns=WARNING_COLUMNS)
-    counts = np.bincount(group[bad])
-    first = bad[np.r_[True, group[bad][1:] != group[bad][:-1]]]  # best bad rank of each
-    size = int(g.max()) + 1
-    at_rank, top, low = np.full(size, -1), np.full(size, np.nan), np.full(size, np.nan)
-    at_rank[group[first]], top[group[first]] = ranked[first], hi[first]
-    low[group[first]] = better[first]
     worse = _first_of_each(g, (rank == at_rank[g]) & (score == top[g]))
     above = _first_of_each(g, (score == low[g]) & (rank < at_rank[g]))
     both = np.intersect1d(worse.index, above.index)  # every such ranking, in ranking order
@@ -117,6 +101,55 @@ def _rank_order(scores: pd.DataFrame, rows: np.ndarray, ranking: np.ndarray) -> 
             *(pair[c].tolist() for c in cols), *(other[c].tolist() for c in cols),
             more.tolist())]
     return _warnings("rank_order", pair, messages)
+
+
+def _first_contradictions(g: np.ndarray, rank: np.ndarray, score: np.ndarray, *,
+                          dense: bool | None = None
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per ranking: how many ranks contradict a better one, and the best of them.
+
+    A rank contradicts when its highest score beats the lowest score of a better
+    rank. Returns, indexed by ranking, the count of such ranks, the best such
+    rank (-1 for none), its highest score and the lowest score above it. Unless
+    ``dense`` says, a table of rankings × ranks is used when it is small (ranks
+    are small numbers), else a sort.
+    """
+    size = int(g.max()) + 1
+    width = int(rank.max()) + 1
+    if dense is None:
+        dense = bool(rank.min() >= 0) and size * width <= 4 * len(g) + 4096
+    if dense:
+        cell = g * width + rank
+        lo = np.full(size * width, np.inf)
+        hi = np.full(size * width, -np.inf)
+        np.minimum.at(lo, cell, score)
+        np.maximum.at(hi, cell, score)
+        lo, hi = lo.reshape(size, width), hi.reshape(size, width)
+        better = np.full((size, width), np.inf)  # the lowest score of the better ranks
+        np.minimum.accumulate(lo[:, :-1], axis=1, out=better[:, 1:])
+        bad = hi > better + 1e-9
+        counts = bad.sum(axis=1)
+        which = np.flatnonzero(counts)
+        best = bad[which].argmax(axis=1)
+        at_rank = np.full(size, -1)
+        top, low = np.full(size, np.nan), np.full(size, np.nan)
+        at_rank[which], top[which], low[which] = best, hi[which, best], better[which, best]
+        return counts, at_rank, top, low
+    # Sparse ranks: the lowest and highest score of each (ranking, rank), in order.
+    order = np.lexsort((rank, g))
+    gs, rs = g[order], rank[order]
+    starts = np.flatnonzero(np.r_[True, (gs[1:] != gs[:-1]) | (rs[1:] != rs[:-1])])
+    lo = np.minimum.reduceat(score[order], starts)
+    hi = np.maximum.reduceat(score[order], starts)
+    group, ranked = gs[starts], rs[starts]
+    better = pd.Series(lo).groupby(group).cummin().groupby(group).shift().to_numpy()
+    bad = np.flatnonzero(hi > better + 1e-9)
+    counts = np.bincount(group[bad], minlength=size)
+    first = bad[np.r_[True, group[bad][1:] != group[bad][:-1]]]  # best bad rank of each
+    at_rank, top, low = np.full(size, -1), np.full(size, np.nan), np.full(size, np.nan)
+    at_rank[group[first]], top[group[first]] = ranked[first], hi[first]
+    low[group[first]] = better[first]
+    return counts, at_rank, top, low
 
 
 def _first_of_each(groups: np.ndarray, where: np.ndarray) -> pd.Series:

@@ -78,3 +78,22 @@ def test_ranking_size_lists_each_rankings_sizes_in_order():
     assert warn["year"].tolist() == [2022, 2024]
     assert warn["message"].str.endswith("[18, 19, 20]").iloc[0]
     assert warn["message"].str.endswith("[6, 7]").iloc[1]
+
+
+def test_the_table_and_the_sort_find_the_same_contradictions():
+    import numpy as np
+
+    from parlib.consistency import _first_contradictions
+
+    rng = np.random.default_rng(2)
+    n = 5000
+    g = rng.integers(0, 300, n)
+    rank = rng.integers(1, 25, n)
+    score = np.round(rng.uniform(50, 100, n), 1)  # ties of scores, and of ranks
+    table = _first_contradictions(g, rank, score, dense=True)
+    sort = _first_contradictions(g, rank, score, dense=False)
+    for a, b in zip(table, sort):
+        np.testing.assert_array_equal(a, b)
+    assert (table[0] > 0).sum() > 100  # most rankings contradict somewhere
+    consistent = 100.0 - rank  # better rank, higher score: nothing to find
+    assert not _first_contradictions(g, rank, consistent, dense=True)[0].any()
