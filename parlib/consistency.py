@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .names import _combine_each
+from .text import distinct
 
 __all__ = ["RANKING", "WARNING_COLUMNS", "check_rankings"]
 
@@ -49,7 +50,7 @@ def check_rankings(scores: pd.DataFrame) -> pd.DataFrame:
 
     def keys():  # one column's codes at a time
         for col in cols:
-            codes = _codes(scores[col])[rows]
+            codes = distinct(scores[col])[0][rows] + 1  # 0: missing, a value of its own
             yield np.where(national, -1, codes) if col in WITHIN_PROVINCE else codes
 
     ranking = _combine_each(keys())[0]  # numbered in order of first appearance
@@ -57,13 +58,6 @@ def check_rankings(scores: pd.DataFrame) -> pd.DataFrame:
     out = pd.concat([w for w in warnings if len(w)], ignore_index=True) if any(
         len(w) for w in warnings) else pd.DataFrame(columns=WARNING_COLUMNS)
     return out[WARNING_COLUMNS]
-
-
-def _codes(column: pd.Series) -> np.ndarray:
-    """Codes 0 or more of a column's values; a missing value has a code of its own."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy().astype(np.int64) + 1
-    return pd.factorize(column, use_na_sentinel=False)[0]
 
 
 def _rank_order(scores: pd.DataFrame, rows: np.ndarray, ranking: np.ndarray) -> pd.DataFrame:

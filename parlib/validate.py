@@ -148,16 +148,15 @@ def validate_scores(scores: pd.DataFrame, *, last_year: int | None = None
 
 def _failures(df: pd.DataFrame, last: int) -> dict[int, str]:
     """Return the rule each failing row breaks first, by row position, as pandera names it."""
-    masks = _rule_masks(df, last)
-    if masks is not None:  # the rules, evaluated as the schema would, with numpy
+    rules = _rule_masks(df, last)
+    if rules is not None:  # the rules, evaluated as the schema would, with numpy
+        names = list(rules)
         first = np.full(len(df), -1)
-        for k, (_, mask) in enumerate(masks):
+        for k, mask in enumerate(rules.values()):
             first[(first < 0) & mask] = k
-        names = [rule for rule, _ in masks]
-        within_max = masks[names.index("points_within_max")][1]
         # the points, as published, explain a derived score
-        first[(first == names.index("score_within_scale")) & within_max] = names.index(
-            "points_within_max")
+        first[(first == names.index("score_within_scale"))
+              & rules["points_within_max"]] = names.index("points_within_max")
         rows = np.flatnonzero(first >= 0)
         return dict(zip(rows.tolist(), [names[k] for k in first[rows]]))
     rows = df
@@ -183,7 +182,7 @@ def _failures(df: pd.DataFrame, last: int) -> dict[int, str]:
     return failed
 
 
-def _rule_masks(df: pd.DataFrame, last: int) -> list[tuple[str, np.ndarray]] | None:
+def _rule_masks(df: pd.DataFrame, last: int) -> dict[str, np.ndarray] | None:
     """Return each rule of :func:`score_schema` with the rows that break it, in pandera's order.
 
     Pandera reports the checks across columns first, then the columns in the
@@ -207,15 +206,15 @@ def _rule_masks(df: pd.DataFrame, last: int) -> list[tuple[str, np.ndarray]] | N
                                                           "scale_max"))
     level = df["level"]
     with np.errstate(invalid="ignore"):
-        return [
-            ("score_within_scale", score > scale + 1e-9),
-            ("points_within_max", points > maximum + 1e-9),
-            ("rank_within_n", rank > n_units),
-            ("year", np.isnan(year) | (year < FIRST_YEAR) | (year > last)),
-            ("level", ~level.isin(LEVELS).to_numpy(dtype=bool, na_value=False)),
-            ("score", score < 0), ("points", points < 0), ("max_points", maximum <= 0),
-            ("rank", rank < 1), ("n_units", n_units < 1),
-        ]
+        return {
+            "score_within_scale": score > scale + 1e-9,
+            "points_within_max": points > maximum + 1e-9,
+            "rank_within_n": rank > n_units,
+            "year": np.isnan(year) | (year < FIRST_YEAR) | (year > last),
+            "level": ~level.isin(LEVELS).to_numpy(dtype=bool, na_value=False),
+            "score": score < 0, "points": points < 0, "max_points": maximum <= 0,
+            "rank": rank < 1, "n_units": n_units < 1,
+        }
 
 
 def _record(row: dict, rule: str, *, first: int, last: int) -> dict:
