@@ -45,6 +45,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import LockError
+from .memory import release_memory
 
 __all__ = ["COLUMN_DOCS", "dataset_lock", "write_dataset", "recover_outputs", "datapackage",
            "json_text"]
@@ -155,12 +156,14 @@ def write_dataset(out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame
             write_csv(frame, tmp / f"{table}.csv")
         if parquet is not None:
             parquet.result()
+    release_memory()  # the writers' blocks, kept by their threads' allocators
     for doc, content in documents.items():
         path = tmp / doc
         if isinstance(content, str):
             path.write_text(content, encoding="utf-8")
         else:
-            path.write_text(json_text(content), encoding="utf-8")
+            with open(path, "w", encoding="utf-8") as handle:  # a piece at a time
+                handle.writelines(_json_parts(content))
     for path in tmp.iterdir():
         with open(path, "rb") as fh:
             os.fsync(fh.fileno())
@@ -201,6 +204,11 @@ def json_text(content: Any) -> str:
       ]
     }
     """
+    return "".join(_json_parts(content))
+
+
+def _json_parts(content: Any) -> Iterator[str]:
+    """Yield the text of :func:`json_text` piece by piece (a warning per piece)."""
     line = json.JSONEncoder(ensure_ascii=False, default=_json).encode  # one, reused
 
     def dump(value: Any, indent: int | None) -> str:
@@ -209,15 +217,22 @@ def json_text(content: Any) -> str:
         return json.dumps(value, ensure_ascii=False, indent=indent, default=_json)
 
     if not isinstance(content, dict):
-        return dump(content, 2) + "\n"
-    parts = []
-    for key, value in content.items():
+        yield dump(content, 2) + "\n"
+        return
+    if not content:
+        yield "{}\n"
+        return
+    yield "{\n"
+    for k, (key, value) in enumerate(content.items()):
+        yield (",\n" if k else "") + f"  {dump(key, None)}: "
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            text = "[\n    " + ",\n    ".join(map(line, value)) + "\n  ]"
+            yield "[\n    "
+            for i, item in enumerate(value):
+                yield (",\n    " if i else "") + line(item)
+            yield "\n  ]"
         else:
-            text = dump(value, 2).replace("\n", "\n  ")
-        parts.append(f"  {dump(key, None)}: {text}")
-    return "{\n" + ",\n".join(parts) + "\n}\n" if parts else "{}\n"
+            yield dump(value, 2).replace("\n", "\n  ")
+    yield "\n}\n"
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:

@@ -7,7 +7,6 @@ tables in memory; :func:`clean_all` does it for every dataset under
 
 from __future__ import annotations
 
-import functools
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from .config import DatasetConfig, FileSpec, find_datasets, read_config
 from .consistency import WARNING_COLUMNS, check_rankings
 from .errors import ConfigError, ParlibError
 from .headers import melt_aggregates, melt_table, recognize_columns
+from .memory import release_memory
 from .outputs import datapackage, dataset_lock, write_dataset
 from .read import read_raw
 from .reference import component_lookup
@@ -103,7 +103,7 @@ def read_file_rows(config: DatasetConfig, spec: FileSpec):
     table = read_raw(spec.path, sheet=spec.sheet, header_row=spec.header_row,
                      encoding=spec.encoding, delimiter=spec.delimiter,
                      display_path=_display(config, spec), categorical=spec.table == "scores")
-    _release_memory()  # the parser's blocks, before melting needs memory
+    release_memory()  # the parser's blocks, before melting needs memory
     try:
         roles = recognize_columns(table, component_lookup=component_lookup(), index=spec.index,
                                   kind=spec.table)
@@ -159,7 +159,7 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
                       "raw_rows": np.asarray(table.rows, dtype=np.int64),
                       "warnings": list(table.warnings)})
         del table  # the raw cells: the long rows hold what cleaning needs
-        _release_memory()  # and melting's temporaries, before cleaning needs memory
+        release_memory()  # and melting's temporaries, before cleaning needs memory
         if spec.table == "aggregates":
             part, bad = clean_aggregates(long, raw_file=label, source_id=spec.source,
                                          dataset=config.name, boundaries=spec.boundaries)
@@ -171,7 +171,7 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
             scores_parts.append(part)
         quarantine_parts.append(bad)
         del long, part, bad
-        _release_memory()
+        release_memory()
     scores = _concat(scores_parts, SCORE_COLUMNS)
     scores_parts.clear()  # held no longer than the frame made of them
     unknown_ids = {i for ids in scores["source_id"].dropna().unique() for i in ids.split(";")
@@ -184,17 +184,17 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
                           fix=f"use one of {[s.id for s in config.sources]} or add the source")
     scores, bad = validate_scores(scores)
     quarantine_parts.append(bad)
-    _release_memory()
+    release_memory()
     quarantine = _concat(quarantine_parts, QUARANTINE_COLUMNS)
     scores = _in_file_order(scores)
-    _release_memory()
+    release_memory()
     aggregates = _concat(agg_parts, AGGREGATE_COLUMNS)
     warnings = [check_rankings(scores), _conflict_warnings(quarantine)]
     if len(aggregates):
         aggregates, agg_warn = check_aggregates(aggregates, scores)
         warnings.append(agg_warn)
     warnings_df = _concat(warnings, WARNING_COLUMNS)
-    _release_memory()
+    release_memory()
     _account(files, scores, quarantine, aggregates)
     sources = pd.DataFrame([{"dataset": config.name, "source_id": s.id, "title": s.title,
                              "publisher": s.publisher, "date": s.date, "url": s.url,
@@ -219,31 +219,6 @@ def _clean_in_blocks(long: pd.DataFrame, **options: Any) -> tuple[pd.DataFrame, 
         clean.append(part)
         bad.append(problems)
     return stack_blocks(clean, SCORE_COLUMNS), _concat(bad, QUARANTINE_COLUMNS)
-
-
-def _release_memory() -> None:
-    """Hand memory freed by the last step back to the system (glibc and Arrow keep it).
-
-    Without this the peak memory of a run is the sum of its steps' temporaries
-    rather than the largest of them.
-    """
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@functools.cache
-def _malloc_trim():
-    """glibc's ``malloc_trim``, or None on other C libraries (macOS, musl)."""
-    import ctypes
-
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-    if trim is not None:
-        trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
-    return trim
 
 
 _BLOCK_ROWS = 1 << 20  # a million rows cleaned at once peak about 170 MB above their input
@@ -299,7 +274,7 @@ def write_result(result: CleanResult, out_dir: str | Path) -> Path:
                           {"scores": KEY, "sources": ["source_id"]})
     documents = {"report.json": result.report(), "datapackage.json": package,
                  "codebook.html": render_codebook(package, result.report())}
-    _release_memory()  # the writers' blocks then reuse what the checks freed
+    release_memory()  # the writers' blocks then reuse what the checks freed
     return write_dataset(out_dir, result.config.name, tables, documents)
 
 

@@ -348,14 +348,16 @@ def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str |
     options = dict(header_row=header_row, encoding=encoding, delimiter=delimiter,
                    categorical=categorical)
     try:  # UTF-8 whose first lines are valid is checked by the parser, cell by cell
-        return _read_csv_bytes(path.read_bytes(), path, shown, trust_head=True, **options)
+        return _read_csv_bytes(path, shown, trust_head=True, **options)
     except UnicodeDecodeError:  # not UTF-8 after all: check and decode the whole file
-        return _read_csv_bytes(path.read_bytes(), path, shown, trust_head=False, **options)
+        return _read_csv_bytes(path, shown, trust_head=False, **options)
 
 
-def _read_csv_bytes(data: bytes | None, path: Path, shown: str, *, trust_head: bool,
-                    header_row: int | None, encoding: str | None, delimiter: str | None,
-                    categorical: bool) -> RawTable:
+def _read_csv_bytes(path: Path, shown: str, *, trust_head: bool, header_row: int | None,
+                    encoding: str | None, delimiter: str | None, categorical: bool) -> RawTable:
+    # The file's bytes are read here, not passed in: a caller's reference would keep
+    # them in memory until the table is built, long after the parser is done with them.
+    data: bytes | None = path.read_bytes()
     n_head = max(_PREFIX_LINES, (header_row or 0) + 50)
     head = _utf8_head(data, encoding, n_head, whole=not trust_head)
     if head is not None:  # valid UTF-8: decode only the lines that can hold the header
@@ -508,11 +510,11 @@ def _read_arrow(body: memoryview, d: str) -> list[pa.ChunkedArray]:
     """Parse every cell as text with pyarrow; raise on a ragged row.
 
     Each column comes dictionary-encoded: the text of a repeated cell is held once.
-    One thread: as fast here as several, without their blocks in flight in memory.
+    Blocks of the file are parsed on all cores.
     """
     table = pa_csv.read_csv(
         pa.BufferReader(pa.py_buffer(body)),
-        read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=False),
+        read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=True),
         parse_options=pa_csv.ParseOptions(delimiter=d, quote_char='"', ignore_empty_lines=False),
         convert_options=pa_csv.ConvertOptions(
             default_column_type=pa.dictionary(pa.int32(), pa.string()), null_values=[],

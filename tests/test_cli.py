@@ -85,16 +85,25 @@ def test_demo_data_bad_seed_is_a_clear_error(tmp_path, capsys):
     assert "Fix: pass --seed" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("setting,expected", [
-    pytest.param(None, "jemalloc", marks=pytest.mark.skipif(
-        not sys.platform.startswith("linux"), reason="parlib asks for jemalloc on Linux only")),
-    ("system", "system")])
-def test_clean_command_gives_arrow_the_lean_pool_unless_told(setting, expected):
-    code = ("import sys; from parlib.cli import _lean_arrow_memory; _lean_arrow_memory(); "
+@pytest.mark.parametrize("setting,expected", [(None, "system"), ("mimalloc", "mimalloc")])
+def test_clean_command_gives_arrow_the_system_pool_unless_told(setting, expected):
+    code = ("import sys; from parlib.cli import _tune_process; _tune_process(); "
             "import pyarrow as pa; print(pa.default_memory_pool().backend_name)")
     env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
     if setting:
         env["ARROW_DEFAULT_MEMORY_POOL"] = setting
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == expected
+
+
+@pytest.mark.parametrize("setting,expected", [(None, "1"), ("4", "4")])
+def test_clean_command_keeps_openblas_to_one_thread_unless_told(setting, expected):
+    code = ("import os; from parlib.cli import _tune_process; _tune_process(); "
+            "import numpy; print(os.environ['OPENBLAS_NUM_THREADS'])")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if setting:
+        env["OPENBLAS_NUM_THREADS"] = setting
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == expected
