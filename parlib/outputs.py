@@ -50,7 +50,8 @@ from .memory import release_memory
 __all__ = ["COLUMN_DOCS", "dataset_lock", "write_dataset", "recover_outputs", "datapackage",
            "json_text"]
 
-_BLOCK_ROWS = 1 << 16  # rows converted at a time when writing parquet (a row group)
+_SMALL_PARQUET = 1 << 16  # frames up to this many rows go to parquet through to_parquet
+_ROW_GROUP = 1 << 20  # rows per parquet row group, as to_parquet writes them
 _CSV_BLOCK_ROWS = 1 << 15  # rows of CSV made at a time, by each of two threads
 # scores.parquet stores these text columns as Python objects (arrow ``string``) and the
 # others as pandas' ``str`` (arrow ``large_string``), as parlib always has.
@@ -402,8 +403,7 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Write ``frame`` as ``frame.to_parquet(path, index=False, compression="zstd")`` does.
 
     Categorical text is written as the plain text it stands for (see ``_OBJECT_TEXT``).
-    A frame of more than one block gets one row group per block, and its
-    Categoricals go to the writer as they are: Parquet stores text columns
+    A larger frame's Categoricals go to the writer as they are: Parquet stores text columns
     dictionary-encoded anyway, so each distinct text is encoded once instead of
     expanded and hashed again. The file's Arrow schema (which readers use to
     restore the column types) is the plain-text one, as ``to_parquet`` writes it.
@@ -414,7 +414,7 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
     text = {col: object if col in _OBJECT_TEXT else "str" for col, dtype in frame.dtypes.items()
             if isinstance(dtype, pd.CategoricalDtype)}
-    if not text or len(frame) <= _BLOCK_ROWS:
+    if not text or len(frame) <= _SMALL_PARQUET:
         frame.astype(text).to_parquet(path, index=False, compression="zstd")
         return
     # The schema (and pandas' metadata) of the whole frame: an object column gets a type
@@ -434,7 +434,7 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
             arrays.append(column.cast(field.type))
     written = pa.Table.from_arrays(arrays, names=schema.names)
     with pq.ParquetWriter(path, written.schema, compression="zstd", store_schema=False) as out:
-        out.write_table(written, row_group_size=_BLOCK_ROWS)
+        out.write_table(written, row_group_size=_ROW_GROUP)
         out.add_key_value_metadata({b"pandas": schema.metadata[b"pandas"],
                                     b"ARROW:schema": base64.b64encode(schema.serialize())})
 

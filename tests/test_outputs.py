@@ -98,7 +98,8 @@ def test_write_parquet_reads_back_as_to_parquet_of_the_plain_text(tmp_path, monk
     import numpy as np
     import pyarrow.parquet as pq
 
-    monkeypatch.setattr(outputs, "_BLOCK_ROWS", 64)  # several row groups
+    monkeypatch.setattr(outputs, "_SMALL_PARQUET", 64)
+    monkeypatch.setattr(outputs, "_ROW_GROUP", 64)  # several row groups
     frame = _mixed_frame(500).drop(columns="obj")  # mixed objects: no parquet type
     frame["unit"] = pd.Categorical(np.where(np.arange(500) % 3, "Sở Y tế", "Sở Nội vụ"))
     frame["note"] = pd.Categorical([None] * 500, categories=["never used"])  # no value at all
