@@ -408,7 +408,8 @@ def _read_csv_bytes(path: Path, shown: str, *, trust_head: bool, header_row: int
     else:
         body = memoryview(text[pos:].encode("utf-8"))
     del data, text
-    cells, rows = _parse_body(body, d, len(header), last + 1, shown)
+    cells, rows = _parse_body(body, d, len(header), last + 1, shown,
+                              distinct=_distinct_columns(records[found + 1:]))
     del body  # the file's bytes: gone before the cells are cleaned
     columns = [_clean(col, categorical=categorical) for col in cells]
     del cells
@@ -433,22 +434,38 @@ def _delimiter_hint(lines: list[str], used: str) -> str:
     return ""
 
 
-def _parse_body(body: memoryview, d: str, ncols: int, first: int,
-                shown: str) -> tuple[list[pa.ChunkedArray | pd.Series | list], np.ndarray]:
+def _distinct_columns(records: list[tuple[int, int, list[str]]]) -> frozenset[int]:
+    """Columns whose cells in the first rows are nearly all different (serial numbers).
+
+    pyarrow reads those as plain text: a dictionary of a million distinct cells
+    only costs time.
+    """
+    if len(records) < 100:
+        return frozenset()
+    width = max(len(r[2]) for r in records)
+    columns = [[r[2][k] if k < len(r[2]) else "" for r in records] for k in range(width)]
+    return frozenset(k for k, cells in enumerate(columns) if len(set(cells)) > 0.9 * len(cells))
+
+
+def _parse_body(body: memoryview, d: str, ncols: int, first: int, shown: str, *,
+                distinct: frozenset[int] = frozenset()
+                ) -> tuple[list[pa.ChunkedArray | pd.Series | list], np.ndarray]:
     """Parse the records after the header with pyarrow or pandas; fall back to the csv module.
 
     Returns the raw cells of the first ``ncols`` columns (fewer when the rows are
-    shorter than the header) and the row numbers. Row numbers: without a newline inside quotes, record i is on line ``first + i``
-    (blank lines are records too, dropped later); otherwise records end at the
-    newlines that follow an even number of quotes. If the parser and this count
-    disagree, or a row is longer than the header, the csv module decides.
+    shorter than the header) and the row numbers. Row numbers: without a newline
+    inside quotes, record i is on line ``first + i`` (blank lines are records too,
+    dropped later); otherwise records end at the newlines that follow an even
+    number of quotes. If the parser and this count disagree, or a row is longer
+    than the header, the csv module decides. Columns in ``distinct`` are read as
+    plain text rather than dictionary-encoded.
     """
     if not body.nbytes or (bytes(body[:4096]).isspace() and bytes(body).isspace()):
         return [[]] * ncols, np.empty(0, np.int64)
     n_lines, bare_cr = _count_lines(body)
     if not bare_cr:  # records end only at newlines: one record per line unless quotes span lines
         try:
-            columns = _read_arrow(body, d)
+            columns = _read_arrow(body, d, distinct)
         except (ValueError, pa.ArrowException):
             columns = None
         if columns and len(columns[0]) == n_lines and not any(
@@ -466,7 +483,8 @@ def _parse_body(body: memoryview, d: str, ncols: int, first: int,
     del newlines, inside
     for engine in engines:
         try:
-            columns = _read_arrow(body, d) if engine == "pyarrow" else _read_c(body, d)
+            columns = (_read_arrow(body, d, distinct) if engine == "pyarrow"
+                       else _read_c(body, d))
         except (ValueError, pa.ArrowException, pd.errors.ParserWarning):
             continue  # pandas' ParserError is a ValueError
         if columns and len(columns[0]) != len(starts):
@@ -506,10 +524,12 @@ def _line_ends(body: memoryview) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(ends), np.concatenate(inside)
 
 
-def _read_arrow(body: memoryview, d: str) -> list[pa.ChunkedArray]:
+def _read_arrow(body: memoryview, d: str, distinct: frozenset[int] = frozenset()
+                ) -> list[pa.ChunkedArray]:
     """Parse every cell as text with pyarrow; raise on a ragged row.
 
-    Each column comes dictionary-encoded: the text of a repeated cell is held once.
+    Each column but those in ``distinct`` comes dictionary-encoded: the text of a
+    repeated cell is held once.
     Blocks of the file are parsed on all cores.
     """
     table = pa_csv.read_csv(
@@ -517,6 +537,7 @@ def _read_arrow(body: memoryview, d: str) -> list[pa.ChunkedArray]:
         read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=True),
         parse_options=pa_csv.ParseOptions(delimiter=d, quote_char='"', ignore_empty_lines=False),
         convert_options=pa_csv.ConvertOptions(
+            column_types={f"f{k}": pa.large_string() for k in distinct},
             default_column_type=pa.dictionary(pa.int32(), pa.string()), null_values=[],
             strings_can_be_null=False))
     return table.columns

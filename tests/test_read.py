@@ -262,6 +262,22 @@ def test_read_csv_fast_and_fallback_paths_agree(tmp_path):
     pd.testing.assert_frame_equal(a.frame.drop(index=2000), b.frame.drop(index=2000))
 
 
+def test_read_csv_column_distinct_only_in_its_first_rows_is_still_cleaned(tmp_path):
+    # The first rows decide which columns pyarrow reads as plain text (serial numbers);
+    # a column that starts distinct and then repeats messy text is cleaned all the same.
+    n = 3000
+    notes = [f"ghi chú {k}" if k < 300 else "  Sở   Y tế " if k % 2 else "Sở Nội vụ"
+             for k in range(n)]
+    body = "\n".join(f"{k + 1},{note},Sở Tư pháp,90" for k, note in enumerate(notes))
+    path = write(tmp_path, "t.csv", "STT,Ghi chú,Tên đơn vị,Điểm\n" + body)
+    for categorical in (False, True):
+        frame = read_raw(path, categorical=categorical).frame
+        assert list(frame["STT"].astype(str)) == [str(k + 1) for k in range(n)]
+        assert list(frame["Ghi chú"].astype(str)) == [
+            n if k < 300 else "Sở Y tế" if k % 2 else "Sở Nội vụ" for k, n in enumerate(notes)]
+        assert set(frame["Tên đơn vị"].astype(str)) == {"Sở Tư pháp"}
+
+
 def test_read_raw_missing_file_and_old_xls(tmp_path):
     with pytest.raises(RawFileError, match="nope.csv: the file does not exist"):
         read_raw(tmp_path / "nope.csv")
