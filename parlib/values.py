@@ -48,6 +48,7 @@ _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 _STYLES = {",": "comma", ".": "point"}
 _GROUPED = {sep: re.compile(rf"[0-9]{{1,3}}(?:\{sep}[0-9]{{3}})+") for sep in ",."}
 # Missing markers, compared through match_key (case, diacritics and punctuation ignored).
+_DIGIT = re.compile(r"[0-9]")
 _DASHES = re.compile(r"[-\u2012\u2013\u2014\u2015\u2212]+")
 _MARKERS = frozenset({"x", "na", "n a", "kdg", "khong danh gia", "chua danh gia",
                       "khong xep hang", "kxh"})
@@ -289,6 +290,8 @@ def _show(value: object) -> str:
 
 
 def _is_marker(text: str) -> bool:
+    if _DIGIT.search(text):  # markers are words or dashes: a digit rules one out
+        return False
     return bool(_DASHES.fullmatch(text)) or match_key(text) in _MARKERS
 
 

@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import functools
 import re
 import unicodedata
@@ -155,13 +156,19 @@ def _fail(file: str, problem: str, *, row: int | None = None, column: str | None
 def _read(file: str) -> pd.DataFrame:
     """Read and validate one CSV file; blank cells become NA. Rows are file lines."""
     spec = _SPECS[file]
-    with resources.files("parlib.reference").joinpath(file).open(encoding="utf-8") as fh:
-        df = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    if list(df.columns) != spec["columns"]:
-        raise _fail(file, f"the header is {list(df.columns)} but must be {spec['columns']}",
+    with resources.files("parlib.reference").joinpath(file).open(encoding="utf-8",
+                                                                 newline="") as fh:
+        header, *rows = [row for row in csv.reader(fh) if row]  # small files: the csv module
+    if header != spec["columns"]:
+        raise _fail(file, f"the header is {header} but must be {spec['columns']}",
                     row=1, fix="restore the header row")
-    for col in df.columns:
-        for i, value in enumerate(df[col].tolist()):
+    for i, row in enumerate(rows):
+        if len(row) != len(header):
+            raise _fail(file, f"the row has {len(row)} cells but the header has {len(header)}",
+                        row=i + 2, value=",".join(row), fix="quote cells that hold a comma")
+    df = pd.DataFrame(rows, columns=header, dtype=str)
+    for k, col in enumerate(header):
+        for i, value in enumerate(row[k] for row in rows):
             line = i + 2
             if value != value.strip():
                 raise _fail(file, "the cell has leading or trailing spaces", row=line,
@@ -181,12 +188,15 @@ def _read(file: str) -> pd.DataFrame:
                 raise _fail(file, f"the {col} is malformed", row=line, column=col,
                             value=value, fix=f"write it to match {pattern.pattern}")
     for cols in spec["unique"]:
-        keyed = df[list(cols)].apply(lambda r: tuple(match_key(v) or v for v in r), axis=1)
-        dup = keyed.duplicated()
-        if dup.any():
-            i = int(dup.to_numpy().nonzero()[0][0])
+        at = [header.index(c) for c in cols]
+        seen: set[tuple] = set()
+        for i, row in enumerate(rows):
+            key = tuple(match_key(row[k]) or row[k] for k in at)
+            if key not in seen:
+                seen.add(key)
+                continue
             raise _fail(file, f"duplicate {'/'.join(cols)}", row=i + 2, column=cols[0],
-                        value=" / ".join(df.loc[i, list(cols)]),
+                        value=" / ".join(row[k] for k in at),
                         fix="keep one row per value (matching ignores case and diacritics)")
     return df.where(df != "")
 
