@@ -107,3 +107,30 @@ def test_clean_command_keeps_openblas_to_one_thread_unless_told(setting, expecte
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == expected
+
+
+@pytest.mark.parametrize("command,code", [(["clean", "--no-progress"], 0),
+                                          (["clean", "--raw", "missing"], 1),
+                                          (["cite", "missing.png"], 1)])
+def test_the_program_ends_with_its_output_flushed_and_its_exit_code(project, command, code):
+    # ``parlib clean`` ends its process at once (os._exit): what it printed to a pipe
+    # must still arrive, and its exit code must be the command's.
+    out = subprocess.run([sys.executable, "-c", "from parlib.cli import run; run()", *command],
+                         capture_output=True, text=True)
+    assert out.returncode == code
+    if code == 0:
+        assert out.stdout.startswith("bt: 2 rows read from 1 files")
+        assert "score_within_scale 1" in out.stderr
+        assert (project / "data" / "clean" / "bt" / "scores.csv").is_file()
+    else:
+        assert out.stderr.startswith(f"parlib {command[0]}: ") and "Fix:" in out.stderr
+
+
+def test_cite_without_a_good_sidecar_names_the_file_and_the_fix(tmp_path, capsys):
+    assert main(["cite", str(tmp_path / "f.png")]) == 1
+    err = capsys.readouterr().err
+    assert "f.png: the figure has no sidecar file" in err and "Fix:" in err
+    (tmp_path / "g.json").write_text("{bad", encoding="utf-8")
+    assert main(["cite", str(tmp_path / "g.png")]) == 1
+    err = capsys.readouterr().err
+    assert "g.json: the figure's sidecar is not valid JSON" in err and "Fix:" in err
