@@ -542,3 +542,38 @@ def test_a_file_utf8_only_in_its_first_lines_is_read_as_what_it_is(tmp_path):
                       + to_cp1258_form(tail).encode("cp1258"))
     with pytest.raises(RawFileError, match="neither UTF-8 nor Windows-1258"):
         read_raw(mixed)
+
+
+@pytest.mark.parametrize("name,content", [
+    ("plain.csv", "STT,Tên đơn vị,Điểm\n1,Sở Tư pháp,\"98,56\"\n2,Sở Y tế,\"90,1\"\n"),
+    ("bom.csv", "\ufeffTên đơn vị;Điểm\nSở Tư pháp;98,56\n"),
+    ("late_cp1258.csv", None),
+    ("empty.csv", ""),
+])
+def test_a_mapped_file_reads_as_a_file_read_whole(tmp_path, monkeypatch, name, content):
+    import parlib.read as read
+
+    path = tmp_path / name
+    if content is None:  # ASCII (so UTF-8) in its first lines, Windows-1258 further down
+        from parlib._demo_formats import to_cp1258_form
+
+        head = "STT,Don vi,Diem\n" + "".join(f"{k},Unit {k},90\n" for k in range(1, 301))
+        path.write_bytes(to_cp1258_form(head + "301,Sở Tư pháp,91\n").encode("cp1258"))
+    else:
+        path.write_text(content, encoding="utf-8")
+
+    def outcome():
+        try:
+            table = read_raw(path)
+        except RawFileError as err:
+            return str(err)
+        return table.frame, table.rows.tolist(), table.encoding, table.warnings
+
+    whole = outcome()
+    monkeypatch.setattr(read, "_MAP_BYTES", 0)  # every file is mapped
+    mapped = outcome()
+    if isinstance(whole, str):
+        assert mapped == whole and "empty" in whole
+    else:
+        pd.testing.assert_frame_equal(mapped[0], whole[0])
+        assert mapped[1:] == whole[1:]
