@@ -246,50 +246,62 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
         # a lone empty field is quoted; dates have formats: leave those to pandas
         frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         return
-    texts: dict[int, pa.Array] = {}  # a Categorical column's texts, made for the first block
     size = _CSV_BLOCK_ROWS
-    blocks = [frame.iloc[start:start + size] for start in range(0, len(frame), size)]
+    # Categorical and float columns are numbered once for the whole frame, and each
+    # of their distinct cells formatted once; other columns block by block.
+    shared = {j: _csv_texts(*_csv_column(column), end="\n" if j == frame.shape[1] - 1 else ",")
+              for j, (_, column) in enumerate(frame.items())
+              if len(frame) > size and (isinstance(column.dtype, pd.CategoricalDtype)
+                                        or column.dtype == np.float64)}
+    blocks = [(frame.iloc[start:start + size], start) for start in range(0, len(frame), size)]
     with open(path, "wb") as handle:
         handle.write((",".join(_csv_fields(frame.columns)) + "\n").encode("utf-8"))
         if len(blocks) < 3:
-            for block in blocks:
-                handle.write(_csv_block(block, texts))
+            for block, start in blocks:
+                handle.write(_csv_block(block, start, shared))
             return
-        handle.write(_csv_block(blocks[0], texts))  # fills ``texts`` for the others
         # Two threads make blocks (numpy and Arrow work mostly outside the GIL); at most
         # two are in memory at once, and they are written in order.
         with ThreadPoolExecutor(max_workers=2) as pool:
             pending: deque = deque()
-            for block in blocks[1:]:
-                pending.append(pool.submit(_csv_block, block, texts))
+            for block, start in blocks:
+                pending.append(pool.submit(_csv_block, block, start, shared))
                 if len(pending) == 2:
                     handle.write(pending.popleft().result())
             while pending:
                 handle.write(pending.popleft().result())
 
 
-def _csv_block(frame: pd.DataFrame, cache: dict[int, pa.Array]) -> memoryview:
-    """Return the CSV lines of ``frame``: each line is a few lookups into texts.
+def _csv_texts(codes: np.ndarray, fields: pa.Array, *, end: str) -> tuple[np.ndarray, pa.Array]:
+    """Return small codes (-1 = blank) and the texts that ``codes + 1`` picks, each with ``end``.
+
+    The blank text (``end`` alone) comes first. A Categorical's codes stay as they are.
+    """
+    texts = pa.concat_arrays([pa.array([end], pa.large_string()),
+                              pc.binary_join_element_wise(fields, end, "")
+                              .cast(pa.large_string())])
+    kind = next(t for t in (np.int8, np.int16, np.int32, np.int64)  # codes + 1 fits too
+                if len(texts) <= np.iinfo(t).max)  # the whole frame's codes are kept
+    return codes.astype(kind, copy=False), texts
+
+
+def _csv_block(frame: pd.DataFrame, start: int,
+               shared: dict[int, tuple[np.ndarray, pa.Array]]) -> memoryview:
+    """Return the CSV lines of ``frame`` (rows from ``start`` on): each line is a few lookups.
 
     Neighbouring columns whose combinations of values are few are joined into one
     segment (the province's four columns, say): the text of each combination is
-    made once, and a line is its segments' texts one after another. ``cache``
-    keeps the texts of Categorical columns from one block to the next.
+    made once, and a line is its segments' texts one after another. ``shared``
+    holds the codes of the whole frame and the texts of some columns.
     """
     n_rows, n_cols = frame.shape
     columns = []  # per column: codes into its texts, 0 = blank; texts end in their separator
     for j, (_, column) in enumerate(frame.items()):
-        categorical = isinstance(column.dtype, pd.CategoricalDtype)
-        if categorical and j in cache:
-            codes, texts = column.cat.codes.to_numpy(), cache[j]
+        if j in shared:
+            codes, texts = shared[j]
+            codes = codes[start:start + n_rows]
         else:
-            codes, fields = _csv_column(column)
-            end = "\n" if j == n_cols - 1 else ","
-            texts = pa.concat_arrays([pa.array([end], pa.large_string()),
-                                      pc.binary_join_element_wise(fields, end, "")
-                                      .cast(pa.large_string())])
-            if categorical:
-                cache[j] = texts
+            codes, texts = _csv_texts(*_csv_column(column), end="\n" if j == n_cols - 1 else ",")
         columns.append((codes + 1, texts))  # code -1 (blank) picks the lone separator
     limit = max(256, n_rows // 8)
     segments, j = [], 0
