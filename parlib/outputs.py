@@ -150,24 +150,28 @@ def write_dataset(out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame
     tmp.mkdir(parents=True)
     _pause("write")
     # Parquet is written by Arrow, mostly outside the GIL: in a thread beside the CSV files.
+    # Each table is flushed to disk in that thread too, while the next file is written.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        parquet = (pool.submit(_write_parquet, tables["scores"], tmp / "scores.parquet")
-                   if "scores" in tables else None)
+        jobs = []
+        if "scores" in tables:
+            jobs.append(pool.submit(_write_parquet, tables["scores"], tmp / "scores.parquet"))
+            jobs.append(pool.submit(_fsync, tmp / "scores.parquet"))
         for table, frame in tables.items():
             write_csv(frame, tmp / f"{table}.csv")
-        if parquet is not None:
-            parquet.result()
-    release_memory()  # the writers' blocks, kept by their threads' allocators
-    for doc, content in documents.items():
-        path = tmp / doc
-        if isinstance(content, str):
-            path.write_text(content, encoding="utf-8")
-        else:
-            with open(path, "w", encoding="utf-8") as handle:  # a piece at a time
-                handle.writelines(_json_parts(content))
-    for path in tmp.iterdir():
-        with open(path, "rb") as fh:
-            os.fsync(fh.fileno())
+            jobs.append(pool.submit(_fsync, tmp / f"{table}.csv"))
+        if jobs:
+            jobs[0].result()  # parquet is written: what its writer held can go back
+        release_memory()  # the writers' blocks, kept by their threads' allocators
+        for doc, content in documents.items():
+            path = tmp / doc
+            if isinstance(content, str):
+                path.write_text(content, encoding="utf-8")
+            else:
+                with open(path, "w", encoding="utf-8") as handle:  # a piece at a time
+                    handle.writelines(_json_parts(content))
+            _fsync(path)
+        for job in jobs:
+            job.result()
     _fsync_dir(tmp)
     _pause("written")
     target = out / name
@@ -471,6 +475,11 @@ def _exchange(a: Path, b: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False  # the kernel or the file system cannot exchange
     raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
 
 
 def _fsync_dir(folder: Path) -> None:
