@@ -157,14 +157,21 @@ def _ranking_size(scores: pd.DataFrame, rows: np.ndarray, ranking: np.ndarray) -
     """One warning per ranking whose rows state different numbers of units ranked."""
     n_units = scores["n_units"].to_numpy(dtype=np.float64, na_value=np.nan)[rows]
     have = ~np.isnan(n_units)
-    rows, g = rows[have], ranking[have]
-    sizes = pd.DataFrame({"g": g, "n": n_units[have].astype(np.int64)}).drop_duplicates()
-    several = sizes.groupby("g")["n"].size()
-    several = several.index[several > 1].to_numpy()
+    rows, g, n = rows[have], ranking[have], n_units[have]
+    if not len(g):
+        return pd.DataFrame(columns=WARNING_COLUMNS)
+    # A ranking has several sizes when its smallest and largest differ.
+    low = np.full(int(g.max()) + 1, np.inf)
+    high = np.full(len(low), -np.inf)
+    np.minimum.at(low, g, n)
+    np.maximum.at(high, g, n)
+    several = np.flatnonzero(low < high)
     if not len(several):
         return pd.DataFrame(columns=WARNING_COLUMNS)
-    listed = sizes.loc[sizes["g"].isin(several)].sort_values(["g", "n"]).groupby("g")["n"]
-    first = _first_of_each(g, np.isin(g, several))[several].to_numpy()
+    mixed = np.isin(g, several)
+    sizes = pd.DataFrame({"g": g[mixed], "n": n[mixed].astype(np.int64)}).drop_duplicates()
+    listed = sizes.sort_values(["g", "n"]).groupby("g")["n"]
+    first = _first_of_each(g, mixed)[several].to_numpy()
     firsts = scores.iloc[rows[first]].reset_index(drop=True)
     messages = [
         f"the ranking of {index} {year} ({level}, {province}) gives different numbers of "
