@@ -51,7 +51,7 @@ __all__ = ["COLUMN_DOCS", "dataset_lock", "write_dataset", "recover_outputs", "d
            "json_text"]
 
 _SMALL_PARQUET = 1 << 16  # frames up to this many rows go to parquet through to_parquet
-_ROW_GROUP = 1 << 20  # rows per parquet row group, as to_parquet writes them
+_ROW_GROUP = 1 << 16  # rows per parquet row group: the writer holds one in memory
 _CSV_BLOCK_ROWS = 1 << 15  # rows of CSV made at a time, by each of two threads
 # scores.parquet stores these text columns as Python objects (arrow ``string``) and the
 # others as pandas' ``str`` (arrow ``large_string``), as parlib always has.
