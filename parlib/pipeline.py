@@ -90,8 +90,9 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         values = column.tolist()
         if column.dtype == object:  # numpy scalars in objects become Python's, as to_dict does
             values = [v.item() if isinstance(v, np.generic) else v for v in values]
-        elif not isinstance(column.dtype, np.dtype) and column.hasnans:
-            values = [None if v is pd.NA else v for v in values]  # nullable integers
+        if column.hasnans:  # missing is None (JSON null), never NaN (not JSON) or NA
+            values = [None if v is pd.NA or (isinstance(v, float) and v != v) else v
+                      for v in values]
         return values
 
     names = list(frame.columns)

@@ -257,9 +257,12 @@ def test_an_aggregates_file_needs_no_province_column(tmp_path):
         ["Bến Tre", "mean", 93.99], ["Bến Tre", "n_units", 18.0]]
 
 
-def test_report_records_are_what_to_dict_gives():
+def test_report_records_are_what_to_dict_gives_with_missing_as_none():
+    import json
+
     import numpy as np
 
+    from parlib.outputs import json_text
     from parlib.pipeline import _records
 
     frame = pd.DataFrame({
@@ -269,7 +272,13 @@ def test_report_records_are_what_to_dict_gives():
     for part in (frame, frame.iloc[:0]):
         got, want = _records(part), part.to_dict("records")
         assert [{k: (None if v is None else repr(v)) for k, v in r.items()} for r in got] == [
-            {k: (None if v is None else repr(v)) for k, v in r.items()} for r in want]
+            {k: (None if pd.isna(v) else repr(v)) for k, v in r.items()} for r in want]
+    # Missing text is null in report.json, not NaN, which strict JSON readers refuse.
+    text = json_text({"warnings": _records(frame)})
+    assert json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in JSON")) == {
+        "warnings": [{"text": "x", "int": 1, "obj": 3, "float": 1.5, "nullable": 1, "cat": "u"},
+                     {"text": None, "int": 2, "obj": None, "float": None, "nullable": None,
+                      "cat": None}]}
 
 
 @pytest.mark.parametrize("categorical", [False, True])
