@@ -7,6 +7,7 @@ Exit codes: 0 when outputs were written, 1 when parlib refused bad input
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -33,8 +34,9 @@ def run() -> None:
     """
     code, args = _dispatch(None)
     if getattr(args, "quick_exit", False):
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to keep
+                stream.flush()
         os._exit(code)
     sys.exit(code)
 
@@ -99,13 +101,14 @@ def _run_clean(args: argparse.Namespace) -> int:
     for result in results:
         report = result.report()
         totals = report["totals"]
-        line = (f"{result.config.name}: {totals['rows_read']} rows read from "
-                f"{totals['files']} files, {totals['figures']} figures clean, "
-                f"{totals['rows_quarantined']} rows quarantined")
+        line = (f"{result.config.name}: {_count(totals['rows_read'], 'row')} read from "
+                f"{_count(totals['files'], 'file')}, {_count(totals['figures'], 'figure')} "
+                f"clean, {_count(totals['rows_quarantined'], 'row')} quarantined")
         if report["contradictions"]:
-            line += f", {report['contradictions']} published figures contradict each other"
+            line += (f", {_count(report['contradictions'], 'published figure')} "
+                     "contradicting others")
         if totals["warnings"]:
-            line += f", {totals['warnings']} warnings"
+            line += f", {_count(totals['warnings'], 'warning')}"
         print(line + f" -> {args.out}/{result.config.name}/")
         if totals["rows_quarantined"]:
             rules = ", ".join(f"{k} {v}" for k, v in report["quarantine_by_rule"].items())
@@ -117,6 +120,11 @@ def _run_clean(args: argparse.Namespace) -> int:
             print(f"  ... and {len(report['warnings']) - 5} more warnings in report.json",
                   file=sys.stderr)
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    """``"1 row"``, ``"2 rows"``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _tune_process() -> None:

@@ -36,7 +36,7 @@ def project(tmp_path, monkeypatch):
 def test_clean_writes_outputs_and_summarises_quarantine(project, capsys):
     assert main(["clean", "--no-progress"]) == 0
     out, err = capsys.readouterr()
-    assert "bt: 2 rows read from 1 files, 1 figures clean, 1 rows quarantined" in out
+    assert "bt: 2 rows read from 1 file, 1 figure clean, 1 row quarantined" in out
     assert "score_within_scale 1" in err
     assert (project / "data" / "clean" / "bt" / "scores.parquet").is_file()
 
@@ -119,7 +119,7 @@ def test_the_program_ends_with_its_output_flushed_and_its_exit_code(project, com
                          capture_output=True, text=True)
     assert out.returncode == code
     if code == 0:
-        assert out.stdout.startswith("bt: 2 rows read from 1 files")
+        assert out.stdout.startswith("bt: 2 rows read from 1 file, ")
         assert "score_within_scale 1" in out.stderr
         assert (project / "data" / "clean" / "bt" / "scores.csv").is_file()
     else:
