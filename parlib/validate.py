@@ -254,8 +254,9 @@ def _resolve_duplicates(df: pd.DataFrame, passed: np.ndarray
     rows = np.flatnonzero(passed)
     key = _key_codes(df, rows)
     dup = np.bincount(key)[key] > 1 if len(key) else np.zeros(0, dtype=bool)
-    if not dup.any():
-        return df.take(rows), pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    if not dup.any():  # every row passing (the usual case) needs no copy
+        return (df if len(rows) == len(df) else df.take(rows),
+                pd.DataFrame(columns=QUARANTINE_COLUMNS))
     df = df.take(rows)
     keep = df.loc[~dup]
     merged_rows, records = [], []
