@@ -85,25 +85,21 @@ def test_demo_data_bad_seed_is_a_clear_error(tmp_path, capsys):
     assert "Fix: pass --seed" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("setting,expected", [(None, "system"), ("mimalloc", "mimalloc")])
-def test_clean_command_gives_arrow_the_system_pool_unless_told(setting, expected):
-    code = ("import sys; from parlib.cli import _tune_process; _tune_process(); "
-            "import pyarrow as pa; print(pa.default_memory_pool().backend_name)")
-    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
-    if setting:
-        env["ARROW_DEFAULT_MEMORY_POOL"] = setting
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == expected
+# What the clean command sets up in its process, read back as the process sees it.
+_POOL = "import pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+_BLAS = "import os, numpy; print(os.environ['OPENBLAS_NUM_THREADS'])"
 
 
-@pytest.mark.parametrize("setting,expected", [(None, "1"), ("4", "4")])
-def test_clean_command_keeps_openblas_to_one_thread_unless_told(setting, expected):
-    code = ("import os; from parlib.cli import _tune_process; _tune_process(); "
-            "import numpy; print(os.environ['OPENBLAS_NUM_THREADS'])")
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+@pytest.mark.parametrize("variable,setting,probe,expected", [
+    ("ARROW_DEFAULT_MEMORY_POOL", None, _POOL, "system"),
+    ("ARROW_DEFAULT_MEMORY_POOL", "mimalloc", _POOL, "mimalloc"),
+    ("OPENBLAS_NUM_THREADS", None, _BLAS, "1"),
+    ("OPENBLAS_NUM_THREADS", "4", _BLAS, "4")])
+def test_clean_command_tunes_its_process_unless_told(variable, setting, probe, expected):
+    code = "from parlib.cli import _tune_process; _tune_process(); " + probe
+    env = {k: v for k, v in os.environ.items() if k != variable}
     if setting:
-        env["OPENBLAS_NUM_THREADS"] = setting
+        env[variable] = setting
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == expected
