@@ -99,7 +99,7 @@ def _run_clean(args: argparse.Namespace) -> int:
     results = clean_all(args.raw, args.out, datasets=args.dataset,
                         progress=not args.no_progress)
     for result in results:
-        report = result.report()
+        report = result.report(frame=True)
         totals = report["totals"]
         line = (f"{result.config.name}: {_count(totals['rows_read'], 'row')} read from "
                 f"{_count(totals['files'], 'file')}, {_count(totals['figures'], 'figure')} "
@@ -114,11 +114,11 @@ def _run_clean(args: argparse.Namespace) -> int:
             rules = ", ".join(f"{k} {v}" for k, v in report["quarantine_by_rule"].items())
             print(f"  warning: quarantined rows by rule: {rules}; see "
                   f"{args.out}/{result.config.name}/quarantine.csv", file=sys.stderr)
-        for warning in report["warnings"][:5]:
-            print(f"  warning: {warning['message']}", file=sys.stderr)
-        if len(report["warnings"]) > 5:
-            print(f"  ... and {len(report['warnings']) - 5} more warnings in report.json",
-                  file=sys.stderr)
+        warnings = report["warnings"]
+        for message in warnings["message"].head(5):
+            print(f"  warning: {message}", file=sys.stderr)
+        if len(warnings) > 5:
+            print(f"  ... and {len(warnings) - 5} more warnings in report.json", file=sys.stderr)
     return 0
 
 

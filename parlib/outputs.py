@@ -33,7 +33,7 @@ import shutil
 import sys
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ from .errors import LockError
 from .memory import release_memory
 
 __all__ = ["COLUMN_DOCS", "dataset_lock", "write_dataset", "recover_outputs", "datapackage",
-           "json_text"]
+           "json_text", "records"]
 
 _SMALL_PARQUET = 1 << 16  # frames up to this many rows go to parquet through to_parquet
 _ROW_GROUP = 1 << 16  # rows per parquet row group: the writer holds one in memory
@@ -230,14 +230,73 @@ def _json_parts(content: Any) -> Iterator[str]:
     yield "{\n"
     for k, (key, value) in enumerate(content.items()):
         yield (",\n" if k else "") + f"  {dump(key, None)}: "
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        if isinstance(value, pd.DataFrame) and len(value):
+            yield "[\n    "
+            yield ",\n    ".join(_json_rows(value, line))
+            yield "\n  ]"
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             yield "[\n    "
             for i, item in enumerate(value):
                 yield (",\n    " if i else "") + line(item)
             yield "\n  ]"
         else:
-            yield dump(value, 2).replace("\n", "\n  ")
+            yield dump(records(value) if isinstance(value, pd.DataFrame) else value,
+                       2).replace("\n", "\n  ")
     yield "\n}\n"
+
+
+def _json_rows(frame: pd.DataFrame, encode: Callable[[Any], str]) -> Iterator[str]:
+    """Each row of ``frame`` as ``encode`` writes its record (see :func:`records`).
+
+    Column by column: each distinct cell is encoded once, and a row is its cells'
+    texts in a template: the JSON of a few thousand warnings in a fraction of the time.
+    """
+    names = list(frame.columns)
+    template = "{{" + ", ".join(encode(str(name)).replace("{", "{{").replace("}", "}}")
+                                + ": {}" for name in names) + "}}"
+    return map(template.format, *(_encoded(_plain(frame[name]), encode) for name in names))
+
+
+def _encoded(values: list, encode: Callable[[Any], str]) -> list[str]:
+    """``[encode(v) for v in values]``, encoding each distinct value once."""
+    seen: dict[tuple, str] = {}
+    out = []
+    for value in values:
+        # by type (True is not 1) and floats by repr (-0.0 is not 0.0)
+        key = (type(value), repr(value) if isinstance(value, float) else value)
+        try:
+            text = seen.get(key)
+            if text is None:
+                text = seen[key] = encode(value)
+        except TypeError:  # an unhashable cell (a list): encoded on its own
+            text = encode(value)
+        out.append(text)
+    return out
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")`` with plain Python values, missing ones None.
+
+    Column by column (pandas 3 text columns iterate slowly). A missing cell is
+    None, never NaN or NA, so the records are JSON as they are.
+
+    Examples
+    --------
+    >>> records(pd.DataFrame({"a": [1, 2], "b": ["x", None]}))
+    [{'a': 1, 'b': 'x'}, {'a': 2, 'b': None}]
+    """
+    names = list(frame.columns)
+    return [dict(zip(names, row)) for row in zip(*(_plain(frame[c]) for c in names))]
+
+
+def _plain(column: pd.Series) -> list:
+    values = column.tolist()
+    if column.dtype == object:  # numpy scalars in objects become Python's, as to_dict does
+        values = [v.item() if isinstance(v, np.generic) else v for v in values]
+    if column.hasnans:  # missing is None (JSON null), never NaN (not JSON) or NA
+        values = [None if v is pd.NA or (isinstance(v, float) and v != v) else v
+                  for v in values]
+    return values
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:

@@ -24,7 +24,7 @@ from .consistency import WARNING_COLUMNS, check_rankings
 from .errors import ConfigError, ParlibError
 from .headers import melt_aggregates, melt_table, recognize_columns
 from .memory import release_memory
-from .outputs import datapackage, dataset_lock, write_dataset
+from .outputs import datapackage, dataset_lock, records, write_dataset
 from .read import read_raw
 from .reference import component_lookup
 from .validate import KEY, validate_scores
@@ -47,11 +47,22 @@ class CleanResult:
     warnings: pd.DataFrame
     files: list[dict[str, Any]] = field(default_factory=list)
     _report: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+    _document: dict[str, Any] | None = field(default=None, init=False, repr=False,
+                                             compare=False)
 
-    def report(self) -> dict[str, Any]:
-        """Return the machine-readable cleaning report (computed once)."""
+    def report(self, *, frame: bool = False) -> dict[str, Any]:
+        """Return the machine-readable cleaning report (computed once).
+
+        Its ``warnings`` are a list of dicts, or with ``frame`` the DataFrame
+        they come from (quicker when there are tens of thousands).
+        """
+        if self._document is None:
+            self._document = self._make_report()
+        if frame:
+            return self._document
         if self._report is None:
-            self._report = self._make_report()
+            self._report = dict(self._document)
+            self._report["warnings"] = records(self.warnings)
         return self._report
 
     def _make_report(self) -> dict[str, Any]:
@@ -79,24 +90,9 @@ class CleanResult:
             "unknown_units": unknown_units,
             "contradictions": int(self.warnings["check"].isin(
                 ["aggregate", "conflicting_figures"]).sum()),
-            "warnings": _records(self.warnings),
+            "warnings": self.warnings,
             "files": self.files,
         }
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """``frame.to_dict("records")``, column by column (pandas 3 text columns iterate slowly)."""
-    def plain(column: pd.Series) -> list:
-        values = column.tolist()
-        if column.dtype == object:  # numpy scalars in objects become Python's, as to_dict does
-            values = [v.item() if isinstance(v, np.generic) else v for v in values]
-        if column.hasnans:  # missing is None (JSON null), never NaN (not JSON) or NA
-            values = [None if v is pd.NA or (isinstance(v, float) and v != v) else v
-                      for v in values]
-        return values
-
-    names = list(frame.columns)
-    return [dict(zip(names, row)) for row in zip(*(plain(frame[c]) for c in names))]
 
 
 def read_file_rows(config: DatasetConfig, spec: FileSpec):
@@ -273,8 +269,9 @@ def write_result(result: CleanResult, out_dir: str | Path) -> Path:
         tables["aggregates"] = result.aggregates
     package = datapackage(result.config.name, result.config, tables,
                           {"scores": KEY, "sources": ["source_id"]})
-    documents = {"report.json": result.report(), "datapackage.json": package,
-                 "codebook.html": render_codebook(package, result.report())}
+    report = result.report(frame=True)  # its warnings are written from their frame
+    documents = {"report.json": report, "datapackage.json": package,
+                 "codebook.html": render_codebook(package, report)}
     release_memory()  # the writers' blocks then reuse what the checks freed
     return write_dataset(out_dir, result.config.name, tables, documents)
 

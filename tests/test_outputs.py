@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from parlib import outputs
-from parlib.outputs import dataset_lock, recover_outputs, write_dataset
+from parlib.outputs import dataset_lock, json_text, records, recover_outputs, write_dataset
 
 
 def write(out, value: str):
@@ -113,3 +113,40 @@ def test_write_parquet_reads_back_as_to_parquet_of_the_plain_text(tmp_path, monk
     assert pq.ParquetFile(tmp_path / "fast.parquet").metadata.num_row_groups == 8
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "fast.parquet"),
                                   pd.read_parquet(tmp_path / "plain.parquet"))
+
+
+def test_records_are_what_to_dict_gives_with_missing_as_none():
+    import json
+
+    import numpy as np
+
+
+    frame = pd.DataFrame({
+        "text": pd.array(["x", None], dtype="str"), "int": [1, 2],
+        "obj": np.array([np.int64(3), None], dtype=object), "float": [1.5, np.nan],
+        "nullable": pd.array([1, None], dtype="Int64"), "cat": pd.Categorical(["u", None])})
+    for part in (frame, frame.iloc[:0]):
+        got, want = records(part), part.to_dict("records")
+        assert [{k: (None if v is None else repr(v)) for k, v in r.items()} for r in got] == [
+            {k: (None if pd.isna(v) else repr(v)) for k, v in r.items()} for r in want]
+    # Missing text is null in report.json, not NaN, which strict JSON readers refuse.
+    text = json_text({"warnings": records(frame)})
+    assert json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in JSON")) == {
+        "warnings": [{"text": "x", "int": 1, "obj": 3, "float": 1.5, "nullable": 1, "cat": "u"},
+                     {"text": None, "int": 2, "obj": None, "float": None, "nullable": None,
+                      "cat": None}]}
+
+
+def test_a_frame_in_a_document_is_written_as_its_records_are():
+    import numpy as np
+
+    frame = pd.DataFrame({
+        "check": ["rank_order", "size", "rank_order", "size"],
+        "text": pd.array(['say "x"\n{a}', None, "Sở Y tế", "tab\there"], dtype="str"),
+        "float": [-0.0, 0.0, np.nan, 1e20], "int": [1, 2, 1, 3],
+        "obj": np.array([True, 1, None, [1, 2]], dtype=object),
+        "nullable": pd.array([2021, None, 2021, 2022], dtype="Int64"),
+        "cat": pd.Categorical(["u", None, "u", "v"])})
+    for part in (frame, frame.iloc[:0]):
+        doc = {"title": "t", "warnings": part, "files": []}
+        assert json_text(doc) == json_text({**doc, "warnings": records(part)})

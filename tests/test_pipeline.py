@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from parlib.errors import ConfigError, RawFileError
+from parlib.outputs import records
 from parlib.pipeline import clean_all, clean_dataset
 
 YAML = """\
@@ -221,6 +222,10 @@ def test_aggregates_contradiction_is_flagged(tmp_path):
     report = result.report()
     assert report["contradictions"] == 1
     assert "4.75" in report["warnings"][0]["message"] and "4.15" in report["warnings"][0]["message"]
+    # The same report with its warnings as the frame they are (report.json is written so).
+    framed = result.report(frame=True)
+    assert list(framed) == list(report)  # same keys in the same order
+    assert {**framed, "warnings": records(framed["warnings"])} == report
 
 
 @pytest.mark.parametrize("content", ["Tên đơn vị,Điểm\n", "Tên đơn vị,Điểm\n\n\n"])
@@ -257,30 +262,6 @@ def test_an_aggregates_file_needs_no_province_column(tmp_path):
         ["Bến Tre", "mean", 93.99], ["Bến Tre", "n_units", 18.0]]
 
 
-def test_report_records_are_what_to_dict_gives_with_missing_as_none():
-    import json
-
-    import numpy as np
-
-    from parlib.outputs import json_text
-    from parlib.pipeline import _records
-
-    frame = pd.DataFrame({
-        "text": pd.array(["x", None], dtype="str"), "int": [1, 2],
-        "obj": np.array([np.int64(3), None], dtype=object), "float": [1.5, np.nan],
-        "nullable": pd.array([1, None], dtype="Int64"), "cat": pd.Categorical(["u", None])})
-    for part in (frame, frame.iloc[:0]):
-        got, want = _records(part), part.to_dict("records")
-        assert [{k: (None if v is None else repr(v)) for k, v in r.items()} for r in got] == [
-            {k: (None if pd.isna(v) else repr(v)) for k, v in r.items()} for r in want]
-    # Missing text is null in report.json, not NaN, which strict JSON readers refuse.
-    text = json_text({"warnings": _records(frame)})
-    assert json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in JSON")) == {
-        "warnings": [{"text": "x", "int": 1, "obj": 3, "float": 1.5, "nullable": 1, "cat": "u"},
-                     {"text": None, "int": 2, "obj": None, "float": None, "nullable": None,
-                      "cat": None}]}
-
-
 @pytest.mark.parametrize("categorical", [False, True])
 def test_rows_come_out_in_file_order_as_a_stable_sort_gives(categorical):
     import numpy as np
@@ -302,3 +283,4 @@ def test_rows_come_out_in_file_order_as_a_stable_sort_gives(categorical):
     assert _in_file_order(frame)["order"].tolist() == want["order"].tolist()
     ordered = _in_file_order(frame)
     assert _in_file_order(ordered)["order"].tolist() == want["order"].tolist()
+
