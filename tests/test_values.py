@@ -6,7 +6,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parlib.values import (
@@ -337,3 +337,22 @@ def test_excel_errors_and_unsaved_formulas_are_errors_not_missing_markers(value,
     assert score["marker"] is None and score["error"].startswith(message)
     assert rank["marker"][0] is None and rank["error"][0].startswith(message)
     assert parse_score("N/A")["marker"] == "N/A"  # typed N/A is still a missing marker
+
+
+_SHAPES = st.builds(
+    lambda sign, whole, mark, frac, unit: f"{sign}{whole}{mark}{frac}{unit}",
+    st.sampled_from(["", "-", "+"]), st.text("0123456789", min_size=0, max_size=17),
+    st.sampled_from(["", ",", ".", ",,"]), st.text("0123456789", max_size=17),
+    st.sampled_from(["", "%", " %", " điểm", "điểm", " diem", " đ", " ĐIỂM", "/100", " điểm "]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_SHAPES, st.text(max_size=12), st.integers(), st.floats()))
+def test_plain_scores_are_read_as_the_general_parser_reads_them(value):
+    from parlib.values import _score, _score_any
+
+    def same(a, b):
+        return a is b or a == b or (isinstance(a, float) and a != a and b != b)
+
+    fast, general = _score(value), _score_any(value)
+    assert len(fast) == len(general) and all(map(same, fast, general)), (fast, general)
