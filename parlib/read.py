@@ -231,10 +231,10 @@ def _file_bytes(path: Path) -> bytes | mmap.mmap:
     if size < _MAP_BYTES:
         return path.read_bytes()
     with open(path, "rb") as handle:
-        flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)  # Linux: pages mapped now
         try:
+            flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)  # Linux: mapped now
             return mmap.mmap(handle.fileno(), 0, flags=flags, prot=mmap.PROT_READ)
-        except (OSError, ValueError, AttributeError):  # no mmap here (Windows lacks flags)
+        except (OSError, ValueError, AttributeError):  # not here (Windows has no flags)
             return path.read_bytes()
 
 
