@@ -577,3 +577,15 @@ def test_a_mapped_file_reads_as_a_file_read_whole(tmp_path, monkeypatch, name, c
     else:
         pd.testing.assert_frame_equal(mapped[0], whole[0])
         assert mapped[1:] == whole[1:]
+
+
+def test_a_file_is_read_whole_where_it_cannot_be_mapped(tmp_path, monkeypatch):
+    import types
+
+    import parlib.read as read
+
+    path = write(tmp_path, "t.csv", "Tên đơn vị,Điểm\nSở Tư pháp,\"98,56\"\n")
+    monkeypatch.setattr(read, "_MAP_BYTES", 0)
+    monkeypatch.setattr(read, "mmap", types.SimpleNamespace())  # no mmap flags, as on Windows
+    assert read._file_bytes(path) == path.read_bytes()
+    assert read_raw(path).frame["Điểm"].tolist() == ["98,56"]
