@@ -158,3 +158,35 @@ def test_save_figure_errors(tmp_path):
 def test_sources_table_with_dates_as_timestamps(sources):
     dated = sources.assign(date=pd.to_datetime(["2022-09-20"] * 6))
     assert source_line(dated.iloc[:1]).endswith("(2022-09-20)")
+
+
+def _embedded_font_tables(pdf: bytes) -> list[set[bytes]]:
+    """The table tags of each TrueType font program embedded in a PDF."""
+    import re
+    import struct
+    import zlib
+
+    fonts = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        try:
+            data = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        if data[:4] in (b"\x00\x01\x00\x00", b"true"):
+            count = struct.unpack(">H", data[4:6])[0]
+            fonts.append({data[12 + 16 * k:16 + 16 * k] for k in range(count)})
+    return fonts
+
+
+def test_save_figure_embeds_pdf_fonts_without_layout_tables(scores, sources, tmp_path):
+    from fontTools import subset
+
+    before = list(subset.Options._drop_tables_default)
+    ax = plot_trend(scores, index="PAR", level="department")
+    files = save_figure(ax, tmp_path / "t", title="T", caption="C", source=sources,
+                        formats=("pdf",))
+    plt.close(ax.figure)
+    fonts = _embedded_font_tables(files.pdf.read_bytes())
+    assert fonts and all(b"glyf" in tags and b"cmap" in tags for tags in fonts)
+    assert not any(tags & {b"GSUB", b"GPOS", b"GDEF"} for tags in fonts)
+    assert subset.Options._drop_tables_default == before  # fontTools is left as it was
