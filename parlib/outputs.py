@@ -230,15 +230,10 @@ def _json_parts(content: Any) -> Iterator[str]:
     yield "{\n"
     for k, (key, value) in enumerate(content.items()):
         yield (",\n" if k else "") + f"  {dump(key, None)}: "
-        if isinstance(value, pd.DataFrame) and len(value):
-            yield "[\n    "
-            yield ",\n    ".join(_json_rows(value, line))
-            yield "\n  ]"
+        if isinstance(value, pd.DataFrame) and len(value):  # a row per line
+            yield "[\n    " + ",\n    ".join(_json_rows(value, line)) + "\n  ]"
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            yield "[\n    "
-            for i, item in enumerate(value):
-                yield (",\n    " if i else "") + line(item)
-            yield "\n  ]"
+            yield "[\n    " + ",\n    ".join(map(line, value)) + "\n  ]"
         else:
             yield dump(records(value) if isinstance(value, pd.DataFrame) else value,
                        2).replace("\n", "\n  ")
@@ -310,12 +305,13 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
         frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         return
     size = _CSV_BLOCK_ROWS
-    # Categorical and float columns are numbered once for the whole frame, and each
-    # of their distinct cells formatted once; other columns block by block.
+    # In a frame of several blocks, Categorical and float columns are numbered once
+    # for the whole frame, and each of their distinct cells formatted once; other
+    # columns block by block.
     shared = {j: _csv_texts(*_csv_column(column), end="\n" if j == frame.shape[1] - 1 else ",")
               for j, (_, column) in enumerate(frame.items())
-              if len(frame) > size and (isinstance(column.dtype, pd.CategoricalDtype)
-                                        or column.dtype == np.float64)}
+              if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype == np.float64
+              } if len(frame) > size else {}
     blocks = [(frame.iloc[start:start + size], start) for start in range(0, len(frame), size)]
     with open(path, "wb") as handle:
         handle.write((",".join(_csv_fields(frame.columns)) + "\n").encode("utf-8"))

@@ -192,12 +192,11 @@ def _read(file: str) -> pd.DataFrame:
         seen: set[tuple] = set()
         for i, row in enumerate(rows):
             key = tuple(match_key(row[k]) or row[k] for k in at)
-            if key not in seen:
-                seen.add(key)
-                continue
-            raise _fail(file, f"duplicate {'/'.join(cols)}", row=i + 2, column=cols[0],
-                        value=" / ".join(row[k] for k in at),
-                        fix="keep one row per value (matching ignores case and diacritics)")
+            if key in seen:
+                raise _fail(file, f"duplicate {'/'.join(cols)}", row=i + 2, column=cols[0],
+                            value=" / ".join(row[k] for k in at),
+                            fix="keep one row per value (matching ignores case and diacritics)")
+            seen.add(key)
     return df.where(df != "")
 
 
