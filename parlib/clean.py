@@ -33,8 +33,8 @@ __all__ = ["LONG_COLUMNS", "SCORE_COLUMNS", "QUARANTINE_COLUMNS", "fill_defaults
            "clean_scores", "derive_scores"]
 
 LONG_COLUMNS = ["raw_row", "raw_column", "unit", "province", "year", "level", "index",
-                "component", "score", "score_scale", "max_points", "rank", "n_units", "note",
-                "derivation", "source", "unit_type"]
+                "component", "score", "score_scale", "points", "max_points", "rank", "n_units",
+                "note", "derivation", "source", "unit_type"]
 
 SCORE_COLUMNS = ["dataset", "dataset_kind", "synthetic", "boundaries", "province_code",
                  "province", "province_code_2025", "province_2025", "year", "level", "unit", "unit_type",
@@ -104,7 +104,7 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     # Rows that name no unit and give no figure are not data (titles, notes).
     unit_txt = _blank_to_na(df["unit"])
     prov_txt = _blank_to_na(df["province"])
-    measure_blank = _blank(df["score"]) & _blank(df["rank"])
+    measure_blank = _blank(df["score"]) & _blank(df["rank"]) & _blank(df["points"])
     level = names._match_levels(df["level"], categorical=True)
     is_prov = level.eq("province").to_numpy(dtype=bool, na_value=False)
     nameless = unit_txt.isna().to_numpy() & (prov_txt.isna().to_numpy() | ~is_prov)
@@ -165,6 +165,11 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     rank = values._parse_ranks(df["rank"], categorical=True)
     problems.add(rank["error"].notna(), "rank", "rank", df["rank"],
                  _reason(rank["error"], then="; write it as 3 or 03/18"))
+    points = values._parse_scores(df["points"], categorical=True)
+    problems.add(points["error"].notna(), "points", "points", df["points"],
+                 _reason(points["error"], then="; write the points as 68,32 or 68,32 điểm"))
+    problems.add(points["percent"].notna(), "points", "points", df["points"],
+                 "a percent in the points column; write the points as 68,32 or 68,32 điểm")
     max_points = values.parse_numbers(df["max_points"])
     problems.add(df["max_points"].notna() & max_points.isna() & ~_blank(df["max_points"]),
                  "max_points", "max_points", df["max_points"],
@@ -180,7 +185,8 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
         "province_2025": prov["province_2025"],
         "year": years["year"], "level": level, "unit": unit, "unit_type": units["unit_type"],
         "index": index, "component": component,
-        "number": score["number"], "percent": score["percent"], "points_raw": score["points"],
+        "number": score["number"], "percent": score["percent"],
+        "points_raw": score["points"].fillna(points["points"]).fillna(points["number"]),
         "value_max": score["max_points"], "max_points_col": max_points,
         "score_scale": df["score_scale"],
         "rank": rank["rank"], "n_units": rank["n_units"].astype("Int64").fillna(
@@ -196,11 +202,25 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     out = derive_scores(out)
     problems.add(out["score_problem"].notna(), "score", "score", df["score"],
                  _reason(out["score_problem"]))
+    problems.add(_points_disagree(out), "points_percent", "points", df["points"],
+                 "the points, the maximum and the percent disagree beyond rounding "
+                 f"(points / max_points × 100 differs from the percent by more than "
+                 f"{_ROUNDING} percentage point); check the three figures against the document")
 
     for col in [c for c in out.columns if c not in SCORE_COLUMNS]:
         del out[col]  # what the figures were derived from, before the rows are taken
     keep = np.flatnonzero(~problems.mask())
     return _take_rows(out, keep, SCORE_COLUMNS), problems.frame()
+
+
+_ROUNDING = 0.1  # percentage point: two figures rounded to one or two decimals stay closer
+
+
+def _points_disagree(out: pd.DataFrame) -> pd.Series:
+    """Return True where points, maximum and percent are all published and disagree."""
+    given = out["percent"].notna() & out["points"].notna() & out["max_points"].gt(0)
+    computed = out["points"] / out["max_points"] * 100
+    return given & (computed - pd.to_numeric(out["percent"], errors="coerce")).abs().gt(_ROUNDING)
 
 
 def _take_rows(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> pd.DataFrame:

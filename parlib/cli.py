@@ -1,7 +1,8 @@
 """The ``parlib`` command: clean, demo-data, reports, cite.
 
 Exit codes: 0 when outputs were written, 1 when parlib refused bad input
-(the message says what to fix), 2 for a wrong command line.
+(the message says what to fix), 2 for a wrong command line, 3 when
+``parlib clean --strict`` wrote its outputs but found warnings or quarantined rows.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--dataset", action="append", metavar="NAME",
                        help="clean only this dataset (repeatable)")
     clean.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    clean.add_argument("--strict", action="store_true",
+                       help="exit with code 3 when a dataset has warnings or quarantined rows")
     clean.set_defaults(run=_run_clean, quick_exit=True)
 
     demo = sub.add_parser("demo-data", help="write the synthetic demo dataset")
@@ -98,6 +101,7 @@ def _run_clean(args: argparse.Namespace) -> int:
 
     results = clean_all(args.raw, args.out, datasets=args.dataset,
                         progress=not args.no_progress)
+    flagged = []
     for result in results:
         report = result.report(frame=True)
         totals = report["totals"]
@@ -119,6 +123,12 @@ def _run_clean(args: argparse.Namespace) -> int:
             print(f"  warning: {message}", file=sys.stderr)
         if len(warnings) > 5:
             print(f"  ... and {len(warnings) - 5} more warnings in report.json", file=sys.stderr)
+        if totals["warnings"] or totals["rows_quarantined"]:
+            flagged.append(result.config.name)
+    if args.strict and flagged:
+        print(f"parlib clean --strict: {', '.join(flagged)} had warnings or quarantined rows "
+              "(outputs written; see report.json)", file=sys.stderr)
+        return 3
     return 0
 
 

@@ -7,6 +7,7 @@ tables in memory; :func:`clean_all` does it for every dataset under
 
 from __future__ import annotations
 
+import difflib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +23,11 @@ from .clean import (QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, concat_rows
 from .config import DatasetConfig, FileSpec, find_datasets, read_config
 from .consistency import WARNING_COLUMNS, check_rankings
 from .errors import ConfigError, ParlibError
-from .headers import melt_aggregates, melt_table, recognize_columns
+from .headers import melt_aggregates, melt_table, recognize_columns, unrecognized_columns
 from .memory import release_memory
 from .outputs import datapackage, dataset_lock, records, write_dataset
 from .read import read_raw
-from .reference import component_lookup
+from .reference import component_lookup, unit_type_aliases, unit_types
 from .validate import KEY, validate_scores
 
 __all__ = ["CleanResult", "clean_dataset", "clean_all", "read_file_rows"]
@@ -95,15 +96,24 @@ class CleanResult:
         }
 
 
-def read_file_rows(config: DatasetConfig, spec: FileSpec):
-    """Read one file of a dataset and return ``(table, long)`` with defaults filled."""
+def read_file_rows(config: DatasetConfig, spec: FileSpec, *,
+                   dropped: list[dict] | None = None):
+    """Read one file of a dataset and return ``(table, long)`` with defaults filled.
+
+    ``dropped`` (a list) receives one warning record per column left out (see
+    :func:`parlib.headers.unrecognized_columns`); without it they are Python warnings.
+    """
     table = read_raw(spec.path, sheet=spec.sheet, header_row=spec.header_row,
                      encoding=spec.encoding, delimiter=spec.delimiter,
                      display_path=_display(config, spec), categorical=spec.table == "scores")
     release_memory()  # the parser's blocks, before melting needs memory
     try:
         roles = recognize_columns(table, component_lookup=component_lookup(), index=spec.index,
-                                  kind=spec.table)
+                                  kind=spec.table, warn=dropped is None)
+        if dropped is not None:
+            dropped.extend(dict(record, raw_file=raw_file_label(spec), dataset=config.name)
+                           for record in unrecognized_columns(
+                               table, roles, component_lookup=component_lookup()))
         if spec.table == "aggregates":
             long = melt_aggregates(table, roles)
         else:
@@ -146,8 +156,9 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
 
         specs = tqdm(specs, desc=f"clean {config.name}", unit="file", file=sys.stderr,
                      leave=False)
+    dropped: list[dict] = []
     for spec in specs:
-        table, long = read_file_rows(config, spec)
+        table, long = read_file_rows(config, spec, dropped=dropped)
         label = raw_file_label(spec)
         files.append({"file": label, "table": spec.table, "source": spec.source,
                       "sheet": table.sheet, "header_row": table.header_row,
@@ -186,7 +197,9 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
     scores = _in_file_order(scores)
     release_memory()
     aggregates = _concat(agg_parts, AGGREGATE_COLUMNS)
-    warnings = [check_rankings(scores), _conflict_warnings(quarantine)]
+    warnings = [pd.DataFrame(dropped, columns=WARNING_COLUMNS),
+                _unit_type_warnings(scores, config.name), check_rankings(scores),
+                _conflict_warnings(quarantine)]
     if len(aggregates):
         aggregates, agg_warn = check_aggregates(aggregates, scores)
         warnings.append(agg_warn)
@@ -302,6 +315,28 @@ def _marks(rows: np.ndarray, size: int) -> np.ndarray:
     marks = np.zeros(size, dtype=bool)
     marks[rows] = True
     return marks
+
+
+def _unit_type_warnings(scores: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    """One warning per department-level unit name that matches no department type."""
+    rows = scores.loc[scores["unit_type"].isna() & scores["level"].eq("department"),
+                      ["unit", "province", "year", "raw_file", "raw_row"]]
+    first = rows.astype(object).drop_duplicates(["unit", "raw_file"])
+    known = unit_type_aliases()
+    spellings = list(dict.fromkeys([*unit_types()["name_vi"], *known["alias"]]))
+    records = []
+    for row in first.itertuples(index=False):
+        close = difflib.get_close_matches(str(row.unit), spellings, n=1, cutoff=0.75)
+        guess = f"; did you mean {close[0]!r}?" if close else ""
+        records.append({
+            "check": "unknown_unit_type", "dataset": dataset, "province": row.province,
+            "year": row.year, "level": "department", "raw_file": row.raw_file,
+            "raw_row": row.raw_row,
+            "message": f"{row.raw_file}, row {row.raw_row}, column 'unit': the unit "
+                       f"{row.unit!r} has no department type, so it is left out of comparisons "
+                       f"across provinces{guess} Fix: add it to "
+                       "parlib/reference/unit_type_aliases.csv with its type key"})
+    return pd.DataFrame(records, columns=WARNING_COLUMNS)
 
 
 def _conflict_warnings(quarantine: pd.DataFrame) -> pd.DataFrame:
