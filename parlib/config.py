@@ -30,7 +30,8 @@ _SOURCE_KEYS = {"id", "title", "publisher", "date", "url", "document", "accessed
                 "language", "pages", "archive_url"}
 _REQUIRED_SOURCE_KEYS = ("id", "title", "publisher", "date")
 _FILE_KEYS = {"path", "source", "index", "year", "province", "level", "component", "max_points",
-              "sheet", "header_row", "encoding", "delimiter", "table", "boundaries", "notes"}
+              "sheet", "header_row", "encoding", "delimiter", "table", "boundaries", "notes",
+              "derive_total"}
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ENCODINGS = {"utf-8", "utf-8-sig", "cp1258", "windows-1258"}
@@ -71,6 +72,7 @@ class FileSpec:
     table: str = "scores"
     boundaries: str | None = None
     notes: str | None = None
+    derive_total: bool = False
 
 
 @dataclass(frozen=True)
@@ -318,6 +320,12 @@ def _read_files(raw: Any, folder: Path, source_ids: set[str], shown: str) -> tup
             raise ConfigError("'header_row' must be a whole number from 1", file=shown,
                               column=where + "header_row", value=header_row,
                               fix="give the row number a spreadsheet shows for the header")
+        derive_total = entry.get("derive_total", False)
+        if not isinstance(derive_total, bool):
+            raise ConfigError("'derive_total' must be true or false", file=shown,
+                              column=where + "derive_total", value=derive_total,
+                              fix="write derive_total: true to add each unit's total as the sum "
+                                  "of its components")
         level = entry.get("level")
         encoding = entry.get("encoding")
         if encoding is not None and str(encoding).lower() not in _ENCODINGS:
@@ -336,7 +344,7 @@ def _read_files(raw: Any, folder: Path, source_ids: set[str], shown: str) -> tup
             table=_choice(entry.get("table", "scores"), TABLES, shown, where + "table"),
             boundaries=_choice(entry["boundaries"], BOUNDARIES, shown, where + "boundaries")
             if entry.get("boundaries") is not None else None,
-            notes=_opt_text(entry.get("notes"))))
+            notes=_opt_text(entry.get("notes")), derive_total=derive_total))
     return tuple(out)
 
 

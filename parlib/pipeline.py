@@ -28,6 +28,7 @@ from .memory import release_memory
 from .outputs import datapackage, dataset_lock, records, write_dataset
 from .read import read_raw
 from .reference import component_lookup, unit_type_aliases, unit_types
+from .totals import derive_totals
 from .validate import KEY, validate_scores
 
 __all__ = ["CleanResult", "clean_dataset", "clean_all", "read_file_rows"]
@@ -176,6 +177,8 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
             part, bad = _clean_in_blocks(long, raw_file=label, source_id=spec.source,
                                          dataset=config.name, dataset_kind=config.kind,
                                          boundaries=spec.boundaries)
+            if spec.derive_total:
+                part = derive_totals(part)
             scores_parts.append(part)
         quarantine_parts.append(bad)
         del long, part, bad
