@@ -1,0 +1,104 @@
+"""The shipped official PAPI panel: every province, the years found, totals that match the press."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from parlib.pipeline import clean_dataset
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw" / "papi-official"
+YEARS = [2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2022, 2023]
+
+# Totals published by PAPI's partners or the press: (year, province, total as written, source).
+# A figure written with d decimals matches when the derived sum is within 2 * 10^-d of it: the
+# press rounds or cuts the sum (Hanoi Times wrote Thái Nguyên's 45.7875 as 45.78), and the
+# Huế press wrote 46.0414 where the data file's own total and the sum are 46.04154.
+PUBLISHED_TOTALS = [
+    (2019, "Bến Tre", "46.74", "Báo Thừa Thiên Huế, 2020-04-29, 'Hue ranks in the top group of "
+     "... PAPI 2019', http://news.baothuathienhue.vn/hue-ranks-in-the-top-group-of-the-viet-nam-"
+     "provincial-governance-and-public-administration-performance-index-papi-2019-a86077.html"),
+    (2019, "Đồng Tháp", "46.72", "Báo Thừa Thiên Huế, 2020-04-29 (as above)"),
+    (2019, "Quảng Ninh", "46.66", "Báo Thừa Thiên Huế, 2020-04-29 (as above)"),
+    (2019, "Bắc Giang", "46.04", "Báo Thừa Thiên Huế, 2020-04-29 (as above)"),
+    (2019, "Thừa Thiên Huế", "45.86", "Báo Thừa Thiên Huế, 2020-04-29 (as above)"),
+    (2022, "Quảng Ninh", "47.8763", "Doanh nghiệp Hội nhập, 2023-04-13, 'PAPI 2022 report ...', "
+     "https://en.doanhnghiephoinhap.vn/papi-2022-report-which-was-released-on-april-12th-in-"
+     "binh-duong-leads-in-corruption-control.html"),
+    (2022, "Thừa Thiên Huế", "45.3845", "Gilimex IP, 2023-04-12, 'Thua Thien Hue ranks 5th in "
+     "country-wide PAPI ranking 2022', https://gilimexip.com/en/thua-thien-hue-ranks-5th-in-"
+     "country-wide-papi-ranking-2022/"),
+    (2018, "Thừa Thiên Huế", "43.2", "Gilimex IP, 2023-04-12 (table 2018–2022, as above)"),
+    (2023, "Thừa Thiên Huế", "46.0414", "Khám phá Huế, 2024-04-03, 'Thua Thien Hue leads "
+     "country-wide PAPI ranking 2023', https://khamphahue.com.vn/en-us/Hue-24h/Digital-"
+     "Transformation/tid/Thua-Thien-Hue-leads-country-wide-PAPI-ranking-2023.html/pid/16838/"
+     "cid/471"),
+    (2023, "Thái Nguyên", "45.78", "Hanoi Times, 2024-04-02, 'Thua Thien Hue province tops "
+     "nationwide in public administration: 2023 PAPI report', https://m.hanoitimes.vn/thua-"
+     "thien-hue-province-tops-nationwide-in-public-administration-2023-papi-report-326500.html"),
+    (2023, "Bắc Ninh", "45.70", "Hanoi Times, 2024-04-02 (as above)"),
+    (2023, "Sóc Trăng", "45.61", "Hanoi Times, 2024-04-02 (as above)"),
+    (2023, "Bạc Liêu", "45.57", "Hanoi Times, 2024-04-02 (as above)"),
+    (2023, "Hà Nội", "43.96", "Hanoi Times, 2024-04-02 (as above)"),
+]
+
+
+@pytest.fixture(scope="module")
+def result():
+    return clean_dataset(RAW)
+
+
+@pytest.fixture(scope="module")
+def totals(result) -> pd.Series:
+    scores = result.scores
+    rows = scores.loc[scores["component"] == "total"]
+    return rows.set_index([rows["year"].astype(int), rows["province"].astype(str)])["score"]
+
+
+def test_every_row_cleans_with_no_warning(result):
+    report = result.report()
+    assert report["kind"] == "official"
+    assert report["totals"]["rows_quarantined"] == 0
+    assert report["totals"]["warnings"] == 0
+
+
+def test_the_panel_holds_the_63_provinces_in_every_year_found(result):
+    scores = result.scores
+    assert sorted(scores["year"].astype(int).unique()) == YEARS
+    per_year = scores.groupby(scores["year"].astype(int))["province_code"].nunique()
+    assert (per_year == 63).all(), per_year.to_dict()
+
+
+def test_six_dimensions_before_2018_and_eight_from_2018(result):
+    scores = result.scores
+    dims = scores.loc[scores["component"] != "total"]
+    count = dims.groupby(dims["year"].astype(int))["component"].nunique()
+    assert count.to_dict() == {y: 6 if y < 2018 else 8 for y in YEARS}
+
+
+@pytest.mark.parametrize(("year", "province", "written", "source"), PUBLISHED_TOTALS)
+def test_derived_totals_reproduce_published_totals(totals, year, province, written, source):
+    decimals = len(written.split(".")[1])
+    assert abs(totals[(year, province)] - float(written)) < 2 * 10 ** -decimals, source
+
+
+def test_totals_are_derived_from_all_dimensions_only(result, totals):
+    scores = result.scores
+    rows = scores.loc[scores["component"] == "total"]
+    assert rows["derived"].all()
+    assert set(rows["derivation"]) == {"sum of the 6 dimension scores",
+                                       "sum of the 8 dimension scores"}
+    # No total where a dimension is not published: 2018 Quảng Ninh ("KCDL"), 2023 Bình Dương.
+    assert (2018, "Quảng Ninh") not in totals.index
+    assert (2023, "Bình Dương") not in totals.index
+    assert len(totals) == 63 * len(YEARS) - 10
+
+
+def test_missing_dimensions_keep_the_publishers_marker(result):
+    scores = result.scores
+    kcdl = scores.loc[scores["missing_marker"] == "KCDL"]
+    assert sorted(kcdl["province"].astype(str).unique()) == ["Quảng Ninh", "Đồng Tháp"]
+    assert set(kcdl["component"].astype(str)) == {"transparency", "corruption_control"}
+    assert kcdl["score"].isna().all()
