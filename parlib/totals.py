@@ -9,6 +9,8 @@ that year is present for the unit.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -57,32 +59,41 @@ def derive_totals(scores: pd.DataFrame) -> pd.DataFrame:
     if not summed.any():
         return scores
     part = scores.loc[summed & scores["score"].notna().to_numpy()]
-    keys = part[_GROUP].astype(object).where(part[_GROUP].notna(), "")
-    firsts = []
-    for _, rows in part.groupby([keys[c] for c in _GROUP], sort=False, dropna=False):
-        components = set(rows["component"].astype(object))
-        if "total" in components:
-            continue
-        index, year = rows["index"].iloc[0], int(rows["year"].iloc[0])
-        needed = _components_in_use(index, year)
-        if not needed or not needed <= components or len(rows) != len(components):
-            continue
-        first = rows.iloc[[0]].copy()
-        first["score"] = round(float(rows.loc[rows["component"].isin(needed), "score"].sum()), 6)
-        first["component"] = "total"
-        first["derived"] = True
-        first["derivation"] = f"sum of the {len(needed)} dimension scores"
-        for column, value in (("points", np.nan), ("max_points", np.nan), ("rank", pd.NA),
-                              ("n_units", pd.NA), ("tied", False), ("missing_marker", None),
-                              ("note", None), ("raw_column", None)):
-            if column in first.columns:
-                first[column] = value
-        if "scale_max" in first.columns:
-            first["scale_max"] = index_scale(index, year=year)
-        firsts.append(first)
-    if not firsts:
+    keys = [part[c].astype(object).where(part[c].notna(), "") for c in _GROUP]
+    group = part.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    component = part["component"].astype(object).to_numpy()
+    index = part["index"].astype(object).to_numpy()
+    year = part["year"].astype(int).to_numpy()
+    needed = [_components_in_use(i, int(y)) for i, y in zip(index, year)]
+    wanted = np.array([c in n for c, n in zip(component, needed)])
+    stats = pd.DataFrame({"group": group, "wanted": wanted, "total": component == "total",
+                          "component": component,
+                          "score": part["score"].to_numpy(dtype=float).round(12) * wanted,
+                          "needed": [len(n) for n in needed]})
+    per = stats.groupby("group").agg(rows=("component", "size"),
+                                     distinct=("component", "nunique"),
+                                     wanted=("wanted", "sum"), total=("total", "any"),
+                                     score=("score", "sum"), needed=("needed", "first"))
+    ok = ((per["wanted"] == per["needed"]) & (per["needed"] > 0) & ~per["total"]
+          & (per["rows"] == per["distinct"]))
+    if not ok.any():
         return scores
-    added = pd.concat(firsts, ignore_index=True)
+    first = ~pd.Series(group).duplicated().to_numpy()
+    take = first & ok.reindex(group).to_numpy()
+    added = part.loc[take].copy()
+    chosen = per.loc[group[take]]
+    added["score"] = chosen["score"].round(6).to_numpy()
+    added["derived"] = True
+    added["derivation"] = [f"sum of the {n} dimension scores" for n in chosen["needed"]]
+    added["component"] = "total"
+    for column, value in (("points", np.nan), ("max_points", np.nan), ("rank", pd.NA),
+                          ("n_units", pd.NA), ("tied", False), ("missing_marker", None),
+                          ("note", None), ("raw_column", None)):
+        if column in added.columns:
+            added[column] = value
+    if "scale_max" in added.columns:
+        added["scale_max"] = [index_scale(i, year=int(y)) for i, y in
+                              zip(added["index"].astype(object), added["year"].astype(int))]
     for column in added.columns:  # the Categoricals of ``scores`` take the new values
         if isinstance(scores[column].dtype, pd.CategoricalDtype):
             added[column] = pd.Categorical(added[column].astype(object))
@@ -91,8 +102,9 @@ def derive_totals(scores: pd.DataFrame) -> pd.DataFrame:
     return concat_rows([scores, added])
 
 
-def _components_in_use(index: str, year: int) -> set[str]:
+@functools.cache
+def _components_in_use(index: str, year: int) -> frozenset[str]:
     """Return the components of ``index`` that ``component_names.csv`` lists for ``year``."""
     names = component_names(index)
     in_use = (names["from_year"] <= year) & (names["to_year"].isna() | (names["to_year"] >= year))
-    return set(names.loc[in_use.to_numpy(dtype=bool), "key"])
+    return frozenset(names.loc[in_use.to_numpy(dtype=bool), "key"])
