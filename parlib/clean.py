@@ -187,6 +187,7 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
         "index": index, "component": component,
         "number": score["number"], "percent": score["percent"],
         "points_raw": score["points"].fillna(points["points"]).fillna(points["number"]),
+        "points_column": points["points"].fillna(points["number"]),
         "value_max": score["max_points"], "max_points_col": max_points,
         "score_scale": df["score_scale"],
         "rank": rank["rank"], "n_units": rank["n_units"].astype("Int64").fillna(
@@ -217,8 +218,8 @@ _ROUNDING = 0.1  # percentage point: two figures rounded to one or two decimals 
 
 
 def _points_disagree(out: pd.DataFrame) -> pd.Series:
-    """Return True where points, maximum and percent are all published and disagree."""
-    given = out["percent"].notna() & out["points"].notna() & out["max_points"].gt(0)
+    """Return True where a points column, a maximum and a percent are all given and disagree."""
+    given = out["percent"].notna() & out["points_column"].notna() & out["max_points"].gt(0)
     computed = out["points"] / out["max_points"] * 100
     return given & (computed - pd.to_numeric(out["percent"], errors="coerce")).abs().gt(_ROUNDING)
 

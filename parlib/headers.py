@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from parlib.errors import HeaderError
+from parlib.reference import component_spellings
 from parlib.text import categorical as to_categorical
 from parlib.text import clean_text, distinct, match_key, objects
 
@@ -337,6 +338,8 @@ def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | No
                 roles[j] = replace(roles[j], index=left.index, component=left.component,
                                    year=left.year)
     roles = _points_beside_percent(roles)
+    if kind == "scores":
+        roles = _lone_text_column_is_the_unit(table, roles)
     seen: dict[tuple, str] = {}
     for label, r in zip(table.columns, roles):
         if r is None or r.role == "ignore":
@@ -416,9 +419,41 @@ def _did_you_mean(label: str, lookup: ComponentLookup) -> str | None:
     if re.fullmatch(r"(?:19|20)\d\d", digits) or re.fullmatch(
             r"(?:nam|year)(?:19|20)\d\d", digits):
         return digits[-4:]
-    known = list(_vocabulary()) + list(lookup)
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
-    return close[0] if close else None
+    known = _spelled() | {k: k for k in lookup if k not in _spelled()}
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.8)
+    return known[close[0]] if close else None
+
+
+@cache
+def _spelled() -> dict[str, str]:
+    """Match key -> a spelling to show: header aliases and component names as written."""
+    path = Path(__file__).parent / "reference" / "headers.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        out = {match_key(row["alias"]): row["alias"] for row in csv.DictReader(handle)}
+    for name in component_spellings():
+        out.setdefault(match_key(name), name)
+    return out
+
+
+def _lone_text_column_is_the_unit(table: RawTable, roles: list[HeaderRole | None]
+                                  ) -> list[HeaderRole | None]:
+    """Return ``roles`` with the only unrecognised column made the unit, if it holds text.
+
+    A table of figure columns whose one other column holds names under a header parlib
+    does not know ("Sở, ban, ngành được đánh giá", a blank header) names its units there.
+    """
+    present = {r.role for r in roles if r}
+    unknown = [j for j, r in enumerate(roles) if r is None]
+    if present & {"unit", "province"} or "score" not in present and "rank" not in present \
+            or len(unknown) != 1:
+        return roles
+    cells = [c for c in objects(table.frame.iloc[:, unknown[0]]) if c is not None]
+    words = [c for c in cells if not re.fullmatch(r"[\d\s.,%()/-]+", str(c))]
+    if not cells or len(words) * 2 <= len(cells):
+        return roles
+    out = list(roles)
+    out[unknown[0]] = HeaderRole("unit")
+    return out
 
 
 def _points_beside_percent(roles: list[HeaderRole | None]) -> list[HeaderRole | None]:

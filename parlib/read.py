@@ -47,6 +47,7 @@ _MAP_BYTES = 1 << 24  # CSV files from this size on are mapped into memory, not 
 _DELIMITERS = (",", ";", "\t", "|")
 _ID_ROLES = frozenset({"unit", "province"})
 _FIGURE_ROLES = frozenset({"score", "rank", "year", "component", "value"})
+_SCORE_ROLES = frozenset({"score", "rank", "year", "component"})
 _WS = "\t\n\x0b\x0c\r\x1c-\x1f "  # what Python's str.isspace() accepts in ASCII
 _WS_RUN = f"[{_WS}]+"
 _WS_BAD = f"^[{_WS}]|[{_WS}]$|[{_WS}]{{2}}|[\t\n\x0b\x0c\r\x1c-\x1f]"
@@ -185,7 +186,7 @@ def _find_header(rows: list[tuple[int, list[str | None]]]) -> int | None:
             return k
         if "statistic" in roles and roles & {"value", "score"}:
             return k
-        if roles & _FIGURE_ROLES and not roles & _ID_ROLES and len(unknown) == 1 \
+        if roles & _SCORE_ROLES and not roles & _ID_ROLES and len(unknown) == 1 \
                 and _text_column(rows[k + 1:k + 1 + _LOOK_ROWS], unknown[0]):
             return k
     return None

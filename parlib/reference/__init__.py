@@ -32,6 +32,8 @@ __all__ = [
     "REGIONS",
     "ReferenceDataError",
     "component_lookup",
+    "component_names",
+    "component_spellings",
     "components",
     "department_mergers",
     "former_provinces",
@@ -566,6 +568,18 @@ def _component_names() -> pd.DataFrame:
               known["index"] + ":" + known["key"], "index:key of components.csv")
     return df.assign(from_year=df["from_year"].astype("int64"),
                      to_year=pd.to_numeric(df["to_year"]).astype("Int64"))
+
+
+def component_spellings() -> list[str]:
+    """Return every name, alias and code of every component, as written in the reference files.
+
+    Examples
+    --------
+    >>> "Hiện đại hóa hành chính" in component_spellings()
+    True
+    """
+    return list(dict.fromkeys(s for row in _components().itertuples(index=False)
+                              for s in _spellings(row)))
 
 
 def component_lookup() -> dict[str, list[tuple[str, str]]]:
