@@ -219,9 +219,10 @@ _ROUNDING = 0.1  # percentage point: two figures rounded to one or two decimals 
 
 def _points_disagree(out: pd.DataFrame) -> pd.Series:
     """Return True where a points column, a maximum and a percent are all given and disagree."""
-    given = out["percent"].notna() & out["points_column"].notna() & out["max_points"].gt(0)
+    given = (out["points_column"].notna() & out["max_points"].gt(0) & out["score"].notna()
+             & ~out["derived"].astype(bool))
     computed = out["points"] / out["max_points"] * 100
-    return given & (computed - pd.to_numeric(out["percent"], errors="coerce")).abs().gt(_ROUNDING)
+    return given & (computed - out["score"]).abs().gt(_ROUNDING)
 
 
 def _take_rows(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> pd.DataFrame:
@@ -267,6 +268,11 @@ def derive_scores(df: pd.DataFrame) -> pd.DataFrame:
     points = pd.to_numeric(out["points_raw"], errors="coerce")
     maximum = pd.to_numeric(out["value_max"], errors="coerce").fillna(
         pd.to_numeric(out["max_points_col"], errors="coerce"))
+    if "points_column" in out.columns:  # beside a points column, a bare number is the percent
+        beside = (number.notna() & out["points_column"].notna()
+                  & out["score_scale"].eq("percent").to_numpy(dtype=bool, na_value=False))
+        percent = percent.fillna(number.where(beside))
+        number = number.where(~beside)
     hint_points = out["score_scale"].eq("points").to_numpy(dtype=bool, na_value=False)
     # A bare number in a points column is points.
     as_points = number.notna() & hint_points
