@@ -488,7 +488,8 @@ def _draw_trend(ax: Axes, trend: pd.DataFrame, *, lang: str) -> None:
         ax.plot(years, line, color=PALETTE[i % 7], marker=MARKERS[(i // 7) % len(MARKERS)],
                 markersize=5, linewidth=2, label=str(name))
     if len(years) <= 15:
-        ax.set_xticks(years, labels=[str(y) for y in years])
+        ax.set_xticks(years, labels=[str(y) for y in years],
+                      **({"rotation": 45, "ha": "right"} if len(years) > 8 else {}))
     else:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     _decimal_axis(ax.yaxis, lang)
