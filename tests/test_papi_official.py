@@ -98,9 +98,11 @@ def test_totals_are_derived_from_all_dimensions_only(result, totals):
     assert len(totals) == 63 * len(YEARS) - 8
 
 
-def test_missing_dimensions_keep_the_publishers_marker(result):
+def test_unpublished_dimensions_stay_blank_and_give_no_total(result):
     scores = result.scores
-    kcdl = scores.loc[scores["missing_marker"] == "KCDL"]
-    assert sorted(kcdl["province"].astype(str).unique()) == ["Quảng Ninh", "Đồng Tháp"]
-    assert set(kcdl["component"].astype(str)) == {"transparency", "corruption_control"}
-    assert kcdl["score"].isna().all()
+    blank = scores.loc[scores["score"].isna()]
+    years = blank.groupby(blank["year"].astype(int))["province"].agg(lambda s: sorted(set(s)))
+    assert years.to_dict() == {2014: ["Bắc Giang", "Đồng Tháp"], 2018: ["Quảng Ninh", "Đồng Tháp"],
+                               2022: ["Bắc Giang", "Bắc Ninh"], 2023: ["Bình Dương", "Quảng Ninh"]}
+    in_2018 = blank.loc[blank["year"].astype(int) == 2018, "component"].astype(str)
+    assert set(in_2018) == {"transparency", "corruption_control"}
