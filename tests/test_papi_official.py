@@ -10,7 +10,7 @@ import pytest
 from parlib.pipeline import clean_dataset
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw" / "papi-official"
-YEARS = [2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2022, 2023]
+YEARS = list(range(2011, 2025))
 
 # Totals published by PAPI's partners or the press: (year, province, total as written, source).
 # A figure written with d decimals matches when the derived sum is within 2 * 10^-d of it: the
@@ -24,6 +24,15 @@ PUBLISHED_TOTALS = [
     (2019, "Quảng Ninh", "46.66", "Báo Thừa Thiên Huế, 2020-04-29 (as above)"),
     (2019, "Bắc Giang", "46.04", "Báo Thừa Thiên Huế, 2020-04-29 (as above)"),
     (2019, "Thừa Thiên Huế", "45.86", "Báo Thừa Thiên Huế, 2020-04-29 (as above)"),
+    (2020, "Quảng Ninh", "48.811", "Government portal (VGP), 2021-04-14, 'Quang Ninh Leads in "
+     "PAPI 2020 Rankings', http://news.gov.vn/print/quang-ninh-leads-in-papi-2020-rankings-"
+     "11140879.htm"),
+    (2020, "Đồng Tháp", "46.961", "VGP, 2021-04-14 (as above)"),
+    (2020, "Thái Nguyên", "46.471", "VGP, 2021-04-14 (as above)"),
+    (2020, "Hà Nội", "41.629", "VGP, 2021-04-14 (as above)"),
+    (2020, "Hồ Chí Minh", "41.985", "VGP, 2021-04-14 (as above)"),
+    (2020, "Thừa Thiên Huế", "44.53", "Gilimex IP, 2023-04-12 (table 2018–2022, below)"),
+    (2021, "Thừa Thiên Huế", "48.05", "Gilimex IP, 2023-04-12 (table 2018–2022, below)"),
     (2022, "Quảng Ninh", "47.8763", "Doanh nghiệp Hội nhập, 2023-04-13, 'PAPI 2022 report ...', "
      "https://en.doanhnghiephoinhap.vn/papi-2022-report-which-was-released-on-april-12th-in-"
      "binh-duong-leads-in-corruption-control.html"),
@@ -84,6 +93,15 @@ def test_derived_totals_reproduce_published_totals(totals, year, province, writt
     assert abs(totals[(year, province)] - float(written)) < 2 * 10 ** -decimals, source
 
 
+def test_2024_leaders_are_those_the_press_named(totals):
+    # Vietnam Law Magazine, "Quang Ninh tops 2024 PAPI Rankings ...": "Quang Ninh province has
+    # secured the top spot ..., followed by Tay Ninh and Binh Thuan",
+    # https://vietnamlawmagazine.vn/quang-ninh-tops-2024-papi-rankings-citizens-report-higher-
+    # satisfaction-with-governance-73992.html
+    top = totals.loc[2024].sort_values(ascending=False).index[:3].tolist()
+    assert top == ["Quảng Ninh", "Tây Ninh", "Bình Thuận"]
+
+
 def test_totals_are_derived_from_all_dimensions_only(result, totals):
     scores = result.scores
     rows = scores.loc[scores["component"] == "total"]
@@ -93,9 +111,8 @@ def test_totals_are_derived_from_all_dimensions_only(result, totals):
     # No total where a dimension is not published: 2018 Quảng Ninh ("KCDL"), 2023 Bình Dương.
     assert (2018, "Quảng Ninh") not in totals.index
     assert (2023, "Bình Dương") not in totals.index
-    # 2014 Bắc Giang, Đồng Tháp; 2018 Quảng Ninh, Đồng Tháp; 2022 Bắc Giang, Bắc Ninh;
-    # 2023 Quảng Ninh, Bình Dương: 8 provinces-years without every dimension.
-    assert len(totals) == 63 * len(YEARS) - 8
+    # 13 province-years without every dimension (see the next test).
+    assert len(totals) == 63 * len(YEARS) - 13
 
 
 def test_unpublished_dimensions_stay_blank_and_give_no_total(result):
@@ -103,6 +120,8 @@ def test_unpublished_dimensions_stay_blank_and_give_no_total(result):
     blank = scores.loc[scores["score"].isna()]
     years = blank.groupby(blank["year"].astype(int))["province"].agg(lambda s: sorted(set(s)))
     assert years.to_dict() == {2014: ["Bắc Giang", "Đồng Tháp"], 2018: ["Quảng Ninh", "Đồng Tháp"],
-                               2022: ["Bắc Giang", "Bắc Ninh"], 2023: ["Bình Dương", "Quảng Ninh"]}
+                               2021: ["Bắc Giang", "Bắc Ninh", "Quảng Ninh"],
+                               2022: ["Bắc Giang", "Bắc Ninh"], 2023: ["Bình Dương", "Quảng Ninh"],
+                               2024: ["Tiền Giang", "Vĩnh Phúc"]}
     in_2018 = blank.loc[blank["year"].astype(int) == 2018, "component"].astype(str)
     assert set(in_2018) == {"transparency", "corruption_control"}
