@@ -52,11 +52,13 @@ class FigureFiles:
     png: Path | None = None
     svg: Path | None = None
     pdf: Path | None = None
+    csv: Path | None = None
 
     @property
     def paths(self) -> tuple[Path, ...]:
-        """Every file written, figures first and the sidecar last."""
-        return tuple(p for p in (self.png, self.svg, self.pdf, self.json) if p is not None)
+        """Every file written, figures first, then the data and the sidecar last."""
+        return tuple(p for p in (self.png, self.svg, self.pdf, self.csv, self.json)
+                     if p is not None)
 
 
 def slugify(text: object, *, max_length: int = 60, default: str = "figure") -> str:
@@ -178,7 +180,7 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
                 source: str | pd.DataFrame, synthetic: bool = False,
                 citation: Mapping[str, Any] | None = None, lang: str = "vi",
                 data_hash: str | None = None, formats: Iterable[str] = FORMATS,
-                dpi: int = 300) -> FigureFiles:
+                dpi: int = 300, data: pd.DataFrame | None = None) -> FigureFiles:
     """Write the figure as PNG, SVG and PDF with its source line, plus a JSON sidecar.
 
     The source line (and, when ``synthetic``, a bold "Dữ liệu giả lập" label) is
@@ -200,6 +202,10 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
         The source line, or the sources table to build it with :func:`source_line`.
     citation
         Extra :func:`format_citation` arguments (``dataset``, ``sources``, ``date``).
+    data
+        The values the figure draws (see :func:`parlib.figure_data.figure_rows`),
+        written beside it as ``<name>.csv`` and listed in the sidecar; when
+        ``data_hash`` is None it is the SHA-256 of that file.
 
     Returns
     -------
@@ -253,6 +259,10 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
                 written[fmt] = _atomic(folder / f"{stem}.{fmt}", lambda handle, fmt=fmt:
                                        figure.savefig(handle, format=fmt, dpi=dpi,
                                                       metadata=meta[fmt], bbox_inches=box))
+    if data is not None:
+        table = data.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        written["csv"] = _atomic(folder / f"{stem}.csv", lambda h: h.write(table))
+        data_hash = data_hash or hashlib.sha256(table).hexdigest()[:16]
     cite = format_citation(title, data_hash=data_hash, lang=lang, **(citation or {}))
     sidecar = {
         "title": title, "caption": caption, "source": line, "synthetic": bool(synthetic),
@@ -260,6 +270,9 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
         "files": {fmt: {"path": p.name, "sha256": _sha256(p)} for fmt, p in written.items()},
         "citation": cite,
     }
+    if data is not None:  # the values drawn, for whoever checks or redraws the figure
+        sidecar["data"] = {"path": written["csv"].name, "rows": len(data),
+                           "columns": [str(c) for c in data.columns]}
     text = json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n"
     json_path = _atomic(folder / f"{stem}.json", lambda h: h.write(text.encode("utf-8")))
     return FigureFiles(json=json_path, **written)

@@ -168,6 +168,8 @@ class Report:
     sources: pd.DataFrame
     synthetic: bool
     figures: list[dict[str, Any]] = field(default_factory=list)
+    aggregates: pd.DataFrame | None = None
+    disputed: pd.DataFrame | None = None
 
     @property
     def figures_dir(self) -> Path:
@@ -201,27 +203,34 @@ class Report:
         title
             Default: the figure's own title.
         data
-            The rows drawn; their hash goes into the citation.
+            The rows drawn (a :mod:`parlib.figure_data` function's answer): written
+            as ``figures/<name>.csv`` beside the figure, hashed into its citation,
+            and the only rows whose documents the figure cites.
         """
         import matplotlib.pyplot as plt
         from IPython.display import Image, Markdown, display
 
+        from ..figure_data import figure_rows
         from ..figures import save_figure
 
         figure = getattr(fig, "figure", fig)
         title = title or _figure_title(figure) or name
-        sources = self.sources_of(data)
+        rows = None if data is None else figure_rows(data)
+        sources = self.sources_of(rows)
         files = save_figure(figure, self.figures_dir / name, title=title, caption=caption,
                             source=sources, synthetic=self.synthetic, lang=self.lang,
                             citation={"dataset": self.dataset, "sources": sources},
-                            data_hash=_data_hash(data))
+                            data_hash=_data_hash(rows), data=rows)
         plt.close(figure)
         self.figures.append({"name": name, "title": title, "caption": caption,
                              **{k: _rel(getattr(files, k), self.output_dir)
-                                for k in ("png", "svg", "pdf", "json")}})
+                                for k in ("png", "svg", "pdf", "csv", "json")}})
         self._write_meta()
+        link = ""
+        if files.csv is not None:
+            link = f" [{say('figure_data_link', self.lang)}]({_rel(files.csv, self.output_dir)})"
         display(Image(filename=str(files.png), width=width, metadata={"alt": caption}),
-                Markdown(f"*{caption}*"))
+                Markdown(f"*{caption}*{link}"))
 
     def sources_of(self, data: pd.DataFrame | None) -> pd.DataFrame:
         """Return the documents behind the rows of ``data`` (all sources when it cannot tell).
@@ -277,6 +286,29 @@ class Report:
         else:
             parts.append(say("no_gaps", self.lang))
         return Markdown("\n\n".join(parts))
+
+    def trend_caption(self, trend: pd.DataFrame) -> str:
+        """Return the trend figure's caption, saying what the reference line is and is not."""
+        parts = [say("trend_caption_lines", self.lang)]
+        ref = trend.dropna(subset=["mean"])
+        kinds = set(ref["reference"].dropna()) if "reference" in ref else set()
+        local = kinds & {"province", "province_published"}
+        if local and ref["province_code"].nunique() > 1:
+            return " ".join([*parts, say("trend_caption_no_reference", self.lang)])
+        for kind in ("national", "dataset", "province_published", "province"):
+            rows = ref.loc[ref["reference"] == kind].drop_duplicates("year")
+            if rows.empty:
+                continue
+            counts = rows["n"].dropna().astype(int)
+            expected = rows["n_expected"].dropna()
+            expected = int(expected.iloc[0]) if len(expected) else 0
+            key = f"trend_caption_{kind}"
+            if kind == "dataset" and len(counts) and counts.min() >= expected:
+                key = "trend_caption_dataset_all"
+            parts.append(say(key, self.lang, years=_span(rows["year"]),
+                             n=_count_span(counts), expected=expected,
+                             province=_md(rows["province"].iloc[0])))
+        return " ".join(parts)
 
     def describe_correlation(self, result: Any) -> Any:
         """Return Markdown with r, its 95% interval, p, Spearman's rho and n, or why not."""
@@ -379,7 +411,7 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
     ParlibError
         When the dataset has not been cleaned (from :func:`parlib.load.load_scores`).
     """
-    from ..load import load_scores, load_sources
+    from ..load import load_aggregates, load_disputed, load_scores, load_sources
 
     if lang not in ("vi", "en"):
         raise ParameterError("unknown language", column="lang", value=lang,
@@ -389,13 +421,17 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
     (out / "figures").mkdir(parents=True, exist_ok=True)
     scores = load_scores(dataset, clean_dir=clean)
     sources = load_sources(dataset, clean_dir=clean)
+    aggregates = load_aggregates(dataset, clean_dir=clean)
+    disputed = load_disputed(dataset, clean_dir=clean)
     synthetic = bool(scores["synthetic"].any()) if "synthetic" in scores else False
     if synthetic:  # every report of synthetic data says so first, whatever it shows next
         from IPython.display import Markdown, display
 
         display(Markdown(say("synthetic", lang)))
     return Report(notebook=notebook, dataset=dataset, lang=lang, clean_dir=clean,
-                  output_dir=out, scores=scores, sources=sources, synthetic=synthetic)
+                  output_dir=out, scores=scores, sources=sources, synthetic=synthetic,
+                  aggregates=aggregates if len(aggregates) else None,
+                  disputed=disputed if len(disputed) else None)
 
 
 def _md(value: object) -> str:
@@ -430,6 +466,13 @@ def _data_hash(data: pd.DataFrame | None) -> str | None:
         return None
     values = pd.util.hash_pandas_object(data.astype("string"), index=False).to_numpy()
     return hashlib.sha256(values.tobytes()).hexdigest()[:16]
+
+
+def _count_span(counts: Any) -> str:
+    counts = sorted({int(c) for c in counts})
+    if not counts:
+        return "0"
+    return str(counts[0]) if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
 
 
 def _rel(path: Path | None, base: Path) -> str | None:
