@@ -279,6 +279,15 @@ class Report:
                      level=label(f"level_{level}", self.lang), unit_type=kind, units=shown,
                      years=_span(years))]
         gaps = trend.loc[trend["score"].isna()]
+        disputed = self._disputed_keys(index=index, component=component, level=level)
+        if len(gaps) and disputed:
+            hit = [(u, int(y)) in disputed for u, y in zip(gaps["unit"], gaps["year"])]
+            argued = gaps.loc[hit]
+            if len(argued):
+                listed = [f"{_md(u)} {', '.join(str(int(y)) for y in g['year'])}"
+                          for u, g in argued.groupby("unit", sort=True)]
+                parts.append(say("disputed", self.lang, figures="; ".join(listed)))
+                gaps = gaps.loc[[not h for h in hit]]
         if len(gaps):
             listed = [f"{_md(u)} {', '.join(str(int(y)) for y in g['year'])}"
                       for u, g in gaps.groupby("unit", sort=True)]
@@ -286,6 +295,29 @@ class Report:
         else:
             parts.append(say("no_gaps", self.lang))
         return Markdown("\n\n".join(parts))
+
+    def disputed_note(self, *, index: str, component: str = "total", level: str = "province",
+                      year: int | None = None) -> Any:
+        """Return Markdown naming the selection's figures whose published versions disagree."""
+        from IPython.display import Markdown
+
+        keys = sorted(k for k in self._disputed_keys(index=index, component=component,
+                                                     level=level)
+                      if year is None or k[1] == int(year))
+        if not keys:
+            return Markdown("")
+        return Markdown(say("disputed", self.lang, figures="; ".join(
+            f"{_md(u)} {y}" for u, y in keys)))
+
+    def _disputed_keys(self, *, index: str, component: str, level: str) -> set[tuple[str, int]]:
+        rows = self.disputed
+        if rows is None or rows.empty:
+            return set()
+        hit = ((rows["index"].astype("string") == index)
+               & (rows["component"].astype("string") == component)
+               & (rows["level"].astype("string") == level)).fillna(False)
+        rows = rows.loc[hit.to_numpy(dtype=bool)]
+        return {(str(u), int(y)) for u, y in zip(rows["unit"], rows["year"])}
 
     def trend_caption(self, trend: pd.DataFrame) -> str:
         """Return the trend figure's caption, saying what the reference line is and is not."""

@@ -88,6 +88,10 @@ TEXTS: dict[str, dict[str, str]] = {
               "đường tham chiếu chung.",
         "en": "The units belong to several provinces, each scoring its own units by its own "
               "criteria: no common reference is drawn."},
+    "disputed": {"vi": "Số liệu công bố mâu thuẫn nhau, không có số nào được dùng (xem "
+                       "`disputed.csv` của bộ dữ liệu sạch): {figures}.",
+                 "en": "Published figures disagree, so none is used (see the clean "
+                       "dataset's `disputed.csv`): {figures}."},
     "figure_data_link": {"vi": "Số liệu của hình (CSV)", "en": "Data behind the figure (CSV)"},
     "components_caption": {
         "vi": "Mỗi ô là một lĩnh vực thành phần của {index}, cùng cách vẽ như biểu đồ xu hướng.",
