@@ -312,7 +312,8 @@ def plot_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = Non
             ax.annotate(name, (row.x, row.y), xytext=(5, 4), textcoords="offset points",
                         fontsize=8, color=PALETTE[1])
     lines = [f"Pearson r = {_num(result.pearson_r, 2, lang)}"
-             + (f" [{label('ci95', lang)}: {_num(result.pearson_ci_low, 2, lang)}"
+             + (f" [{label('ci95_cluster' if result.pooled else 'ci95', lang)}: "
+                f"{_num(result.pearson_ci_low, 2, lang)}"
                 f"{'; ' if lang == 'vi' else ', '}{_num(result.pearson_ci_high, 2, lang)}]"
                 if not np.isnan(result.pearson_ci_low) else "")
              + f", {_pvalue(result.pearson_p, lang)}",

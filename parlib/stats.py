@@ -328,6 +328,9 @@ class CorrelationResult:
     intercept: float = np.nan
     pairs: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     message: str = ""
+    ci_method: str = "fisher_z"
+    n_clusters: int = 0
+    by_year: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @property
     def pooled(self) -> bool:
@@ -336,7 +339,8 @@ class CorrelationResult:
 
     def to_frame(self) -> pd.DataFrame:
         """Return the result as a one-row DataFrame (without the pairs)."""
-        row = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "pairs"}
+        row = {f.name: getattr(self, f.name) for f in fields(self)
+               if f.name not in ("pairs", "by_year")}
         row["years"] = _years_text(self.years)
         return pd.DataFrame([row])
 
@@ -356,9 +360,16 @@ def compute_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = 
     Returns
     -------
     CorrelationResult
-        Pearson r with its Fisher-z 95% interval and p-value, Spearman rho and
-        p-value, the least-squares slope and intercept, and the pairs. With
-        fewer than 3 pairs no exception is raised: ``message`` says why.
+        Pearson r with its 95% interval and p-value, Spearman rho and p-value,
+        the least-squares slope and intercept, and the pairs. In one year the
+        interval is Fisher's z (``ci_method`` "fisher_z"). Pooled over years, a
+        unit (province) gives one pair a year, so its pairs are not independent:
+        the interval is then a percentile bootstrap that resamples whole units
+        (2,000 resamples, fixed seed; ``ci_method`` "cluster_bootstrap",
+        ``n_clusters`` units), and ``by_year`` holds one coefficient per year
+        with its own Fisher interval. The p-values still treat pairs as
+        independent. With fewer than 3 pairs no exception is raised:
+        ``message`` says why.
 
     Examples
     --------
@@ -402,7 +413,15 @@ def compute_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = 
     fit = st.linregress(pairs["x"], pairs["y"])
     r = float(pearson.statistic)
     low, high = _fisher_ci(r, len(pairs))
-    return CorrelationResult(**base, pearson_r=r, pearson_ci_low=low, pearson_ci_high=high,
+    clusters = pairs["province"].astype("string").fillna("") + "|" + pairs["unit"].astype(str)
+    extra = {"n_clusters": int(clusters.nunique())}
+    if len(found) > 1:  # a unit's pairs in different years are not independent
+        low, high = _cluster_bootstrap_ci(pairs["x"].to_numpy(float), pairs["y"].to_numpy(float),
+                                          clusters.to_numpy())
+        extra.update(ci_method="cluster_bootstrap",
+                     by_year=_by_year(pairs, x=x, y=y, level=level))
+    return CorrelationResult(**base, **extra, pearson_r=r, pearson_ci_low=low,
+                             pearson_ci_high=high,
                              pearson_p=float(pearson.pvalue),
                              spearman_rho=float(spearman.statistic),
                              spearman_p=float(spearman.pvalue), slope=float(fit.slope),
@@ -839,6 +858,49 @@ def _with_residuals(pairs: pd.DataFrame, slope: float, intercept: float) -> pd.D
     student = np.where(residual == 0, 0.0, student) if n > 3 else student
     return pairs.assign(residual=residual, studentized_residual=student,
                         outlier=np.abs(np.nan_to_num(student, nan=0.0)) > 2)
+
+
+def _cluster_bootstrap_ci(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, *,
+                          resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """Percentile 95% interval of Pearson r when whole clusters are resampled.
+
+    Each resample draws the clusters with replacement; r is computed from the
+    drawn clusters' sums (n, Σx, Σy, Σx², Σy², Σxy), so no pair is copied.
+    """
+    codes, uniques = pd.factorize(clusters)
+    k = len(uniques)
+    if k < 3:
+        return np.nan, np.nan
+    parts = np.column_stack([np.ones_like(x), x, y, x * x, y * y, x * y])
+    sums = np.zeros((k, 6))
+    np.add.at(sums, codes, parts)
+    counts = np.random.default_rng(seed).multinomial(k, np.full(k, 1 / k), size=resamples)
+    n, sx, sy, sxx, syy, sxy = (counts @ sums).T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (n * sxy - sx * sy) / np.sqrt((n * sxx - sx ** 2) * (n * syy - sy ** 2))
+    r = r[np.isfinite(r)]
+    if len(r) < resamples / 2:
+        return np.nan, np.nan
+    low, high = np.percentile(r, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def _by_year(pairs: pd.DataFrame, *, x: str, y: str, level: str) -> pd.DataFrame:
+    """One Pearson r (Fisher interval) and Spearman rho per year of the pooled pairs."""
+    rows = []
+    for year, part in pairs.groupby("year", sort=True):
+        row = {"year": int(year), "n": len(part), "pearson_r": np.nan, "pearson_ci_low": np.nan,
+               "pearson_ci_high": np.nan, "pearson_p": np.nan, "spearman_rho": np.nan,
+               "spearman_p": np.nan}
+        if len(part) >= 3 and part["x"].nunique() > 1 and part["y"].nunique() > 1:
+            pearson = st.pearsonr(part["x"], part["y"])
+            spearman = st.spearmanr(part["x"], part["y"])
+            low, high = _fisher_ci(float(pearson.statistic), len(part))
+            row.update(pearson_r=float(pearson.statistic), pearson_ci_low=low,
+                       pearson_ci_high=high, pearson_p=float(pearson.pvalue),
+                       spearman_rho=float(spearman.statistic), spearman_p=float(spearman.pvalue))
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _fisher_ci(r: float, n: int) -> tuple[float, float]:

@@ -194,13 +194,40 @@ def test_compute_correlation_matches_scipy_pooled_over_years(scores):
     assert result.spearman_rho == pytest.approx(rho) and result.spearman_p == pytest.approx(rho_p)
     assert result.slope == pytest.approx(fit.slope)
     assert result.intercept == pytest.approx(fit.intercept)
-    z, se = np.arctanh(r), 1 / np.sqrt(len(wide) - 3)
-    assert result.pearson_ci_low == pytest.approx(np.tanh(z - 1.959964 * se))
-    assert result.pearson_ci_high == pytest.approx(np.tanh(z + 1.959964 * se))
+    # pooled pairs repeat provinces: the interval resamples provinces, not pairs
+    assert result.ci_method == "cluster_bootstrap"
+    assert result.n_clusters == wide.index.get_level_values("province").nunique()
+    assert result.pearson_ci_low < r < result.pearson_ci_high
     assert result.message == ""
+    by_year = result.by_year.set_index("year")
+    for year, part in wide.groupby(level="year"):
+        assert by_year.loc[year, "n"] == len(part)
+        assert by_year.loc[year, "pearson_r"] == pytest.approx(
+            st.pearsonr(part["PAR"], part["SIPAS"]).statistic)
     residual = result.pairs["y"] - (fit.intercept + fit.slope * result.pairs["x"])
     np.testing.assert_allclose(result.pairs["residual"], residual)
     assert {"unit", "province", "year", "x", "y", "outlier"} <= set(result.pairs.columns)
+
+
+def test_cluster_bootstrap_is_wider_than_fisher_when_provinces_repeat(rng):
+    # 8 provinces, 6 years each, a province effect on both indices: 48 pairs, 8 independent
+    base = rng.normal(0, 5, 8)
+    rows = []
+    for year in range(2018, 2024):
+        noise = rng.normal(0, 1, (2, 8))
+        for i in range(8):
+            rows += [{"index": "PAR", "year": year, "unit": f"P{i}", "score": 80 + base[i]
+                      + noise[0, i]},
+                     {"index": "SIPAS", "year": year, "unit": f"P{i}", "score": 80 + base[i]
+                      + noise[1, i]}]
+    scores = pd.DataFrame(rows).assign(component="total", level="province")
+    pooled = compute_correlation(scores, x="PAR", y="SIPAS")
+    z, se = np.arctanh(pooled.pearson_r), 1 / np.sqrt(pooled.n - 3)
+    fisher = np.tanh(z + 1.959964 * se) - np.tanh(z - 1.959964 * se)
+    assert pooled.n == 48 and pooled.n_clusters == 8
+    assert pooled.pearson_ci_high - pooled.pearson_ci_low > fisher
+    one = compute_correlation(scores, x="PAR", y="SIPAS", years=2020)
+    assert one.ci_method == "fisher_z" and one.by_year.empty
 
 
 def test_compute_correlation_of_a_component_in_one_year(scores):

@@ -356,7 +356,7 @@ class Report:
                    p=num(result.pearson_p, 3), rho=num(result.spearman_rho),
                    p_rho=num(result.spearman_p, 3))
         if result.pooled:
-            text += " " + say("pooled_caveat", self.lang)
+            text += " " + say("pooled_caveat", self.lang, clusters=result.n_clusters)
         odd = result.pairs.loc[result.pairs["outlier"]]
         names = [_md(f"{r.unit} {r.year}" if result.pooled else r.unit) for r in odd.itertuples()]
         text += "\n\n" + (say("outliers", self.lang, names=", ".join(names)) if names

@@ -113,9 +113,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "**{x}** and **{y}** ({years}, {n} pairs): Pearson r = {r} (95% CI {low} to "
               "{high}), p = {p}; Spearman ρ = {rho}, p = {p_rho}."},
     "pooled_caveat": {
-        "vi": "Các năm được gộp: mỗi đơn vị góp nhiều cặp, nên khoảng tin cậy hẹp hơn thực tế.",
-        "en": "Years are pooled: each unit contributes several pairs, so the interval is "
-              "narrower than it should be."},
+        "vi": "Các năm được gộp: mỗi tỉnh góp một cặp mỗi năm, nên các cặp không độc lập. "
+              "Khoảng tin cậy 95% của hệ số gộp vì thế được tính bằng bootstrap lấy mẫu lại "
+              "theo đơn vị ({clusters} đơn vị, 2.000 lần lấy mẫu), không theo cặp; giá trị p "
+              "vẫn coi các cặp là độc lập. Hệ số của từng năm, với khoảng tin cậy riêng, ở "
+              "bảng dưới.",
+        "en": "Years are pooled: each province gives one pair a year, so the pairs are not "
+              "independent. The pooled coefficient's 95% interval is therefore a bootstrap "
+              "that resamples whole units ({clusters} units, 2,000 resamples), not pairs; the "
+              "p-values still treat pairs as independent. Each year's own coefficient and "
+              "interval are in the table below."},
+    "by_year_title": {"vi": "### Hệ số tương quan theo từng năm",
+                      "en": "### Correlation year by year"},
+    "col_ci_method": {"vi": "Cách tính KTC", "en": "CI method"},
     "pairs_too_few": {
         "vi": "Chỉ có {n} cặp: cần ít nhất 3 cặp để tính hệ số tương quan, nên không báo cáo.",
         "en": "Only {n} pairs: at least 3 are needed for a correlation, so none is reported."},
