@@ -36,7 +36,8 @@ FIGURE_COLUMNS = ["province", "unit", "year", "index", "component", "score", "ra
 
 #: Further columns kept when a figure's rows have them.
 EXTRA_COLUMNS = ["level", "province_code", "unit_type", "statistic", "variable", "pair",
-                 "percentile", "members", "derived", "synthetic"]
+                 "percentile", "members", "derivation", "derived", "corrected",
+                 "published_value", "correction_source", "synthetic"]
 
 
 def figure_rows(rows: pd.DataFrame, *, role: str | None = None,

@@ -35,7 +35,7 @@ __all__ = ["FORMATS", "FigureFiles", "format_citation", "read_sidecar", "save_fi
            "slugify", "source_line"]
 
 FORMATS = ("png", "svg", "pdf")
-_GIDS = ("parlib-source", "parlib-synthetic")
+_GIDS = ("parlib-source", "parlib-synthetic", "parlib-note")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}
 _DOC_KIND = re.compile(r"^\d+[^/\s]*/([A-ZĐ]+)")
@@ -180,7 +180,8 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
                 source: str | pd.DataFrame, synthetic: bool = False,
                 citation: Mapping[str, Any] | None = None, lang: str = "vi",
                 data_hash: str | None = None, formats: Iterable[str] = FORMATS,
-                dpi: int = 300, data: pd.DataFrame | None = None) -> FigureFiles:
+                dpi: int = 300, data: pd.DataFrame | None = None,
+                note: str | None = None) -> FigureFiles:
     """Write the figure as PNG, SVG and PDF with its source line, plus a JSON sidecar.
 
     The source line (and, when ``synthetic``, a bold "Dữ liệu giả lập" label) is
@@ -206,6 +207,10 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
         The values the figure draws (see :func:`parlib.figure_data.figure_rows`),
         written beside it as ``<name>.csv`` and listed in the sidecar; when
         ``data_hash`` is None it is the SHA-256 of that file.
+    note
+        How parlib computed what the figure shows, when it is not a published
+        figure (e.g. a merged province's mean): drawn above the source line and
+        kept in the sidecar as ``computed``.
 
     Returns
     -------
@@ -251,7 +256,7 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
     with _frozen_layout(figure), mpl.rc_context({"svg.hashsalt": "parlib", "pdf.fonttype": 42,
                                                  "svg.fonttype": "path",
                                                  "savefig.facecolor": "white"}):
-        _draw_footer(figure, line, synthetic=synthetic, lang=lang)
+        _draw_footer(figure, line, synthetic=synthetic, lang=lang, note=note)
         # One crop for every format: "tight" would lay the figure out again per file.
         box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(0.15)
         for fmt in formats:
@@ -270,6 +275,8 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
         "files": {fmt: {"path": p.name, "sha256": _sha256(p)} for fmt, p in written.items()},
         "citation": cite,
     }
+    if note:
+        sidecar["computed"] = note
     if data is not None:  # the values drawn, for whoever checks or redraws the figure
         sidecar["data"] = {"path": written["csv"].name, "rows": len(data),
                            "columns": [str(c) for c in data.columns]}
@@ -344,7 +351,8 @@ def _lean_font_subsets() -> Iterator[None]:
         subset.Options._drop_tables_default = defaults
 
 
-def _draw_footer(fig: Figure, line: str, *, synthetic: bool, lang: str) -> None:
+def _draw_footer(fig: Figure, line: str, *, synthetic: bool, lang: str,
+                 note: str | None = None) -> None:
     from .plots import PALETTE, plot_theme
 
     for text in [t for t in fig.texts if t.get_gid() in _GIDS]:
@@ -358,6 +366,11 @@ def _draw_footer(fig: Figure, line: str, *, synthetic: bool, lang: str) -> None:
             fig.text(x, y, label("synthetic_notice", lang), ha="left", va="top", fontsize=11,
                      fontweight="bold", color=PALETTE[1], gid="parlib-synthetic")
             y -= 0.3 / height
+        if note:
+            wrapped = textwrap.fill(note, chars)
+            fig.text(x, y, wrapped, ha="left", va="top", fontsize=8, fontstyle="italic",
+                     color=PALETTE[1], gid="parlib-note")
+            y -= (0.16 * (wrapped.count("\n") + 1) + 0.06) / height
         if line:
             fig.text(x, y, textwrap.fill(line, chars), ha="left", va="top", fontsize=8,
                      color="#333333", gid="parlib-source")

@@ -549,7 +549,9 @@ def compute_percentiles(scores: pd.DataFrame, *, index: str, component: str = "t
     data = data.sort_values(["percentile", "score", "province", "unit"],
                             ascending=[False, False, True, True], kind="stable")
     keep = [*_UNIT_COLS, "year", "score", "rank", "n_units", "rank_source", "rank_kind",
-            "percentile", "synthetic", *(c for c in ("source_id",) if c in data)]
+            "percentile", "synthetic",
+            *(c for c in ("source_id", "members", "derivation", "corrected", "published_value",
+                          "correction_source") if c in data)]
     return data[keep].reset_index(drop=True)
 
 
@@ -767,6 +769,7 @@ def _reference_summary(base: pd.DataFrame, chosen: pd.DataFrame, *, level: str, 
         out = pd.DataFrame({"n": groups.count().astype("Int64"), "mean": groups.mean(),
                             "sd": groups.std(ddof=1), "q25": groups.quantile(0.25),
                             "q75": groups.quantile(0.75)}).reset_index()
+        out = _enough(out)
         out = out.assign(n_expected=pd.array([pd.NA] * len(out), "Int64"),
                          reference="province",
                          reference_source=pd.array([pd.NA] * len(out), "string"))
@@ -776,13 +779,22 @@ def _reference_summary(base: pd.DataFrame, chosen: pd.DataFrame, *, level: str, 
     era = "2025" if ("boundaries" in base and base["boundaries"].astype("string")
                      .eq("2025").fillna(False).any()) else "legacy"
     expected = count_provinces(era)
-    out = _describe(base).drop(columns=["min", "median", "max"])
+    out = _enough(_describe(base).drop(columns=["min", "median", "max"]))
     out = out.assign(n_expected=pd.array([expected] * len(out), "Int64"), reference="dataset",
                      reference_source=pd.array([pd.NA] * len(out), "string"))
     partial = (out["n"].astype(float) < expected).to_numpy()
     out.loc[partial, ["q25", "q75"]] = np.nan  # the spread of a handful is no national band
     national = _published_means(aggregates, index=index, component=component)
     return _use_published(out, national, on=["year"], kind="national", n=expected)
+
+
+def _enough(out: pd.DataFrame) -> pd.DataFrame:
+    """No mean of a single unit (it is that unit), no spread of fewer than three."""
+    out = out.copy()
+    n = out["n"].astype(float).to_numpy()
+    out.loc[n < 2, ["mean", "sd"]] = np.nan
+    out.loc[n < 3, ["q25", "q75"]] = np.nan
+    return out
 
 
 def _use_published(out: pd.DataFrame, published: pd.DataFrame, *, on: list[str], kind: str,

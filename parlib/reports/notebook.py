@@ -217,11 +217,14 @@ class Report:
         title = title or _figure_title(figure) or name
         rows = None if data is None else figure_rows(data)
         sources = self.sources_of(rows)
+        note = _computed_note(rows, self.lang)
         files = save_figure(figure, self.figures_dir / name, title=title, caption=caption,
                             source=sources, synthetic=self.synthetic, lang=self.lang,
                             citation={"dataset": self.dataset, "sources": sources},
-                            data_hash=_data_hash(rows), data=rows)
+                            data_hash=_data_hash(rows), data=rows, note=note)
         plt.close(figure)
+        if note:
+            caption = f"{caption} {note}."
         self.figures.append({"name": name, "title": title, "caption": caption,
                              **{k: _rel(getattr(files, k), self.output_dir)
                                 for k in ("png", "svg", "pdf", "csv", "json")}})
@@ -242,6 +245,8 @@ class Report:
             return self.sources
         if "source_id" in data:
             ids = data["source_id"]
+            if "correction_source" in data:  # a corrected figure cites its evidence too
+                ids = pd.concat([ids, data["correction_source"]], ignore_index=True)
         else:
             keys = [c for c in ("unit", "year", "index", "component") if c in data and c in
                     self.scores]
@@ -369,6 +374,8 @@ class Report:
         Columns without any value are left out.
         """
         shown = frame[list(columns)].dropna(axis="columns", how="all")
+        if "year" in shown:  # a year is a label, never "2.019"
+            shown = shown.assign(year=shown["year"].astype("string"))
         shown = shown.rename(columns={c: self.header(c) for c in shown.columns})
         decimal, thousands = (",", ".") if self.lang == "vi" else (".", ",")
         return (shown.style.hide(axis="index")
@@ -498,6 +505,22 @@ def _data_hash(data: pd.DataFrame | None) -> str | None:
         return None
     values = pd.util.hash_pandas_object(data.astype("string"), index=False).to_numpy()
     return hashlib.sha256(values.tobytes()).hexdigest()[:16]
+
+
+def _computed_note(rows: pd.DataFrame | None, lang: str) -> str | None:
+    """Say which values parlib computed from former provinces (2025 boundaries), if any."""
+    if rows is None or "members" not in rows:
+        return None
+    merged = rows.loc[rows["members"].astype("string").str.contains(",", regex=False)
+                      .fillna(False).to_numpy(dtype=bool)]
+    if merged.empty:
+        return None
+    how = "mean"
+    if "derivation" in merged and merged["derivation"].notna().any():
+        how = str(merged["derivation"].dropna().iloc[0]).split(" of ")[0]
+    groups = merged.drop_duplicates("unit")
+    members = "; ".join(f"{u} = {m}" for u, m in zip(groups["unit"], groups["members"]))
+    return label("computed_2025", lang, how=say(how, lang), members=members)
 
 
 def _count_span(counts: Any) -> str:
