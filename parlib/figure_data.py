@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .stats import (Names, Years, compute_changes, compute_correlation, compute_percentiles,
-                    compute_trend, reference_rows, select_scores)
+from .stats import (CorrelationResult, Names, Years, compute_changes, compute_correlation,
+                    compute_percentiles, reference_rows, select_scores)
 
 __all__ = ["FIGURE_COLUMNS", "changes_data", "components_data", "correlation_data",
            "figure_rows", "matrix_data", "ranking_data", "trend_data"]
@@ -85,17 +85,19 @@ def trend_data(scores: pd.DataFrame, *, index: str, component: str = "total",
     """
     shown = select_scores(scores, index=index, component=component, level=level,
                           provinces=provinces, unit_type=unit_type)
-    trend = compute_trend(scores, index=index, component=component, level=level,
-                          provinces=provinces, unit_type=unit_type, years=years,
-                          aggregates=aggregates)
-    drawn = set(trend["year"].dropna().astype(int))
-    shown = shown.loc[shown["score"].notna() & shown["year"].isin(drawn)]
+    shown = shown.loc[shown["score"].notna()]
     reference = reference_rows(scores, index=index, component=component, level=level,
                                provinces=provinces, unit_type=unit_type, aggregates=aggregates)
-    reference = reference.loc[reference["year"].isin(drawn).to_numpy(dtype=bool)]
-    local = set(trend["reference"].dropna()) & {"province", "province_published"}
-    if local and trend.dropna(subset=["mean"])["province_code"].nunique() > 1:
-        reference = reference.iloc[0:0]  # several provinces: no reference is drawn
+    if years is not None:
+        wanted = [int(years)] if isinstance(years, int) else [int(y) for y in years]
+        shown = shown.loc[shown["year"].isin(wanted).to_numpy(dtype=bool)]
+        reference = reference.loc[reference["year"].isin(wanted).to_numpy(dtype=bool)]
+    if level != "province" and shown["province_code"].nunique() > 1:
+        reference = reference.iloc[0:0]  # several provinces: no common reference is drawn
+    elif len(reference):  # a computed mean needs two units (see compute_trend)
+        published = reference["statistic"].notna() if "statistic" in reference else False
+        count = reference.groupby("year")["score"].transform("size")
+        reference = reference.loc[(published | (count >= 2)).to_numpy(dtype=bool)]
     frames = [figure_rows(shown, role="shown", ranks=False),
               figure_rows(reference, role="reference", ranks=False)]
     return pd.concat([f for f in frames if len(f)] or frames, ignore_index=True)
@@ -150,13 +152,17 @@ def components_data(scores: pd.DataFrame, *, index: str, components: list[str],
 
 
 def correlation_data(scores: pd.DataFrame, *, x: str, y: str, years: Years = None,
-                     level: str = "province") -> pd.DataFrame:
+                     level: str = "province", result: CorrelationResult | None = None
+                     ) -> pd.DataFrame:
     """Return both scores of every pair :func:`parlib.plots.plot_correlation` draws.
 
     Each pair gives two rows, one per variable, with a ``variable`` column
-    ("x" or "y") and the ``pair`` number of its point.
+    ("x" or "y") and the ``pair`` number of its point. ``result``, the
+    :func:`parlib.stats.compute_correlation` of the same arguments, saves
+    computing it again.
     """
-    result = compute_correlation(scores, x=x, y=y, years=years, level=level)
+    if result is None:
+        result = compute_correlation(scores, x=x, y=y, years=years, level=level)
     pairs = result.pairs.assign(pair=range(len(result.pairs)))
     frames = []
     for variable, spec in (("x", x), ("y", y)):

@@ -13,10 +13,10 @@ required; the other columns of the clean table are used when present.
 >>> compute_trend(scores, index="PAR")[["unit", "year", "score", "change", "mean"]]
        unit  year  score  change  mean
 0   Bến Tre  2019   80.0     NaN  79.0
-1   Bến Tre  2020   82.5     2.5  82.5
+1   Bến Tre  2020   82.5     2.5   NaN
 2   Bến Tre  2021   85.0     2.5  82.0
 3  Trà Vinh  2019   78.0     NaN  79.0
-4  Trà Vinh  2020    NaN     NaN  82.5
+4  Trà Vinh  2020    NaN     NaN   NaN
 5  Trà Vinh  2021   79.0     NaN  82.0
 """
 
@@ -204,12 +204,10 @@ def reference_rows(scores: pd.DataFrame, *, index: str, component: str = "total"
     >>> reference_rows(scores, index="PAR", level="department", provinces="Bến Tre")["unit"].tolist()
     ['Sở Y tế', 'Sở Nội vụ']
     """
-    base = _dedupe(_select(scores, index=index, component=component, level=level,
-                           unit_type=unit_type))
-    chosen = base if provinces is None else _pick_provinces(base, provinces)
-    if level != "province":
-        codes = chosen["province_code"].dropna().unique()
-        group = base.loc[base["province_code"].isin(codes).to_numpy(dtype=bool)]
+    if level != "province":  # the chosen units' provinces are the whole reference
+        group = _dedupe(_select(scores, index=index, component=component, level=level,
+                                provinces=provinces, unit_type=unit_type))
+        codes = group["province_code"].dropna().unique()
         group = group.dropna(subset=["score"]).drop(columns="_key")
         means = _published_means(aggregates, index=index, component=component, level=level)
         means = means.loc[means["province_code"].isin(codes).to_numpy(dtype=bool)]
@@ -221,6 +219,8 @@ def reference_rows(scores: pd.DataFrame, *, index: str, component: str = "total"
         rows = means.assign(unit=means["province"], index=index, component=component,
                             level=level, statistic="mean")
         return pd.concat([group, rows], ignore_index=True) if len(group) else rows
+    base = _dedupe(_select(scores, index=index, component=component, level=level,
+                           unit_type=unit_type))
     national = _published_means(aggregates, index=index, component=component)
     own = base.dropna(subset=["score"])
     own = own.loc[~own["year"].isin(national["year"]).to_numpy(dtype=bool)].drop(columns="_key")
