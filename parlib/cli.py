@@ -118,6 +118,14 @@ def _run_clean(args: argparse.Namespace) -> int:
             rules = ", ".join(f"{k} {v}" for k, v in report["quarantine_by_rule"].items())
             print(f"  warning: quarantined rows by rule: {rules}; see "
                   f"{args.out}/{result.config.name}/quarantine.csv", file=sys.stderr)
+        for fix in report.get("corrections", []):
+            print(f"  correction: {fix['raw_file']} row {fix['raw_row']}, {fix['column']}: "
+                  f"{fix['published'] or '(empty)'} -> {fix['corrected']} "
+                  f"(evidence: {fix['source_id']})", file=sys.stderr)
+        if report.get("disputed"):
+            print(f"  disputed: {_count(len(report['disputed']), 'figure')} whose published "
+                  f"versions disagree; see {args.out}/{result.config.name}/disputed.csv",
+                  file=sys.stderr)
         warnings = report["warnings"]
         for message in warnings["message"].head(5):
             print(f"  warning: {message}", file=sys.stderr)
