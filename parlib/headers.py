@@ -31,7 +31,7 @@ import pandas as pd
 from parlib.errors import HeaderError
 from parlib.reference import component_spellings
 from parlib.text import categorical as to_categorical
-from parlib.text import clean_text, distinct, match_key, objects
+from parlib.text import clean_text, distinct, match_key, mostly_words, objects
 
 if TYPE_CHECKING:
     from parlib.read import RawTable
@@ -447,9 +447,7 @@ def _lone_text_column_is_the_unit(table: RawTable, roles: list[HeaderRole | None
     if present & {"unit", "province"} or "score" not in present and "rank" not in present \
             or len(unknown) != 1:
         return roles
-    cells = [c for c in objects(table.frame.iloc[:, unknown[0]]) if c is not None]
-    words = [c for c in cells if not re.fullmatch(r"[\d\s.,%()/-]+", str(c))]
-    if not cells or len(words) * 2 <= len(cells):
+    if not mostly_words(objects(table.frame.iloc[:, unknown[0]])):
         return roles
     out = list(roles)
     out[unknown[0]] = HeaderRole("unit")

@@ -33,10 +33,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from parlib.errors import HeaderError, RawFileError
-from parlib.headers import classify_header
+from parlib.headers import HeaderRole, classify_header
 from parlib.reference import component_lookup
 from parlib.text import categorical as to_categorical
-from parlib.text import clean_text, distinct, match_key
+from parlib.text import clean_text, distinct, match_key, mostly_words
 
 __all__ = ["RawTable", "read_raw"]
 
@@ -168,14 +168,19 @@ def _find_header(rows: list[tuple[int, list[str | None]]]) -> int | None:
     taken as the header and the error names that header.
     """
     lookup = component_lookup()
+    seen: dict[str, HeaderRole | None | HeaderError] = {}
     for k, (_, cells) in enumerate(rows[:_SCAN_ROWS]):
         roles, unknown = set(), []
         for j, cell in enumerate(cells):
             if not cell:
                 continue
-            try:
-                found = classify_header(cell, component_lookup=lookup)
-            except HeaderError:
+            if cell not in seen:  # a row repeats cells; each text is classified once
+                try:
+                    seen[cell] = classify_header(cell, component_lookup=lookup)
+                except HeaderError as err:
+                    seen[cell] = err
+            found = seen[cell]
+            if isinstance(found, HeaderError):
                 roles.add("score")
                 continue
             if found is None:
@@ -193,10 +198,8 @@ def _find_header(rows: list[tuple[int, list[str | None]]]) -> int | None:
 
 
 def _text_column(rows: list[tuple[int, list[str | None]]], j: int) -> bool:
-    """Return True if column ``j`` holds text (not numbers) in most of ``rows``."""
-    cells = [cells[j] for _, cells in rows if j < len(cells) and cells[j]]
-    words = [c for c in cells if not _NUMERIC.fullmatch(c)]
-    return bool(cells) and len(words) * 2 > len(cells)
+    """Return True if column ``j`` holds words (not figures) in most of ``rows``."""
+    return mostly_words(cells[j] for _, cells in rows if j < len(cells))
 
 
 def _no_header(rows: list[tuple[int, list[str | None]]], shown: str, *,
