@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .stats import (CorrelationResult, Names, Years, compute_changes, compute_correlation,
-                    compute_percentiles, reference_rows, select_scores)
+from .stats import (CorrelationResult, Names, Years, _prepare, compute_changes,
+                    compute_correlation, compute_percentiles, reference_rows, select_scores)
 
 __all__ = ["FIGURE_COLUMNS", "changes_data", "components_data", "correlation_data",
            "figure_rows", "matrix_data", "ranking_data", "trend_data"]
@@ -83,6 +83,7 @@ def trend_data(scores: pd.DataFrame, *, index: str, component: str = "total",
     1    A   80.0  reference
     2    B   90.0  reference
     """
+    scores = _prepare(scores)  # once for both selections (a no-op when already prepared)
     shown = select_scores(scores, index=index, component=component, level=level,
                           provinces=provinces, unit_type=unit_type)
     shown = shown.loc[shown["score"].notna()]
@@ -146,6 +147,7 @@ def components_data(scores: pd.DataFrame, *, index: str, components: list[str],
                     level: str = "province", provinces: Names = None, years: Years = None,
                     aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the rows of :func:`parlib.plots.plot_components`: :func:`trend_data` per panel."""
+    scores = _prepare(scores)
     frames = [trend_data(scores, index=index, component=c, level=level, provinces=provinces,
                          years=years, aggregates=aggregates) for c in components]
     return pd.concat(frames, ignore_index=True) if frames else figure_rows(scores.iloc[0:0])
