@@ -29,6 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 
 from .labels import check_lang, label
+from .safety import umask_mode
 from .text import clean_text, match_key
 
 __all__ = ["FORMATS", "FigureFiles", "format_citation", "read_sidecar", "save_figure",
@@ -356,7 +357,7 @@ def _atomic(target: Path, write) -> Path:
     try:
         with handle:
             write(handle)
-        os.chmod(handle.name, 0o644)  # NamedTemporaryFile makes it private (0600)
+        os.chmod(handle.name, umask_mode(folder=False))  # NamedTemporaryFile makes it 0600
         os.replace(handle.name, target)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)

@@ -46,6 +46,8 @@ import pyarrow.compute as pc
 
 from .errors import LockError
 from .memory import release_memory
+from .safety import check_output_dir, mark_output
+from .text import protect_formula
 
 __all__ = ["COLUMN_DOCS", "dataset_lock", "write_dataset", "recover_outputs", "datapackage",
            "json_text", "records"]
@@ -55,6 +57,10 @@ _ROW_GROUP = 1 << 16  # rows per parquet row group: the writer holds one in memo
 _CSV_BLOCK_ROWS = 1 << 15  # rows of CSV made at a time, by each of two threads
 # scores.parquet stores these text columns as Python objects (arrow ``string``) and the
 # others as pandas' ``str`` (arrow ``large_string``), as parlib always has.
+# What a dataset's output folder holds: a folder of only these, made before parlib marked
+# its folders (parlib.safety.MARKER), is parlib's to replace.
+_OUTPUT_FILES = frozenset({"scores.parquet", "scores.csv", "quarantine.csv", "aggregates.csv",
+                           "sources.csv", "report.json", "datapackage.json", "codebook.html"})
 _OBJECT_TEXT = frozenset({"unit", "derivation", "missing_marker", "note", "source_id",
                           "raw_column"})
 
@@ -145,9 +151,11 @@ def write_dataset(out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame
     Call it while holding :func:`dataset_lock`.
     """
     out = Path(out_dir)
+    check_output_dir(out / name, replace=True, known=_OUTPUT_FILES)
     tmp = out / f".tmp-{name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    mark_output(tmp)
     _pause("write")
     # Parquet is written by Arrow, mostly outside the GIL: in a thread beside the CSV files.
     # Each table is flushed to disk in that thread too, while the next file is written.
@@ -297,11 +305,15 @@ def _plain(column: pd.Series) -> list:
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     """Write ``frame`` as ``frame.to_csv(path, index=False, lineterminator="\\n")`` does.
 
-    The bytes are the same; each distinct cell of a column is formatted once, by
-    the csv module as pandas does, and rows are assembled by pyarrow.
+    The bytes are the same but for text cells a spreadsheet would run as a formula
+    (beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return), which get a
+    leading apostrophe (:func:`parlib.text.protect_formula`); numbers are written as
+    they are. Each distinct cell of a column is formatted once, by the csv module as
+    pandas does, and rows are assembled by pyarrow.
     """
     if frame.shape[1] < 2 or not all(map(_csv_supported, frame.dtypes)):
         # a lone empty field is quoted; dates have formats: leave those to pandas
+        frame = frame.apply(_protect_column) if len(frame) else frame
         frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         return
     size = _CSV_BLOCK_ROWS
@@ -457,15 +469,26 @@ def _csv_objects(values: np.ndarray) -> tuple[np.ndarray, pa.Array]:
     return codes, pa.array(_csv_fields([key[-1] for key in seen]), pa.string())
 
 
+def _protect_column(column: pd.Series) -> pd.Series:
+    """A column with :func:`parlib.text.protect_formula` applied to its text cells."""
+    if column.dtype.kind in "biufcmM":
+        return column
+    return column.map(lambda v: protect_formula(v) if isinstance(v, str) else v)
+
+
 def _csv_fields(values) -> list[str]:
-    """Return each value as the csv module writes it in a row of several fields."""
+    """Return each value as the csv module writes it in a row of several fields.
+
+    Text a spreadsheet would run as a formula is protected first (the one place
+    CSV cells are made Excel-safe).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     out = []
     for value in values:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([value, ""])
+        writer.writerow([protect_formula(value) if isinstance(value, str) else value, ""])
         out.append(buffer.getvalue()[:-2])  # drop the "," and the "\n" after the value
     return out
 

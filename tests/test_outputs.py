@@ -25,8 +25,8 @@ def test_write_dataset_replaces_the_folder_and_leaves_nothing_behind(tmp_path, m
         write(tmp_path, "old")
         (tmp_path / "ds" / "stale.csv").write_text("from an older parlib\n")
         target = write(tmp_path, "new")
-    assert sorted(p.name for p in target.iterdir()) == ["report.json", "scores.csv",
-                                                        "scores.parquet"]
+    assert sorted(p.name for p in target.iterdir()) == [".parlib-output", "report.json",
+                                                        "scores.csv", "scores.parquet"]
     assert (target / "scores.csv").read_text() == "v\nnew\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".parlib.lock", "ds"]
 
