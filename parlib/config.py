@@ -278,6 +278,10 @@ def _read_files(raw: Any, folder: Path, source_ids: set[str], shown: str) -> tup
                               value=entry, fix="give it at least 'path:' and 'source:'")
         _check_keys(entry, _FILE_KEYS, ("path", "source"), shown, where=where)
         rel = str(entry["path"])
+        if "\0" in rel:
+            raise ConfigError("a file path holds a NUL character", file=shown,
+                              column=where + "path", value=rel,
+                              fix="write the file's name as it is in the dataset folder")
         target = (folder / rel).resolve()
         if folder.resolve() not in target.parents:
             raise ConfigError("a file path must stay inside the dataset folder", file=shown,
@@ -317,6 +321,13 @@ def _read_files(raw: Any, folder: Path, source_ids: set[str], shown: str) -> tup
                               column=where + "header_row", value=header_row,
                               fix="give the row number a spreadsheet shows for the header")
         level = entry.get("level")
+        delimiter = entry.get("delimiter")
+        if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1
+                                      or delimiter in '"\r\n'):
+            raise ConfigError("a delimiter must be one character", file=shown,
+                              column=where + "delimiter", value=delimiter,
+                              fix="write the one character between the cells, e.g. "
+                                  "delimiter: ';' (or leave it out to detect it)")
         encoding = entry.get("encoding")
         if encoding is not None and str(encoding).lower() not in _ENCODINGS:
             raise ConfigError("unknown encoding", file=shown, column=where + "encoding",

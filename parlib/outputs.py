@@ -44,7 +44,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .errors import LockError
+from .errors import LockError, OutputError
+from .limits import limit, too_big
 from .memory import release_memory
 from .safety import check_output_dir, mark_output
 from .text import protect_formula
@@ -154,34 +155,11 @@ def write_dataset(out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame
     check_output_dir(out / name, replace=True, known=_OUTPUT_FILES)
     tmp = out / f".tmp-{name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    mark_output(tmp)
-    _pause("write")
-    # Parquet is written by Arrow, mostly outside the GIL: in a thread beside the CSV files.
-    # Each table is flushed to disk in that thread too, while the next file is written.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        jobs = []
-        if "scores" in tables:
-            jobs.append(pool.submit(_write_parquet, tables["scores"], tmp / "scores.parquet"))
-            jobs.append(pool.submit(_fsync, tmp / "scores.parquet"))
-        for table, frame in tables.items():
-            write_csv(frame, tmp / f"{table}.csv")
-            jobs.append(pool.submit(_fsync, tmp / f"{table}.csv"))
-        if jobs:
-            jobs[0].result()  # parquet is written: what its writer held can go back
-        release_memory()  # the writers' blocks, kept by their threads' allocators
-        for doc, content in documents.items():
-            path = tmp / doc
-            if isinstance(content, str):
-                path.write_text(content, encoding="utf-8")
-            else:
-                with open(path, "w", encoding="utf-8") as handle:  # a piece at a time
-                    handle.writelines(_json_parts(content))
-            _fsync(path)
-        for job in jobs:
-            job.result()
-    _fsync_dir(tmp)
-    _pause("written")
+    try:
+        _write_files(tmp, tables, documents)
+    except BaseException:  # a full disk, a read-only folder, Ctrl-C: leave nothing behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     target = out / name
     if target.exists() and _exchange(tmp, target):  # tmp now holds the old outputs
         _pause("swapped")
@@ -196,6 +174,56 @@ def write_dataset(out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame
         shutil.rmtree(old, ignore_errors=True)
     _fsync_dir(out)
     return target
+
+
+def _write_files(tmp: Path, tables: dict[str, pd.DataFrame], documents: dict[str, Any]) -> None:
+    """Write every file of a dataset's outputs into the new folder ``tmp``.
+
+    Raises
+    ------
+    OutputError
+        When the files take more than ``PARLIB_MAX_OUTPUT_BYTES`` (checked after each).
+    """
+    tmp.mkdir(parents=True)
+    mark_output(tmp)
+    _pause("write")
+    # Parquet is written by Arrow, mostly outside the GIL: in a thread beside the CSV files.
+    # Each table is flushed to disk in that thread too, while the next file is written.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        jobs = []
+        if "scores" in tables:
+            jobs.append(pool.submit(_write_parquet, tables["scores"], tmp / "scores.parquet"))
+            jobs.append(pool.submit(_fsync, tmp / "scores.parquet"))
+        for table, frame in tables.items():
+            write_csv(frame, tmp / f"{table}.csv")
+            jobs.append(pool.submit(_fsync, tmp / f"{table}.csv"))
+            _check_room(tmp)
+        if jobs:
+            jobs[0].result()  # parquet is written: what its writer held can go back
+        release_memory()  # the writers' blocks, kept by their threads' allocators
+        for doc, content in documents.items():
+            path = tmp / doc
+            if isinstance(content, str):
+                _check_room(tmp, len(content))
+                path.write_text(content, encoding="utf-8")
+            else:
+                with open(path, "w", encoding="utf-8") as handle:  # a piece at a time
+                    handle.writelines(_json_parts(content))
+            _fsync(path)
+            _check_room(tmp)
+        for job in jobs:
+            job.result()
+    _check_room(tmp)
+    _fsync_dir(tmp)
+    _pause("written")
+
+
+def _check_room(folder: Path, more: int = 0) -> None:
+    """Stop when the outputs (and ``more`` bytes to come) pass ``PARLIB_MAX_OUTPUT_BYTES``."""
+    size = more + sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+    if size > limit("output_bytes"):
+        raise too_big("output_bytes", f"the dataset's outputs would take {size:,} bytes",
+                      file=folder.parent, error=OutputError)
 
 
 def json_text(content: Any) -> str:

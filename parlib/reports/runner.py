@@ -33,6 +33,7 @@ import filelock
 from .. import __version__
 from ..errors import ConfigError, LockError
 from ..safety import check_output_dir, mark_output, umask_mode
+from ..text import printable
 from .config import ReportsConfig, ReportSpec, read_reports_config
 from .export import export_html
 from .kernels import KernelPool, choose_kernel_name, register_engine
@@ -272,7 +273,7 @@ def _run_all(cfg: ReportsConfig, plans: list[_Plan], kernel_name: str, jobs: int
                 results.append(result)
                 bar.update()
                 if result.status == "failed":
-                    bar.write(f"FAILED {result.describe()}", file=sys.stderr)
+                    bar.write(printable(f"FAILED {result.describe()}"), file=sys.stderr)
         except BaseException:  # Ctrl-C: drop queued reports, stop the running kernels
             for fut in futures:
                 fut.cancel()
