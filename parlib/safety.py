@@ -73,7 +73,7 @@ def check_output_dir(folder: str | os.PathLike, *, raw: Iterable[str | os.PathLi
         raise OutputError("the output folder is a file", file=shown,
                           fix="give a folder (it is created when missing), not a file")
     fix = "write the outputs somewhere else, e.g. data/clean or reports"
-    for root in {_absolute(r, os.fspath(r)) for r in (*raw, "data/raw")}:
+    for root in dict.fromkeys(_absolute(r, os.fspath(r)) for r in (*raw, "data/raw")):
         if path == root or root in path.parents:
             if synthetic_dataset and path != root:
                 continue
