@@ -25,7 +25,6 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ParlibError
-from .text import printable
 
 __all__ = ["main", "run"]
 
@@ -88,6 +87,8 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 def _say(text: str, *, err: bool = False, lines: bool = False) -> None:
     """Print ``text`` with terminal control characters removed."""
+    from .text import printable  # not at import: it loads numpy, which clean tunes first
+
     stream = sys.stderr if err else sys.stdout
     print(printable(text, lines=lines), file=stream)
 

@@ -17,7 +17,6 @@ import argparse
 import sys
 
 from ..errors import ParlibError
-from ..text import printable
 
 __all__ = ["add_parser", "run"]
 
@@ -55,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         when the configuration or a parameter is wrong (nothing ran then); 2
         for a wrong command line.
     """
+    from ..text import printable
     from .runner import run_reports
 
     if args.jobs is not None and args.jobs < 1:
