@@ -6,9 +6,9 @@ variable that raises it (read when the limit is checked):
 =============================  ===========  =============================================
 variable                       default      what it bounds
 =============================  ===========  =============================================
-``PARLIB_MAX_XLSX_CELLS``      5,000,000    rows x columns of a sheet, from its dimension,
-                                            cell and merge records, checked before
-                                            openpyxl expands a cell; also each merged range
+``PARLIB_MAX_XLSX_CELLS``      5,000,000    rows x columns of a workbook's sheets, from
+                                            their dimension, row, cell and merge records,
+                                            checked before openpyxl expands a cell
 ``PARLIB_MAX_XLSX_BYTES``      500,000,000  the unpacked size of an XLSX file's parts
 ``PARLIB_MAX_CELLS``           100,000,000  cells (lines x columns) of a CSV file
 ``PARLIB_MAX_COLUMNS``         10,000       columns of a table
@@ -157,7 +157,7 @@ def _cell(ref: str) -> tuple[int, int] | None:
 
 
 def check_xlsx(path: Path, shown: str) -> None:
-    """Refuse a workbook whose sheets would expand past ``PARLIB_MAX_XLSX_CELLS``.
+    """Refuse a workbook whose sheets would expand past ``PARLIB_MAX_XLSX_CELLS`` in all.
 
     Reads the sheets' own records without building any cell: the parts' unpacked
     sizes, and in each worksheet its ``dimension``, ``row``, ``c`` (cell) and
@@ -180,6 +180,7 @@ def check_xlsx(path: Path, shown: str) -> None:
         if unpacked > max_bytes:
             raise too_big("xlsx_bytes", f"the workbook unpacks to {unpacked:,} bytes",
                           file=shown)
+        total = 0  # openpyxl builds every sheet's merged cells, whichever sheet is read
         for member in members:
             if not (member.filename.startswith("xl/worksheets/")
                     and member.filename.endswith(".xml")):
@@ -214,3 +215,7 @@ def check_xlsx(path: Path, shown: str) -> None:
                                           f"= {size:,} cells", file=shown)
             except ElementTree.ParseError:
                 return  # malformed XML: openpyxl's own error says so
+            total += rows * cols
+            if total > max_cells:
+                raise too_big("xlsx_cells", f"the workbook's sheets span {total:,} cells",
+                              file=shown)

@@ -51,6 +51,7 @@ def printable(text: object, *, lines: bool = False) -> str:
 # A cell a spreadsheet would run as a formula: it begins with = + - @, a tab or a carriage
 # return, maybe after apostrophes (so that protecting is undone exactly).
 _FORMULA = re.compile("'*[=+\\-@\t\r]")
+_FORMULA_START = frozenset("'=+-@\t\r")
 
 
 def protect_formula(text: str) -> str:
@@ -69,6 +70,8 @@ def protect_formula(text: str) -> str:
     >>> protect_formula("-5"), protect_formula("'=1")
     ("'-5", "''=1")
     """
+    if text[:1] not in _FORMULA_START:  # most text: one look at its first character
+        return text
     return "'" + text if _FORMULA.match(text) else text
 
 

@@ -102,8 +102,11 @@ def write_site(output_dir: str | Path, *, clean_dir: str | Path | None = None,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     path = out_dir / "index.html"
     tmp = path.with_name(".index.html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half page behind
     write_json(out_dir / "index.json", {"reports": [
         {k: e.get(k) for k in ("id", "status", "title", "dataset", "notebook", "parameters",
                                "citation", "synthetic", "folder")} for e in entries]})
