@@ -809,13 +809,15 @@ def _read_xlsx(path: Path, shown: str, *, sheet: str | int | None,
         raise RawFileError("the file is empty", file=shown, fix=f"check that sheet {name!r} holds "
                            "the table (set sheet: in dataset.yaml)")
     width = max(len(row) for row in grid)
+    if width > limit("columns"):
+        raise too_big("columns", f"sheet {name!r} has {width:,} columns", file=shown)
     grid = [row + [None] * (width - len(row)) for row in grid]
     merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
     nonblank = [r for r, row in enumerate(grid, 1) if any(row)]
-    limit = min(len(grid), max(nonblank[: _SCAN_ROWS + 2][-1], header_row or 0) + 1)
-    filled, spread = [list(row) for row in grid[:limit]], set()
+    scanned = min(len(grid), max(nonblank[: _SCAN_ROWS + 2][-1], header_row or 0) + 1)
+    filled, spread = [list(row) for row in grid[:scanned]], set()
     for r1, c1, r2, c2 in merged:
-        for r in range(r1, min(r2, limit) + 1):
+        for r in range(r1, min(r2, scanned) + 1):
             filled[r - 1][c1 - 1:c2] = [grid[r1 - 1][c1 - 1]] * (c2 - c1 + 1)
             spread.update((r, c) for c in range(c1 + 1, c2 + 1))
     candidates = [(r, row) for r, row in enumerate(filled, 1) if any(row)]

@@ -198,6 +198,10 @@ def test_each_limit_is_raised_by_its_setting(tmp_path, monkeypatch):
         read_raw(book)
     monkeypatch.setenv("PARLIB_MAX_XLSX_CELLS", "4")
     assert read_raw(book).frame.shape == (1, 2)
+    monkeypatch.setenv("PARLIB_MAX_COLUMNS", "1")
+    with pytest.raises(RawFileError, match="sheet 'S' has 2 columns.*PARLIB_MAX_COLUMNS"):
+        read_raw(book)
+    monkeypatch.delenv("PARLIB_MAX_COLUMNS")
     monkeypatch.setenv("PARLIB_MAX_XLSX_BYTES", "100")
     with pytest.raises(RawFileError, match="the workbook unpacks to"):
         check_xlsx(book, "t.xlsx")
