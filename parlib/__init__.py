@@ -22,7 +22,8 @@ __version__ = "0.1.0"
 _API: dict[str, str] = {
     # loading the clean data
     "load_scores": "load", "load_sources": "load", "load_quarantine": "load",
-    "load_aggregates": "load", "load_report": "load", "clean_datasets": "load",
+    "load_aggregates": "load", "load_disputed": "load", "load_report": "load",
+    "clean_datasets": "load",
     # reference data
     "provinces": "reference", "province_merger": "reference", "province_aliases": "reference",
     "former_provinces": "reference", "unit_types": "reference", "unit_type_aliases": "reference",

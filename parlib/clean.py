@@ -48,14 +48,16 @@ _NOTE = re.compile(r"(ghi chu|chu thich|nguon|note|notes|source|luu y)\b")
 _SUMMARY = re.compile(r"(trung binh|binh quan|gia tri trung binh|diem trung binh|tong|tong cong|"
                       r"cong|cao nhat|thap nhat|average|mean|total|highest|lowest)( chung| cong)?")
 _DERIVATION = "points / max_points × 100"
-_DEFAULTABLE = ("index", "year", "province", "level", "component", "max_points")
+_DEFAULTABLE = ("index", "year", "province", "level", "component", "max_points", "n_units")
+#: How many provinces a national ranking counts in each era, when no n was published.
+_PROVINCES_IN_ERA = {"legacy": 63, "2025": 34}
 
 
 def fill_defaults(long: pd.DataFrame, **defaults: object) -> pd.DataFrame:
     """Return ``long`` with every blank cell of a defaultable column set from ``defaults``.
 
     The defaults are the file's keys in ``dataset.yaml`` (index, year, province,
-    level, component, max_points); what the table itself says always wins.
+    level, component, max_points, n_units); what the table itself says always wins.
 
     Examples
     --------
@@ -170,6 +172,14 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
                  "max_points", "max_points", df["max_points"],
                  "the maximum is not a number; write it as 100 or 9,5")
     n_units_col = values.parse_numbers(df["n_units"])
+    # The n a rank was published with: from its cell ("01/18"), a column or dataset.yaml;
+    # a national ranking of provinces otherwise counts every province of its era.
+    n_units = rank["n_units"].astype("Int64").fillna(
+        pd.Series(np.round(n_units_col), index=df.index).astype("Int64"))
+    national = is_prov & rank["rank"].notna().to_numpy() & n_units.isna().to_numpy()
+    if national.any():
+        in_era = era.astype(object).map(_PROVINCES_IN_ERA).astype("Int64")
+        n_units = n_units.where(~national, in_era)
 
     out = pd.DataFrame({
         "dataset": _constant(dataset, n), "dataset_kind": _constant(dataset_kind, n),
@@ -183,8 +193,7 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
         "number": score["number"], "percent": score["percent"], "points_raw": score["points"],
         "value_max": score["max_points"], "max_points_col": max_points,
         "score_scale": df["score_scale"],
-        "rank": rank["rank"], "n_units": rank["n_units"].astype("Int64").fillna(
-            pd.Series(np.round(n_units_col), index=df.index).astype("Int64")),
+        "rank": rank["rank"], "n_units": n_units,
         "tied": rank["tied"].fillna(False).astype(bool),
         "missing_marker": _choose(score["marker"].isna(), score["marker"], rank["marker"]),
         "derivation": _blank_to_na(df["derivation"]), "note": _blank_to_na(df["note"]),
@@ -192,7 +201,7 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
         "raw_file": _constant(raw_file, n), "raw_row": df["raw_row"].astype("int64"),
         "raw_column": df["raw_column"],
     }, copy=False)
-    del score, rank, max_points, n_units_col, years, prov, units  # now columns of ``out``
+    del score, rank, max_points, n_units_col, n_units, years, prov, units  # columns of ``out``
     out = derive_scores(out)
     problems.add(out["score_problem"].notna(), "score", "score", df["score"],
                  _reason(out["score_problem"]))

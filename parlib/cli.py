@@ -171,6 +171,14 @@ def _run_clean(args: argparse.Namespace) -> int:
             rules = ", ".join(f"{k} {v}" for k, v in report["quarantine_by_rule"].items())
             _say(f"  warning: quarantined rows by rule: {rules}; see "
                  f"{args.out}/{result.config.name}/quarantine.csv", err=True)
+        for fix in report.get("corrections", []):
+            _say(f"  correction: {fix['raw_file']} row {fix['raw_row']}, {fix['column']}: "
+                 f"{fix['published'] or '(empty)'} -> {fix['corrected']} "
+                 f"(evidence: {fix['source_id']})", err=True)
+        if report.get("disputed"):
+            _say(f"  disputed: {_count(len(report['disputed']), 'figure')} whose published "
+                 f"versions disagree; see {args.out}/{result.config.name}/disputed.csv",
+                 err=True)
         found = report["warnings"]
         for message in found["message"].head(5):
             _say(f"  warning: {message}", err=True)

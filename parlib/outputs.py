@@ -61,7 +61,8 @@ _CSV_BLOCK_ROWS = 1 << 15  # rows of CSV made at a time, by each of two threads
 # What a dataset's output folder holds: a folder of only these, made before parlib marked
 # its folders (parlib.safety.MARKER), is parlib's to replace.
 _OUTPUT_FILES = frozenset({"scores.parquet", "scores.csv", "quarantine.csv", "aggregates.csv",
-                           "sources.csv", "report.json", "datapackage.json", "codebook.html"})
+                           "sources.csv", "disputed.csv", "corrections.csv", "report.json",
+                           "datapackage.json", "codebook.html"})
 _OBJECT_TEXT = frozenset({"unit", "derivation", "missing_marker", "note", "source_id",
                           "raw_column"})
 
@@ -95,6 +96,11 @@ COLUMN_DOCS: dict[str, tuple[str, str]] = {
     "raw_file": ("string", "Raw file the figure was read from, relative to the dataset folder."),
     "raw_row": ("integer", "Row number a spreadsheet shows (CSV: line number) in the raw file."),
     "raw_column": ("string", "Header of the raw column the figure came from."),
+    "corrected": ("boolean", "True when a correction in dataset.yaml replaced a misprinted published figure (scores); the corrected value (corrections.csv)."),
+    "published_value": ("string", "Where the row was corrected: the raw cell(s) as published, e.g. 'national-2019.csv row 13, Điểm: 88,2%'."),
+    "correction_source": ("string", "Where the row was corrected: the source id(s) of the evidence."),
+    "published": ("string", "The raw cell exactly as published."),
+    "dispute": ("string", "How the published versions of the figure disagree."),
     "column": ("string", "Column of the raw file where the problem is."),
     "value": ("string", "The offending value, as read."),
     "rule": ("string", "The rule the row broke."),

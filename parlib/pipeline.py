@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ from . import __version__
 from .aggregates import AGGREGATE_COLUMNS, check_aggregates, clean_aggregates
 from .clean import (QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, concat_rows, fill_defaults,
                     stack_blocks)
-from .config import DatasetConfig, FileSpec, find_datasets, read_config
+from .config import Correction, DatasetConfig, FileSpec, find_datasets, read_config
 from .consistency import WARNING_COLUMNS, check_rankings
 from .errors import ConfigError, ParlibError
 from .headers import melt_aggregates, melt_table, recognize_columns
@@ -30,10 +31,13 @@ from .reference import component_lookup
 from .safety import check_output_dir
 from .validate import KEY, validate_scores
 
-__all__ = ["CleanResult", "clean_dataset", "clean_all", "read_file_rows"]
+__all__ = ["CleanResult", "apply_corrections", "clean_dataset", "clean_all",
+           "disputed_rows", "mark_corrections", "read_file_rows"]
 
 SOURCE_COLUMNS = ["dataset", "source_id", "title", "publisher", "date", "url", "document",
                   "accessed", "notes"]
+CORRECTION_COLUMNS = ["dataset", "raw_file", "raw_row", "column", "published", "corrected",
+                      "reason", "source_id"]
 
 
 @dataclass
@@ -47,6 +51,9 @@ class CleanResult:
     sources: pd.DataFrame
     warnings: pd.DataFrame
     files: list[dict[str, Any]] = field(default_factory=list)
+    disputed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    corrections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=CORRECTION_COLUMNS))
     _report: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
     _document: dict[str, Any] | None = field(default=None, init=False, repr=False,
                                              compare=False)
@@ -91,16 +98,93 @@ class CleanResult:
             "unknown_units": unknown_units,
             "contradictions": int(self.warnings["check"].isin(
                 ["aggregate", "conflicting_figures"]).sum()),
+            "corrections": records(self.corrections),
+            "disputed": _dispute_summary(self.disputed),
             "warnings": self.warnings,
             "files": self.files,
         }
 
 
+def apply_corrections(table: Any, corrections: Iterable[Correction], *, display: str) -> None:
+    """Set each corrected cell of the raw ``table`` read in memory (the file is never changed).
+
+    Raises
+    ------
+    ConfigError
+        When a correction names a row or column the table does not have, or when
+        the cell no longer holds the value as published (the raw file changed
+        under the correction).
+    """
+    frame = table.frame
+    rows = np.asarray(table.rows)
+    for fix in corrections:
+        where = np.flatnonzero(rows == fix.row)
+        if fix.column not in frame.columns or not len(where):
+            raise ConfigError("a correction names a cell the raw file does not have",
+                              file=display, row=fix.row, column=fix.column,
+                              value=fix.published,
+                              fix=f"check 'corrections:' in dataset.yaml; the columns are "
+                                  f"{list(frame.columns)}")
+        cell = frame[fix.column].iloc[where[0]]
+        text = "" if cell is None or (not isinstance(cell, str) and pd.isna(cell)) else str(cell)
+        if text != fix.published:
+            raise ConfigError("the raw cell no longer holds the value the correction was "
+                              "written for: the raw file changed under it", file=display,
+                              row=fix.row, column=fix.column, value=text,
+                              fix=f"check the cell against its source, then update the "
+                                  f"correction's 'published:' (it says {fix.published!r}) "
+                                  "or remove the correction")
+        column = frame[fix.column].astype(object)
+        column.iloc[where[0]] = fix.corrected
+        frame[fix.column] = column.astype("category") if isinstance(
+            frame[fix.column].dtype, pd.CategoricalDtype) else column
+
+
+def mark_corrections(scores: pd.DataFrame, corrections: Iterable[Correction]) -> pd.DataFrame:
+    """Add ``corrected``, ``published_value`` and ``correction_source`` to the clean rows.
+
+    A row is corrected when it comes from a corrected raw cell: the value as
+    published ("national-2019.csv row 13, Điểm: 88,2%"; "; "-joined when several
+    cells were corrected) and the evidence's source id(s) are kept beside the
+    corrected figure.
+    """
+    n = len(scores)
+    out = scores.assign(corrected=np.zeros(n, dtype=bool),
+                        published_value=pd.array([pd.NA] * n, dtype="string"),
+                        correction_source=pd.array([pd.NA] * n, dtype="string"))
+    fixes = list(corrections)
+    if not fixes or not n:
+        return out
+    files = out["raw_file"].astype(object).to_numpy()
+    rows = out["raw_row"].to_numpy()
+    for fix in fixes:
+        hit = (files == fix.file) & (rows == fix.row)
+        if not hit.any():
+            continue
+        published = f"{fix.file} row {fix.row}, {fix.column}: {fix.published or '(empty)'}"
+        old = out.loc[hit, "published_value"]
+        out.loc[hit, "published_value"] = old.where(old.isna(), old + "; " + published
+                                                    ).fillna(published)
+        src = out.loc[hit, "correction_source"]
+        out.loc[hit, "correction_source"] = src.where(
+            src.isna() | src.str.contains(fix.source, regex=False), src + ";" + fix.source
+        ).fillna(fix.source)
+        out.loc[hit, "corrected"] = True
+    return out
+
+
 def read_file_rows(config: DatasetConfig, spec: FileSpec):
-    """Read one file of a dataset and return ``(table, long)`` with defaults filled."""
+    """Read one file of a dataset and return ``(table, long)`` with defaults filled.
+
+    The dataset's corrections of this file are applied to the cells read, before
+    anything else sees them.
+    """
     table = read_raw(spec.path, sheet=spec.sheet, header_row=spec.header_row,
                      encoding=spec.encoding, delimiter=spec.delimiter,
                      display_path=_display(config, spec), categorical=spec.table == "scores")
+    fixes = [c for c in config.corrections if c.file == spec.name]
+    if fixes:
+        apply_corrections(table, fixes, display=_display(config, spec))
     release_memory()  # the parser's blocks, before melting needs memory
     try:
         roles = recognize_columns(table, component_lookup=component_lookup(), index=spec.index,
@@ -118,6 +202,7 @@ def read_file_rows(config: DatasetConfig, spec: FileSpec):
                 "level": spec.level, "component": spec.component}
     if spec.table == "scores":
         defaults["max_points"] = spec.max_points
+        defaults["n_units"] = spec.n_units
     long = fill_defaults(long, **defaults) if spec.table == "scores" else _fill_agg(long, defaults)
     return table, long
 
@@ -180,7 +265,11 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
                           file=f"{config.folder}/{row['raw_file']}", row=int(row["raw_row"]),
                           column="source", value=row["source_id"],
                           fix=f"use one of {[s.id for s in config.sources]} or add the source")
+    scores = mark_corrections(scores, config.corrections)
+    before = scores
     scores, bad = validate_scores(scores)
+    disputed = disputed_rows(before, bad)
+    del before
     quarantine_parts.append(bad)
     release_memory()
     quarantine = _concat(quarantine_parts, QUARANTINE_COLUMNS)
@@ -198,9 +287,47 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
                              "publisher": s.publisher, "date": s.date, "url": s.url,
                              "document": s.document, "accessed": s.accessed, "notes": s.notes}
                             for s in config.sources], columns=SOURCE_COLUMNS)
+    corrections = pd.DataFrame([{"dataset": config.name, "raw_file": c.file, "raw_row": c.row,
+                                 "column": c.column, "published": c.published,
+                                 "corrected": c.corrected, "reason": c.reason,
+                                 "source_id": c.source} for c in config.corrections],
+                               columns=CORRECTION_COLUMNS)
     return CleanResult(config=config, scores=scores, quarantine=quarantine,
                        aggregates=aggregates, sources=sources, warnings=warnings_df,
-                       files=files)
+                       files=files, disputed=disputed, corrections=corrections)
+
+
+def _dispute_summary(disputed: pd.DataFrame) -> list[dict[str, Any]]:
+    """One entry per disputed figure: what it is, the values given and by whom."""
+    if disputed is None or disputed.empty:
+        return []
+    out = []
+    for reason, rows in disputed.groupby("dispute", sort=False):
+        out.append({"figure": str(reason).split(" is given ")[0], "reason": str(reason),
+                    "versions": [{"score": None if pd.isna(r.score) else float(r.score),
+                                  "rank": None if pd.isna(r.rank) else int(r.rank),
+                                  "n_units": None if pd.isna(r.n_units) else int(r.n_units),
+                                  "source_id": r.source_id, "raw_file": r.raw_file,
+                                  "raw_row": int(r.raw_row)} for r in rows.itertuples()]})
+    return out
+
+
+def disputed_rows(scores: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Return every version of the figures whose published values disagree.
+
+    These are the rows :func:`parlib.validate.validate_scores` set aside under
+    the ``unique_key`` rule (same unit, index, component and year, different
+    score, rank or n), each with its source and the ``dispute`` in words.
+    """
+    conflicts = quarantine.loc[quarantine["rule"] == "unique_key",
+                               ["raw_file", "raw_row", "reason"]].drop_duplicates(
+        ["raw_file", "raw_row"])
+    if conflicts.empty:
+        return pd.DataFrame(columns=[*scores.columns, "dispute"])
+    keys = conflicts.astype({"raw_file": object, "raw_row": "int64"})
+    rows = scores.astype({"raw_file": object}).merge(
+        keys.rename(columns={"reason": "dispute"}), on=["raw_file", "raw_row"], how="inner")
+    return rows.reset_index(drop=True)
 
 
 def _clean_in_blocks(long: pd.DataFrame, **options: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -271,6 +398,10 @@ def write_result(result: CleanResult, out_dir: str | Path) -> Path:
               "sources": result.sources}
     if len(result.aggregates):
         tables["aggregates"] = result.aggregates
+    if len(result.disputed):
+        tables["disputed"] = result.disputed
+    if len(result.corrections):
+        tables["corrections"] = result.corrections
     package = datapackage(result.config.name, result.config, tables,
                           {"scores": KEY, "sources": ["source_id"]})
     report = result.report(frame=True)  # its warnings are written from their frame

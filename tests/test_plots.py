@@ -30,12 +30,20 @@ def _ticks(labels) -> list[str]:
 def test_plot_trend_draws_the_mean_then_one_line_per_unit(scores):
     ax = plot_trend(scores, index="PAR", provinces=["Bến Tre", "Trà Vinh"], lang="vi")
     labels = [line.get_label() for line in ax.lines]
-    assert labels == ["Trung bình các đơn vị (n = 5–6)", "Bến Tre", "Trà Vinh"]
+    assert labels[1:] == ["Bến Tre", "Trà Vinh"]
+    assert labels[0].replace("\n", " ") == ("Trung bình của 5–6 tỉnh có số liệu trong bộ dữ liệu "
+                                            "(5–6/63 tỉnh: không phải trung bình toàn quốc)")
     assert ax.get_xlabel() == "Năm" and ax.get_ylabel() == "Điểm (%)"
     assert ax.get_title() == "Chỉ số CCHC (PAR Index)"
     assert _ticks(ax.get_xticklabels()) == [str(y) for y in range(2018, 2024)]
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "Khoảng tứ phân vị (25–75%) các đơn vị" in legend
+    assert not ax.collections  # no interquartile band over 6 of 63 provinces
+
+
+def test_plot_trend_draws_no_reference_for_departments_of_several_provinces(scores):
+    ax = plot_trend(scores, index="PAR", level="department", lang="en")
+    assert all(line.get_color() != "#555555" for line in ax.lines)
+    one = plot_trend(scores, index="PAR", level="department", provinces=["Bến Tre"], lang="en")
+    assert one.lines[0].get_label().startswith("Mean of Bến Tre's units in this dataset")
 
 
 def test_plot_trend_leaves_a_gap_at_the_missing_year(scores):

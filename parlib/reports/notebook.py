@@ -168,6 +168,8 @@ class Report:
     sources: pd.DataFrame
     synthetic: bool
     figures: list[dict[str, Any]] = field(default_factory=list)
+    aggregates: pd.DataFrame | None = None
+    disputed: pd.DataFrame | None = None
 
     @property
     def figures_dir(self) -> Path:
@@ -201,27 +203,37 @@ class Report:
         title
             Default: the figure's own title.
         data
-            The rows drawn; their hash goes into the citation.
+            The rows drawn (a :mod:`parlib.figure_data` function's answer): written
+            as ``figures/<name>.csv`` beside the figure, hashed into its citation,
+            and the only rows whose documents the figure cites.
         """
         import matplotlib.pyplot as plt
         from IPython.display import Image, Markdown, display
 
+        from ..figure_data import figure_rows
         from ..figures import save_figure
 
         figure = getattr(fig, "figure", fig)
         title = title or _figure_title(figure) or name
-        sources = self.sources_of(data)
+        rows = None if data is None else figure_rows(data)
+        sources = self.sources_of(rows)
+        note = _computed_note(rows, self.lang)
         files = save_figure(figure, self.figures_dir / name, title=title, caption=caption,
                             source=sources, synthetic=self.synthetic, lang=self.lang,
                             citation={"dataset": self.dataset, "sources": sources},
-                            data_hash=_data_hash(data))
+                            data_hash=_data_hash(rows), data=rows, note=note)
         plt.close(figure)
+        if note:
+            caption = f"{caption} {note}."
         self.figures.append({"name": name, "title": title, "caption": caption,
                              **{k: _rel(getattr(files, k), self.output_dir)
-                                for k in ("png", "svg", "pdf", "json")}})
+                                for k in ("png", "svg", "pdf", "csv", "json")}})
         self._write_meta()
+        link = ""
+        if files.csv is not None:
+            link = f" [{say('figure_data_link', self.lang)}]({_rel(files.csv, self.output_dir)})"
         display(Image(filename=str(files.png), width=width, metadata={"alt": caption}),
-                Markdown(f"*{caption}*"))
+                Markdown(f"*{caption}*{link}"))
 
     def sources_of(self, data: pd.DataFrame | None) -> pd.DataFrame:
         """Return the documents behind the rows of ``data`` (all sources when it cannot tell).
@@ -233,6 +245,8 @@ class Report:
             return self.sources
         if "source_id" in data:
             ids = data["source_id"]
+            if "correction_source" in data:  # a corrected figure cites its evidence too
+                ids = pd.concat([ids, data["correction_source"]], ignore_index=True)
         else:
             keys = [c for c in ("unit", "year", "index", "component") if c in data and c in
                     self.scores]
@@ -270,6 +284,15 @@ class Report:
                      level=label(f"level_{level}", self.lang), unit_type=kind, units=shown,
                      years=_span(years))]
         gaps = trend.loc[trend["score"].isna()]
+        disputed = self._disputed_keys(index=index, component=component, level=level)
+        if len(gaps) and disputed:
+            hit = [(u, int(y)) in disputed for u, y in zip(gaps["unit"], gaps["year"])]
+            argued = gaps.loc[hit]
+            if len(argued):
+                listed = [f"{_md(u)} {', '.join(str(int(y)) for y in g['year'])}"
+                          for u, g in argued.groupby("unit", sort=True)]
+                parts.append(say("disputed", self.lang, figures="; ".join(listed)))
+                gaps = gaps.loc[[not h for h in hit]]
         if len(gaps):
             listed = [f"{_md(u)} {', '.join(str(int(y)) for y in g['year'])}"
                       for u, g in gaps.groupby("unit", sort=True)]
@@ -277,6 +300,52 @@ class Report:
         else:
             parts.append(say("no_gaps", self.lang))
         return Markdown("\n\n".join(parts))
+
+    def disputed_note(self, *, index: str, component: str = "total", level: str = "province",
+                      year: int | None = None) -> Any:
+        """Return Markdown naming the selection's figures whose published versions disagree."""
+        from IPython.display import Markdown
+
+        keys = sorted(k for k in self._disputed_keys(index=index, component=component,
+                                                     level=level)
+                      if year is None or k[1] == int(year))
+        if not keys:
+            return Markdown("")
+        return Markdown(say("disputed", self.lang, figures="; ".join(
+            f"{_md(u)} {y}" for u, y in keys)))
+
+    def _disputed_keys(self, *, index: str, component: str, level: str) -> set[tuple[str, int]]:
+        rows = self.disputed
+        if rows is None or rows.empty:
+            return set()
+        hit = ((rows["index"].astype("string") == index)
+               & (rows["component"].astype("string") == component)
+               & (rows["level"].astype("string") == level)).fillna(False)
+        rows = rows.loc[hit.to_numpy(dtype=bool)]
+        return {(str(u), int(y)) for u, y in zip(rows["unit"], rows["year"])}
+
+    def trend_caption(self, trend: pd.DataFrame) -> str:
+        """Return the trend figure's caption, saying what the reference line is and is not."""
+        parts = [say("trend_caption_lines", self.lang)]
+        ref = trend.dropna(subset=["mean"])
+        kinds = set(ref["reference"].dropna()) if "reference" in ref else set()
+        local = kinds & {"province", "province_published"}
+        if local and ref["province_code"].nunique() > 1:
+            return " ".join([*parts, say("trend_caption_no_reference", self.lang)])
+        for kind in ("national", "dataset", "province_published", "province"):
+            rows = ref.loc[ref["reference"] == kind].drop_duplicates("year")
+            if rows.empty:
+                continue
+            counts = rows["n"].dropna().astype(int)
+            expected = rows["n_expected"].dropna()
+            expected = int(expected.iloc[0]) if len(expected) else 0
+            key = f"trend_caption_{kind}"
+            if kind == "dataset" and len(counts) and counts.min() >= expected:
+                key = "trend_caption_dataset_all"
+            parts.append(say(key, self.lang, years=_span(rows["year"]),
+                             n=_count_span(counts), expected=expected,
+                             province=_md(rows["province"].iloc[0])))
+        return " ".join(parts)
 
     def describe_correlation(self, result: Any) -> Any:
         """Return Markdown with r, its 95% interval, p, Spearman's rho and n, or why not."""
@@ -292,7 +361,7 @@ class Report:
                    p=num(result.pearson_p, 3), rho=num(result.spearman_rho),
                    p_rho=num(result.spearman_p, 3))
         if result.pooled:
-            text += " " + say("pooled_caveat", self.lang)
+            text += " " + say("pooled_caveat", self.lang, clusters=result.n_clusters)
         odd = result.pairs.loc[result.pairs["outlier"]]
         names = [_md(f"{r.unit} {r.year}" if result.pooled else r.unit) for r in odd.itertuples()]
         text += "\n\n" + (say("outliers", self.lang, names=", ".join(names)) if names
@@ -305,6 +374,8 @@ class Report:
         Columns without any value are left out.
         """
         shown = frame[list(columns)].dropna(axis="columns", how="all")
+        if "year" in shown:  # a year is a label, never "2.019"
+            shown = shown.assign(year=shown["year"].astype("string"))
         shown = shown.rename(columns={c: self.header(c) for c in shown.columns})
         decimal, thousands = (",", ".") if self.lang == "vi" else (".", ",")
         return (shown.style.hide(axis="index")
@@ -379,7 +450,7 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
     ParlibError
         When the dataset has not been cleaned (from :func:`parlib.load.load_scores`).
     """
-    from ..load import load_scores, load_sources
+    from ..load import load_aggregates, load_disputed, load_scores, load_sources
 
     if lang not in ("vi", "en"):
         raise ParameterError("unknown language", column="lang", value=lang,
@@ -389,13 +460,17 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
     (out / "figures").mkdir(parents=True, exist_ok=True)
     scores = load_scores(dataset, clean_dir=clean)
     sources = load_sources(dataset, clean_dir=clean)
+    aggregates = load_aggregates(dataset, clean_dir=clean)
+    disputed = load_disputed(dataset, clean_dir=clean)
     synthetic = bool(scores["synthetic"].any()) if "synthetic" in scores else False
     if synthetic:  # every report of synthetic data says so first, whatever it shows next
         from IPython.display import Markdown, display
 
         display(Markdown(say("synthetic", lang)))
     return Report(notebook=notebook, dataset=dataset, lang=lang, clean_dir=clean,
-                  output_dir=out, scores=scores, sources=sources, synthetic=synthetic)
+                  output_dir=out, scores=scores, sources=sources, synthetic=synthetic,
+                  aggregates=aggregates if len(aggregates) else None,
+                  disputed=disputed if len(disputed) else None)
 
 
 def _md(value: object) -> str:
@@ -430,6 +505,29 @@ def _data_hash(data: pd.DataFrame | None) -> str | None:
         return None
     values = pd.util.hash_pandas_object(data.astype("string"), index=False).to_numpy()
     return hashlib.sha256(values.tobytes()).hexdigest()[:16]
+
+
+def _computed_note(rows: pd.DataFrame | None, lang: str) -> str | None:
+    """Say which values parlib computed from former provinces (2025 boundaries), if any."""
+    if rows is None or "members" not in rows:
+        return None
+    merged = rows.loc[rows["members"].astype("string").str.contains(",", regex=False)
+                      .fillna(False).to_numpy(dtype=bool)]
+    if merged.empty:
+        return None
+    how = "mean"
+    if "derivation" in merged and merged["derivation"].notna().any():
+        how = str(merged["derivation"].dropna().iloc[0]).split(" of ")[0]
+    groups = merged.drop_duplicates("unit")
+    members = "; ".join(f"{u} = {m}" for u, m in zip(groups["unit"], groups["members"]))
+    return label("computed_2025", lang, how=say(how, lang), members=members)
+
+
+def _count_span(counts: Any) -> str:
+    counts = sorted({int(c) for c in counts})
+    if not counts:
+        return "0"
+    return str(counts[0]) if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
 
 
 def _rel(path: Path | None, base: Path) -> str | None:
