@@ -56,7 +56,7 @@ _API: dict[str, str] = {
     # errors
     "ParlibError": "errors", "ConfigError": "errors", "RawFileError": "errors",
     "HeaderError": "errors", "UnknownNameError": "errors", "ReportError": "errors",
-    "ParameterError": "errors", "LockError": "errors",
+    "ParameterError": "errors", "LockError": "errors", "OutputError": "errors",
 }
 
 __all__ = ["__version__", *_API]

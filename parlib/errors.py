@@ -24,6 +24,7 @@ __all__ = [
     "ReportError",
     "ParameterError",
     "LockError",
+    "OutputError",
 ]
 
 _UNSET: Any = object()
@@ -124,3 +125,7 @@ class ParameterError(ReportError):
 
 class LockError(ParlibError):
     """Another parlib run holds the lock on the same output folder."""
+
+
+class OutputError(ParlibError):
+    """parlib refuses to write, replace or delete a folder (raw data, or not parlib's own)."""

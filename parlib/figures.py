@@ -29,6 +29,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 
 from .labels import check_lang, label
+from .outputs import write_csv
+from .safety import umask_mode
 from .text import clean_text, match_key
 
 __all__ = ["FORMATS", "FigureFiles", "format_citation", "read_sidecar", "save_figure",
@@ -265,9 +267,8 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
                                        figure.savefig(handle, format=fmt, dpi=dpi,
                                                       metadata=meta[fmt], bbox_inches=box))
     if data is not None:
-        table = data.to_csv(index=False, lineterminator="\n").encode("utf-8")
-        written["csv"] = _atomic(folder / f"{stem}.csv", lambda h: h.write(table))
-        data_hash = data_hash or hashlib.sha256(table).hexdigest()[:16]
+        written["csv"] = _atomic(folder / f"{stem}.csv", lambda h: write_csv(data, h.name))
+        data_hash = data_hash or hashlib.sha256(written["csv"].read_bytes()).hexdigest()[:16]
     cite = format_citation(title, data_hash=data_hash, lang=lang, **(citation or {}))
     sidecar = {
         "title": title, "caption": caption, "source": line, "synthetic": bool(synthetic),
@@ -382,7 +383,7 @@ def _atomic(target: Path, write) -> Path:
     try:
         with handle:
             write(handle)
-        os.chmod(handle.name, 0o644)  # NamedTemporaryFile makes it private (0600)
+        os.chmod(handle.name, umask_mode(folder=False))  # NamedTemporaryFile makes it 0600
         os.replace(handle.name, target)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import ParlibError
+from .text import unprotect_formula
 
 __all__ = ["load_scores", "load_sources", "load_quarantine", "load_aggregates", "load_disputed",
            "load_report",
@@ -135,7 +136,10 @@ def _read_csv(name: str, dataset, clean_dir, *, optional: bool = False) -> pd.Da
                 continue
             raise ParlibError("the dataset has not been cleaned", file=path, value=ds,
                               fix=f"run `parlib clean --dataset {ds}`")
-        frames.append(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]))
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        if len(frame):  # the text as it was, before the CSV protected formulas
+            frame = frame.apply(lambda col: col.map(unprotect_formula, na_action="ignore"))
+        frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 

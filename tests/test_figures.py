@@ -190,3 +190,15 @@ def test_save_figure_embeds_pdf_fonts_without_layout_tables(scores, sources, tmp
     assert fonts and all(b"glyf" in tags and b"cmap" in tags for tags in fonts)
     assert not any(tags & {b"GSUB", b"GPOS", b"GDEF"} for tags in fonts)
     assert subset.Options._drop_tables_default == before  # fontTools is left as it was
+
+
+def test_figure_data_csv_is_excel_safe(tmp_path):
+    fig, ax = plt.subplots()
+    ax.plot([2020, 2021], [1, 2])
+    data = pd.DataFrame({"unit": ["=HYPERLINK(\"x\")", "Sở Y tế"], "score": [-1.5, 2.0]})
+    files = save_figure(fig, tmp_path / "t", title="T", caption="C", source="S",
+                        formats=["png"], dpi=30, data=data)
+    text = files.csv.read_text(encoding="utf-8")
+    assert text == 'unit,score\n"\'=HYPERLINK(""x"")",-1.5\nSở Y tế,2.0\n'
+    assert read_sidecar(files.json)["data_hash"] == hashlib.sha256(
+        files.csv.read_bytes()).hexdigest()[:16]

@@ -149,6 +149,15 @@ def test_report_folder_holds_notebook_html_figures_and_manifest(project, first, 
                    for o in outputs)
 
 
+def test_report_folders_and_files_follow_the_umask(project, first):
+    mask = os.umask(0o022)
+    os.umask(mask)
+    out = folder(project, "fx-synthetic/comparison/tai-chinh")
+    for path in [out, *out.rglob("*")]:
+        expected = (0o777 if path.is_dir() else 0o666) & ~mask
+        assert path.stat().st_mode & 0o777 == expected, path
+
+
 def test_html_has_no_code_input(project, first):
     html = (folder(project, "fx-synthetic/trend/trend-vi") / "report.html").read_text(
         encoding="utf-8")

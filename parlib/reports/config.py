@@ -32,9 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import ConfigError, ParameterError
+from ..limits import load_yaml
 from ..text import match_key
 
 __all__ = ["ReportSpec", "ReportsConfig", "read_reports_config", "slugify_report",
@@ -185,16 +184,7 @@ def read_reports_config(path: str | Path = "reports.yaml", *, root: str | Path |
         raise ConfigError("the reports configuration does not exist", file=shown,
                           fix="create reports.yaml at the project root or pass --config")
     base = (base or file.parent).resolve()
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"the file is not UTF-8 text ({exc.reason})", file=shown,
-                          fix="save it as UTF-8") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"the file is not valid YAML: {getattr(exc, 'problem', exc)}",
-                          file=shown, row=mark.line + 1 if mark is not None else None,
-                          fix="correct the YAML syntax at that line") from None
+    data = load_yaml(file, shown=shown, name="the reports configuration")
     if not isinstance(data, dict):
         raise ConfigError("the file must be a mapping with a 'datasets:' key", file=shown,
                           value=data, fix="start it with 'datasets:'")

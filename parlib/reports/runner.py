@@ -12,7 +12,7 @@ report keeps its previous good outputs and gets ``report.failed.ipynb`` and
 
 from __future__ import annotations
 
-
+import contextlib
 import fnmatch
 import functools
 import hashlib
@@ -32,6 +32,8 @@ import filelock
 
 from .. import __version__
 from ..errors import ConfigError, LockError
+from ..safety import check_output_dir, mark_output, umask_mode
+from ..text import printable
 from .config import ReportsConfig, ReportSpec, read_reports_config
 from .export import export_html
 from .kernels import KernelPool, choose_kernel_name, register_engine
@@ -43,6 +45,10 @@ __all__ = ["run_reports", "RunSummary", "ReportResult"]
 
 NOTEBOOK, HTML, FAILED_NOTEBOOK = "report.ipynb", "report.html", "report.failed.ipynb"
 FIGURES_META = "figures.json"
+#: What a report folder holds: one of only these, made before parlib marked its folders
+#: (parlib.safety.MARKER), is parlib's to replace.
+REPORT_FILES = frozenset({NOTEBOOK, HTML, FAILED_NOTEBOOK, MANIFEST, FAILURE, FIGURES_META,
+                          "figures"})
 
 
 @dataclass
@@ -168,6 +174,7 @@ def run_reports(config: str | os.PathLike = "reports.yaml", *, jobs: int | None 
     specs = _select(cfg, only)
     _check_inputs(cfg, specs)
     jobs = max(1, jobs or os.cpu_count() or 1)
+    check_output_dir(cfg.output_dir, raw=[cfg.root / "data" / "raw"])
     cfg.output_dir.mkdir(parents=True, exist_ok=True)
     lock = filelock.FileLock(str(cfg.output_dir / ".parlib-reports.lock"))
     try:
@@ -184,7 +191,8 @@ def run_reports(config: str | os.PathLike = "reports.yaml", *, jobs: int | None 
         if todo:
             kernel_name = choose_kernel_name()
             results += _run_all(cfg, todo, kernel_name, min(jobs, len(todo)), progress)
-        index = write_site(cfg.output_dir, clean_dir=cfg.clean_dir)
+        index = write_site(cfg.output_dir, clean_dir=cfg.clean_dir,
+                           reports=[f"{s.dataset}/{s.notebook}/{s.slug}" for s in cfg.reports])
     finally:
         lock.release()
     order = {spec.id: i for i, spec in enumerate(specs)}
@@ -232,6 +240,7 @@ def _plan(cfg: ReportsConfig, spec: ReportSpec, force: bool) -> _Plan:
     if not folder.resolve().is_relative_to(cfg.output_dir.resolve()):  # slugs are checked too
         raise ConfigError("a report folder would leave the reports folder", file=cfg.path,
                           value=spec.id, fix="use a slug of a-z, 0-9 and '-'")
+    check_output_dir(folder, replace=True, known=REPORT_FILES)
     notebook = cfg.notebook_path(spec.notebook)
     parameters = {**spec.parameters, "dataset": spec.dataset,
                   "clean_dir": relative_posix(cfg.clean_dir, folder), "output_dir": "."}
@@ -264,7 +273,7 @@ def _run_all(cfg: ReportsConfig, plans: list[_Plan], kernel_name: str, jobs: int
                 results.append(result)
                 bar.update()
                 if result.status == "failed":
-                    bar.write(f"FAILED {result.describe()}", file=sys.stderr)
+                    bar.write(printable(f"FAILED {result.describe()}"), file=sys.stderr)
         except BaseException:  # Ctrl-C: drop queued reports, stop the running kernels
             for fut in futures:
                 fut.cancel()
@@ -287,6 +296,8 @@ def _run_one(cfg: ReportsConfig, plan: _Plan, pool: KernelPool, kernel_name: str
     timings: dict[str, float] = {}
     result = ReportResult(spec.id, "failed", final)
     try:
+        os.chmod(tmp, umask_mode(folder=True))  # mkdtemp makes it private (0700)
+        mark_output(tmp)
         km = pool.acquire()
         timings["wait_kernel"] = time.perf_counter() - t0
         t = time.perf_counter()
@@ -385,24 +396,45 @@ def _write_failure(cfg: ReportsConfig, plan: _Plan, tmp: Path, result: ReportRes
 
 
 def _swap(tmp: Path, final: Path) -> None:
-    """Put ``tmp`` in the place of ``final``; the old folder is removed only afterwards."""
+    """Put ``tmp`` in the place of ``final``; the old folder is removed only afterwards.
+
+    If the new folder cannot be renamed in, the old one is renamed back; if even
+    that fails, the next run's :func:`_recover` puts it back.
+    """
     old = None
     if final.exists():
         old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
         os.rename(final, old)
-    os.rename(tmp, final)
+    try:
+        os.rename(tmp, final)
+    except OSError:
+        if old is not None:
+            with contextlib.suppress(OSError):
+                os.rename(old, final)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
 def _recover(output_dir: Path) -> None:
-    """Undo what a killed run left: restore swapped-out folders, drop temporary ones."""
+    """Undo what a killed or failed swap left: restore swapped-out folders, drop temporary ones.
+
+    A report folder holding only a failure record (no ``manifest.json``) next to a
+    swapped-out previous report is a swap that failed: the record joins the
+    previous report, which is put back.
+    """
     for hidden in output_dir.glob("*/*/.*"):
         if not hidden.is_dir():
             continue
         name, sep, _ = hidden.name[1:].rpartition(".old-")
-        if sep and not (hidden.parent / name).exists():
-            os.rename(hidden, hidden.parent / name)
+        target = hidden.parent / name
+        if sep and target.is_dir() and not (target / MANIFEST).exists() \
+                and (hidden / MANIFEST).is_file():
+            for path in target.iterdir():  # report.failed.json, report.failed.ipynb
+                os.replace(path, hidden / path.name)
+            target.rmdir()
+        if sep and not target.exists():
+            os.rename(hidden, target)
         elif sep or ".tmp-" in hidden.name:
             shutil.rmtree(hidden, ignore_errors=True)
 
