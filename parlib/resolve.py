@@ -42,7 +42,7 @@ from .names import match_components, match_indices, match_levels, match_province
     match_unit_types
 from .text import match_key, match_keys
 
-__all__ = ["NameNote", "select_provinces", "select_values", "resolve_name", "suggest_names", "spellings",
+__all__ = ["NameNote", "find_province", "suggest_provinces", "select_provinces", "select_values", "resolve_name", "suggest_names", "spellings",
            "describe_available", "did_you_mean"]
 
 _KINDS = ("index", "level", "component", "unit_type")
@@ -122,6 +122,32 @@ def _resolve_province(name: object) -> tuple[str | None, str | None, str | None,
             None if pd.isna(new_code) else new_code, note, official)
 
 
+def find_province(name: object) -> str | None:
+    """Return the official name of the province ``name`` means (any era, any spelling), or None.
+
+    Examples
+    --------
+    >>> find_province("TPHCM"), find_province("Thừa Thiên Huế"), find_province("79")
+    ('Hồ Chí Minh', 'Thừa Thiên Huế', 'Hồ Chí Minh')
+    >>> find_province("Atlantis") is None
+    True
+    """
+    legacy, new, _, official = _resolve_province(name)
+    return None if legacy is None and new is None else official
+
+
+def suggest_provinces(name: object) -> list[str]:
+    """Return the official names of the (up to) three provinces spelled closest to ``name``.
+
+    Examples
+    --------
+    >>> suggest_provinces("Ben Tree")
+    ['Bến Tre']
+    """
+    spellings = _province_spellings()
+    return list(dict.fromkeys(spellings.get(c, c) for c in suggest_names(name, spellings)))
+
+
 def select_provinces(scores: pd.DataFrame, provinces: object, *, context: str = "",
                      everything: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the rows of ``scores`` that belong to the named provinces, in any spelling.
@@ -189,9 +215,7 @@ def select_provinces(scores: pd.DataFrame, provinces: object, *, context: str = 
         if "province" in scores else []
     where = f" ({context})" if context else ""
     if unknown:
-        close = suggest_names(unknown[0], _province_spellings())
-        close = [_province_spellings().get(c, c) for c in close]
-        close = list(dict.fromkeys(close))
+        close = suggest_provinces(unknown[0])
         raise SelectionError(f"No rows for provinces={unknown!r}{where}; available: {present}. "
                              f"No province is called {unknown[0]!r}.{did_you_mean(close)}")
     if empty:

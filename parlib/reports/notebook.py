@@ -413,7 +413,7 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
     if out.name == ADHOC:  # papermill by hand: a folder of its own per notebook and parameters
         out = out / notebook / adhoc_slug(injected)
     (out / "figures").mkdir(parents=True, exist_ok=True)
-    scores = load_scores(dataset, clean_dir=clean)
+    scores = load_scores(dataset, clean_dir=clean, boundaries="all")  # apply_boundaries picks
     sources = load_sources(dataset, clean_dir=clean)
     synthetic = bool(scores["synthetic"].any()) if "synthetic" in scores else False
     if synthetic:  # every report of synthetic data says so first, whatever it shows next

@@ -36,8 +36,8 @@ from typing import Any
 
 from ..errors import ParameterError, ParlibError
 
-__all__ = ["coerce_parameter", "parameters_of", "check_injected", "show_errors_briefly",
-           "INJECTED_MARK"]
+__all__ = ["coerce_parameter", "parameters_of", "check_injected", "check_parameters",
+           "show_errors_briefly", "INJECTED_MARK"]
 
 #: The first line of the cell papermill injects (its ``comment="Parameters"``).
 INJECTED_MARK = "# Parameters"
@@ -258,6 +258,21 @@ def check_injected(shell: Any = None) -> dict[str, Any]:
         shell.user_ns[name] = value
         out[name] = value
     return out
+
+
+def check_parameters() -> dict[str, Any]:
+    """Check the parameters papermill injected and show parlib errors briefly; for notebooks.
+
+    A notebook's first parlib call: :func:`show_errors_briefly`, then
+    :func:`check_injected`. (:func:`parlib.reports.start_report` does both.)
+
+    Returns
+    -------
+    dict
+        The injected parameters, coerced; empty outside papermill.
+    """
+    show_errors_briefly()
+    return check_injected()
 
 
 def show_errors_briefly(shell: Any = None) -> bool:
