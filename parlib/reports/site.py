@@ -8,8 +8,6 @@ copied to any web server. Every text is HTML-escaped by Jinja's autoescape.
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import datetime, timezone
 from itertools import groupby
 from pathlib import Path
@@ -17,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
-from .manifest import FAILURE, MANIFEST, read_manifest, write_json
+from .manifest import FAILURE, MANIFEST, read_manifest, write_if_changed, write_json
 
 __all__ = ["collect_reports", "write_site"]
 
@@ -84,12 +82,9 @@ def write_site(output_dir: str | Path, *, clean_dir: str | Path | None = None) -
         autoescape=True, trim_blocks=True, lstrip_blocks=True)
     html = env.get_template("reports_index.html.j2").render(
         groups=groups, n_reports=len(entries), version=__version__,
-        n_failed=sum(e["failed_now"] for e in entries),
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+        n_failed=sum(e["failed_now"] for e in entries), generated=_last_build(entries))
     path = out_dir / "index.html"
-    tmp = path.with_name(".index.html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, path)
+    write_if_changed(path, html.encode("utf-8"))
     write_json(out_dir / "index.json", {"reports": [
         {k: e.get(k) for k in ("id", "status", "title", "dataset", "notebook", "parameters",
                                "citation", "synthetic", "folder")} for e in entries]})
@@ -102,10 +97,25 @@ def _codebook(out_dir: Path, dataset: str, clean_dir: str | Path | None) -> str 
     if clean_dir is not None:
         source = Path(clean_dir) / dataset / "codebook.html"
         if source.is_file():
-            tmp = target.with_name(".codebook.html.tmp")
-            shutil.copyfile(source, tmp)
-            os.replace(tmp, target)
+            write_if_changed(target, source.read_bytes())
     return f"{_url(dataset)}/codebook.html" if target.is_file() else None
+
+
+def _last_build(entries: list[dict[str, Any]]) -> str | None:
+    """Return when the newest report on the page was built ("2026-12-07 12:11 UTC"), or None.
+
+    The page changes only when a report does, so a build that changes nothing
+    writes the same page.
+    """
+    times = []
+    for entry in entries:
+        try:
+            times.append(datetime.fromisoformat(str(entry.get("finished"))))
+        except ValueError:
+            continue
+    if not times:
+        return None
+    return max(times).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _view(entry: dict[str, Any], out_dir: Path) -> dict[str, Any]:
