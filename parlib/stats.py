@@ -146,7 +146,8 @@ def compute_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     """
     base = _dedupe(_select(scores, index=index, component=component, level=level,
                            unit_type=unit_type))
-    chosen = base if provinces is None else _pick_provinces(base, provinces)
+    chosen = base if provinces is None else _pick_provinces(
+        base, provinces, f"index={index!r}, level={level!r}", scores)
     span = range(int(base["year"].min()), int(base["year"].max()) + 1)
     frame = (chosen.drop_duplicates("_key")[["_key", *_UNIT_COLS]]
              .merge(pd.DataFrame({"year": pd.array(span, "Int64")}), how="cross")

@@ -200,5 +200,5 @@ def test_papermill_unknown_province_suggests_the_closest_in_one_paragraph(projec
     assert error["ename"] == "SelectionError"
     assert error["traceback"] == [
         "SelectionError: No rows for provinces=['Ben Tree'] (index='PAR', level='province'); "
-        "available: ['Bến Tre', 'Bắc Kạn', 'Thái Nguyên', 'Trà Vinh', 'Vĩnh Long', "
+        "available: ['Bắc Kạn', 'Bến Tre', 'Thái Nguyên', 'Trà Vinh', 'Vĩnh Long', "
         "'Đồng Tháp']. No province is called 'Ben Tree'. Did you mean 'Bến Tre'?"]
