@@ -100,17 +100,19 @@ def test_first_run_builds_every_report_but_the_failing_one(first):
 
 def test_failure_names_the_cell_and_keeps_the_failed_notebook(project, first):
     bad = next(r for r in first.results if r.status == "failed")
-    assert bad.ename == "ValueError" and "NOPE" in bad.evalue
+    assert bad.ename == "SelectionError" and "NOPE" in bad.evalue
     assert bad.cell_index is not None
     nb = nbformat.read(bad.failed_notebook, as_version=4)
     failing = [c for c in nb.cells if any(o.get("output_type") == "error"
                                           for o in c.get("outputs", []))]
     assert len(failing) == 1 and "compute_trend" in failing[0].source
+    (error,) = [o for o in failing[0].outputs if o.output_type == "error"]
+    assert error.traceback == [f"SelectionError: {error.evalue}"]  # one paragraph, no traceback
     assert f"cell {bad.cell_index}" in bad.describe()
     out = folder(project, "fx-published/trend/bad")
     assert sorted(p.name for p in out.iterdir()) == ["report.failed.ipynb",
                                                      "report.failed.json"]
-    assert json.loads((out / "report.failed.json").read_text())["ename"] == "ValueError"
+    assert json.loads((out / "report.failed.json").read_text())["ename"] == "SelectionError"
 
 
 @pytest.mark.parametrize("report_id", ["fx-synthetic/trend/trend-vi",
@@ -215,7 +217,7 @@ def test_second_run_skips_everything_unchanged(second):
 
 def test_second_run_writes_nothing(second):
     before, after = second.files
-    assert "index.html" in before and "fx-synthetic/codebook.html" in before
+    assert "index.html" in before and "index.json" in before
     assert after == before  # same files, same bytes, same modification times
 
 
