@@ -7,8 +7,8 @@ scripts. Everything is read from ``data/clean/`` (``scores.parquet``,
 Examples
 --------
 >>> scores = pd.DataFrame({"index": "PAR", "level": "province", "boundaries": "legacy",
-...     "province": ["Bến Tre", "Bến Tre", "Trà Vinh"], "unit": ["Bến Tre", "Bến Tre", "Trà Vinh"],
-...     "component": "total", "year": [2022, 2023, 2023], "score": [85.0, 86.0, 80.0]})
+...     "province": ["Bến Tre", "Bến Tre", "Trà Vinh"],
+...     "unit": ["Bến Tre", "Bến Tre", "Trà Vinh"], "component": "total", "year": [2022, 2023, 2023], "score": [85.0, 86.0, 80.0]})
 >>> compute_coverage(scores)["PAR province"]
 year      2022  2023
 province            
@@ -125,7 +125,7 @@ def describe_datasets(*, clean_dir: str | Path | None = None,
 
 
 def format_info(info: dict[str, Any]) -> str:
-    """Return :func:`describe_datasets` or :func:`describe_dataset` output as text for a terminal."""
+    """Return what :func:`describe_datasets` or :func:`describe_dataset` gave, as text."""
     if "datasets" in info:
         lines = [f"Datasets in {info['clean_dir']}:"] if info["datasets"] else [
             f"No cleaned dataset in {info['clean_dir']}: run `parlib clean` (or `make reports`)."]

@@ -12,7 +12,8 @@ import pandas as pd
 
 from .errors import ParlibError
 
-__all__ = ["BOUNDARIES", "load_scores", "load_sources", "load_quarantine", "load_aggregates", "load_report",
+__all__ = ["BOUNDARIES", "load_scores", "load_sources", "load_quarantine", "load_aggregates",
+           "load_report",
            "clean_datasets", "default_clean_dir"]
 
 _CATEGORIES = ["dataset", "dataset_kind", "boundaries", "level", "index", "component"]

@@ -1,4 +1,4 @@
-"""One resolver for the names people pass to filters: provinces, indices, levels, components, unit types.
+"""One resolver for the names people write in filters: provinces, indices, levels, unit types.
 
 Statistics, plots, the report notebooks and ``reports.yaml`` all select rows
 through this module, and it resolves names through :mod:`parlib.names` and
@@ -42,8 +42,8 @@ from .names import match_components, match_indices, match_levels, match_province
     match_unit_types
 from .text import match_key, match_keys
 
-__all__ = ["NameNote", "find_province", "suggest_provinces", "select_provinces", "select_values", "resolve_name", "suggest_names", "spellings",
-           "describe_available", "did_you_mean"]
+__all__ = ["NameNote", "find_province", "suggest_provinces", "select_provinces", "select_values",
+           "resolve_name", "suggest_names", "describe_available", "did_you_mean"]
 
 _KINDS = ("index", "level", "component", "unit_type")
 
@@ -324,19 +324,6 @@ def _unit_type_keys() -> dict[str | None, str]:
     return out
 
 
-def spellings(kind: str, *, index: str | None = None) -> list[str]:
-    """Return the known spellings of ``kind`` (for suggestions)."""
-    if kind == "index":
-        return [*ref.indices()["key"], *ref.indices()["name_en"], *ref.index_aliases()["alias"]]
-    if kind == "level":
-        return [*ref.LEVELS, *ref.levels()["alias"]]
-    if kind == "component":
-        table = ref.components(index) if index else ref.components()
-        return [*table["key"], *table["name_vi"], *table["name_en"]]
-    types = ref.unit_types()
-    return [*types["key"], *types["name_vi"]]
-
-
 def describe_available(scores: pd.DataFrame, *, provinces: list[str] | None = None,
                        index: str | None = None, level: str | None = None) -> str:
     """Say in one or two sentences what the data holds for some provinces, an index and a level.
@@ -347,7 +334,7 @@ def describe_available(scores: pd.DataFrame, *, provinces: list[str] | None = No
     Examples
     --------
     >>> scores = pd.DataFrame({"index": "PAR", "level": ["province", "department", "department"],
-    ...     "province": ["Bến Tre", "Bến Tre", "Bến Tre"], "unit": ["Bến Tre", "Sở A", "Sở B"],
+    ...     "province": "Bến Tre", "unit": ["Bến Tre", "Sở A", "Sở B"],
     ...     "year": [2022, 2022, 2023]})
     >>> describe_available(scores, provinces=["Bến Tre"])
     'Bến Tre has: PAR province 2022 (1 unit); PAR department 2022–2023 (2 units).'
