@@ -72,6 +72,8 @@ def project(tmp_path_factory) -> Path:
         shutil.copy(REPO / "notebooks" / f"{name}.ipynb", root / "notebooks")
     shutil.copy(FIXTURES / "notebooks" / "probe.ipynb", root / "notebooks")
     (root / "reports.yaml").write_text(CONFIG, encoding="utf-8")
+    (root / "reports").mkdir()
+    (root / "reports" / ".gitkeep").write_bytes(b"")  # tracked in the repository
     return root
 
 
@@ -217,7 +219,7 @@ def test_second_run_skips_everything_unchanged(second):
 
 def test_second_run_writes_nothing(second):
     before, after = second.files
-    assert "index.html" in before and "index.json" in before
+    assert "index.html" in before and "index.json" in before and ".gitkeep" in before
     assert after == before  # same files, same bytes, same modification times
 
 
