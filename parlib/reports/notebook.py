@@ -22,7 +22,6 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..labels import check_lang, label
-from ..text import match_key
 from .texts import TEXTS, say
 
 __all__ = ["Report", "start_report", "resolve_project_path", "apply_boundaries",
