@@ -1,4 +1,4 @@
-"""The ``parlib`` command: clean, demo-data, reports, cite.
+"""The ``parlib`` command: clean, demo-data, reports, info, cite.
 
 Exit codes: 0 when outputs were written, 1 when parlib refused bad input
 (the message says what to fix) or the system refused a read or write, 2 for a
@@ -145,6 +145,19 @@ def _parser() -> argparse.ArgumentParser:
     if reports_cli is not None:
         reports_cli.add_parser(sub)
 
+    info = sub.add_parser("info", help="list the cleaned datasets, their coverage and the reports",
+                          description="Show the cleaned datasets (kind, licence, sources), "
+                                      "their indices, levels and components, and the reports "
+                                      "of reports.yaml with their state; with DATASET, a "
+                                      "province x year coverage table per index and level.")
+    info.add_argument("dataset", nargs="?", help="one cleaned dataset, with its coverage tables")
+    info.add_argument("--clean-dir", default=None,
+                      help="the clean data folder (default: data/clean of the project)")
+    info.add_argument("--config", default="reports.yaml",
+                      help="the reports file (default: %(default)s)")
+    info.add_argument("--json", action="store_true", help="print JSON for scripts")
+    info.set_defaults(run=_run_info)
+
     cite = sub.add_parser("cite", help="print the citation of a report figure")
     cite.add_argument("figure", help="a figure file (PNG, SVG, PDF) or its sidecar JSON")
     cite.add_argument("--format", choices=["text", "bibtex", "both"], default="both")
@@ -235,6 +248,32 @@ def _run_demo(args: argparse.Namespace) -> int:
         raise ParlibError(str(exc), value=args.seed, fix="pass --seed with a whole number "
                                                         "from 0") from None
     _say(f"wrote {len(paths)} files of synthetic demo data to {args.out}")
+    return 0
+
+
+def _run_info(args: argparse.Namespace) -> int:
+    import json
+
+    from .info import describe_dataset, describe_datasets, format_info
+    from .load import clean_datasets, default_clean_dir
+
+    clean = Path(args.clean_dir) if args.clean_dir else default_clean_dir()
+    if args.dataset:
+        known = clean_datasets(clean)
+        if args.dataset not in known:
+            from .resolve import did_you_mean, suggest_names
+
+            hint = did_you_mean(suggest_names(args.dataset, known)).strip()
+            raise ParlibError("no such cleaned dataset", file=clean, value=args.dataset,
+                              fix=f"{hint + ' ' if hint else ''}cleaned datasets: {known} "
+                                  "(run `parlib clean` for others)")
+        info = describe_dataset(args.dataset, clean_dir=clean)
+    else:
+        info = describe_datasets(clean_dir=clean, config=args.config)
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+    else:
+        print(format_info(info))
     return 0
 
 

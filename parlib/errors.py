@@ -25,6 +25,7 @@ __all__ = [
     "ParameterError",
     "LockError",
     "OutputError",
+    "SelectionError",
 ]
 
 _UNSET: Any = object()
@@ -113,6 +114,20 @@ class UnknownNameError(ParlibError, KeyError):
 
     def __str__(self) -> str:  # KeyError would add quotes around the message
         return self.args[0] if self.args else ""
+
+
+class SelectionError(ParlibError, ValueError):
+    """A filter (index, level, component, province, unit type, year) matches no row.
+
+    Its message is the sentence given: what was asked, what exists, and the
+    closest names.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+    def _format(self) -> str:
+        return self.problem
 
 
 class ReportError(ParlibError):

@@ -41,6 +41,15 @@ def test_clean_writes_outputs_and_summarises_quarantine(project, capsys):
     assert (project / "data" / "clean" / "bt" / "scores.parquet").is_file()
 
 
+def test_clean_keeps_the_files_beside_the_datasets(project, capsys):
+    keep = project / "data" / "clean" / ".gitkeep"
+    keep.parent.mkdir(parents=True)
+    keep.write_bytes(b"")
+    assert main(["clean", "--no-progress"]) == 0
+    assert main(["clean", "--no-progress"]) == 0
+    assert keep.is_file()
+
+
 def test_clean_with_other_folders(project, capsys):
     assert main(["clean", "--raw", "data/raw", "--out", "elsewhere", "--dataset", "bt",
                  "--no-progress"]) == 0

@@ -36,9 +36,10 @@ def test_select_scores_filters_without_mutating(scores):
      r"No rows for level='commune' \(index='PAR'\); available: \['department', 'province'\]"),
     ({"index": "SIPAS", "component": "procedures"}, r"component='procedures'.*\['total'\]"),
     ({"index": "PAR", "provinces": ["Atlantis"]},
-     r"provinces=\['Atlantis'\]; available: .*Bến Tre"),
+     r"provinces=\['Atlantis'\] \(index='PAR', level='province'\); available: .*Bến Tre"),
     ({"index": "PAR", "years": [2030]}, r"year=\[2030\].*2018, 2019"),
-    ({"index": "PAR", "level": "department", "unit_type": "y_tế"}, r"unit_type='y_tế'.*'y_te'"),
+    ({"index": "PAR", "level": "department", "unit_type": "y_tếx"},
+     r"unit_type='y_tếx'.*'y_te'.* Did you mean 'y_te'"),
 ])
 def test_select_scores_names_the_bad_value_and_the_available_ones(scores, options, message):
     with pytest.raises(ValueError, match=message):

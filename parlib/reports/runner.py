@@ -41,7 +41,7 @@ from .manifest import (FAILURE, INPUT_FILES, MANIFEST, SCHEMA, git_commit, input
                        read_manifest, relative_posix, report_key, write_json)
 from .site import write_site
 
-__all__ = ["run_reports", "RunSummary", "ReportResult"]
+__all__ = ["run_reports", "report_states", "RunSummary", "ReportResult"]
 
 NOTEBOOK, HTML, FAILED_NOTEBOOK = "report.ipynb", "report.html", "report.failed.ipynb"
 FIGURES_META = "figures.json"
@@ -198,6 +198,32 @@ def run_reports(config: str | os.PathLike = "reports.yaml", *, jobs: int | None 
     order = {spec.id: i for i, spec in enumerate(specs)}
     results.sort(key=lambda r: order[r.id])
     return RunSummary(results, time.perf_counter() - start, index, kernel_name, jobs)
+
+
+def report_states(config: str | os.PathLike = "reports.yaml", *,
+                  root: str | os.PathLike = ".") -> list[dict[str, Any]]:
+    """Return each report of ``reports.yaml`` with its state, without running or writing anything.
+
+    States: ``up to date`` (a build would skip it), ``out of date`` (its
+    notebook, parameters, parlib or data changed), ``failed`` (its last build
+    failed), ``not built``, ``no clean data``.
+    """
+    root_path = Path(root).resolve()
+    cfg = read_reports_config(config, root=root_path)
+    out = []
+    for spec in cfg.reports:
+        folder = cfg.output_dir / spec.dataset / spec.notebook / spec.slug
+        if any(not (cfg.clean_dir / spec.dataset / n).is_file() for n in INPUT_FILES):
+            state = "no clean data"
+        elif (folder / FAILURE).exists():
+            state = "failed"
+        elif _plan(cfg, spec, False).skip:
+            state = "up to date"
+        else:
+            state = "out of date" if read_manifest(folder) else "not built"
+        out.append({"id": spec.id, "title": spec.title, "state": state,
+                    "folder": relative_posix(folder, cfg.root)})
+    return out
 
 
 def _select(cfg: ReportsConfig, only: str | None) -> list[ReportSpec]:

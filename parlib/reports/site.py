@@ -9,8 +9,6 @@ copied to any web server. Every text is HTML-escaped by Jinja's autoescape.
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import datetime, timezone
 from collections.abc import Iterable
 from itertools import groupby
@@ -20,7 +18,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..safety import check_output_dir
-from .manifest import FAILURE, MANIFEST, read_manifest, write_json
+from .manifest import FAILURE, MANIFEST, read_manifest, write_if_changed, write_json
 
 __all__ = ["collect_reports", "write_site"]
 
@@ -98,15 +96,9 @@ def write_site(output_dir: str | Path, *, clean_dir: str | Path | None = None,
         autoescape=True, trim_blocks=True, lstrip_blocks=True)
     html = env.get_template("reports_index.html.j2").render(
         groups=groups, n_reports=len(entries), version=__version__,
-        n_failed=sum(e["failed_now"] for e in entries),
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+        n_failed=sum(e["failed_now"] for e in entries), generated=_last_build(entries))
     path = out_dir / "index.html"
-    tmp = path.with_name(".index.html.tmp")
-    try:
-        tmp.write_text(html, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)  # a full disk leaves no half page behind
+    write_if_changed(path, html.encode("utf-8"))
     write_json(out_dir / "index.json", {"reports": [
         {k: e.get(k) for k in ("id", "status", "title", "dataset", "notebook", "parameters",
                                "citation", "synthetic", "folder")} for e in entries]})
@@ -119,10 +111,25 @@ def _codebook(out_dir: Path, dataset: str, clean_dir: str | Path | None) -> str 
     if clean_dir is not None:
         source = Path(clean_dir) / dataset / "codebook.html"
         if source.is_file():
-            tmp = target.with_name(".codebook.html.tmp")
-            shutil.copyfile(source, tmp)
-            os.replace(tmp, target)
+            write_if_changed(target, source.read_bytes())
     return f"{_url(dataset)}/codebook.html" if target.is_file() else None
+
+
+def _last_build(entries: list[dict[str, Any]]) -> str | None:
+    """Return when the newest report on the page was built ("2026-12-07 12:11 UTC"), or None.
+
+    The page changes only when a report does, so a build that changes nothing
+    writes the same page.
+    """
+    times = []
+    for entry in entries:
+        try:
+            times.append(datetime.fromisoformat(str(entry.get("finished"))))
+        except ValueError:
+            continue
+    if not times:
+        return None
+    return max(times).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _view(entry: dict[str, Any], out_dir: Path) -> dict[str, Any]:
