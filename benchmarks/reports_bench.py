@@ -315,7 +315,7 @@ def _floor_main(tasks_file: str, processes: int) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401  the workers fork with it imported, like the zygote
+    import matplotlib.pyplot  # noqa: F401  the workers fork with it imported, like a warm kernel
     import parlib.plots  # noqa: F401
     import parlib.reports  # noqa: F401
     import parlib.stats  # noqa: F401

@@ -16,13 +16,15 @@ from .text import unprotect_formula
 __all__ = ["BOUNDARIES", "load_scores", "load_sources", "load_quarantine", "load_aggregates",
            "load_disputed",
            "load_report",
-           "clean_datasets", "default_clean_dir"]
+           "clean_datasets", "default_clean_dir", "find_project_root", "PROJECT_MARKERS"]
 
 _CATEGORIES = ["dataset", "dataset_kind", "boundaries", "level", "index", "component"]
 _STRINGS = ["province_code", "province", "province_code_2025", "province_2025", "unit",
             "unit_type", "derivation", "missing_marker", "note", "source_id", "raw_file",
             "raw_column"]
 _INTS = ["year", "rank", "n_units", "raw_row"]
+#: The files that mark a project's root folder.
+PROJECT_MARKERS = ("pyproject.toml", "reports.yaml")
 
 
 def default_clean_dir() -> Path:
@@ -30,11 +32,31 @@ def default_clean_dir() -> Path:
     env = os.environ.get("PARLIB_CLEAN_DIR")
     if env:
         return Path(env)
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "data" / "clean").is_dir() and (folder / "pyproject.toml").is_file():
-            return folder / "data" / "clean"
+    root = find_project_root()
+    if root is not None and (root / "data" / "clean").is_dir():
+        return root / "data" / "clean"
     return Path("data/clean")
+
+
+def find_project_root(start: str | os.PathLike | None = None) -> Path | None:
+    """Return the nearest folder at or above ``start`` holding ``pyproject.toml`` or ``reports.yaml``.
+
+    ``start`` defaults to the working folder; None when no folder above it is a project.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp()).resolve()
+    >>> _ = (root / "reports.yaml").write_text("")
+    >>> (root / "notebooks").mkdir()
+    >>> find_project_root(root / "notebooks") == root
+    True
+    """
+    here = Path(start if start is not None else Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if any((folder / marker).is_file() for marker in PROJECT_MARKERS):
+            return folder
+    return None
 
 
 def clean_datasets(clean_dir: str | Path | None = None) -> list[str]:

@@ -16,12 +16,14 @@ report site) asks :func:`check_output_dir` first, before anything is written:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import IO
 
 from .errors import ConfigError, OutputError
 
-__all__ = ["MARKER", "check_output_dir", "mark_output", "umask_mode"]
+__all__ = ["MARKER", "check_output_dir", "mark_output", "umask_mode", "write_atomic"]
 
 #: The file parlib writes into every folder it makes and may later replace.
 MARKER = ".parlib-output"
@@ -122,6 +124,34 @@ def umask_mode(*, folder: bool) -> int:
     mask = os.umask(0o022)  # reading the umask sets it: put it back at once
     os.umask(mask)
     return (0o777 if folder else 0o666) & ~mask
+
+
+def write_atomic(target: str | os.PathLike, write: Callable[[IO[bytes]], object]) -> Path:
+    """Write a file whole or not at all: into a temporary file beside it, then renamed.
+
+    ``write`` gets the temporary file, open for writing bytes. The file gets
+    the mode the umask gives; on any error (a full disk, Ctrl-C) the temporary
+    file is removed and ``target`` keeps what it held.
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> write_atomic(target, lambda f: f.write(b"whole")).read_bytes()
+    b'whole'
+    """
+    target = Path(target)
+    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.",
+                                         suffix=".tmp", delete=False)
+    try:
+        with handle:
+            write(handle)
+        os.chmod(handle.name, umask_mode(folder=False))  # NamedTemporaryFile makes it 0600
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return target
 
 
 def _absolute(folder: str | os.PathLike, shown: str) -> Path:

@@ -228,7 +228,7 @@ def _stat(pid: int) -> tuple[str, str] | None:
 
 
 class Descendants(threading.Thread):
-    """Record every process a run starts (kernels fork from a zygote in their own groups)."""
+    """Record every process a run starts (kernels run in sessions of their own)."""
 
     def __init__(self, pid: int, root: Path) -> None:
         super().__init__(daemon=True)
@@ -254,7 +254,7 @@ class Descendants(threading.Thread):
         return alive
 
     def _inside_root(self) -> None:
-        """Also record processes working inside the project: kernels forked just before a kill."""
+        """Also record processes working inside the project: kernels started just before a kill."""
         for entry in os.listdir("/proc"):
             if entry.isdigit() and int(entry) not in self.seen:
                 try:
@@ -276,6 +276,14 @@ class Descendants(threading.Thread):
             except ProcessLookupError:
                 pass
         return left
+
+
+def settle(watch: Descendants, seconds: float = 5) -> None:
+    """Give the run's processes time to end: ipykernel polls its parent once a second."""
+    time.sleep(0.5)
+    deadline = time.monotonic() + seconds
+    while watch.survivors() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def report_project(root: Path) -> Path:
@@ -325,7 +333,7 @@ def test_killed_reports_run_keeps_every_report_complete(tmp_path):
             kill(proc)
         else:
             proc.communicate()
-        time.sleep(0.5)
+        settle(watch)
         assert not watch.end(), f"kernels outlived the run killed at attempt {attempt}"
         after = report_state(root)
         assert set(after) == set(before) == {"probe-a", "probe-b"}, f"attempt {attempt}"
@@ -359,18 +367,17 @@ def test_two_reports_runs_at_once_queue_or_refuse_clearly(tmp_path):
     assert all(complete for complete, _ in report_state(root).values())
 
 
-@pytest.mark.parametrize(("signum", "fork"), [(signal.SIGKILL, "1"), (signal.SIGTERM, "1"),
-                                             (signal.SIGINT, "1"), (signal.SIGKILL, "0")],
-                         ids=["SIGKILL", "SIGTERM", "SIGINT", "SIGKILL-no-fork"])
-def test_killed_reports_run_leaves_no_kernel_running(tmp_path, signum, fork):
-    """Kernels die with their runner: SIGKILL (the kernel's parent-death signal), SIGTERM
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT],
+                         ids=["SIGKILL", "SIGTERM", "SIGINT"])
+def test_killed_reports_run_leaves_no_kernel_running(tmp_path, signum):
+    """Kernels die with their runner: SIGKILL (ipykernel's watcher of its parent), SIGTERM
     and SIGINT (handled as Ctrl-C: the run shuts its kernels down and says so)."""
     root = report_project(tmp_path)
-    proc = parlib(*reports_args(root), env={"PARLIB_REPORTS_FORK": fork})
+    proc = parlib(*reports_args(root))
     watch = Descendants(proc.pid, root)
     watch.start()
     end = time.monotonic() + 120
-    wanted = 3 if fork == "1" else 2  # the zygote and a kernel or two; or two kernels
+    wanted = 2  # two kernels
     while len(watch.seen) < wanted and time.monotonic() < end:
         time.sleep(0.05)
     assert len(watch.seen) >= wanted, "the run started no kernel"
@@ -380,9 +387,7 @@ def test_killed_reports_run_leaves_no_kernel_running(tmp_path, signum, fork):
     if signum != signal.SIGKILL:
         assert proc.returncode == 130, err
         assert "interrupted" in err and "Traceback" not in err, err
-    deadline = time.monotonic() + 5  # no-fork kernels: ipykernel polls its parent every second
-    while watch.survivors() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    settle(watch)
     left = watch.end()
     assert not left, f"processes still running after the run was stopped: {left}"
 

@@ -112,7 +112,7 @@ def test_failure_names_the_cell_and_keeps_the_failed_notebook(project, first):
     assert error.traceback == [f"SelectionError: {error.evalue}"]  # one paragraph, no traceback
     assert f"cell {bad.cell_index}" in bad.describe()
     out = folder(project, "fx-published/trend/bad")
-    assert sorted(p.name for p in out.iterdir()) == ["report.failed.ipynb",
+    assert sorted(p.name for p in out.iterdir()) == ["kernel.failed.log", "report.failed.ipynb",
                                                      "report.failed.json"]
     assert json.loads((out / "report.failed.json").read_text())["ename"] == "SelectionError"
 
@@ -326,20 +326,69 @@ def test_notebook_runs_with_plain_papermill(project):
     assert not (project / "notebooks" / "reports").exists()
 
 
-def test_kernels_work_with_and_without_the_fork_server(project, changed, monkeypatch):
-    from parlib.reports.forkserver import _ForkedProcess
+def test_kernel_output_goes_to_a_log_beside_the_report(project, first):
+    for report_id in ("fx-synthetic/probe/probe-a", "fx-synthetic/trend/trend-vi"):
+        log = folder(project, report_id) / "kernel.log"
+        assert log.is_file(), report_id
+    assert not list((project / "reports").glob(".parlib-kernels-*"))  # the pool's folder went
+
+
+def _one_notebook_project(root: Path, source: str) -> Path:
+    shutil.copytree(FIXTURES / "clean", root / "data" / "clean")
+    (root / "notebooks").mkdir()
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('dataset = "fx-synthetic"\nclean_dir = "data/clean"\n'
+                                       'output_dir = "."')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(source)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, root / "notebooks" / "one.ipynb")
+    (root / "reports.yaml").write_text(
+        "datasets:\n  fx-synthetic:\n    reports:\n      - notebook: one\n", encoding="utf-8")
+    return root
+
+
+def test_kernel_writes_to_its_log_and_a_dead_kernel_is_reported_with_its_exit_status(tmp_path):
+    root = _one_notebook_project(tmp_path, 'import os, signal\n'
+                                           'os.write(2, "từ kernel\\n".encode())\n'
+                                           'os.kill(os.getpid(), signal.SIGKILL)')
+    summary = run_reports(root=root, progress=False)
+    (result,) = summary.results
+    assert result.status == "failed" and result.ename == "DeadKernelError"
+    assert "exit status -9 (killed by SIGKILL)" in result.evalue
+    out = folder(root, "fx-synthetic/one/default")
+    assert "từ kernel" in (out / "kernel.failed.log").read_text(encoding="utf-8")
+    failure = json.loads((out / "report.failed.json").read_text(encoding="utf-8"))
+    assert "killed by SIGKILL" in failure["error"]
+
+
+def test_a_failed_preload_is_reported_with_its_error(project):
+    from parlib.errors import ReportError
     from parlib.reports.kernels import KernelPool
 
-    if sys.platform.startswith("linux"):
-        with KernelPool("python3", size=1, total=1, cwd=project) as pool:
-            km = pool.acquire()
-            assert isinstance(km.provisioner.process, _ForkedProcess)
-            pid = km.provisioner.process.pid
-            pool.release(km)
-        assert km.provisioner is None or km.provisioner.process is None
-        with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)
-    monkeypatch.setenv("PARLIB_REPORTS_FORK", "0")
-    summary = run_reports(root=project, progress=False, only="fx-synthetic/probe", force=True)
-    assert statuses(summary) == {"fx-synthetic/probe/probe-a": "ok",
-                                 "fx-synthetic/probe/probe-b": "ok"}
+    logs = project / "reports"
+    with KernelPool("python3", size=1, total=1, cwd=project, log_dir=logs,
+                    warmup="import parlib_no_such_module") as pool:
+        with pytest.raises(ReportError, match="preload failed: ModuleNotFoundError: No module "
+                                              "named 'parlib_no_such_module'"):
+            pool.acquire(cwd=project)
+    assert (project / "kernel.log").is_file()
+    (project / "kernel.log").unlink()
+
+
+def test_a_kernel_that_exits_at_start_is_reported_with_its_exit_status(tmp_path, monkeypatch):
+    from parlib.errors import ReportError
+    from parlib.reports.kernels import KernelPool
+
+    spec = tmp_path / "jupyter" / "kernels" / "exits"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-c", "import sys; print('bad start'); sys.exit(3)",
+                 "{connection_file}"], "display_name": "exits", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    with KernelPool("exits", size=1, total=1, cwd=tmp_path, log_dir=tmp_path,
+                    startup_timeout=30) as pool:
+        with pytest.raises(ReportError, match="kernel 'exits' did not start \\(exit status 3\\)"):
+            pool.acquire(cwd=tmp_path)
+    assert "bad start" in (tmp_path / "kernel.log").read_text()

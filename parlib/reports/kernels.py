@@ -1,70 +1,104 @@
 """Warm kernels for papermill: started and primed before a report needs one.
 
 Starting a kernel and importing pandas, matplotlib and seaborn takes a few
-seconds, longer than a small report runs. :class:`KernelPool` starts kernels
-on a background thread, runs the imports in each (``silent``, so nothing
-enters the notebook's namespace or execution count) and hands them out ready.
-Each kernel runs exactly one report and is then shut down, so no report sees
-another's variables.
+seconds, longer than a small report runs. :class:`KernelPool` starts
+``jupyter_client`` kernels on a background thread, runs :func:`preload` in
+each (``silent``, so nothing enters the notebook's namespace or execution
+count) and hands them out ready. Each kernel runs exactly one report, through
+papermill's own engine (``papermill.execute_notebook(..., km=km)``), and is
+then shut down, so no report sees another's variables.
 
-papermill runs a notebook on a given kernel through the ``parlib-warm``
-engine (:func:`register_engine`): it passes the pre-started kernel manager
-to nbclient, moves the kernel into the report's folder, and stops the client's
-channels afterwards instead of shutting the kernel down.
+A kernel's standard output and error go to a log file; :meth:`KernelPool.acquire`
+moves it into the report's folder (``kernel.log``). A preload that raises and a
+kernel that dies are reported with the error and the kernel's exit status.
+Kernels watch the runner (ipykernel's parent poller, ``JPY_PARENT_PID``), so a
+killed run takes its kernels with it within a second.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import os
 import queue
 import shutil
+import signal
 import subprocess
-import sys
 import tempfile
 import threading
-import uuid
+from pathlib import Path
 from typing import Any
 
 from ..errors import ReportError
 
-__all__ = ["KernelPool", "choose_kernel_name", "register_engine", "ENGINE", "WARMUP_CODE"]
+__all__ = ["KernelPool", "choose_kernel_name", "preload", "describe_exit", "KERNEL_LOG",
+           "WARMUP_CODE"]
 
-ENGINE = "parlib-warm"
-#: Code run in each kernel before a report is assigned to it: import what the notebooks
-#: use, and draw and save one throw-away figure so that fonts, backends and the
-#: reference tables are loaded. Names are deleted afterwards, so the notebook's
-#: namespace stays empty; nothing of a report is ever in the kernel before it starts.
-WARMUP_CODE = """\
-def _parlib_warm():
-    import importlib, io
-    for name in ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn", "scipy.stats",
-                 "IPython.display", "parlib", "parlib.load", "parlib.stats", "parlib.plots",
-                 "parlib.figures", "parlib.labels", "parlib.reports", "pyarrow.parquet"):
-        try:
-            importlib.import_module(name)
-        except Exception:
-            pass
+#: The kernel's output, in the report's folder.
+KERNEL_LOG = "kernel.log"
+#: What each kernel runs before a report is assigned to it (see :func:`preload`).
+WARMUP_CODE = "__import__('parlib.reports.kernels', fromlist=['preload']).preload()"
+
+
+def preload() -> None:
+    """Import what the report notebooks use and draw one throw-away figure.
+
+    Run inside each kernel before a report arrives, so that the imports, fonts,
+    backends and reference tables are loaded. Nothing of a report is ever in
+    the kernel before it starts; an error here fails the report that gets the
+    kernel, with the error named.
+    """
+    import io
+
     import matplotlib
+
     matplotlib.use("Agg")
+    import IPython.display  # noqa: F401  what the notebooks import
     import matplotlib.pyplot as plt
-    try:
-        from parlib.labels import label
-        from parlib.plots import plot_theme
-        label("PAR", "vi"), label("procedures", "en"), label("y_te", "vi")
-        with plot_theme():
-            fig, ax = plt.subplots()
+    import pyarrow.parquet  # noqa: F401
+    import scipy.stats  # noqa: F401
+    import seaborn  # noqa: F401
+
+    import parlib.figure_data  # noqa: F401
+    import parlib.figures  # noqa: F401
+    import parlib.load  # noqa: F401
+    import parlib.reports.notebook  # noqa: F401
+    import parlib.stats  # noqa: F401
+    from parlib.labels import label
+    from parlib.plots import plot_theme
+
+    label("PAR", "vi"), label("procedures", "en"), label("y_te", "vi")
+    with plot_theme():
+        fig, ax = plt.subplots()
+        try:
             ax.plot([2020, 2021], [1, 2], label="Đắk Lắk")
             ax.set_title("Chỉ số CCHC")
             ax.legend()
             for fmt in ("png", "svg", "pdf"):
                 fig.savefig(io.BytesIO(), format=fmt, dpi=30)
+        finally:
             plt.close(fig)
-    except Exception:
-        plt.close("all")
-_parlib_warm()
-del _parlib_warm
-"""
+
+
+def describe_exit(status: int | None) -> str:
+    """Return a kernel's exit status in words.
+
+    Examples
+    --------
+    >>> describe_exit(-9)
+    'exit status -9 (killed by SIGKILL)'
+    >>> describe_exit(1)
+    'exit status 1'
+    >>> describe_exit(None)
+    'still running'
+    """
+    if status is None:
+        return "still running"
+    if status < 0:
+        with contextlib.suppress(ValueError):
+            return f"exit status {status} (killed by {signal.Signals(-status).name})"
+    return f"exit status {status}"
 
 
 def choose_kernel_name() -> str:
@@ -91,30 +125,33 @@ class KernelPool:
         How many kernels to start in all (one per report to run).
     cwd
         The folder kernels start in (the project root).
+    log_dir
+        Where the kernels' log files are kept until :meth:`acquire` moves one
+        into a report's folder; on the same file system as the reports.
     startup_timeout
         Seconds to wait for a kernel to answer.
-    fork
-        Start kernels as forks of one pre-imported process
-        (:mod:`parlib.reports.forkserver`); default: on Linux, unless the
-        environment variable ``PARLIB_REPORTS_FORK`` is ``0``.
+    warmup
+        The code each kernel runs before it is handed out.
 
     Examples
     --------
-    >>> with KernelPool("python3", size=1, total=1, cwd=".") as pool:  # doctest: +SKIP
-    ...     km = pool.acquire()
+    >>> with KernelPool("python3", size=1, total=1, cwd=".", log_dir=".") as pool:  # doctest: +SKIP
+    ...     km = pool.acquire(cwd="reports/x")
     ...     pool.release(km)
     """
 
     def __init__(self, kernel_name: str, *, size: int, total: int, cwd: str | os.PathLike,
-                 startup_timeout: float = 120.0, warmup: str = WARMUP_CODE,
-                 fork: bool | None = None) -> None:
+                 log_dir: str | os.PathLike, startup_timeout: float = 120.0,
+                 warmup: str = WARMUP_CODE) -> None:
         self.kernel_name = kernel_name
         self.size = max(1, size)
         self.total = total
         self.cwd = str(cwd)
         self.startup_timeout = startup_timeout
         self.warmup = warmup
-        self._ready: queue.Queue[Any] = queue.Queue()
+        self._log_parent = Path(log_dir)
+        self._logs: Path | None = None
+        self._ready: queue.Queue[tuple[Any, Path | None]] = queue.Queue()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="parlib-kernels",
                                         daemon=True)
@@ -125,23 +162,10 @@ class KernelPool:
         self._tasks: list[asyncio.Task] = []
         self._sem: asyncio.Semaphore | None = None
         self._closed = False
-        if fork is None:
-            fork = sys.platform.startswith("linux") and \
-                os.environ.get("PARLIB_REPORTS_FORK", "1") != "0"
-        self.fork = fork
-        self._server: Any = None
         self._env = {**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
     def __enter__(self) -> KernelPool:
-        if self.fork and self.total:
-            from .forkserver import ForkServer, fork_flags, kernel_command
-
-            try:
-                flags = fork_flags(kernel_command(self.kernel_name))
-                if flags is not None:
-                    self._server = ForkServer(self.cwd, self._env, flags)
-            except Exception:  # fall back to ordinary kernel processes
-                self._server = None
+        self._logs = Path(tempfile.mkdtemp(prefix=".parlib-kernels-", dir=self._log_parent))
         self._thread.start()
         self._loop.call_soon_threadsafe(self._begin)
         return self
@@ -152,26 +176,40 @@ class KernelPool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def acquire(self, timeout: float | None = None) -> Any:
-        """Return a started, warmed kernel manager; block until one is ready.
+    def acquire(self, *, cwd: str | os.PathLike, timeout: float | None = None) -> Any:
+        """Return a started, warmed kernel manager whose kernel works in ``cwd``.
+
+        Blocks until a kernel is ready. The kernel's log file moves to
+        ``cwd/kernel.log``, also when the kernel failed to start.
 
         Raises
         ------
         ReportError
-            When the kernel could not be started.
+            When the kernel could not be started or its preload failed.
         """
         try:
-            item = self._ready.get(timeout=timeout or self.startup_timeout * 2)
+            item, log = self._ready.get(timeout=timeout or self.startup_timeout * 2)
         except queue.Empty:
             raise ReportError(f"no kernel {self.kernel_name!r} was ready in time",
                               fix="check that the kernel starts: "
                                   f"jupyter console --kernel {self.kernel_name}") from None
         if self._sem is not None:
             self._loop.call_soon_threadsafe(self._sem.release)
+        if log is not None:
+            with contextlib.suppress(OSError):  # the kernel keeps writing to the moved file
+                os.replace(log, Path(cwd) / KERNEL_LOG)
         if isinstance(item, BaseException):
-            raise ReportError(f"kernel {self.kernel_name!r} did not start: {item}",
-                              fix="check the kernelspec with 'jupyter kernelspec list'")
+            raise item
+        try:
+            asyncio.run_coroutine_threadsafe(self._chdir(item, str(cwd)), self._loop).result()
+        except BaseException:
+            self.release(item)
+            raise
         return item
+
+    def exit_status(self, km: Any) -> int | None:
+        """Return the exit status of a kernel that ended, None while it runs."""
+        return asyncio.run_coroutine_threadsafe(self._poll(km), self._loop).result(timeout=30)
 
     def release(self, km: Any) -> None:
         """Shut a used kernel down, in the background."""
@@ -189,15 +227,18 @@ class KernelPool:
             fut = asyncio.run_coroutine_threadsafe(self._stop_all(), self._loop)
             fut.result(timeout=60)
         for _ in range(self.total):
-            self._ready.put(ReportError("the run was interrupted"))
+            self._ready.put((ReportError("the run was interrupted"), None))
 
     async def _stop_all(self) -> None:
+        await self._cancel_starts()
+        await self._kill_live()
+
+    async def _cancel_starts(self) -> None:
         if self._filler is not None:
             self._filler.cancel()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self._kill_live()
 
     async def _kill_live(self) -> None:
         for km in list(self._live):
@@ -211,10 +252,9 @@ class KernelPool:
         asyncio.run_coroutine_threadsafe(self._drain(), self._loop).result(timeout=120)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
-        if self._server is not None:
-            self._server.close()
-        if self._ipc_dir:
-            shutil.rmtree(self._ipc_dir, ignore_errors=True)
+        for folder in (self._ipc_dir, self._logs):
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
 
     async def _fill(self) -> None:
         self._sem = asyncio.Semaphore(self.size)
@@ -223,39 +263,66 @@ class KernelPool:
             self._tasks.append(asyncio.ensure_future(self._start(number)))
 
     async def _start(self, number: int) -> None:
-        from jupyter_client import AsyncKernelManager
-
         kwargs: dict[str, Any] = {"kernel_name": self.kernel_name}
         if self._ipc_dir:
             kwargs.update(transport="ipc", ip=os.path.join(self._ipc_dir, f"k{number}"))
-        km = AsyncKernelManager(**kwargs)
-        if self._server is not None:
-            from .forkserver import ForkProvisioner
-
-            km.kernel_id = str(uuid.uuid4())
-            km.provisioner = ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec,
-                                             parent=km, server=self._server)
+        km = _manager_class()(**kwargs)
+        log = Path(self._logs or ".") / f"k{number}.log"
         try:
-            await km.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"],
-                                  env=self._env, cwd=self.cwd, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+            with open(log, "wb") as out:  # the kernel process has its own copy of the handle
+                await km.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                                      env=self._env, cwd=self.cwd, stdout=out,
+                                      stderr=subprocess.STDOUT)
             self._live.add(km)
             kc = km.client()
             kc.start_channels()
             try:
                 await kc.wait_for_ready(timeout=self.startup_timeout)
-                await kc.execute_interactive(self.warmup, silent=True, store_history=False,
-                                             timeout=self.startup_timeout)
+                reply = await kc.execute_interactive(self.warmup, silent=True,
+                                                     store_history=False,
+                                                     timeout=self.startup_timeout)
             finally:
                 kc.stop_channels()
+            content = reply["content"]
+            if content["status"] != "ok":
+                raise ReportError(f"the kernel's preload failed: {content.get('ename')}: "
+                                  f"{content.get('evalue')}",
+                                  fix=f"see {KERNEL_LOG}; check that the kernel "
+                                      f"{self.kernel_name!r} runs this parlib and its "
+                                      "dependencies")
         except asyncio.CancelledError:
             await self._shutdown(km)
             raise
         except Exception as exc:  # handed to the report that asks for this kernel
+            status = await self._poll(km)
             await self._shutdown(km)
-            self._ready.put(exc)
+            if not isinstance(exc, ReportError):
+                exc = ReportError(f"kernel {self.kernel_name!r} did not start "
+                                  f"({describe_exit(status)}): {exc}",
+                                  fix=f"see {KERNEL_LOG}, and check the kernelspec with "
+                                      "'jupyter kernelspec list'")
+            self._ready.put((exc, log))
             return
-        self._ready.put(km)
+        self._ready.put((km, log))
+
+    async def _chdir(self, km: Any, cwd: str) -> None:
+        kc = km.client()
+        kc.start_channels()
+        try:
+            reply = await kc.execute_interactive(
+                f"__import__('os').chdir({cwd!r})", silent=True, store_history=False,
+                timeout=self.startup_timeout)
+        finally:
+            kc.stop_channels()
+        if reply["content"]["status"] != "ok":
+            raise ReportError("the kernel could not enter the report folder", file=cwd)
+
+    @staticmethod
+    async def _poll(km: Any) -> int | None:
+        try:
+            return await km.provisioner.poll() if km.provisioner is not None else None
+        except Exception:  # no process to ask
+            return None
 
     async def _shutdown(self, km: Any) -> None:
         self._live.discard(km)
@@ -264,18 +331,15 @@ class KernelPool:
                 await km.shutdown_kernel(now=True)
         except Exception:  # the kernel is gone already
             pass
+        km.stop_clients()
 
     async def _drain(self) -> None:
-        if self._filler is not None:
-            self._filler.cancel()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._cancel_starts()
         for fut in list(self._pending):
             await asyncio.wrap_future(fut)
         while True:
             try:
-                item = self._ready.get_nowait()
+                item, _ = self._ready.get_nowait()
             except queue.Empty:
                 break
             if not isinstance(item, BaseException):
@@ -283,59 +347,31 @@ class KernelPool:
         await self._kill_live()  # started but not ready (cancelled), or never released
 
 
-_registered = threading.Lock()
+@functools.cache
+def _manager_class() -> type:
+    """Return the pool's kernel manager class (jupyter_client is imported on first use)."""
+    from jupyter_client import AsyncKernelManager
 
+    class PoolKernelManager(AsyncKernelManager):
+        """An ``AsyncKernelManager`` that stops the channels of the clients it made.
 
-def register_engine() -> str:
-    """Register the ``parlib-warm`` papermill engine (once) and return its name."""
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, papermill_engines
-    from jupyter_core.utils import run_sync
-    from traitlets import Unicode
+        papermill leaves the client it opens on a kernel it does not own
+        running; the pool stops it when it shuts the kernel down.
+        """
 
-    with _registered:
-        if ENGINE in papermill_engines._engines:
-            return ENGINE
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.clients: list[Any] = []
 
-        class WarmNotebookClient(PapermillNotebookClient):
-            """A papermill client that moves the kernel into ``kernel_cwd`` first."""
+        def client(self, **kwargs: Any) -> Any:
+            kc = super().client(**kwargs)
+            self.clients.append(kc)
+            return kc
 
-            kernel_cwd = Unicode(None, allow_none=True)
+        def stop_clients(self) -> None:
+            while self.clients:
+                with contextlib.suppress(Exception):
+                    self.clients.pop().stop_channels()
 
-            async def async_start_new_kernel_client(self):  # type: ignore[override]
-                kc = await super().async_start_new_kernel_client()
-                if self.kernel_cwd:
-                    code = (f"import os as _os\n_os.chdir({self.kernel_cwd!r})\n"
-                            "del _os\n")
-                    reply = await kc.execute_interactive(code, silent=True, store_history=False,
-                                                         timeout=self.startup_timeout)
-                    if reply["content"]["status"] != "ok":
-                        raise ReportError("the kernel could not enter the report folder",
-                                          file=self.kernel_cwd)
-                return kc
-
-            start_new_kernel_client = run_sync(async_start_new_kernel_client)
-
-        class WarmEngine(NBClientEngine):
-            """Run a notebook on a kernel manager passed as ``km`` and leave it running."""
-
-            @classmethod
-            def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
-                                         stdout_file=None, stderr_file=None, start_timeout=60,
-                                         execution_timeout=None, km=None, kernel_cwd=None,
-                                         **kwargs):
-                kwargs.pop("input_path", None)
-                client = WarmNotebookClient(
-                    nb_man, km=km, kernel_name=kernel_name, timeout=execution_timeout,
-                    startup_timeout=start_timeout, log_output=log_output,
-                    stdout_file=stdout_file, stderr_file=stderr_file, kernel_cwd=kernel_cwd,
-                    **kwargs)
-                try:
-                    return client.execute()
-                finally:
-                    if client.kc is not None:
-                        client.kc.stop_channels()
-
-        papermill_engines.register(ENGINE, WarmEngine)
-    return ENGINE
+    return PoolKernelManager
 

@@ -15,6 +15,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ..safety import write_atomic
+
 __all__ = ["INPUT_FILES", "MANIFEST", "FAILURE", "hash_file", "input_hashes", "report_key",
            "read_manifest", "write_json", "git_commit", "relative_posix"]
 
@@ -135,12 +137,7 @@ def write_if_changed(path: Path, content: bytes) -> bool:
             return False
     except OSError:
         pass
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_bytes(content)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)  # a full disk leaves no half file behind
+    write_atomic(path, lambda handle: handle.write(content))  # a full disk leaves no half file
     return True
 
 

@@ -22,12 +22,12 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..labels import check_lang, label
+from ..load import find_project_root
 from .texts import TEXTS, say
 
 __all__ = ["Report", "start_report", "resolve_project_path", "apply_boundaries",
            "filter_units", "adhoc_slug"]
 
-_MARKERS = ("pyproject.toml", "reports.yaml")
 BOUNDARIES = ("legacy", "2025")
 ADHOC = "_adhoc"
 _RUNNER_SET = ("clean_dir", "output_dir")
@@ -81,10 +81,9 @@ def resolve_project_path(path: str | os.PathLike, *, start: str | os.PathLike | 
         return path
     if (base / path).exists():
         return path if start is None else base / path
-    here = base.resolve()
-    for folder in (here, *here.parents):
-        if any((folder / m).is_file() for m in _MARKERS):
-            return folder / path
+    root = find_project_root(base)
+    if root is not None:
+        return root / path
     return path if start is None else base / path
 
 

@@ -3,11 +3,13 @@
 For each report the runner computes a key from its notebook, parameters, the
 parlib version and the clean data it reads (:mod:`parlib.reports.manifest`).
 A report whose folder holds a successful manifest with the same key is
-skipped. The others run in parallel threads, each on a warm kernel of its own
-(:mod:`parlib.reports.kernels`), write into a temporary folder next to their
-final one, and are swapped in only when everything succeeded. A failing
-report keeps its previous good outputs and gets ``report.failed.ipynb`` and
-``report.failed.json`` beside them; the other reports go on.
+skipped. The others run in parallel threads, each through papermill's own
+engine on a warm kernel of its own (:mod:`parlib.reports.kernels`), write into
+a temporary folder next to their final one (with the kernel's output in
+``kernel.log``), and are swapped in only when everything succeeded. A failing
+report keeps its previous good outputs and gets ``report.failed.ipynb``,
+``report.failed.json`` and ``kernel.failed.log`` beside them; the other
+reports go on.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from ..safety import check_output_dir, mark_output, umask_mode
 from ..text import printable
 from .config import ReportsConfig, ReportSpec, read_reports_config
 from .export import export_html
-from .kernels import KernelPool, choose_kernel_name, register_engine
+from .kernels import KERNEL_LOG, KernelPool, choose_kernel_name, describe_exit
 from .manifest import (FAILURE, INPUT_FILES, MANIFEST, SCHEMA, git_commit, input_hashes,
                        read_manifest, relative_posix, report_key, write_json)
 from .site import write_site
@@ -44,11 +46,12 @@ from .site import write_site
 __all__ = ["run_reports", "report_states", "RunSummary", "ReportResult"]
 
 NOTEBOOK, HTML, FAILED_NOTEBOOK = "report.ipynb", "report.html", "report.failed.ipynb"
+FAILED_LOG = "kernel.failed.log"
 FIGURES_META = "figures.json"
 #: What a report folder holds: one of only these, made before parlib marked its folders
 #: (parlib.safety.MARKER), is parlib's to replace.
 REPORT_FILES = frozenset({NOTEBOOK, HTML, FAILED_NOTEBOOK, MANIFEST, FAILURE, FIGURES_META,
-                          "figures"})
+                          KERNEL_LOG, FAILED_LOG, "figures"})
 
 
 @dataclass
@@ -285,10 +288,10 @@ def _run_all(cfg: ReportsConfig, plans: list[_Plan], kernel_name: str, jobs: int
              progress: bool) -> list[ReportResult]:
     from tqdm import tqdm
 
-    register_engine()
     commit = git_commit(cfg.root)
     results = []
-    with KernelPool(kernel_name, size=jobs, total=len(plans), cwd=cfg.root) as pool, \
+    with KernelPool(kernel_name, size=jobs, total=len(plans), cwd=cfg.root,
+                    log_dir=cfg.output_dir) as pool, \
             ThreadPoolExecutor(jobs, thread_name_prefix="parlib-report") as ex, \
             tqdm(total=len(plans), file=sys.stderr, disable=not progress, unit="report",
                  desc="reports") as bar:
@@ -312,6 +315,7 @@ def _run_one(cfg: ReportsConfig, plan: _Plan, pool: KernelPool, kernel_name: str
              commit: str | None) -> ReportResult:
     import nbformat
     import papermill
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     spec, final = plan.spec, plan.folder
@@ -324,15 +328,17 @@ def _run_one(cfg: ReportsConfig, plan: _Plan, pool: KernelPool, kernel_name: str
     try:
         os.chmod(tmp, umask_mode(folder=True))  # mkdtemp makes it private (0700)
         mark_output(tmp)
-        km = pool.acquire()
+        km = pool.acquire(cwd=tmp)
         timings["wait_kernel"] = time.perf_counter() - t0
         t = time.perf_counter()
         try:
             nb = papermill.execute_notebook(
                 str(plan.notebook), str(tmp / NOTEBOOK), parameters=plan.parameters,
-                engine_name="parlib-warm", kernel_name=kernel_name, km=km,
-                kernel_cwd=str(tmp), progress_bar=False, request_save_on_cell_execute=False,
-                execution_timeout=cfg.timeout)
+                kernel_name=kernel_name, km=km, progress_bar=False,
+                request_save_on_cell_execute=False, execution_timeout=cfg.timeout)
+        except DeadKernelError as exc:
+            raise DeadKernelError(f"{exc} ({describe_exit(pool.exit_status(km))}); "
+                                  f"see {FAILED_LOG}") from None
         finally:
             pool.release(km)
             timings["execute"] = time.perf_counter() - t
@@ -414,6 +420,8 @@ def _write_failure(cfg: ReportsConfig, plan: _Plan, tmp: Path, result: ReportRes
         _fix_paths(nb, cfg, plan, FAILED_NOTEBOOK)
         nbformat.write(nb, final / FAILED_NOTEBOOK)
         result.failed_notebook = final / FAILED_NOTEBOOK
+    if (tmp / KERNEL_LOG).is_file():
+        os.replace(tmp / KERNEL_LOG, final / FAILED_LOG)
     info = _manifest(cfg, plan, "failed", timings, started, commit, kernel_name, {}, tmp)
     info.update(error=result.error, cell_index=result.cell_index,
                 exec_count=result.exec_count, ename=result.ename, evalue=result.evalue,
@@ -447,8 +455,10 @@ def _recover(output_dir: Path) -> None:
 
     A report folder holding only a failure record (no ``manifest.json``) next to a
     swapped-out previous report is a swap that failed: the record joins the
-    previous report, which is put back.
+    previous report, which is put back. Kernel logs a killed run left go too.
     """
+    for logs in output_dir.glob(".parlib-kernels-*"):
+        shutil.rmtree(logs, ignore_errors=True)
     for hidden in output_dir.glob("*/*/.*"):
         if not hidden.is_dir():
             continue
