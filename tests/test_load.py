@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from parlib.errors import ParlibError
-from parlib.load import load_scores
+from parlib.load import default_clean_dir, find_project_root, load_scores
 
 
 @pytest.fixture
@@ -61,3 +61,19 @@ def test_load_scores_refuses_unknown_boundaries(clean_dir):
     with pytest.raises(ParlibError, match=r"unknown boundaries \(value '1976'\). Fix: use one of "
                                           r"\['legacy', '2025', 'all'\]"):
         load_scores("ds", clean_dir, boundaries=1976)
+
+
+@pytest.mark.parametrize("marker", ["pyproject.toml", "reports.yaml"])
+def test_find_project_root_walks_up_to_the_nearest_marker(tmp_path, monkeypatch, marker):
+    (tmp_path / marker).write_text("", encoding="utf-8")
+    (tmp_path / "data" / "clean").mkdir(parents=True)
+    (tmp_path / "notebooks" / "deep").mkdir(parents=True)
+    assert find_project_root(tmp_path / "notebooks" / "deep") == tmp_path.resolve()
+    monkeypatch.delenv("PARLIB_CLEAN_DIR", raising=False)
+    monkeypatch.chdir(tmp_path / "notebooks")
+    assert default_clean_dir() == tmp_path.resolve() / "data" / "clean"
+
+
+def test_find_project_root_is_none_outside_a_project(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    assert find_project_root(tmp_path / "a" / "b") is None  # pytest's tmp folders hold no marker

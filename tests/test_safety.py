@@ -11,7 +11,7 @@ import pytest
 
 from parlib.cli import main
 from parlib.errors import OutputError
-from parlib.safety import MARKER, check_output_dir, umask_mode
+from parlib.safety import MARKER, check_output_dir, umask_mode, write_atomic
 
 YAML = """\
 title: Safety test
@@ -149,3 +149,26 @@ def test_umask_mode_follows_the_umask():
         assert umask_mode(folder=False) == 0o640
     finally:
         os.umask(old)
+
+
+def test_write_atomic_replaces_whole_files_with_the_umask_mode(tmp_path):
+    target = tmp_path / "a.json"
+    target.write_bytes(b"old")
+    assert write_atomic(target, lambda f: f.write(b"new")) == target
+    assert target.read_bytes() == b"new"
+    assert target.stat().st_mode & 0o777 == umask_mode(folder=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]
+
+
+def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path):
+    target = tmp_path / "a.json"
+    target.write_bytes(b"old")
+
+    def fail(handle):
+        handle.write(b"half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        write_atomic(target, fail)
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]
