@@ -369,10 +369,10 @@ def test_a_failed_preload_is_reported_with_its_error(project):
 
     logs = project / "reports"
     with KernelPool("python3", size=1, total=1, cwd=project, log_dir=logs,
-                    warmup="import parlib_no_such_module") as pool:
-        with pytest.raises(ReportError, match="preload failed: ModuleNotFoundError: No module "
-                                              "named 'parlib_no_such_module'"):
-            pool.acquire(cwd=project)
+                    warmup="import parlib_no_such_module") as pool, \
+            pytest.raises(ReportError, match="preload failed: ModuleNotFoundError: No module "
+                                             "named 'parlib_no_such_module'"):
+        pool.acquire(cwd=project)
     assert (project / "kernel.log").is_file()
     (project / "kernel.log").unlink()
 
@@ -388,7 +388,7 @@ def test_a_kernel_that_exits_at_start_is_reported_with_its_exit_status(tmp_path,
                  "{connection_file}"], "display_name": "exits", "language": "python"}))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     with KernelPool("exits", size=1, total=1, cwd=tmp_path, log_dir=tmp_path,
-                    startup_timeout=30) as pool:
-        with pytest.raises(ReportError, match="kernel 'exits' did not start \\(exit status 3\\)"):
-            pool.acquire(cwd=tmp_path)
+                    startup_timeout=30) as pool, \
+            pytest.raises(ReportError, match="kernel 'exits' did not start \\(exit status 3\\)"):
+        pool.acquire(cwd=tmp_path)
     assert "bad start" in (tmp_path / "kernel.log").read_text()

@@ -49,22 +49,18 @@ def preload() -> None:
     the kernel before it starts; an error here fails the report that gets the
     kernel, with the error named.
     """
+    import importlib
     import io
 
     import matplotlib
 
     matplotlib.use("Agg")
-    import IPython.display  # noqa: F401  what the notebooks import
     import matplotlib.pyplot as plt
-    import pyarrow.parquet  # noqa: F401
-    import scipy.stats  # noqa: F401
-    import seaborn  # noqa: F401
 
-    import parlib.figure_data  # noqa: F401
-    import parlib.figures  # noqa: F401
-    import parlib.load  # noqa: F401
-    import parlib.reports.notebook  # noqa: F401
-    import parlib.stats  # noqa: F401
+    for name in ("IPython.display", "pyarrow.parquet", "scipy.stats", "seaborn",
+                 "parlib.figure_data", "parlib.figures", "parlib.load", "parlib.stats",
+                 "parlib.reports.notebook"):
+        importlib.import_module(name)  # what the notebooks import
     from parlib.labels import label
     from parlib.plots import plot_theme
 
