@@ -24,7 +24,7 @@ LEVELS = ("province", "department", "district", "commune")
 TABLES = ("scores", "aggregates")
 BOUNDARIES = ("legacy", "2025")
 _DATASET_KEYS = {"title", "kind", "license", "sources", "files", "description", "notes",
-                 "keywords", "homepage", "version", "contributors", "generator"}
+                 "keywords", "homepage", "version", "released", "contributors", "generator"}
 _REQUIRED_DATASET_KEYS = ("title", "kind", "license", "sources", "files")
 _SOURCE_KEYS = {"id", "title", "publisher", "date", "url", "document", "accessed", "notes",
                 "language", "pages", "archive_url"}
@@ -85,6 +85,8 @@ class DatasetConfig:
     sources: tuple[Source, ...]
     files: tuple[FileSpec, ...]
     description: str | None = None
+    version: str | None = None
+    released: str | None = None
 
     @property
     def synthetic(self) -> bool:
@@ -189,7 +191,20 @@ def _build(folder: Path, data: dict, shown: str) -> DatasetConfig:
     return DatasetConfig(name=name, folder=folder, title=_text(data["title"], shown, "title"),
                          kind=kind, license=_text(data["license"], shown, "license"),
                          sources=sources, files=files,
-                         description=_opt_text(data.get("description")))
+                         description=_opt_text(data.get("description")),
+                         version=_opt_text(data.get("version")),
+                         released=_release_date(data.get("released"), shown))
+
+
+def _release_date(value: Any, shown: str) -> str | None:
+    """The ``released`` date of the dataset as YYYY-MM-DD text (YAML may read it as a date)."""
+    if value is None:
+        return None
+    text = value.isoformat()[:10] if hasattr(value, "isoformat") else str(value).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ConfigError("the release date is not a date", file=shown, column="released",
+                          value=value, fix="write it as YYYY-MM-DD, e.g. released: 2026-12-07")
+    return text
 
 
 def _key_lines(text: str) -> dict[str, int]:

@@ -3,7 +3,7 @@
 :func:`save_figure` is the one way figures leave parlib: it draws the source
 line (and a synthetic-data label) once, writes PNG, SVG and PDF that are
 byte-identical when remade from the same inputs, and a JSON sidecar with the
-title, caption, sources and a citation in plain text and BibTeX.
+title, caption, sources and the citation in every form of :mod:`parlib.citations`.
 
 >>> slugify("Bà Rịa – Vũng Tàu: PAR 2018–2023")
 'ba-ria-vung-tau-par-2018-2023'
@@ -18,7 +18,7 @@ import os
 import re
 import tempfile
 import textwrap
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,20 +28,17 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 
+from .citations import Citation, cite_documents
 from .labels import check_lang, label
 from .text import clean_text, match_key
 
-__all__ = ["FORMATS", "FigureFiles", "format_citation", "read_sidecar", "save_figure",
-           "slugify", "source_line"]
+__all__ = ["FORMATS", "FigureFiles", "read_sidecar", "save_figure", "slugify", "source_line"]
 
 FORMATS = ("png", "svg", "pdf")
 _GIDS = ("parlib-source", "parlib-synthetic")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}
 _DOC_KIND = re.compile(r"^\d+[^/\s]*/([A-ZĐ]+)")
-_BIB_ESCAPE = str.maketrans({"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&",
-                             "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                             "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"})
 
 
 @dataclass(frozen=True)
@@ -124,59 +121,9 @@ def source_line(sources: pd.DataFrame, *, lang: str = "vi", synthetic: bool = Fa
     return f"{notice}. {text}" if notice else text
 
 
-def format_citation(title: str, *, dataset: str | Iterable[str] | None = None,
-                    sources: pd.DataFrame | None = None, date: str | None = None,
-                    data_hash: str | None = None, version: str | None = None,
-                    lang: str = "vi") -> dict[str, str]:
-    """Return the citation of a figure as ``{"key", "text", "bibtex"}``.
-
-    ``date`` defaults to the latest source date (never today's date, so the
-    citation is reproducible); ``dataset`` to the datasets named in ``sources``.
-
-    Examples
-    --------
-    >>> cite = format_citation("Chỉ số CCHC 2021", dataset="ben-tre", date="2022-09-20",
-    ...                        data_hash="ab12", version="0.1.0", lang="en")
-    >>> cite["key"]
-    'chi-so-cchc-2021-2022'
-    >>> print(cite["bibtex"])
-    @misc{chi-so-cchc-2021-2022,
-      title = {{Chỉ số CCHC 2021}},
-      howpublished = {Figure made with parlib 0.1.0},
-      year = {2022},
-      date = {2022-09-20},
-      note = {Dataset: ben-tre. Data hash: ab12},
-      version = {0.1.0},
-    }
-    """
-    check_lang(lang)
-    version = version or _version()
-    if dataset is None and sources is not None and "dataset" in sources.columns:
-        dataset = sources["dataset"].dropna().astype(str).unique().tolist()
-    datasets = [dataset] if isinstance(dataset, str) else list(dataset or [])
-    entries = _entries(sources, lang) if sources is not None else []
-    if date is None and sources is not None and "date" in sources.columns:
-        dates = sorted(d for d in (_date(v) for v in sources["date"]) if d)
-        date = dates[-1] if dates else None
-    year = str(date)[:4] if date else "nd"
-    key = f"{slugify(title, max_length=40)}-{year}"
-    parts = [p for p in (
-        f"{label('dataset', lang)}: {', '.join(datasets)}" if datasets else "",
-        f"{label('sources', lang)}: {'; '.join(entries)}" if entries else "",
-        f"{label('data_hash', lang)}: {data_hash}" if data_hash else "") if p]
-    made = label("figure_made_with", lang, version=version)
-    text = ". ".join([f"“{title}”", made, *parts,
-                      *([f"{label('date', lang)}: {date}"] if date else [])]) + "."
-    fields = [("title", "{" + _bib(title) + "}"), ("howpublished", _bib(made)),
-              ("year", year if date else ""), ("date", str(date or "")),
-              ("note", _bib(". ".join(parts))), ("version", version)]
-    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
-    return {"key": key, "text": text, "bibtex": f"@misc{{{key},\n{body}}}"}
-
-
 def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, caption: str,
                 source: str | pd.DataFrame, synthetic: bool = False,
-                citation: Mapping[str, Any] | None = None, lang: str = "vi",
+                citation: Citation | None = None, lang: str = "vi",
                 data_hash: str | None = None, formats: Iterable[str] = FORMATS,
                 dpi: int = 300) -> FigureFiles:
     """Write the figure as PNG, SVG and PDF with its source line, plus a JSON sidecar.
@@ -199,7 +146,9 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
     source
         The source line, or the sources table to build it with :func:`source_line`.
     citation
-        Extra :func:`format_citation` arguments (``dataset``, ``sources``, ``date``).
+        The figure's :class:`parlib.citations.Citation` (see
+        :func:`parlib.citations.cite_figure`); by default one citing the
+        sources table given as ``source``, keyed by the file name.
 
     Returns
     -------
@@ -234,9 +183,12 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
         stem = Path(stem).stem
     folder, stem = target.parent, slugify(stem)
     folder.mkdir(parents=True, exist_ok=True)
+    if citation is None:
+        citation = cite_documents(source if isinstance(source, pd.DataFrame) else None,
+                                  key=stem, title=title, data_hash=data_hash,
+                                  synthetic=synthetic, lang=lang)
     if isinstance(source, pd.DataFrame):
-        line = source_line(source, lang=lang)
-        citation = {"sources": source, **(citation or {})}
+        line = source_line(source, lang=lang, synthetic=False)
     else:
         line = clean_text(source) or ""
     written: dict[str, Path] = {}
@@ -253,7 +205,7 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
                 written[fmt] = _atomic(folder / f"{stem}.{fmt}", lambda handle, fmt=fmt:
                                        figure.savefig(handle, format=fmt, dpi=dpi,
                                                       metadata=meta[fmt], bbox_inches=box))
-    cite = format_citation(title, data_hash=data_hash, lang=lang, **(citation or {}))
+    cite = citation.forms()
     sidecar = {
         "title": title, "caption": caption, "source": line, "synthetic": bool(synthetic),
         "lang": lang, "data_hash": data_hash, "parlib_version": _version(),
@@ -386,10 +338,6 @@ def _date(value: object) -> str | None:
     if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     return clean_text(value)
-
-
-def _bib(text: str) -> str:
-    return str(text).translate(_BIB_ESCAPE)
 
 
 def _sha256(path: Path) -> str:

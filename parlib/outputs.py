@@ -578,7 +578,9 @@ def datapackage(name: str, config: Any, tables: dict[str, pd.DataFrame],
         resources_.append({"name": table, "path": f"{table}.csv", "format": "csv",
                            "mediatype": "text/csv", "encoding": "utf-8", "profile":
                            "tabular-data-resource", "schema": schema})
-    return {"profile": "tabular-data-package", "name": name, "title": config.title,
+    release = {k: v for k, v in (("version", getattr(config, "version", None)),
+                                 ("released", getattr(config, "released", None))) if v}
+    return {"profile": "tabular-data-package", "name": name, "title": config.title, **release,
             "description": config.description or "",
             "licenses": [{"name": config.license}],
             "keywords": ["PAR Index", "SIPAS", "PAPI", "Vietnam", "public administration"]

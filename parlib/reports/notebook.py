@@ -168,6 +168,13 @@ class Report:
     sources: pd.DataFrame
     synthetic: bool
     figures: list[dict[str, Any]] = field(default_factory=list)
+    release: Any = None  # the parlib.citations.Release of the dataset
+    cited: list[Any] = field(default_factory=list)  # each figure's Citation
+
+    @property
+    def key(self) -> str:
+        """The report's citation key: dataset, notebook and report folder name."""
+        return f"{self.dataset}-{self.notebook}-{self.output_dir.name}"
 
     @property
     def figures_dir(self) -> Path:
@@ -175,16 +182,20 @@ class Report:
         return self.output_dir / "figures"
 
     @property
-    def citation(self) -> dict[str, str]:
-        """Return the report's citation as ``{"key", "text", "bibtex"}``."""
-        from ..figures import format_citation
+    def citation(self) -> dict[str, Any]:
+        """Return the report's citation in every form: the union of its figures' documents."""
+        from ..citations import cite_report
 
-        title = f"{self.dataset}: {self.notebook}"
-        return format_citation(title, dataset=self.dataset, sources=self.sources,
-                               lang=self.lang)
+        title = say(f"title_{self.notebook}", self.lang) if f"title_{self.notebook}" in TEXTS \
+            else self.notebook
+        if self.release is not None:
+            title = f"{title}: {self.release.title}"
+        return cite_report(self.cited, release=self.release, key=self.key, title=title,
+                           lang=self.lang).forms()
 
     def publish(self, fig: Any, name: str, *, caption: str, title: str | None = None,
-                data: pd.DataFrame | None = None, width: int = 760) -> None:
+                data: pd.DataFrame | None = None, rows: pd.DataFrame | None = None,
+                width: int = 760) -> None:
         """Save ``fig`` once (PNG, SVG, PDF, sidecar), close it, and show the saved PNG.
 
         The figure is closed before the cell ends, so the inline backend does not
@@ -201,21 +212,31 @@ class Report:
         title
             Default: the figure's own title.
         data
-            The rows drawn; their hash goes into the citation.
+            What the figure shows; its hash goes into the citation.
+        rows
+            Every row of the scores the figure draws (shown and reference),
+            with ``source_id``: the figure cites exactly their documents.
+            Default: the rows of the scores behind ``data``.
         """
         import matplotlib.pyplot as plt
         from IPython.display import Image, Markdown, display
 
+        from ..citations import cite_figure
         from ..figures import save_figure
 
         figure = getattr(fig, "figure", fig)
         title = title or _figure_title(figure) or name
-        sources = self.sources_of(data)
+        rows = self.rows_of(data) if rows is None else rows
+        sources = self.sources_of(rows)
+        citation = cite_figure(rows, sources=self.sources, release=self.release,
+                               key=f"{self.key}-{name}", title=title,
+                               data_hash=_data_hash(data if data is not None else rows),
+                               lang=self.lang)
         files = save_figure(figure, self.figures_dir / name, title=title, caption=caption,
                             source=sources, synthetic=self.synthetic, lang=self.lang,
-                            citation={"dataset": self.dataset, "sources": sources},
-                            data_hash=_data_hash(data))
+                            citation=citation, data_hash=citation.data_hash)
         plt.close(figure)
+        self.cited.append(citation)
         self.figures.append({"name": name, "title": title, "caption": caption,
                              **{k: _rel(getattr(files, k), self.output_dir)
                                 for k in ("png", "svg", "pdf", "json")}})
@@ -223,31 +244,42 @@ class Report:
         display(Image(filename=str(files.png), width=width, metadata={"alt": caption}),
                 Markdown(f"*{caption}*"))
 
-    def sources_of(self, data: pd.DataFrame | None) -> pd.DataFrame:
-        """Return the documents behind the rows of ``data`` (all sources when it cannot tell).
+    def sources_of(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Return the documents behind ``rows`` (rows of the scores, with ``source_id``)."""
+        from ..citations import sources_of_rows
 
-        Rows are traced by their ``source_id`` column, else by matching their
-        unit, year and index (where present) against the report's scores.
+        return sources_of_rows(rows, self.sources)
+
+    def rows_of(self, data: pd.DataFrame | None) -> pd.DataFrame:
+        """Return the rows of the report's scores behind ``data`` (a statistic's output).
+
+        ``data`` with a ``source_id`` column is taken as the rows themselves.
+        Otherwise rows are matched on the unit, province, year, index and
+        component columns ``data`` has, with a score.
+
+        Raises
+        ------
+        ValueError
+            When ``data`` is None or has no unit and year to match on.
         """
-        if data is None or data.empty or "source_id" not in self.sources:
-            return self.sources
-        if "source_id" in data:
-            ids = data["source_id"]
-        else:
-            keys = [c for c in ("unit", "year", "index", "component") if c in data and c in
-                    self.scores]
-            if "unit" not in keys or "year" not in keys:
-                return self.sources
-            left = self.scores[keys + ["source_id"]].astype({"year": "Int64"})
-            right = data[keys].drop_duplicates().astype({"year": "Int64"})
-            for col in keys:
-                if col != "year":
-                    left[col] = left[col].astype("string")
-                    right[col] = right[col].astype("string")
-            ids = left.merge(right, on=keys)["source_id"]
-        used = set(ids.dropna().astype(str).str.split(";").explode())
-        chosen = self.sources.loc[self.sources["source_id"].isin(used)]
-        return chosen if len(chosen) else self.sources
+        if data is not None and "source_id" in data:
+            return data
+        keys = [c for c in ("unit", "province", "year", "index", "component")
+                if data is not None and c in data and c in self.scores]
+        if "unit" not in keys or "year" not in keys:
+            shown = None if data is None else list(data.columns)
+            raise ValueError(f"Cannot tell which rows a figure draws from data with columns "
+                             f"{shown}; pass publish(..., rows=...) with the rows drawn.")
+        data = data.loc[data["score"].notna()] if "score" in data else data
+        left = self.scores[keys].astype({"year": "Int64"})
+        right = data[keys].drop_duplicates().astype({"year": "Int64"})
+        for col in keys:
+            if col != "year":
+                left[col] = left[col].astype("string")
+                right[col] = right[col].astype("string")
+        hit = left.merge(right.assign(_hit=True), on=keys, how="left")["_hit"]
+        hit = hit.fillna(False).to_numpy(dtype=bool) & self.scores["score"].notna().to_numpy()
+        return self.scores.loc[hit]
 
     def note(self, key: str, **fields: object) -> Any:
         """Return the sentence ``key`` of :mod:`parlib.reports.texts` as Markdown."""
@@ -363,6 +395,7 @@ class Report:
     def _write_meta(self) -> None:
         meta = {"notebook": self.notebook, "dataset": self.dataset, "lang": self.lang,
                 "synthetic": self.synthetic, "citation": self.citation.get("text"),
+                "citation_forms": self.citation,
                 "figures": self.figures}
         path = self.output_dir / "figures.json"
         path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -379,6 +412,7 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
     ParlibError
         When the dataset has not been cleaned (from :func:`parlib.load.load_scores`).
     """
+    from ..citations import Release, read_release
     from ..load import load_scores, load_sources
 
     if lang not in ("vi", "en"):
@@ -394,8 +428,13 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
         from IPython.display import Markdown, display
 
         display(Markdown(say("synthetic", lang)))
+    try:
+        release = read_release(dataset, clean_dir=clean)
+    except FileNotFoundError:  # cleaned by hand, without a data package: no release known
+        release = Release(dataset=dataset, title=dataset, synthetic=synthetic)
     return Report(notebook=notebook, dataset=dataset, lang=lang, clean_dir=clean,
-                  output_dir=out, scores=scores, sources=sources, synthetic=synthetic)
+                  output_dir=out, scores=scores, sources=sources, synthetic=synthetic,
+                  release=release)
 
 
 def _md(value: object) -> str:
