@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -87,7 +88,8 @@ def _parser() -> argparse.ArgumentParser:
 
     cite = sub.add_parser("cite", help="print the citation of a report figure")
     cite.add_argument("figure", help="a figure file (PNG, SVG, PDF) or its sidecar JSON")
-    cite.add_argument("--format", choices=["text", "bibtex", "both"], default="both")
+    cite.add_argument("--format", choices=["text", "bibtex", "ris", "csl-json"], default="text",
+                      help="text (default), bibtex, ris, or csl-json (imports into Zotero)")
     cite.set_defaults(run=_run_cite)
     return parser
 
@@ -177,12 +179,15 @@ def _run_cite(args: argparse.Namespace) -> int:
                           file=str(Path(args.figure).with_suffix(".json")),
                           fix="rebuild the report that made the figure") from None
     citation = sidecar.get("citation", {})
-    if args.format in ("text", "both"):
-        print(citation.get("text", ""))
-    if args.format == "both":
-        print()
-    if args.format in ("bibtex", "both"):
-        print(citation.get("bibtex", ""))
+    field = {"csl-json": "csl_json"}.get(args.format, args.format)
+    if field not in citation:
+        raise ParlibError(f"the figure's sidecar has no {args.format} citation",
+                          file=str(Path(args.figure).with_suffix(".json")),
+                          fix="rebuild the report that made the figure (make reports)")
+    value = citation[field]
+    if field == "csl_json":
+        value = json.dumps(value, ensure_ascii=False, indent=2)
+    print(value.rstrip("\n"))
     return 0
 
 

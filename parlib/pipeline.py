@@ -25,6 +25,7 @@ from .errors import ConfigError, ParlibError
 from .headers import melt_aggregates, melt_table, recognize_columns
 from .memory import release_memory
 from .outputs import datapackage, dataset_lock, records, write_dataset
+from .spreadsheet import XLSX_MAX_ROWS, xlsx_bytes
 from .read import read_raw
 from .reference import component_lookup
 from .validate import KEY, validate_scores
@@ -272,8 +273,22 @@ def write_result(result: CleanResult, out_dir: str | Path) -> Path:
     report = result.report(frame=True)  # its warnings are written from their frame
     documents = {"report.json": report, "datapackage.json": package,
                  "codebook.html": render_codebook(package, report)}
+    if len(result.scores) <= XLSX_MAX_ROWS:  # a bigger table is read from CSV or parquet
+        documents["scores.xlsx"] = _workbook(tables, package)
     release_memory()  # the writers' blocks then reuse what the checks freed
     return write_dataset(out_dir, result.config.name, tables, documents)
+
+
+def _workbook(tables: dict[str, pd.DataFrame], package: dict[str, Any]) -> bytes:
+    """``scores.xlsx``: the scores, sources, quarantined and disputed rows, and the codebook."""
+    quarantine = tables["quarantine"]
+    disputed = quarantine.loc[quarantine["rule"].astype("string").eq("unique_key").fillna(False)
+                              .to_numpy(dtype=bool)] if "rule" in quarantine else quarantine
+    codebook = pd.DataFrame([(r["name"], f["name"], f["type"], f["description"])
+                             for r in package["resources"] for f in r["schema"]["fields"]],
+                            columns=["table", "column", "type", "description"])
+    return xlsx_bytes({"scores": tables["scores"], "sources": tables["sources"],
+                       "quarantine": quarantine, "disputed": disputed}, codebook=codebook)
 
 
 def _account(files: list[dict], scores: pd.DataFrame, quarantine: pd.DataFrame,

@@ -119,3 +119,19 @@ def test_every_source_has_publisher_date_and_every_row_a_known_source(result):
     used = set(result.scores["source_id"].str.split(";").explode())
     assert used <= set(sources["source_id"])
     assert not result.scores["synthetic"].any()
+
+
+def test_the_workbook_opens_with_every_sheet(result, tmp_path):
+    import io
+
+    import openpyxl
+
+    from parlib.pipeline import write_result
+
+    folder = write_result(result, tmp_path)
+    book = openpyxl.load_workbook(io.BytesIO((folder / "scores.xlsx").read_bytes()))
+    assert book.sheetnames == ["scores", "sources", "quarantine", "disputed", "codebook"]
+    assert book["scores"].max_row == len(result.scores) + 1
+    assert book["sources"].max_row == len(result.sources) + 1
+    assert all(book[name].freeze_panes == "A2" for name in book.sheetnames)
+    assert (folder / "scores.csv").read_bytes().startswith(b"\xef\xbb\xbf")
