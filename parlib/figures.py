@@ -32,9 +32,12 @@ from .citations import Citation, cite_documents
 from .labels import check_lang, label
 from .text import clean_text, match_key
 
-__all__ = ["FORMATS", "FigureFiles", "read_sidecar", "save_figure", "slugify", "source_line"]
+__all__ = ["A4_INCHES", "FORMATS", "FigureFiles", "check_layout", "read_sidecar", "save_figure",
+           "slugify", "source_line"]
 
 FORMATS = ("png", "svg", "pdf")
+#: An A4 page (210 × 297 mm) in inches: at 300 dpi, 2480 × 3508 pixels.
+A4_INCHES = (210 / 25.4, 297 / 25.4)
 _GIDS = ("parlib-source", "parlib-synthetic")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}
@@ -200,6 +203,7 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
         _draw_footer(figure, line, synthetic=synthetic, lang=lang)
         # One crop for every format: "tight" would lay the figure out again per file.
         box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(0.15)
+        layout = check_layout(figure, dpi=dpi, box=box)
         for fmt in formats:
             with _lean_font_subsets() if fmt == "pdf" else contextlib.nullcontext():
                 written[fmt] = _atomic(folder / f"{stem}.{fmt}", lambda handle, fmt=fmt:
@@ -210,11 +214,79 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
         "title": title, "caption": caption, "source": line, "synthetic": bool(synthetic),
         "lang": lang, "data_hash": data_hash, "parlib_version": _version(),
         "files": {fmt: {"path": p.name, "sha256": _sha256(p)} for fmt, p in written.items()},
-        "citation": cite,
+        "citation": cite, "layout": layout,
     }
     text = json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n"
     json_path = _atomic(folder / f"{stem}.json", lambda h: h.write(text.encode("utf-8")))
     return FigureFiles(json=json_path, **written)
+
+
+def check_layout(fig: Figure, *, dpi: float = 300, box=None) -> dict[str, Any]:
+    """Return the size of the figure as saved and the pairs of its text labels that overlap.
+
+    Every visible, non-empty text of the figure counts (titles, axis and tick
+    labels in view, annotations, legend entries, the source line), except the
+    "synthetic data" watermark drawn across the axes on purpose. Two labels
+    overlap when their extents (as matplotlib measures them) share more than
+    one pixel in both directions.
+
+    Returns
+    -------
+    dict
+        ``width_px``, ``height_px`` at ``dpi``, ``fits_a4`` (both within
+        :data:`A4_INCHES` at ``dpi``, either way round for the width) and
+        ``overlaps``: a list of ``[text, text]`` pairs.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(4, 3))
+    >>> _ = ax.text(0.5, 0.5, "Bến Tre"), ax.text(0.5, 0.5, "Trà Vinh")
+    >>> layout = check_layout(fig, dpi=100)
+    >>> layout["overlaps"], layout["fits_a4"]
+    ([['Bến Tre', 'Trà Vinh']], True)
+    >>> plt.close(fig)
+    """
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    hidden = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            eps = (hi - lo) * 1e-6
+            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+                if not lo - eps <= tick.get_loc() <= hi + eps:
+                    hidden.update((id(tick.label1), id(tick.label2)))
+    boxes = []
+    for text in fig.findobj(match=Text):
+        if (not text.get_visible() or not text.get_text().strip() or id(text) in hidden
+                or text.get_gid() == "parlib-synthetic-axes" or not _drawn(text)):
+            continue
+        extent = text.get_window_extent(renderer)
+        if extent.width > 0 and extent.height > 0:
+            boxes.append((text.get_text(), extent))
+    overlaps = []
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1:]:
+            width = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+            height = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+            if width > 1 and height > 1:
+                overlaps.append([a, b])
+    if box is None:
+        box = fig.get_tightbbox(renderer).padded(0.15)
+    width, height = box.width * dpi, box.height * dpi
+    page_w, page_h = (A4_INCHES[0] * dpi, A4_INCHES[1] * dpi)
+    fits = (width <= page_w + 1 and height <= page_h + 1) or (
+        width <= page_h + 1 and height <= page_w + 1)  # a landscape page
+    return {"width_px": round(width), "height_px": round(height), "fits_a4": bool(fits),
+            "overlaps": overlaps}
+
+
+def _drawn(text) -> bool:
+    """Whether a text is drawn at all: not inside an Axes that is hidden."""
+    return text.axes is None or text.axes.get_visible()
 
 
 def read_sidecar(path: str | os.PathLike) -> dict[str, Any]:
