@@ -264,7 +264,7 @@ def check_layout(fig: Figure, *, dpi: float = 300, box=None) -> dict[str, Any]:
         if (not text.get_visible() or not text.get_text().strip() or id(text) in hidden
                 or text.get_gid() == "parlib-synthetic-axes" or not _drawn(text)):
             continue
-        extent = text.get_window_extent(renderer)
+        extent = Text.get_window_extent(text, renderer)  # an annotation's text, not its arrow
         if extent.width > 0 and extent.height > 0:
             boxes.append((text.get_text(), extent))
     overlaps = []

@@ -33,6 +33,7 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .labels import check_lang, component_rank, label
@@ -264,7 +265,7 @@ def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province"
         axes[axes.shape[0] - 2, list(axes[-1]).index(ax)].xaxis.set_tick_params(labelbottom=True)
         ax.remove()
     handles, labels_ = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels_, loc="outside upper center", ncol=min(3, len(handles)),
+    fig.legend(handles, labels_, loc="outside lower center", ncol=min(3, len(handles)),
                fontsize=8)
     title = label("components_title", lang, index=label(index, lang))
     if synthetic:
@@ -273,7 +274,6 @@ def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province"
     if note:
         title += "\n" + note
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=10.5)
-    fig.supxlabel(label("year", lang), fontsize=9)
     fig.supylabel(_score_label(scores, index, components[0], lang), fontsize=10)
     return fig
 
@@ -375,9 +375,9 @@ def plot_correlation_matrix(matrix: pd.DataFrame, *, lang: str = "vi",
                          f"{type(matrix).__name__} was passed.")
     names = [str(c) for c in matrix.columns]
     indices = {n.partition(":")[0] for n in names}
-    ticks = [textwrap.fill(_spec_label(n, lang, short=len(indices) == 1), 26) for n in names]
+    ticks = [textwrap.fill(_spec_label(n, lang, short=len(indices) == 1), 30) for n in names]
     k = len(names)
-    ax = _axes(ax, (1.1 * k + 3.2, 0.9 * k + 2.2))
+    ax = _axes(ax, (min(0.6 * k + 2.9, 7.5), min(0.52 * k + 2.3, 7.5)))
     values = matrix.astype(float)
     annot = values.map(lambda v: "" if np.isnan(v) else _num(v, 2, lang))
     method = matrix.attrs.get("method", "pearson")
@@ -385,10 +385,10 @@ def plot_correlation_matrix(matrix: pd.DataFrame, *, lang: str = "vi",
         warnings.filterwarnings("ignore", "The set_bad function", PendingDeprecationWarning)
         sns.heatmap(values, vmin=-1, vmax=1, center=0, cmap=_DIVERGING, annot=annot.to_numpy(),
                     fmt="", square=True, linewidths=0.5, linecolor="white", xticklabels=ticks,
-                    yticklabels=ticks, ax=ax,
+                    yticklabels=ticks, ax=ax, annot_kws={"fontsize": 7.5 if k > 6 else 9},
                     cbar_kws={"label": f"{label('correlation', lang)} ({label(method, lang)})"})
-    ax.tick_params(axis="x", labelrotation=90)
-    ax.tick_params(axis="y", labelrotation=0)
+    ax.tick_params(axis="x", labelrotation=90, labelsize=7.5 if k > 6 else 9)
+    ax.tick_params(axis="y", labelrotation=0, labelsize=7.5 if k > 6 else 9)
     counts = [v for col in matrix.attrs.get("n", {}).values() for v in col.values()]
     title = label("correlation", lang) + f" {label(method, lang)}"
     if counts:
@@ -616,32 +616,67 @@ def _label_line_ends(ax: Axes, *, fontsize: float = 8.5, width: int = 26) -> Non
         x, y = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
         ok = np.isfinite(y)
         if ok.any():
-            text = textwrap.fill(name, width)
+            text = textwrap.fill(name.replace(" = ", "\u00a0=\u00a0"), width)  # "n = 5" whole
             items.append([x[ok][-1], y[ok][-1], text, line.get_color()])
     if not items:
         return
     fig = ax.figure
-    fig.draw_without_rendering()  # lay the figure out: data to pixels as they will be drawn
-    to_px = ax.transData.transform
-    pt = fig.dpi / 72
-    ys = [to_px((x, y))[1] for x, y, _, _ in items]
-    heights = [(text.count("\n") + 1) * fontsize * 1.25 * pt for _, _, text, _ in items]
-    order = np.argsort(ys)
-    placed = _spread([ys[i] for i in order], [heights[i] for i in order])
-    # x in axes fraction (right of the axes), y in data: both stay put when the layout
-    # engine later narrows the axes to make room for the names.
     where = mtransforms.blended_transform_factory(ax.transAxes, ax.transData)
-    for rank, i in enumerate(order):
-        x, y, text, color = items[i]
-        y_text = ax.transData.inverted().transform((0, placed[rank]))[1]
-        moved = abs(placed[rank] - ys[i]) > fontsize * 0.6 * pt
-        early = x < ax.get_xlim()[1] - 0.5
-        ax.annotate(text, (x, y), xytext=(1.02, y_text), textcoords=where, va="center",
-                    ha="left", fontsize=fontsize, color=color, annotation_clip=False,
-                    clip_on=False,
-                    arrowprops={"arrowstyle": "-", "color": color, "linewidth": 0.6,
-                                "alpha": 0.6, "shrinkA": 1, "shrinkB": 3}
-                    if moved or early else None)
+    notes = [ax.annotate(text, (x, y), xytext=(1.02, y), textcoords=where, va="center",
+                         ha="left", fontsize=fontsize, color=color, annotation_clip=False,
+                         clip_on=False, arrowprops={"arrowstyle": "-", "color": color,
+                                                    "linewidth": 0.6, "alpha": 0.6,
+                                                    "shrinkA": 1, "shrinkB": 3})
+             for x, y, text, color in items]
+    # x in axes fraction (right of the axes), y in data: the names stay put when the layout
+    # engine narrows the axes to make room for them. The layout changes the scale a little,
+    # so the names are spread again on the figure as laid out with them.
+    for _ in range(3):
+        fig.draw_without_rendering()
+        to_px = ax.transData.transform
+        ys = [to_px((x, y))[1] for x, y, _, _ in items]
+        heights = [Text.get_window_extent(n).height + 2 for n in notes]  # text, not arrow
+        box = ax.get_window_extent()
+        order = np.argsort(ys)
+        placed = _spread([ys[i] for i in order], [heights[i] for i in order],
+                         low=box.y0, high=box.y1)
+        for rank, i in enumerate(order):
+            notes[i].xyann = (1.02, ax.transData.inverted().transform((0, placed[rank]))[1])
+    xmax = ax.get_xlim()[1]
+    for (x, y, _, color), note in zip(items, notes):
+        y_text = note.xyann[1]
+        moved = abs(ax.transData.transform((0, y_text))[1] - ax.transData.transform((0, y))[1]) \
+            > fontsize * 0.6 * fig.dpi / 72
+        # a thin connector when the name moved off its line's end, or the line ends early
+        note.arrow_patch.set_visible(moved or x < xmax - 0.5)
+
+
+def _spread(ys: list[float], heights: list[float], *, low: float | None = None,
+            high: float | None = None) -> list[float]:
+    """Move sorted centres apart so that boxes of ``heights`` do not overlap.
+
+    With ``low`` and ``high`` (pixels), the boxes are kept inside them as far as
+    they fit.
+    """
+    pos = list(ys)
+    for _ in range(300):
+        moved = False
+        for k in range(1, len(pos)):
+            need = (heights[k - 1] + heights[k]) / 2
+            if pos[k] - pos[k - 1] < need:
+                shift = (need - (pos[k] - pos[k - 1])) / 2
+                pos[k - 1] -= shift
+                pos[k] += shift
+                moved = True
+        if high is not None and pos and pos[-1] + heights[-1] / 2 > high:
+            pos[-1] = high - heights[-1] / 2
+            moved = True
+        if low is not None and pos and pos[0] - heights[0] / 2 < low:
+            pos[0] = low + heights[0] / 2
+            moved = True
+        if not moved:
+            break
+    return pos
 
 
 _ROWS_PER_COLUMN = 32
@@ -667,23 +702,6 @@ def _row_columns(ax: Axes | None, n: int) -> list[tuple[Axes, np.ndarray]]:
     fig, (left, right) = plt.subplots(1, 2, figsize=(7.5, 0.22 * half + 1.4), sharex=True,
                                       layout="constrained")
     return [(left, rows[:half]), (right, rows[half:])]
-
-
-def _spread(ys: list[float], heights: list[float]) -> list[float]:
-    """Move sorted centres apart so that boxes of ``heights`` do not overlap; keep the mean."""
-    pos = list(ys)
-    for _ in range(200):
-        moved = False
-        for k in range(1, len(pos)):
-            need = (heights[k - 1] + heights[k]) / 2 + 1
-            if pos[k] - pos[k - 1] < need:
-                shift = (need - (pos[k] - pos[k - 1])) / 2
-                pos[k - 1] -= shift
-                pos[k] += shift
-                moved = True
-        if not moved:
-            break
-    return pos
 
 
 def _mark_synthetic(ax: Axes, synthetic: bool, lang: str) -> None:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -173,8 +174,11 @@ class Report:
 
     @property
     def key(self) -> str:
-        """The report's citation key: dataset, notebook and report folder name."""
-        return f"{self.dataset}-{self.notebook}-{self.output_dir.name}"
+        """The report's citation key: dataset, notebook and report folder name (its slug)."""
+        name = self.output_dir.resolve().name
+        if name.startswith(".") and ".tmp-" in name:  # the runner's folder for the slug
+            name = name[1:].split(".tmp-")[0]
+        return f"{self.dataset}-{self.notebook}-{name}"
 
     @property
     def figures_dir(self) -> Path:
@@ -242,7 +246,20 @@ class Report:
                                 for k in ("png", "svg", "pdf", "json")}})
         self._write_meta()
         display(Image(filename=str(files.png), width=width, metadata={"alt": caption}),
-                Markdown(f"*{caption}*"))
+                Markdown(f"*{caption}*"), Markdown(self._file_links(files)))
+
+    def _file_links(self, files: Any) -> str:
+        """Markdown links to a figure's files and, under ``parlib reports``, the dataset's."""
+        names = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "csv": say("link_data", self.lang),
+                 "json": say("link_citation", self.lang)}
+        links = [f"[{text}](figures/{quote(getattr(files, ext).name)})"
+                 for ext, text in names.items() if getattr(files, ext, None) is not None]
+        line = f"{say('link_files', self.lang)}: " + " · ".join(links)
+        if self.output_dir.resolve().parent.parent.name == self.dataset:  # reports/<dataset>/…
+            line += (f"  \n{say('link_dataset', self.lang)}: "
+                     f"[{say('link_xlsx', self.lang)}](../../scores.xlsx) · "
+                     f"[{say('link_codebook', self.lang)}](../../codebook.html)")
+        return line
 
     def sources_of(self, rows: pd.DataFrame) -> pd.DataFrame:
         """Return the documents behind ``rows`` (rows of the scores, with ``source_id``)."""
@@ -251,35 +268,68 @@ class Report:
         return sources_of_rows(rows, self.sources)
 
     def rows_of(self, data: pd.DataFrame | None) -> pd.DataFrame:
-        """Return the rows of the report's scores behind ``data`` (a statistic's output).
-
-        ``data`` with a ``source_id`` column is taken as the rows themselves.
-        Otherwise rows are matched on the unit, province, year, index and
-        component columns ``data`` has, with a score.
+        """Return ``data`` as the rows a figure draws, when it holds rows of the scores.
 
         Raises
         ------
         ValueError
-            When ``data`` is None or has no unit and year to match on.
+            When ``data`` has no ``source_id`` column: pass ``rows=`` to
+            :meth:`publish` (see :meth:`rows_for`).
         """
         if data is not None and "source_id" in data:
             return data
-        keys = [c for c in ("unit", "province", "year", "index", "component")
-                if data is not None and c in data and c in self.scores]
-        if "unit" not in keys or "year" not in keys:
-            shown = None if data is None else list(data.columns)
-            raise ValueError(f"Cannot tell which rows a figure draws from data with columns "
-                             f"{shown}; pass publish(..., rows=...) with the rows drawn.")
-        data = data.loc[data["score"].notna()] if "score" in data else data
-        left = self.scores[keys].astype({"year": "Int64"})
-        right = data[keys].drop_duplicates().astype({"year": "Int64"})
-        for col in keys:
-            if col != "year":
-                left[col] = left[col].astype("string")
-                right[col] = right[col].astype("string")
-        hit = left.merge(right.assign(_hit=True), on=keys, how="left")["_hit"]
-        hit = hit.fillna(False).to_numpy(dtype=bool) & self.scores["score"].notna().to_numpy()
-        return self.scores.loc[hit]
+        shown = None if data is None else list(data.columns)
+        raise ValueError(f"Cannot tell which rows a figure draws from data with columns {shown}; "
+                         "pass publish(..., rows=report.rows_for(...)) with the rows drawn.")
+
+    def rows_for(self, scores: pd.DataFrame, *, specs: list[str] | str, level: str,
+                 provinces: list[str] | str | None = None, unit_type: str | None = None,
+                 years: Any = None, group: bool = True,
+                 within: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Return the rows of ``scores`` a figure draws: shown units and their reference group.
+
+        Parameters
+        ----------
+        specs
+            "PAR" (the total), "PAR:procedures" (a component) or "PAR:*" (every
+            component but the total); one or several.
+        level, unit_type, years
+            The figure's selection; empty means all.
+        provinces
+            The chosen units. Below province level the reference group is their
+            provinces' units; at province level every province when ``group``
+            (grey lines, mean), else only the chosen ones.
+        within
+            Keep only the units and years present in this frame (``unit`` and
+            ``year`` columns), e.g. the pairs a scatter draws.
+        """
+        specs = [specs] if isinstance(specs, str) else list(specs)
+        keep = pd.Series(False, index=scores.index)
+        for spec in specs:
+            index, _, component = spec.partition(":")
+            component = component or "total"
+            rows = scores["index"].astype("string").eq(index).fillna(False)
+            comp = scores["component"].astype("string")
+            rows &= (comp.ne("total") if component == "*" else comp.eq(component)).fillna(False)
+            keep |= rows
+        keep &= scores["level"].astype("string").eq(level).fillna(False)
+        keep &= scores["score"].notna()
+        out = scores.loc[keep.to_numpy(dtype=bool)]
+        if unit_type:
+            out = out.loc[out["unit_type"].astype("string").eq(unit_type).fillna(False)
+                          .to_numpy(dtype=bool)]
+        if years is not None and not (isinstance(years, (list, tuple)) and not years):
+            wanted = [int(years)] if isinstance(years, (int, float)) else [int(y) for y in years]
+            out = out.loc[out["year"].isin(wanted).to_numpy(dtype=bool)]
+        if provinces and (level != "province" or not group):
+            codes = filter_units(out, provinces=provinces)["province_code"].dropna().unique()
+            out = out.loc[out["province_code"].isin(codes).to_numpy(dtype=bool)]
+        if within is not None:
+            pairs = within[["unit", "year"]].astype({"unit": "string", "year": "Int64"})
+            hit = out[["unit", "year"]].astype({"unit": "string", "year": "Int64"}).merge(
+                pairs.drop_duplicates().assign(_hit=True), how="left", on=["unit", "year"])
+            out = out.loc[hit["_hit"].fillna(False).to_numpy(dtype=bool)]
+        return out
 
     def note(self, key: str, **fields: object) -> Any:
         """Return the sentence ``key`` of :mod:`parlib.reports.texts` as Markdown."""
