@@ -153,7 +153,7 @@ def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     ax = _axes(ax, (7.2, 4.4))
     note = _draw_trend(ax, trend, others, lang=lang)
     ax.set(xlabel=label("year", lang), ylabel=_score_label(scores, index, component, lang))
-    title = _title(index, component, lang)
+    title = _title(index, component, lang) + _place(trend, level, lang)
     ax.set_title(title + (f"\n{note}" if note else ""), loc="left", fontsize=11.5)
     _label_line_ends(ax)
     _mark_synthetic(ax, trend["synthetic"].any(), lang)
@@ -435,7 +435,8 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
                          f"{sorted(ranks['province'].unique())}; pass provinces=[...].")
     names = [f"{name}  {_rank_text(r, n)}".rstrip() for name, r, n in
              zip(_unit_names(ranks, level), ranks["rank"], ranks["n_units"])]
-    title = label("ranking_title", lang, index=_title(index, component, lang), year=year)
+    title = label("ranking_title", lang, index=_title(index, component, lang) + _place(
+        ranks, level, lang), year=year)
     columns = _row_columns(ax, len(ranks))
     lo, hi = ranks["score"].min(), ranks["score"].max()
     pad = max((hi - lo) * 0.08, 1.0)
@@ -702,6 +703,14 @@ def _row_columns(ax: Axes | None, n: int) -> list[tuple[Axes, np.ndarray]]:
     fig, (left, right) = plt.subplots(1, 2, figsize=(7.5, 0.22 * half + 1.4), sharex=True,
                                       layout="constrained")
     return [(left, rows[:half]), (right, rows[half:])]
+
+
+def _place(frame: pd.DataFrame, level: str, lang: str) -> str:
+    """" — Bến Tre: Sở, ban, ngành" when the units are one province's, else ""."""
+    provinces = frame["province"].dropna().unique()
+    if level == "province" or len(provinces) != 1:
+        return ""
+    return f" — {provinces[0]}: {label(f'level_{level}', lang).lower()}"
 
 
 def _mark_synthetic(ax: Axes, synthetic: bool, lang: str) -> None:
