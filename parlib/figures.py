@@ -204,11 +204,21 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
         # One crop for every format: "tight" would lay the figure out again per file.
         box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(0.15)
         layout = check_layout(figure, dpi=dpi, box=box)
+        # The labels are measured again as the PNG is drawn (cropped to the box): what is
+        # saved is what is checked.
+        drawn: list[list[list[str]]] = []
+        hook = figure.canvas.mpl_connect("draw_event",
+                                         lambda event: drawn.append(_overlaps(figure,
+                                                                              event.renderer)))
         for fmt in formats:
             with _lean_font_subsets() if fmt == "pdf" else contextlib.nullcontext():
                 written[fmt] = _atomic(folder / f"{stem}.{fmt}", lambda handle, fmt=fmt:
                                        figure.savefig(handle, format=fmt, dpi=dpi,
                                                       metadata=meta[fmt], bbox_inches=box))
+        figure.canvas.mpl_disconnect(hook)
+        if drawn:
+            layout["overlaps"] = [pair for pairs in drawn for pair in pairs
+                                  if pair not in layout["overlaps"]] + layout["overlaps"]
     cite = citation.forms()
     sidecar = {
         "title": title, "caption": caption, "source": line, "synthetic": bool(synthetic),
@@ -247,10 +257,22 @@ def check_layout(fig: Figure, *, dpi: float = 300, box=None) -> dict[str, Any]:
     ([['Bến Tre', 'Trà Vinh']], True)
     >>> plt.close(fig)
     """
-    from matplotlib.text import Text
-
     renderer = fig.canvas.get_renderer()
     fig.draw_without_rendering()
+    if box is None:
+        box = fig.get_tightbbox(renderer).padded(0.15)
+    width, height = box.width * dpi, box.height * dpi
+    page_w, page_h = (A4_INCHES[0] * dpi, A4_INCHES[1] * dpi)
+    fits = (width <= page_w + 1 and height <= page_h + 1) or (
+        width <= page_h + 1 and height <= page_w + 1)  # a landscape page
+    return {"width_px": round(width), "height_px": round(height), "fits_a4": bool(fits),
+            "overlaps": _overlaps(fig, renderer)}
+
+
+def _overlaps(fig: Figure, renderer) -> list[list[str]]:
+    """The pairs of the figure's texts whose extents overlap, as ``renderer`` draws them."""
+    from matplotlib.text import Text
+
     hidden = set()
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
@@ -274,14 +296,7 @@ def check_layout(fig: Figure, *, dpi: float = 300, box=None) -> dict[str, Any]:
             height = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
             if width > 1 and height > 1:
                 overlaps.append([a, b])
-    if box is None:
-        box = fig.get_tightbbox(renderer).padded(0.15)
-    width, height = box.width * dpi, box.height * dpi
-    page_w, page_h = (A4_INCHES[0] * dpi, A4_INCHES[1] * dpi)
-    fits = (width <= page_w + 1 and height <= page_h + 1) or (
-        width <= page_h + 1 and height <= page_w + 1)  # a landscape page
-    return {"width_px": round(width), "height_px": round(height), "fits_a4": bool(fits),
-            "overlaps": overlaps}
+    return overlaps
 
 
 def _drawn(text) -> bool:
@@ -316,6 +331,13 @@ def _frozen_layout(fig: Figure) -> Iterator[None]:
     fig.draw_without_rendering()
     for ax in fig.axes:
         ax.set_position([round(v, 6) for v in ax.get_position().bounds], which="both")
+    # A figure legend placed by the layout ("outside lower center") is anchored to the
+    # figure's box, which a cropped save moves: anchor it where it stands.
+    anchors = []
+    for legend in fig.legends:
+        anchors.append((legend, legend.get_bbox_to_anchor()))
+        where = legend.get_window_extent().transformed(fig.transFigure.inverted())
+        legend.set_bbox_to_anchor([round(v, 6) for v in where.bounds], transform=fig.transFigure)
     if engine is not None:  # no engine at all: savefig then skips its own layout pass
         with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
             fig.set_layout_engine(None)

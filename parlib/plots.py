@@ -439,7 +439,7 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
         ranks, level, lang), year=year)
     columns = _row_columns(ax, len(ranks))
     lo, hi = ranks["score"].min(), ranks["score"].max()
-    pad = max((hi - lo) * 0.08, 1.0)
+    pad = max((hi - lo) * 0.06, 0.4)
     for col, rows in columns:
         part = ranks.iloc[rows]
         pos = np.arange(len(part))
@@ -449,7 +449,7 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
                          textcoords="offset points", va="center", fontsize=7.5)
         col.set_yticks(pos, labels=[names[i] for i in rows], fontsize=8)
         col.set_ylim(len(pos) - 0.4, -0.6)  # top to bottom, no empty rows
-        col.set_xlim(lo - pad, hi + pad * 2.5)  # room for the score beside the dot
+        col.set_xlim(lo - pad, hi + pad * 2.2)  # room for the score beside the dot
         col.grid(axis="y", visible=False)
         _decimal_axis(col.xaxis, lang)
         col.set_xlabel(_score_label(scores, index, component, lang), fontsize=9)
@@ -488,15 +488,18 @@ def plot_percentiles(scores: pd.DataFrame, *, index: str, year: int, unit_type: 
     pos = np.arange(len(pct))
     ax.hlines(pos, 0, pct["percentile"], color="#CCCCCC", linewidth=1)
     ax.scatter(pct["percentile"], pos, color=PALETTE[2], s=30, zorder=3)
-    names = pct["province"].astype(str) if one_type else pd.Series(
-        [f"{u} ({p})" for u, p in zip(pct["unit"], pct["province"])])
+    one_province = pct["province"].nunique() == 1
+    names = pct["province"].astype(str) if one_type else pct["unit"].astype(str) \
+        if one_province else pd.Series([f"{u} ({p})" for u, p in zip(pct["unit"],
+                                                                      pct["province"])])
     ax.set_yticks(pos, labels=[f"{name}  {_rank_text(r, n)}" for name, r, n in
                                zip(names, pct["rank"], pct["n_units"])])
     ax.set_ylim(len(pos) - 0.4, -0.6)  # top to bottom, no empty rows
     ax.set_xlim(-3, 103)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(label("percentile_axis", lang))
-    title = label("percentiles_title", lang, index=_title(index, component, lang), year=year)
+    title = label("percentiles_title", lang, year=year, index=_title(index, component, lang)
+                  + ("" if one_type else _place(pct, level, lang)))
     if one_type:
         title += f" — {label(str(pct['unit_type'].iloc[0]), lang)}"
     ax.set_title(title)
@@ -706,11 +709,11 @@ def _row_columns(ax: Axes | None, n: int) -> list[tuple[Axes, np.ndarray]]:
 
 
 def _place(frame: pd.DataFrame, level: str, lang: str) -> str:
-    """" — Bến Tre: Sở, ban, ngành" when the units are one province's, else ""."""
+    """" — Bến Tre (sở, ban, ngành)" when the units are one province's, else ""."""
     provinces = frame["province"].dropna().unique()
     if level == "province" or len(provinces) != 1:
         return ""
-    return f" — {provinces[0]}: {label(f'level_{level}', lang).lower()}"
+    return f" — {provinces[0]} ({label(f'level_{level}', lang).lower()})"
 
 
 def _mark_synthetic(ax: Axes, synthetic: bool, lang: str) -> None:

@@ -179,3 +179,16 @@ def test_save_figure_embeds_pdf_fonts_without_layout_tables(scores, sources, tmp
     assert fonts and all(b"glyf" in tags and b"cmap" in tags for tags in fonts)
     assert not any(tags & {b"GSUB", b"GPOS", b"GDEF"} for tags in fonts)
     assert subset.Options._drop_tables_default == before  # fontTools is left as it was
+
+
+def test_save_figure_checks_the_labels_as_the_png_draws_them(tmp_path):
+    fig, axes = plt.subplots(2, 1, layout="constrained")
+    for k, ax in enumerate(axes):
+        ax.plot([1, 2], [k, k + 1], label=f"line {k}")
+    fig.legend(loc="outside lower center", ncol=2)  # anchored to the figure: a crop moves it
+    files = save_figure(fig, tmp_path / "legend", title="t", caption="c",
+                        source="Nguồn: một dòng nguồn dài " * 4, synthetic=True,
+                        formats=["png"], dpi=60)
+    layout = read_sidecar(files.json)["layout"]
+    assert layout["overlaps"] == [] and layout["fits_a4"]
+    assert layout["width_px"] <= 2480 and layout["height_px"] <= 3508
