@@ -192,7 +192,9 @@ class Report:
 
         title = say(f"title_{self.notebook}", self.lang) if f"title_{self.notebook}" in TEXTS \
             else self.notebook
-        if self.release is not None:
+        if self.cited:  # named by its headline figure: index, place or unit, years
+            title = f"{title}: {self.cited[0].title}"
+        elif self.release is not None:
             title = f"{title}: {self.release.title}"
         return cite_report(self.cited, release=self.release, key=self.key, title=title,
                            lang=self.lang).forms()
