@@ -117,7 +117,8 @@ def read_release(dataset: str, *, clean_dir: str | Path) -> Release:
 def sources_of_rows(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Return the rows of ``sources`` whose ``source_id`` is behind a row of ``rows``.
 
-    A row may name several documents, separated by ";". The order is that of
+    A row may name several documents, separated by ";"; a corrected row's
+    ``correction_source`` (its evidence) is cited too. The order is that of
     ``sources``.
 
     Raises
@@ -138,7 +139,10 @@ def sources_of_rows(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
             raise KeyError(f"`{name}` has no 'source_id' column; columns are "
                            f"{list(frame.columns)}. Pass the rows a figure draws, as the "
                            "clean scores give them.")
-    ids = {i.strip() for cell in rows["source_id"].dropna().astype(str) for i in cell.split(";")}
+    cells = rows["source_id"]
+    if "correction_source" in rows:  # a corrected figure cites its evidence too
+        cells = pd.concat([cells, rows["correction_source"]], ignore_index=True)
+    ids = {i.strip() for cell in cells.dropna().astype(str) for i in cell.split(";")}
     ids.discard("")
     known = set(sources["source_id"].astype(str))
     unknown = sorted(ids - known)

@@ -102,6 +102,11 @@ def test_keys_are_slugs_and_stable(rows, sources, release):
     assert format_citation(cite, "bibtex") == format_citation(again, "bibtex")
 
 
+def test_a_corrected_row_cites_its_evidence(sources):
+    rows = pd.DataFrame({"source_id": ["bt-2022"], "correction_source": ["tn-2023"]})
+    assert sources_of_rows(rows, sources)["source_id"].tolist() == ["bt-2022", "tn-2023"]
+
+
 def test_sources_of_rows_names_unknown_documents(sources):
     with pytest.raises(ValueError, match=r"documents \['nowhere'\]"):
         sources_of_rows(pd.DataFrame({"source_id": ["nowhere"]}), sources)
