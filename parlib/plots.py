@@ -232,7 +232,7 @@ def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province"
     ...     "component": ["procedures", "civil_service"] * 2, "year": [2020, 2020, 2021, 2021],
     ...     "score": [80.0, 70.0, 82.0, 75.0]})
     >>> fig = plot_components(scores, index="PAR", lang="en")
-    >>> [ax.get_title() for ax in fig.axes]
+    >>> [ax.get_title().replace(chr(10), " ") for ax in fig.axes]
     ['Administrative procedure reform', 'Civil service reform']
     """
     data = _pick(_pick(_prepare(scores), "index", index), "level", level, f"index={index!r}")

@@ -251,16 +251,18 @@ class Report:
                 Markdown(f"*{caption}*"), Markdown(self._file_links(files)))
 
     def _file_links(self, files: Any) -> str:
-        """Markdown links to a figure's files and, under ``parlib reports``, the dataset's."""
+        """Markdown links to a figure's files and to the dataset's workbook and codebook."""
         names = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "csv": say("link_data", self.lang),
                  "json": say("link_citation", self.lang)}
         links = [f"[{text}](figures/{quote(getattr(files, ext).name)})"
                  for ext, text in names.items() if getattr(files, ext, None) is not None]
         line = f"{say('link_files', self.lang)}: " + " · ".join(links)
-        if self.output_dir.resolve().parent.parent.name == self.dataset:  # reports/<dataset>/…
-            line += (f"  \n{say('link_dataset', self.lang)}: "
-                     f"[{say('link_xlsx', self.lang)}](../../scores.xlsx) · "
-                     f"[{say('link_codebook', self.lang)}](../../codebook.html)")
+        data = [(say(key, self.lang), self.clean_dir / self.dataset / name)
+                for key, name in (("link_xlsx", "scores.xlsx"), ("link_codebook", "codebook.html"))]
+        data = [f"[{text}]({quote(Path(os.path.relpath(path, self.output_dir)).as_posix())})"
+                for text, path in data if path.is_file()]
+        if data:  # relative links: the report folder keeps its depth when moved into place
+            line += f"  \n{say('link_dataset', self.lang)}: " + " · ".join(data)
         return line
 
     def sources_of(self, rows: pd.DataFrame) -> pd.DataFrame:
