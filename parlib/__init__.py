@@ -22,12 +22,13 @@ __version__ = "0.1.0"
 _API: dict[str, str] = {
     # loading the clean data
     "load_scores": "load", "load_sources": "load", "load_quarantine": "load",
-    "load_aggregates": "load", "load_report": "load", "clean_datasets": "load",
+    "load_aggregates": "load", "load_disputed": "load", "load_report": "load",
+    "clean_datasets": "load",
     # reference data
     "provinces": "reference", "province_merger": "reference", "province_aliases": "reference",
     "former_provinces": "reference", "unit_types": "reference", "unit_type_aliases": "reference",
     "department_mergers": "reference", "indices": "reference", "components": "reference",
-    "levels": "reference", "index_scale": "reference",
+    "levels": "reference", "index_scale": "reference", "component_names": "reference",
     # names and values
     "match_key": "text", "clean_text": "text",
     "match_provinces": "names", "normalize_province": "names", "match_unit_types": "names",
@@ -38,7 +39,7 @@ _API: dict[str, str] = {
     "read_config": "config", "read_raw": "read", "recognize_columns": "headers",
     "melt_table": "headers", "fill_defaults": "clean", "clean_scores": "clean",
     "clean_aggregates": "aggregates", "check_aggregates": "aggregates",
-    "validate_scores": "validate", "check_rankings": "consistency",
+    "validate_scores": "validate", "check_rankings": "consistency", "derive_totals": "totals",
     "clean_dataset": "pipeline", "clean_all": "pipeline",
     # statistics
     "select_scores": "stats", "compute_trend": "stats", "compute_changes": "stats",

@@ -33,8 +33,8 @@ __all__ = ["LONG_COLUMNS", "SCORE_COLUMNS", "QUARANTINE_COLUMNS", "fill_defaults
            "clean_scores", "derive_scores"]
 
 LONG_COLUMNS = ["raw_row", "raw_column", "unit", "province", "year", "level", "index",
-                "component", "score", "score_scale", "max_points", "rank", "n_units", "note",
-                "derivation", "source", "unit_type"]
+                "component", "score", "score_scale", "points", "max_points", "rank", "n_units",
+                "note", "derivation", "source", "unit_type"]
 
 SCORE_COLUMNS = ["dataset", "dataset_kind", "synthetic", "boundaries", "province_code",
                  "province", "province_code_2025", "province_2025", "year", "level", "unit", "unit_type",
@@ -48,14 +48,16 @@ _NOTE = re.compile(r"(ghi chu|chu thich|nguon|note|notes|source|luu y)\b")
 _SUMMARY = re.compile(r"(trung binh|binh quan|gia tri trung binh|diem trung binh|tong|tong cong|"
                       r"cong|cao nhat|thap nhat|average|mean|total|highest|lowest)( chung| cong)?")
 _DERIVATION = "points / max_points × 100"
-_DEFAULTABLE = ("index", "year", "province", "level", "component", "max_points")
+_DEFAULTABLE = ("index", "year", "province", "level", "component", "max_points", "n_units")
+#: How many provinces a national ranking counts in each era, when no n was published.
+_PROVINCES_IN_ERA = {"legacy": 63, "2025": 34}
 
 
 def fill_defaults(long: pd.DataFrame, **defaults: object) -> pd.DataFrame:
     """Return ``long`` with every blank cell of a defaultable column set from ``defaults``.
 
     The defaults are the file's keys in ``dataset.yaml`` (index, year, province,
-    level, component, max_points); what the table itself says always wins.
+    level, component, max_points, n_units); what the table itself says always wins.
 
     Examples
     --------
@@ -104,7 +106,7 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     # Rows that name no unit and give no figure are not data (titles, notes).
     unit_txt = _blank_to_na(df["unit"])
     prov_txt = _blank_to_na(df["province"])
-    measure_blank = _blank(df["score"]) & _blank(df["rank"])
+    measure_blank = _blank(df["score"]) & _blank(df["rank"]) & _blank(df["points"])
     level = names._match_levels(df["level"], categorical=True)
     is_prov = level.eq("province").to_numpy(dtype=bool, na_value=False)
     nameless = unit_txt.isna().to_numpy() & (prov_txt.isna().to_numpy() | ~is_prov)
@@ -165,11 +167,24 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     rank = values._parse_ranks(df["rank"], categorical=True)
     problems.add(rank["error"].notna(), "rank", "rank", df["rank"],
                  _reason(rank["error"], then="; write it as 3 or 03/18"))
+    points = values._parse_scores(df["points"], categorical=True)
+    problems.add(points["error"].notna(), "points", "points", df["points"],
+                 _reason(points["error"], then="; write the points as 68,32 or 68,32 điểm"))
+    problems.add(points["percent"].notna(), "points", "points", df["points"],
+                 "a percent in the points column; write the points as 68,32 or 68,32 điểm")
     max_points = values.parse_numbers(df["max_points"])
     problems.add(df["max_points"].notna() & max_points.isna() & ~_blank(df["max_points"]),
                  "max_points", "max_points", df["max_points"],
                  "the maximum is not a number; write it as 100 or 9,5")
     n_units_col = values.parse_numbers(df["n_units"])
+    # The n a rank was published with: from its cell ("01/18"), a column or dataset.yaml;
+    # a national ranking of provinces otherwise counts every province of its era.
+    n_units = rank["n_units"].astype("Int64").fillna(
+        pd.Series(np.round(n_units_col), index=df.index).astype("Int64"))
+    national = is_prov & rank["rank"].notna().to_numpy() & n_units.isna().to_numpy()
+    if national.any():
+        in_era = era.astype(object).map(_PROVINCES_IN_ERA).astype("Int64")
+        n_units = n_units.where(~national, in_era)
 
     out = pd.DataFrame({
         "dataset": _constant(dataset, n), "dataset_kind": _constant(dataset_kind, n),
@@ -180,11 +195,12 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
         "province_2025": prov["province_2025"],
         "year": years["year"], "level": level, "unit": unit, "unit_type": units["unit_type"],
         "index": index, "component": component,
-        "number": score["number"], "percent": score["percent"], "points_raw": score["points"],
+        "number": score["number"], "percent": score["percent"],
+        "points_raw": score["points"].fillna(points["points"]).fillna(points["number"]),
+        "points_column": points["points"].fillna(points["number"]),
         "value_max": score["max_points"], "max_points_col": max_points,
         "score_scale": df["score_scale"],
-        "rank": rank["rank"], "n_units": rank["n_units"].astype("Int64").fillna(
-            pd.Series(np.round(n_units_col), index=df.index).astype("Int64")),
+        "rank": rank["rank"], "n_units": n_units,
         "tied": rank["tied"].fillna(False).astype(bool),
         "missing_marker": _choose(score["marker"].isna(), score["marker"], rank["marker"]),
         "derivation": _blank_to_na(df["derivation"]), "note": _blank_to_na(df["note"]),
@@ -192,15 +208,30 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
         "raw_file": _constant(raw_file, n), "raw_row": df["raw_row"].astype("int64"),
         "raw_column": df["raw_column"],
     }, copy=False)
-    del score, rank, max_points, n_units_col, years, prov, units  # now columns of ``out``
+    del score, rank, max_points, n_units_col, n_units, years, prov, units  # columns of ``out``
     out = derive_scores(out)
     problems.add(out["score_problem"].notna(), "score", "score", df["score"],
                  _reason(out["score_problem"]))
+    problems.add(_points_disagree(out), "points_percent", "points", df["points"],
+                 "the points, the maximum and the percent disagree beyond rounding "
+                 f"(points / max_points × 100 differs from the percent by more than "
+                 f"{_ROUNDING} percentage point); check the three figures against the document")
 
     for col in [c for c in out.columns if c not in SCORE_COLUMNS]:
         del out[col]  # what the figures were derived from, before the rows are taken
     keep = np.flatnonzero(~problems.mask())
     return _take_rows(out, keep, SCORE_COLUMNS), problems.frame()
+
+
+_ROUNDING = 0.1  # percentage point: two figures rounded to one or two decimals stay closer
+
+
+def _points_disagree(out: pd.DataFrame) -> pd.Series:
+    """Return True where a points column, a maximum and a percent are all given and disagree."""
+    given = (out["points_column"].notna() & out["max_points"].gt(0) & out["score"].notna()
+             & ~out["derived"].astype(bool))
+    computed = out["points"] / out["max_points"] * 100
+    return given & (computed - out["score"]).abs().gt(_ROUNDING)
 
 
 def _take_rows(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> pd.DataFrame:
@@ -246,6 +277,11 @@ def derive_scores(df: pd.DataFrame) -> pd.DataFrame:
     points = pd.to_numeric(out["points_raw"], errors="coerce")
     maximum = pd.to_numeric(out["value_max"], errors="coerce").fillna(
         pd.to_numeric(out["max_points_col"], errors="coerce"))
+    if "points_column" in out.columns:  # beside a points column, a bare number is the percent
+        beside = (number.notna() & out["points_column"].notna()
+                  & out["score_scale"].eq("percent").to_numpy(dtype=bool, na_value=False))
+        percent = percent.fillna(number.where(beside))
+        number = number.where(~beside)
     hint_points = out["score_scale"].eq("points").to_numpy(dtype=bool, na_value=False)
     # A bare number in a points column is points.
     as_points = number.notna() & hint_points

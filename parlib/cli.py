@@ -1,7 +1,8 @@
 """The ``parlib`` command: clean, demo-data, reports, cite.
 
 Exit codes: 0 when outputs were written, 1 when parlib refused bad input
-(the message says what to fix), 2 for a wrong command line.
+(the message says what to fix), 2 for a wrong command line, 3 when
+``parlib clean --strict`` wrote its outputs but found warnings or quarantined rows.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--dataset", action="append", metavar="NAME",
                        help="clean only this dataset (repeatable)")
     clean.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    clean.add_argument("--strict", action="store_true",
+                       help="exit with code 3 when a dataset has warnings or quarantined rows")
     clean.set_defaults(run=_run_clean, quick_exit=True)
 
     demo = sub.add_parser("demo-data", help="write the synthetic demo dataset")
@@ -100,6 +103,7 @@ def _run_clean(args: argparse.Namespace) -> int:
 
     results = clean_all(args.raw, args.out, datasets=args.dataset,
                         progress=not args.no_progress)
+    flagged = []
     for result in results:
         report = result.report(frame=True)
         totals = report["totals"]
@@ -116,11 +120,25 @@ def _run_clean(args: argparse.Namespace) -> int:
             rules = ", ".join(f"{k} {v}" for k, v in report["quarantine_by_rule"].items())
             print(f"  warning: quarantined rows by rule: {rules}; see "
                   f"{args.out}/{result.config.name}/quarantine.csv", file=sys.stderr)
+        for fix in report.get("corrections", []):
+            print(f"  correction: {fix['raw_file']} row {fix['raw_row']}, {fix['column']}: "
+                  f"{fix['published'] or '(empty)'} -> {fix['corrected']} "
+                  f"(evidence: {fix['source_id']})", file=sys.stderr)
+        if report.get("disputed"):
+            print(f"  disputed: {_count(len(report['disputed']), 'figure')} whose published "
+                  f"versions disagree; see {args.out}/{result.config.name}/disputed.csv",
+                  file=sys.stderr)
         warnings = report["warnings"]
         for message in warnings["message"].head(5):
             print(f"  warning: {message}", file=sys.stderr)
         if len(warnings) > 5:
             print(f"  ... and {len(warnings) - 5} more warnings in report.json", file=sys.stderr)
+        if totals["warnings"] or totals["rows_quarantined"]:
+            flagged.append(result.config.name)
+    if args.strict and flagged:
+        print(f"parlib clean --strict: {', '.join(flagged)} had warnings or quarantined rows "
+              "(outputs written; see report.json)", file=sys.stderr)
+        return 3
     return 0
 
 

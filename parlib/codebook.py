@@ -42,6 +42,29 @@ def render_codebook(package: dict[str, Any], report: dict[str, Any] | None = Non
         parts.append("<h2>Cleaning summary</h2><table><tr>" + "".join(
             f"<th>{escape(str(k))}</th>" for k in totals) + "</tr><tr>" + "".join(
             f"<td>{escape(str(v))}</td>" for v in totals.values()) + "</tr></table>")
+    corrections = (report or {}).get("corrections") or []
+    if corrections:
+        parts.append("<h2>Corrections (errata)</h2><p>Figures the publisher misprinted: the "
+                     "raw file keeps the value as published; the clean row carries the "
+                     "corrected value, <code>corrected</code> = true, the value as published "
+                     "and the evidence.</p><table><tr><th>raw file</th><th>row</th>"
+                     "<th>column</th><th>published</th><th>corrected</th><th>reason</th>"
+                     "<th>evidence</th></tr>")
+        for fix in corrections:
+            parts.append("<tr>" + "".join(f"<td>{escape(str(fix.get(k, '')))}</td>" for k in
+                         ("raw_file", "raw_row", "column", "published", "corrected", "reason",
+                          "source_id")) + "</tr>")
+        parts.append("</table>")
+    disputed = (report or {}).get("disputed") or []
+    if disputed:
+        parts.append("<h2>Disputed figures</h2><p>Published figures that disagree, with no "
+                     "correction to settle them: every version is in <code>disputed.csv</code>, "
+                     "none in the scores.</p><ul>")
+        for item in disputed:
+            versions = "; ".join(f"{v.get('score')} ({v.get('source_id')})"
+                                 for v in item.get("versions", []))
+            parts.append(f"<li>{escape(str(item.get('figure', '')))}: {escape(versions)}</li>")
+        parts.append("</ul>")
     if package.get("sources"):
         parts.append("<h2>Sources</h2><ul>")
         for src in package["sources"]:

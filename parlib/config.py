@@ -17,20 +17,25 @@ import yaml
 
 from .errors import ConfigError
 
-__all__ = ["DatasetConfig", "FileSpec", "Source", "read_config", "find_datasets"]
+__all__ = ["Correction", "DatasetConfig", "FileSpec", "Source", "read_config", "find_datasets"]
 
 KINDS = ("official", "compiled", "synthetic")
 LEVELS = ("province", "department", "district", "commune")
 TABLES = ("scores", "aggregates")
 BOUNDARIES = ("legacy", "2025")
 _DATASET_KEYS = {"title", "kind", "license", "sources", "files", "description", "notes",
-                 "keywords", "homepage", "version", "released", "contributors", "generator"}
+                 "keywords", "homepage", "version", "released", "contributors", "generator",
+                 "corrections"}
+_CORRECTION_KEYS = {"file", "row", "column", "published", "corrected", "reason", "source",
+                    "notes"}
+_REQUIRED_CORRECTION_KEYS = ("file", "row", "column", "corrected", "reason", "source")
 _REQUIRED_DATASET_KEYS = ("title", "kind", "license", "sources", "files")
 _SOURCE_KEYS = {"id", "title", "publisher", "date", "url", "document", "accessed", "notes",
                 "language", "pages", "archive_url"}
 _REQUIRED_SOURCE_KEYS = ("id", "title", "publisher", "date")
 _FILE_KEYS = {"path", "source", "index", "year", "province", "level", "component", "max_points",
-              "sheet", "header_row", "encoding", "delimiter", "table", "boundaries", "notes"}
+              "sheet", "header_row", "encoding", "delimiter", "table", "boundaries", "notes",
+              "n_units", "derive_total"}
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ENCODINGS = {"utf-8", "utf-8-sig", "cp1258", "windows-1258"}
@@ -71,6 +76,27 @@ class FileSpec:
     table: str = "scores"
     boundaries: str | None = None
     notes: str | None = None
+    n_units: int | None = None
+    derive_total: bool = False
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One erratum: a raw cell the publisher misprinted, its corrected value and the evidence.
+
+    ``published`` is the cell exactly as the raw file holds it ("" for an empty
+    cell); cleaning checks it before applying ``corrected``, so a raw file
+    changed under a correction is an error, never a silent second change.
+    """
+
+    file: str
+    row: int
+    column: str
+    published: str
+    corrected: str
+    reason: str
+    source: str
+    notes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +113,7 @@ class DatasetConfig:
     description: str | None = None
     version: str | None = None
     released: str | None = None
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def synthetic(self) -> bool:
@@ -188,12 +215,15 @@ def _build(folder: Path, data: dict, shown: str) -> DatasetConfig:
     kind = _choice(data["kind"], KINDS, shown, "kind")
     sources = _read_sources(data["sources"], shown)
     files = _read_files(data["files"], folder, {s.id for s in sources}, shown)
+    corrections = _read_corrections(data.get("corrections") or [], files,
+                                    {s.id for s in sources}, shown)
     return DatasetConfig(name=name, folder=folder, title=_text(data["title"], shown, "title"),
                          kind=kind, license=_text(data["license"], shown, "license"),
                          sources=sources, files=files,
                          description=_opt_text(data.get("description")),
                          version=_opt_text(data.get("version")),
-                         released=_release_date(data.get("released"), shown))
+                         released=_release_date(data.get("released"), shown),
+                         corrections=corrections)
 
 
 def _release_date(value: Any, shown: str) -> str | None:
@@ -205,6 +235,54 @@ def _release_date(value: Any, shown: str) -> str | None:
         raise ConfigError("the release date is not a date", file=shown, column="released",
                           value=value, fix="write it as YYYY-MM-DD, e.g. released: 2026-12-07")
     return text
+
+
+def _read_corrections(raw: Any, files: tuple[FileSpec, ...], source_ids: set[str],
+                      shown: str) -> tuple[Correction, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError("'corrections' must be a list of errata", file=shown,
+                          column="corrections", value=raw,
+                          fix="write each correction as '- file: ...' under 'corrections:'")
+    names = {f.name for f in files}
+    out: list[Correction] = []
+    for i, entry in enumerate(raw):
+        where = f"corrections[{i}]."
+        if not isinstance(entry, dict):
+            raise ConfigError("a correction must be a mapping", file=shown,
+                              column=f"corrections[{i}]", value=entry,
+                              fix="give it file, row, column, published, corrected, reason "
+                                  "and source")
+        _check_keys(entry, _CORRECTION_KEYS, _REQUIRED_CORRECTION_KEYS, shown, where=where)
+        if "published" not in entry:
+            raise ConfigError(f"required key '{where}published' is missing", file=shown,
+                              column=where + "published",
+                              fix="write the cell as the raw file holds it ('' when empty)")
+        if str(entry["file"]) not in names:
+            raise ConfigError("the correction names a file that is not in 'files'", file=shown,
+                              column=where + "file", value=entry["file"],
+                              fix=f"use one of {sorted(names)}")
+        row = entry["row"]
+        if not isinstance(row, int) or isinstance(row, bool) or row < 1:
+            raise ConfigError("'row' must be the raw file's row number (from 1)", file=shown,
+                              column=where + "row", value=row,
+                              fix="give the row number a spreadsheet shows (the header is 1)")
+        if str(entry["source"]) not in source_ids:
+            raise ConfigError("the correction's evidence is not in 'sources'", file=shown,
+                              column=where + "source", value=entry["source"],
+                              fix=f"add the document to 'sources:' or use one of "
+                                  f"{sorted(source_ids)}")
+        key = (str(entry["file"]), row, str(entry["column"]))
+        if any((c.file, c.row, c.column) == key for c in out):
+            raise ConfigError("the same cell is corrected twice", file=shown,
+                              column=where + "column", value=entry["column"],
+                              fix="keep one correction per cell")
+        published = "" if entry["published"] is None else str(entry["published"])
+        out.append(Correction(file=key[0], row=row, column=key[2], published=published,
+                              corrected=str(entry["corrected"]),
+                              reason=_text(entry["reason"], shown, where + "reason"),
+                              source=str(entry["source"]),
+                              notes=_opt_text(entry.get("notes"))))
+    return tuple(out)
 
 
 def _key_lines(text: str) -> dict[str, int]:
@@ -333,6 +411,18 @@ def _read_files(raw: Any, folder: Path, source_ids: set[str], shown: str) -> tup
             raise ConfigError("'header_row' must be a whole number from 1", file=shown,
                               column=where + "header_row", value=header_row,
                               fix="give the row number a spreadsheet shows for the header")
+        derive_total = entry.get("derive_total", False)
+        if not isinstance(derive_total, bool):
+            raise ConfigError("'derive_total' must be true or false", file=shown,
+                              column=where + "derive_total", value=derive_total,
+                              fix="write derive_total: true to add each unit's total as the sum "
+                                  "of its components")
+        n_units = entry.get("n_units")
+        if n_units is not None and (not isinstance(n_units, int) or isinstance(n_units, bool)
+                                    or n_units < 1):
+            raise ConfigError("'n_units' must be a whole number from 1", file=shown,
+                              column=where + "n_units", value=n_units,
+                              fix="give the number of units the ranking was published out of")
         level = entry.get("level")
         encoding = entry.get("encoding")
         if encoding is not None and str(encoding).lower() not in _ENCODINGS:
@@ -351,7 +441,8 @@ def _read_files(raw: Any, folder: Path, source_ids: set[str], shown: str) -> tup
             table=_choice(entry.get("table", "scores"), TABLES, shown, where + "table"),
             boundaries=_choice(entry["boundaries"], BOUNDARIES, shown, where + "boundaries")
             if entry.get("boundaries") is not None else None,
-            notes=_opt_text(entry.get("notes"))))
+            notes=_opt_text(entry.get("notes")), n_units=n_units,
+            derive_total=derive_total))
     return tuple(out)
 
 

@@ -38,7 +38,7 @@ __all__ = ["A4_INCHES", "FORMATS", "FigureFiles", "check_layout", "read_sidecar"
 FORMATS = ("png", "svg", "pdf")
 #: An A4 page (210 × 297 mm) in inches: at 300 dpi, 2480 × 3508 pixels.
 A4_INCHES = (210 / 25.4, 297 / 25.4)
-_GIDS = ("parlib-source", "parlib-synthetic")
+_GIDS = ("parlib-source", "parlib-synthetic", "parlib-note")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}
 _DOC_KIND = re.compile(r"^\d+[^/\s]*/([A-ZĐ]+)")
@@ -52,11 +52,13 @@ class FigureFiles:
     png: Path | None = None
     svg: Path | None = None
     pdf: Path | None = None
+    csv: Path | None = None
 
     @property
     def paths(self) -> tuple[Path, ...]:
-        """Every file written, figures first and the sidecar last."""
-        return tuple(p for p in (self.png, self.svg, self.pdf, self.json) if p is not None)
+        """Every file written, figures first, then the data and the sidecar last."""
+        return tuple(p for p in (self.png, self.svg, self.pdf, self.csv, self.json)
+                     if p is not None)
 
 
 def slugify(text: object, *, max_length: int = 60, default: str = "figure") -> str:
@@ -128,7 +130,8 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
                 source: str | pd.DataFrame, synthetic: bool = False,
                 citation: Citation | None = None, lang: str = "vi",
                 data_hash: str | None = None, formats: Iterable[str] = FORMATS,
-                dpi: int = 300) -> FigureFiles:
+                dpi: int = 300, data: pd.DataFrame | None = None,
+                note: str | None = None) -> FigureFiles:
     """Write the figure as PNG, SVG and PDF with its source line, plus a JSON sidecar.
 
     The source line (and, when ``synthetic``, a bold "Dữ liệu giả lập" label) is
@@ -152,6 +155,14 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
         The figure's :class:`parlib.citations.Citation` (see
         :func:`parlib.citations.cite_figure`); by default one citing the
         sources table given as ``source``, keyed by the file name.
+    data
+        The values the figure draws (see :func:`parlib.figure_data.figure_rows`),
+        written beside it as ``<name>.csv`` and listed in the sidecar; when
+        ``data_hash`` is None it is the SHA-256 of that file.
+    note
+        How parlib computed what the figure shows, when it is not a published
+        figure (e.g. a merged province's mean): drawn above the source line and
+        kept in the sidecar as ``computed``.
 
     Returns
     -------
@@ -186,10 +197,6 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
         stem = Path(stem).stem
     folder, stem = target.parent, slugify(stem)
     folder.mkdir(parents=True, exist_ok=True)
-    if citation is None:
-        citation = cite_documents(source if isinstance(source, pd.DataFrame) else None,
-                                  key=stem, title=title, data_hash=data_hash,
-                                  synthetic=synthetic, lang=lang)
     if isinstance(source, pd.DataFrame):
         line = source_line(source, lang=lang, synthetic=False)
     else:
@@ -200,7 +207,7 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
     with _frozen_layout(figure), mpl.rc_context({"svg.hashsalt": "parlib", "pdf.fonttype": 42,
                                                  "svg.fonttype": "path",
                                                  "savefig.facecolor": "white"}):
-        _draw_footer(figure, line, synthetic=synthetic, lang=lang)
+        _draw_footer(figure, line, synthetic=synthetic, lang=lang, note=note)
         # One crop for every format: "tight" would lay the figure out again per file.
         box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(0.15)
         layout = check_layout(figure, dpi=dpi, box=box)
@@ -219,6 +226,14 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
         if drawn:
             layout["overlaps"] = [pair for pairs in drawn for pair in pairs
                                   if pair not in layout["overlaps"]] + layout["overlaps"]
+    if data is not None:  # with a BOM, as every CSV of parlib, for Excel
+        table = data.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+        written["csv"] = _atomic(folder / f"{stem}.csv", lambda h: h.write(table))
+        data_hash = data_hash or hashlib.sha256(table).hexdigest()[:16]
+    if citation is None:
+        citation = cite_documents(source if isinstance(source, pd.DataFrame) else None,
+                                  key=stem, title=title, data_hash=data_hash,
+                                  synthetic=synthetic, lang=lang)
     cite = citation.forms()
     sidecar = {
         "title": title, "caption": caption, "source": line, "synthetic": bool(synthetic),
@@ -226,6 +241,11 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
         "files": {fmt: {"path": p.name, "sha256": _sha256(p)} for fmt, p in written.items()},
         "citation": cite, "layout": layout,
     }
+    if note:
+        sidecar["computed"] = note
+    if data is not None:  # the values drawn, for whoever checks or redraws the figure
+        sidecar["data"] = {"path": written["csv"].name, "rows": len(data),
+                           "columns": [str(c) for c in data.columns]}
     text = json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n"
     json_path = _atomic(folder / f"{stem}.json", lambda h: h.write(text.encode("utf-8")))
     return FigureFiles(json=json_path, **written)
@@ -377,7 +397,8 @@ def _lean_font_subsets() -> Iterator[None]:
         subset.Options._drop_tables_default = defaults
 
 
-def _draw_footer(fig: Figure, line: str, *, synthetic: bool, lang: str) -> None:
+def _draw_footer(fig: Figure, line: str, *, synthetic: bool, lang: str,
+                 note: str | None = None) -> None:
     from .plots import PALETTE, plot_theme
 
     for text in [t for t in fig.texts if t.get_gid() in _GIDS]:
@@ -391,6 +412,11 @@ def _draw_footer(fig: Figure, line: str, *, synthetic: bool, lang: str) -> None:
             fig.text(x, y, label("synthetic_notice", lang), ha="left", va="top", fontsize=11,
                      fontweight="bold", color=PALETTE[1], gid="parlib-synthetic")
             y -= 0.3 / height
+        if note:
+            wrapped = textwrap.fill(note, chars)
+            fig.text(x, y, wrapped, ha="left", va="top", fontsize=8, fontstyle="italic",
+                     color=PALETTE[1], gid="parlib-note")
+            y -= (0.16 * (wrapped.count("\n") + 1) + 0.06) / height
         if line:
             fig.text(x, y, textwrap.fill(line, chars), ha="left", va="top", fontsize=8,
                      color="#333333", gid="parlib-source")

@@ -15,6 +15,7 @@ the rank for 2021. A trailing bracket gives the scale or maximum:
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 import unicodedata
 import warnings
@@ -28,23 +29,25 @@ import numpy as np
 import pandas as pd
 
 from parlib.errors import HeaderError
+from parlib.reference import component_spellings
 from parlib.text import categorical as to_categorical
-from parlib.text import clean_text, distinct, match_key, objects
+from parlib.text import clean_text, distinct, match_key, mostly_words, objects
 
 if TYPE_CHECKING:
     from parlib.read import RawTable
 
 __all__ = ["AGGREGATE_COLUMNS", "LONG_RAW_COLUMNS", "HeaderRole", "classify_header",
-           "melt_aggregates", "melt_table", "recognize_columns"]
+           "melt_aggregates", "melt_table", "recognize_columns", "unrecognized_columns"]
 
 LONG_RAW_COLUMNS = ("raw_row", "raw_column", "unit", "province", "year", "level", "index",
-                    "component", "score", "score_scale", "max_points", "rank", "n_units", "note",
+                    "component", "score", "score_scale", "points", "max_points", "rank", "n_units",
+                    "note",
                     "derivation", "source", "unit_type")
 AGGREGATE_COLUMNS = ("raw_row", "province", "year", "level", "index", "component", "statistic",
                      "value", "lower", "upper", "unit", "note", "source")
 ComponentLookup = Mapping[str, Sequence[tuple[str, str]]]
 
-_MEASURES = frozenset({"score", "rank", "max_points"})
+_MEASURES = frozenset({"score", "rank", "max_points", "points"})
 _TAKES_HINTS = frozenset({"score", "rank", "max_points", "grade", "index"})
 _CLASHING = frozenset({"score", "rank", "max_points", "grade"})
 _CONNECTORS = frozenset({"va", "and", "hoac", "or"})
@@ -299,10 +302,13 @@ def classify_header(label: str, *, component_lookup: ComponentLookup | None = No
 
 
 def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | None = None,
-                      index: str | None = None, kind: str = "scores") -> list[HeaderRole | None]:
+                      index: str | None = None, kind: str = "scores",
+                      warn: bool = True) -> list[HeaderRole | None]:
     """Return the role of every column of ``table`` and check that they make a table.
 
-    Unrecognised columns are left out of the long form and reported with a warning.
+    Unrecognised columns are left out of the long form and reported with a warning
+    (``warn=False``: not warned; :func:`unrecognized_columns` lists them as records,
+    as the cleaning report does).
     Rank or maximum columns that repeat next to each of several score columns
     ("SIPAS | Xếp hạng | PAR INDEX | Xếp hạng") take the hints of the score column on their left.
 
@@ -331,6 +337,9 @@ def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | No
             if left is not None:
                 roles[j] = replace(roles[j], index=left.index, component=left.component,
                                    year=left.year)
+    roles = _points_beside_percent(roles)
+    if kind == "scores":
+        roles = _lone_text_column_is_the_unit(table, roles)
     seen: dict[tuple, str] = {}
     for label, r in zip(table.columns, roles):
         if r is None or r.role == "ignore":
@@ -353,12 +362,110 @@ def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | No
                 f"no column is recognised as {' or '.join(options)}; the headers are "
                 f"{list(table.columns)}", fix="rename the column as listed in data/raw/README.md "
                 "('Recognised headers'), or set header_row: in dataset.yaml", **where)
-    unknown = [label for label, r in zip(table.columns, roles) if r is None]
-    if unknown:
-        warnings.warn(f"{table.display_path}: columns {unknown} are not recognised and are left "
-                      "out; rename them as listed in data/raw/README.md if they hold figures.",
-                      stacklevel=2)
+    if warn:
+        for record in unrecognized_columns(table, roles, component_lookup=component_lookup):
+            warnings.warn(record["message"], stacklevel=2)
     return roles
+
+
+def unrecognized_columns(table: RawTable, roles: Sequence[HeaderRole | None], *,
+                         component_lookup: ComponentLookup | None = None) -> list[dict]:
+    """Return one warning record per column left out because its header is not recognised.
+
+    Each record has ``check`` ("unrecognised_column"), ``raw_file``, ``raw_row`` (the
+    header row) and a ``message`` naming the file, the column, the first values under it
+    and the fix, with a "did you mean" where a known header is close ("2O22" -> "2022").
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from parlib.read import RawTable
+    >>> frame = pd.DataFrame({"Đơn vị": ["Sở A"], "2O22": ["91"]}, dtype=object)
+    >>> table = RawTable(frame=frame, rows=np.array([2]), columns=list(frame.columns),
+    ...                  header_row=1, path="t.csv", display_path="t.csv")
+    >>> roles = [classify_header(c) for c in table.columns]
+    >>> unrecognized_columns(table, roles)[0]["message"]  # doctest: +ELLIPSIS
+    "t.csv, row 1, column '2O22': the header is not recognised, so its 1 value(s) (e.g. '91') are left out; did you mean '2022'? Fix: ..."
+    """
+    out = []
+    for j, (label, role) in enumerate(zip(table.columns, roles)):
+        if role is not None:
+            continue
+        cells = [c for c in objects(table.frame.iloc[:, j]) if c is not None and str(c).strip()]
+        if not cells and label.startswith("(column "):
+            continue  # a blank column without a header holds nothing to lose
+        guess = _did_you_mean(label, component_lookup or {})
+        shown = ", ".join(repr(str(c)) for c in cells[:3])
+        message = (f"{table.display_path}, row {table.header_row}, column {label!r}: the header "
+                   f"is not recognised, so its {len(cells)} value(s)"
+                   f"{f' (e.g. {shown})' if cells else ''} are left out"
+                   f"{f'; did you mean {guess!r}?' if guess else ''}"
+                   " Fix: rename the header as listed in data/raw/README.md ('Recognised "
+                   "headers'), or add the name to parlib/reference/ if it is a component")
+        out.append({"check": "unrecognised_column", "raw_file": table.display_path,
+                    "raw_row": table.header_row, "column": label,
+                    "value": "; ".join(str(c) for c in cells[:3]) or None,
+                    "message": message})
+    return out
+
+
+_LOOKALIKE = str.maketrans({"o": "0", "O": "0", "l": "1", "I": "1", "i": "1"})
+
+
+def _did_you_mean(label: str, lookup: ComponentLookup) -> str | None:
+    """Return a recognised header close to ``label`` ("2O22" -> "2022"), or None."""
+    key = match_key(label) or ""
+    digits = key.translate(_LOOKALIKE).replace(" ", "")
+    if re.fullmatch(r"(?:19|20)\d\d", digits) or re.fullmatch(
+            r"(?:nam|year)(?:19|20)\d\d", digits):
+        return digits[-4:]
+    known = _spelled() | {k: k for k in lookup if k not in _spelled()}
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.8)
+    return known[close[0]] if close else None
+
+
+@cache
+def _spelled() -> dict[str, str]:
+    """Match key -> a spelling to show: header aliases and component names as written."""
+    path = Path(__file__).parent / "reference" / "headers.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        out = {match_key(row["alias"]): row["alias"] for row in csv.DictReader(handle)}
+    for name in component_spellings():
+        out.setdefault(match_key(name), name)
+    return out
+
+
+def _lone_text_column_is_the_unit(table: RawTable, roles: list[HeaderRole | None]
+                                  ) -> list[HeaderRole | None]:
+    """Return ``roles`` with the only unrecognised column made the unit, if it holds text.
+
+    A table of figure columns whose one other column holds names under a header parlib
+    does not know ("Sở, ban, ngành được đánh giá", a blank header) names its units there.
+    """
+    present = {r.role for r in roles if r}
+    unknown = [j for j, r in enumerate(roles) if r is None]
+    if present & {"unit", "province"} or "score" not in present and "rank" not in present \
+            or len(unknown) != 1:
+        return roles
+    if not mostly_words(objects(table.frame.iloc[:, unknown[0]])):
+        return roles
+    out = list(roles)
+    out[unknown[0]] = HeaderRole("unit")
+    return out
+
+
+def _points_beside_percent(roles: list[HeaderRole | None]) -> list[HeaderRole | None]:
+    """Return ``roles`` with each points column beside a percent column made a points column.
+
+    "Điểm đạt được" (or "Tổng điểm", "Điểm") next to "Chỉ số (%)" (or "Tỷ lệ (%)",
+    "Kết quả (%)") for the same figure: the percent is the score, the other one its points.
+    """
+    out = list(roles)
+    percent = {_key(r) for r in roles if r and r.role == "score" and r.scale == "percent"}
+    for j, r in enumerate(roles):
+        if r and r.role == "score" and r.scale != "percent" and _key(r) in percent:
+            out[j] = replace(r, role="points", scale="points")
+    return out
 
 
 class _Text(NamedTuple):
@@ -473,10 +580,13 @@ def _measures(columns: Sequence[str], roles: Sequence[HeaderRole | None]) -> lis
     with the one that has the fewest hints it lacks ("Xếp hạng" goes with "Tổng điểm",
     not with "D1"). A maximum without one closest score column goes with all that fit.
     """
-    measures = [{"label": columns[j], "head": r, "score": j, "rank": None, "max": []}
-                for j, r in enumerate(roles) if r and r.role == "score"]
+    measures = [{"label": columns[j], "head": r, "score": j, "rank": None, "max": [],
+                 "points": None} for j, r in enumerate(roles) if r and r.role == "score"]
     with_score = list(measures)
     for j, r in enumerate(roles):
+        if r and r.role == "points":
+            twin = next(m for m in with_score if _key(m["head"]) == _key(r))
+            twin["points"] = j
         if not r or r.role not in ("rank", "max_points"):
             continue
         pairs = [(m, list(zip(_key(r), _key(m["head"])))) for m in with_score]
@@ -491,7 +601,8 @@ def _measures(columns: Sequence[str], roles: Sequence[HeaderRole | None]) -> lis
         if len(free) == 1:
             free[0]["rank"] = j
         elif not fits:
-            measures.append({"label": columns[j], "head": r, "score": None, "rank": j, "max": []})
+            measures.append({"label": columns[j], "head": r, "score": None, "rank": j, "max": [],
+                             "points": None})
         else:
             raise HeaderError(
                 f"the rank column could belong to any of the score columns "
@@ -563,7 +674,8 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
         raise HeaderError(err.problem, file=table.display_path, row=table.header_row,
                           column=err.column, fix=err.fix) from None
     empty = np.logical_and.reduce([null(j) for m in measures
-                                   for j in [m["score"], m["rank"], *m["max"]]] + [nothing])
+                                   for j in [m["score"], m["rank"], m["points"], *m["max"]]]
+                                  + [nothing])
     idless = null(at["unit"]) & null(at["province"])
     notes = empty & idless if measures else nothing.copy()
     for name in ("unit", "province"):
@@ -598,7 +710,7 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
         head = m["head"]
         at_max = m["max"][0] if m["max"] else None
         values = dict(ids, score=col(m["score"]), rank=col(m["rank"]), max_points=col(at_max),
-                      score_scale=row_scale)
+                      points=col(m["points"]), score_scale=row_scale)
         maximum = None if head.max_points is None else _number_text(head.max_points)
         defaults = {"year": (head.year, null(at["year"])),
                     "component": (head.component, null(at["component"])),

@@ -11,7 +11,8 @@ import pandas as pd
 
 from .errors import ParlibError
 
-__all__ = ["load_scores", "load_sources", "load_quarantine", "load_aggregates", "load_report",
+__all__ = ["load_scores", "load_sources", "load_quarantine", "load_aggregates", "load_disputed",
+           "load_report",
            "clean_datasets", "default_clean_dir"]
 
 _CATEGORIES = ["dataset", "dataset_kind", "boundaries", "level", "index", "component"]
@@ -93,6 +94,15 @@ def load_aggregates(dataset: str | list[str] | None = None,
                     clean_dir: str | Path | None = None) -> pd.DataFrame:
     """Return the published aggregates with the result of their checks."""
     return _read_csv("aggregates.csv", dataset, clean_dir, optional=True)
+
+
+def load_disputed(dataset: str | list[str] | None = None,
+                  clean_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the figures whose published versions disagree: every version, with its source.
+
+    Empty when the dataset has none (or was cleaned before disputes were kept).
+    """
+    return _read_csv("disputed.csv", dataset, clean_dir, optional=True)
 
 
 def load_report(dataset: str, clean_dir: str | Path | None = None) -> dict[str, Any]:

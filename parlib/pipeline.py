@@ -7,9 +7,11 @@ tables in memory; :func:`clean_all` does it for every dataset under
 
 from __future__ import annotations
 
+import difflib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -19,21 +21,25 @@ from . import __version__
 from .aggregates import AGGREGATE_COLUMNS, check_aggregates, clean_aggregates
 from .clean import (QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, concat_rows, fill_defaults,
                     stack_blocks)
-from .config import DatasetConfig, FileSpec, find_datasets, read_config
+from .config import Correction, DatasetConfig, FileSpec, find_datasets, read_config
 from .consistency import WARNING_COLUMNS, check_rankings
 from .errors import ConfigError, ParlibError
-from .headers import melt_aggregates, melt_table, recognize_columns
+from .headers import melt_aggregates, melt_table, recognize_columns, unrecognized_columns
 from .memory import release_memory
 from .outputs import datapackage, dataset_lock, records, write_dataset
 from .spreadsheet import XLSX_MAX_ROWS, xlsx_bytes
 from .read import read_raw
-from .reference import component_lookup
+from .reference import component_lookup, unit_type_aliases, unit_types
+from .totals import derive_totals
 from .validate import KEY, validate_scores
 
-__all__ = ["CleanResult", "clean_dataset", "clean_all", "read_file_rows"]
+__all__ = ["CleanResult", "apply_corrections", "clean_dataset", "clean_all",
+           "disputed_rows", "mark_corrections", "read_file_rows"]
 
 SOURCE_COLUMNS = ["dataset", "source_id", "title", "publisher", "date", "url", "document",
                   "accessed", "notes"]
+CORRECTION_COLUMNS = ["dataset", "raw_file", "raw_row", "column", "published", "corrected",
+                      "reason", "source_id"]
 
 
 @dataclass
@@ -47,6 +53,9 @@ class CleanResult:
     sources: pd.DataFrame
     warnings: pd.DataFrame
     files: list[dict[str, Any]] = field(default_factory=list)
+    disputed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    corrections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=CORRECTION_COLUMNS))
     _report: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
     _document: dict[str, Any] | None = field(default=None, init=False, repr=False,
                                              compare=False)
@@ -91,20 +100,104 @@ class CleanResult:
             "unknown_units": unknown_units,
             "contradictions": int(self.warnings["check"].isin(
                 ["aggregate", "conflicting_figures"]).sum()),
+            "corrections": records(self.corrections),
+            "disputed": _dispute_summary(self.disputed),
             "warnings": self.warnings,
             "files": self.files,
         }
 
 
-def read_file_rows(config: DatasetConfig, spec: FileSpec):
-    """Read one file of a dataset and return ``(table, long)`` with defaults filled."""
+def apply_corrections(table: Any, corrections: Iterable[Correction], *, display: str) -> None:
+    """Set each corrected cell of the raw ``table`` read in memory (the file is never changed).
+
+    Raises
+    ------
+    ConfigError
+        When a correction names a row or column the table does not have, or when
+        the cell no longer holds the value as published (the raw file changed
+        under the correction).
+    """
+    frame = table.frame
+    rows = np.asarray(table.rows)
+    for fix in corrections:
+        where = np.flatnonzero(rows == fix.row)
+        if fix.column not in frame.columns or not len(where):
+            raise ConfigError("a correction names a cell the raw file does not have",
+                              file=display, row=fix.row, column=fix.column,
+                              value=fix.published,
+                              fix=f"check 'corrections:' in dataset.yaml; the columns are "
+                                  f"{list(frame.columns)}")
+        cell = frame[fix.column].iloc[where[0]]
+        text = "" if cell is None or (not isinstance(cell, str) and pd.isna(cell)) else str(cell)
+        if text != fix.published:
+            raise ConfigError("the raw cell no longer holds the value the correction was "
+                              "written for: the raw file changed under it", file=display,
+                              row=fix.row, column=fix.column, value=text,
+                              fix=f"check the cell against its source, then update the "
+                                  f"correction's 'published:' (it says {fix.published!r}) "
+                                  "or remove the correction")
+        column = frame[fix.column].astype(object)
+        column.iloc[where[0]] = fix.corrected
+        frame[fix.column] = column.astype("category") if isinstance(
+            frame[fix.column].dtype, pd.CategoricalDtype) else column
+
+
+def mark_corrections(scores: pd.DataFrame, corrections: Iterable[Correction]) -> pd.DataFrame:
+    """Add ``corrected``, ``published_value`` and ``correction_source`` to the clean rows.
+
+    A row is corrected when it comes from a corrected raw cell: the value as
+    published ("national-2019.csv row 13, Điểm: 88,2%"; "; "-joined when several
+    cells were corrected) and the evidence's source id(s) are kept beside the
+    corrected figure.
+    """
+    n = len(scores)
+    out = scores.assign(corrected=np.zeros(n, dtype=bool),
+                        published_value=pd.array([pd.NA] * n, dtype="string"),
+                        correction_source=pd.array([pd.NA] * n, dtype="string"))
+    fixes = list(corrections)
+    if not fixes or not n:
+        return out
+    files = out["raw_file"].astype(object).to_numpy()
+    rows = out["raw_row"].to_numpy()
+    for fix in fixes:
+        hit = (files == fix.file) & (rows == fix.row)
+        if not hit.any():
+            continue
+        published = f"{fix.file} row {fix.row}, {fix.column}: {fix.published or '(empty)'}"
+        old = out.loc[hit, "published_value"]
+        out.loc[hit, "published_value"] = old.where(old.isna(), old + "; " + published
+                                                    ).fillna(published)
+        src = out.loc[hit, "correction_source"]
+        out.loc[hit, "correction_source"] = src.where(
+            src.isna() | src.str.contains(fix.source, regex=False), src + ";" + fix.source
+        ).fillna(fix.source)
+        out.loc[hit, "corrected"] = True
+    return out
+
+
+def read_file_rows(config: DatasetConfig, spec: FileSpec, *,
+                   dropped: list[dict] | None = None):
+    """Read one file of a dataset and return ``(table, long)`` with defaults filled.
+
+    The dataset's corrections of this file are applied to the cells read, before
+    anything else sees them. ``dropped`` (a list) receives one warning record per
+    column left out (see :func:`parlib.headers.unrecognized_columns`); without it
+    they are Python warnings.
+    """
     table = read_raw(spec.path, sheet=spec.sheet, header_row=spec.header_row,
                      encoding=spec.encoding, delimiter=spec.delimiter,
                      display_path=_display(config, spec), categorical=spec.table == "scores")
+    fixes = [c for c in config.corrections if c.file == spec.name]
+    if fixes:
+        apply_corrections(table, fixes, display=_display(config, spec))
     release_memory()  # the parser's blocks, before melting needs memory
     try:
         roles = recognize_columns(table, component_lookup=component_lookup(), index=spec.index,
-                                  kind=spec.table)
+                                  kind=spec.table, warn=dropped is None)
+        if dropped is not None:
+            dropped.extend(dict(record, raw_file=raw_file_label(spec), dataset=config.name)
+                           for record in unrecognized_columns(
+                               table, roles, component_lookup=component_lookup()))
         if spec.table == "aggregates":
             long = melt_aggregates(table, roles)
         else:
@@ -118,6 +211,7 @@ def read_file_rows(config: DatasetConfig, spec: FileSpec):
                 "level": spec.level, "component": spec.component}
     if spec.table == "scores":
         defaults["max_points"] = spec.max_points
+        defaults["n_units"] = spec.n_units
     long = fill_defaults(long, **defaults) if spec.table == "scores" else _fill_agg(long, defaults)
     return table, long
 
@@ -147,8 +241,9 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
 
         specs = tqdm(specs, desc=f"clean {config.name}", unit="file", file=sys.stderr,
                      leave=False)
+    dropped: list[dict] = []
     for spec in specs:
-        table, long = read_file_rows(config, spec)
+        table, long = read_file_rows(config, spec, dropped=dropped)
         label = raw_file_label(spec)
         files.append({"file": label, "table": spec.table, "source": spec.source,
                       "sheet": table.sheet, "header_row": table.header_row,
@@ -166,6 +261,8 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
             part, bad = _clean_in_blocks(long, raw_file=label, source_id=spec.source,
                                          dataset=config.name, dataset_kind=config.kind,
                                          boundaries=spec.boundaries)
+            if spec.derive_total:
+                part = derive_totals(part)
             scores_parts.append(part)
         quarantine_parts.append(bad)
         del long, part, bad
@@ -180,14 +277,20 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
                           file=f"{config.folder}/{row['raw_file']}", row=int(row["raw_row"]),
                           column="source", value=row["source_id"],
                           fix=f"use one of {[s.id for s in config.sources]} or add the source")
+    scores = mark_corrections(scores, config.corrections)
+    before = scores
     scores, bad = validate_scores(scores)
+    disputed = disputed_rows(before, bad)
+    del before
     quarantine_parts.append(bad)
     release_memory()
     quarantine = _concat(quarantine_parts, QUARANTINE_COLUMNS)
     scores = _in_file_order(scores)
     release_memory()
     aggregates = _concat(agg_parts, AGGREGATE_COLUMNS)
-    warnings = [check_rankings(scores), _conflict_warnings(quarantine)]
+    warnings = [pd.DataFrame(dropped, columns=WARNING_COLUMNS),
+                _unit_type_warnings(scores, config.name), check_rankings(scores),
+                _conflict_warnings(quarantine)]
     if len(aggregates):
         aggregates, agg_warn = check_aggregates(aggregates, scores)
         warnings.append(agg_warn)
@@ -198,9 +301,47 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
                              "publisher": s.publisher, "date": s.date, "url": s.url,
                              "document": s.document, "accessed": s.accessed, "notes": s.notes}
                             for s in config.sources], columns=SOURCE_COLUMNS)
+    corrections = pd.DataFrame([{"dataset": config.name, "raw_file": c.file, "raw_row": c.row,
+                                 "column": c.column, "published": c.published,
+                                 "corrected": c.corrected, "reason": c.reason,
+                                 "source_id": c.source} for c in config.corrections],
+                               columns=CORRECTION_COLUMNS)
     return CleanResult(config=config, scores=scores, quarantine=quarantine,
                        aggregates=aggregates, sources=sources, warnings=warnings_df,
-                       files=files)
+                       files=files, disputed=disputed, corrections=corrections)
+
+
+def _dispute_summary(disputed: pd.DataFrame) -> list[dict[str, Any]]:
+    """One entry per disputed figure: what it is, the values given and by whom."""
+    if disputed is None or disputed.empty:
+        return []
+    out = []
+    for reason, rows in disputed.groupby("dispute", sort=False):
+        out.append({"figure": str(reason).split(" is given ")[0], "reason": str(reason),
+                    "versions": [{"score": None if pd.isna(r.score) else float(r.score),
+                                  "rank": None if pd.isna(r.rank) else int(r.rank),
+                                  "n_units": None if pd.isna(r.n_units) else int(r.n_units),
+                                  "source_id": r.source_id, "raw_file": r.raw_file,
+                                  "raw_row": int(r.raw_row)} for r in rows.itertuples()]})
+    return out
+
+
+def disputed_rows(scores: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Return every version of the figures whose published values disagree.
+
+    These are the rows :func:`parlib.validate.validate_scores` set aside under
+    the ``unique_key`` rule (same unit, index, component and year, different
+    score, rank or n), each with its source and the ``dispute`` in words.
+    """
+    conflicts = quarantine.loc[quarantine["rule"] == "unique_key",
+                               ["raw_file", "raw_row", "reason"]].drop_duplicates(
+        ["raw_file", "raw_row"])
+    if conflicts.empty:
+        return pd.DataFrame(columns=[*scores.columns, "dispute"])
+    keys = conflicts.astype({"raw_file": object, "raw_row": "int64"})
+    rows = scores.astype({"raw_file": object}).merge(
+        keys.rename(columns={"reason": "dispute"}), on=["raw_file", "raw_row"], how="inner")
+    return rows.reset_index(drop=True)
 
 
 def _clean_in_blocks(long: pd.DataFrame, **options: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -268,27 +409,32 @@ def write_result(result: CleanResult, out_dir: str | Path) -> Path:
               "sources": result.sources}
     if len(result.aggregates):
         tables["aggregates"] = result.aggregates
+    if len(result.disputed):
+        tables["disputed"] = result.disputed
+    if len(result.corrections):
+        tables["corrections"] = result.corrections
     package = datapackage(result.config.name, result.config, tables,
                           {"scores": KEY, "sources": ["source_id"]})
     report = result.report(frame=True)  # its warnings are written from their frame
     documents = {"report.json": report, "datapackage.json": package,
                  "codebook.html": render_codebook(package, report)}
     if len(result.scores) <= XLSX_MAX_ROWS:  # a bigger table is read from CSV or parquet
-        documents["scores.xlsx"] = _workbook(tables, package)
+        documents["scores.xlsx"] = _workbook(result, package)
     release_memory()  # the writers' blocks then reuse what the checks freed
     return write_dataset(out_dir, result.config.name, tables, documents)
 
 
-def _workbook(tables: dict[str, pd.DataFrame], package: dict[str, Any]) -> bytes:
-    """``scores.xlsx``: the scores, sources, quarantined and disputed rows, and the codebook."""
-    quarantine = tables["quarantine"]
-    disputed = quarantine.loc[quarantine["rule"].astype("string").eq("unique_key").fillna(False)
-                              .to_numpy(dtype=bool)] if "rule" in quarantine else quarantine
+def _workbook(result: CleanResult, package: dict[str, Any]) -> bytes:
+    """``scores.xlsx``: the scores, sources, quarantined and disputed rows, the corrections
+    (when there are any) and the codebook."""
     codebook = pd.DataFrame([(r["name"], f["name"], f["type"], f["description"])
                              for r in package["resources"] for f in r["schema"]["fields"]],
                             columns=["table", "column", "type", "description"])
-    return xlsx_bytes({"scores": tables["scores"], "sources": tables["sources"],
-                       "quarantine": quarantine, "disputed": disputed}, codebook=codebook)
+    sheets = {"scores": result.scores, "sources": result.sources,
+              "quarantine": result.quarantine, "disputed": result.disputed}
+    if len(result.corrections):
+        sheets["corrections"] = result.corrections
+    return xlsx_bytes(sheets, codebook=codebook)
 
 
 def _account(files: list[dict], scores: pd.DataFrame, quarantine: pd.DataFrame,
@@ -317,6 +463,28 @@ def _marks(rows: np.ndarray, size: int) -> np.ndarray:
     marks = np.zeros(size, dtype=bool)
     marks[rows] = True
     return marks
+
+
+def _unit_type_warnings(scores: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    """One warning per department-level unit name that matches no department type."""
+    rows = scores.loc[scores["unit_type"].isna() & scores["level"].eq("department"),
+                      ["unit", "province", "year", "raw_file", "raw_row"]]
+    first = rows.astype(object).drop_duplicates(["unit", "raw_file"])
+    known = unit_type_aliases()
+    spellings = list(dict.fromkeys([*unit_types()["name_vi"], *known["alias"]]))
+    records = []
+    for row in first.itertuples(index=False):
+        close = difflib.get_close_matches(str(row.unit), spellings, n=1, cutoff=0.75)
+        guess = f"; did you mean {close[0]!r}?" if close else ""
+        records.append({
+            "check": "unknown_unit_type", "dataset": dataset, "province": row.province,
+            "year": row.year, "level": "department", "raw_file": row.raw_file,
+            "raw_row": row.raw_row,
+            "message": f"{row.raw_file}, row {row.raw_row}, column 'unit': the unit "
+                       f"{row.unit!r} has no department type, so it is left out of comparisons "
+                       f"across provinces{guess} Fix: add it to "
+                       "parlib/reference/unit_type_aliases.csv with its type key"})
+    return pd.DataFrame(records, columns=WARNING_COLUMNS)
 
 
 def _conflict_warnings(quarantine: pd.DataFrame) -> pd.DataFrame:

@@ -11,8 +11,10 @@ changes no global state. Saving goes through :func:`parlib.figures.save_figure`.
 ...     "unit": ["Bến Tre", "Bến Tre", "Trà Vinh", "Trà Vinh"], "year": [2020, 2021] * 2,
 ...     "score": [82.0, 85.0, 79.0, 81.0]})
 >>> ax = plot_trend(scores, index="PAR", lang="en")
->>> [line.get_label() for line in ax.lines]
-['Mean of all units (n = 2)', 'Bến Tre', 'Trà Vinh']
+>>> [line.get_label() for line in ax.lines][1:]
+['Bến Tre', 'Trà Vinh']
+>>> ax.lines[0].get_label().replace("\\n", " ")
+'Mean of the 2 provinces in this dataset (2 of 63: not a national average)'
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .labels import check_lang, component_rank, label
 from .stats import (Names, Years, _pick, _prepare, compute_changes, compute_correlation,
-                    compute_percentiles, compute_trend, select_scores)
+                    compute_percentiles, compute_trend)
 
 __all__ = ["PALETTE", "THEME", "plot_changes", "plot_components", "plot_correlation",
            "plot_correlation_matrix", "plot_percentiles", "plot_ranking", "plot_theme",
@@ -106,7 +108,8 @@ def _themed(func):
 @_themed
 def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
                level: str = "province", provinces: Names = None, unit_type: Names = None,
-               years: Years = None, lang: str = "vi", ax: Axes | None = None) -> Axes:
+               years: Years = None, aggregates: pd.DataFrame | None = None,
+               lang: str = "vi", ax: Axes | None = None) -> Axes:
     """Draw the chosen units' scores by year in colour over the rest of their group in grey.
 
     In the style of policy charts: at most eight units in colour (with more
@@ -118,13 +121,22 @@ def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     without a figure is a gap (never bridged); the year axis covers only the
     years with data.
 
+    The reference line is that of :func:`parlib.stats.compute_trend`: a
+    department or district is set only against its own province's units (the
+    province's published mean where ``aggregates`` has it); a province against
+    the published national average, else the mean of the provinces in the data,
+    labelled with how many of the 63 (or 34) they are. The shaded band, the
+    interquartile range, is drawn only for a complete set of provinces or for
+    one province's units. Units of several provinces below province level get
+    no reference line.
+
     Parameters
     ----------
     scores
         The clean scores table.
-    index, component, level, provinces, unit_type, years
+    index, component, level, provinces, unit_type, years, aggregates
         What to draw, as in :func:`parlib.stats.compute_trend`; ``provinces``
-        chooses the lines, the mean and band always cover all units.
+        chooses the coloured lines.
     lang
         "vi" or "en", for every text on the plot.
     ax
@@ -147,9 +159,10 @@ def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     See the module docstring.
     """
     trend = compute_trend(scores, index=index, component=component, level=level,
-                          provinces=provinces, unit_type=unit_type, years=years)
+                          provinces=provinces, unit_type=unit_type, years=years,
+                          aggregates=aggregates)
     others = _reference_lines(scores, trend, index=index, component=component, level=level,
-                              unit_type=unit_type, years=years)
+                              unit_type=unit_type, years=years, aggregates=aggregates)
     ax = _axes(ax, (7.2, 4.4))
     note = _draw_trend(ax, trend, others, lang=lang)
     ax.set(xlabel=label("year", lang), ylabel=_score_label(scores, index, component, lang))
@@ -208,7 +221,8 @@ def plot_changes(scores: pd.DataFrame, *, index: str, component: str = "total",
 
 @_themed
 def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province",
-                    provinces: Names = None, years: Years = None, lang: str = "vi") -> Figure:
+                    provinces: Names = None, years: Years = None,
+                    aggregates: pd.DataFrame | None = None, lang: str = "vi") -> Figure:
     """Draw one small panel per component of ``index`` (not the total), x and y shared.
 
     Each panel is :func:`plot_trend` of one component, in the order of
@@ -248,9 +262,9 @@ def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province"
     notes = set()
     for ax, component in zip(axes.flat, components):
         trend = compute_trend(data, index=index, component=component, level=level,
-                              provinces=provinces, years=years)
+                              provinces=provinces, years=years, aggregates=aggregates)
         others = _reference_lines(data, trend, index=index, component=component, level=level,
-                                  unit_type=None, years=years)
+                                  unit_type=None, years=years, aggregates=aggregates)
         notes.add(_draw_trend(ax, trend, others, lang=lang))
         ax.set_title(textwrap.fill(label(f"{index}:{component}", lang), 28), fontsize=9)
         synthetic |= bool(trend["synthetic"].any())
@@ -326,7 +340,8 @@ def plot_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = Non
         ax.scatter(odd["x"], odd["y"], color=PALETTE[1], marker="D", s=36, zorder=4,
                    label=label("outlier", lang))
     lines = [f"Pearson r = {_num(result.pearson_r, 2, lang)}"
-             + (f" [{label('ci95', lang)}: {_num(result.pearson_ci_low, 2, lang)}"
+             + (f" [{label('ci95_cluster' if result.pooled else 'ci95', lang)}: "
+                f"{_num(result.pearson_ci_low, 2, lang)}"
                 f"{'; ' if lang == 'vi' else ', '}{_num(result.pearson_ci_high, 2, lang)}]"
                 if not np.isnan(result.pearson_ci_low) else "")
              + f", {_pvalue(result.pearson_p, lang)}",
@@ -406,9 +421,11 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
     """Draw one year's ranking as dots sorted by score, labelled "name  01/63" and the score.
 
     A dot plot without stems (a stem from an arbitrary start would exaggerate
-    differences). Ranks are the published ones with the number of units they
-    were published with, else taken from the scores (see
-    :func:`parlib.stats.compute_percentiles`). More than 32 units are drawn in
+    differences). A published rank is shown with the n it was published with
+    ("02/63"); a unit without one gets the rank parlib computes among the units
+    with a figure, labelled as such ("3rd of the 6 provinces with a figure"),
+    never in the "03/63" form. The rows drawn are
+    :func:`parlib.figure_data.ranking_data`. More than 32 units are drawn in
     two columns so that a 63-province ranking fits a page; the first column's
     Axes is returned. Below province level a ranking is one province's: pass
     ``provinces``, else a ValueError lists them.
@@ -421,20 +438,23 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
     >>> ax = plot_ranking(scores, index="PAR", year=2021, lang="en")
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['B  03/63', 'A  40/63']
+    >>> ax = plot_ranking(scores.assign(rank=[40, None], n_units=[63, None]), index="PAR",
+    ...                   year=2021, lang="en")
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['B  1st of the 2 provinces with a figure', 'A  40/63']
     """
-    data = scores
-    if provinces is not None and level != "province":
-        data = select_scores(scores, index=index, component=component, level=level,
-                             provinces=provinces)
-    ranks = compute_percentiles(data, index=index, component=component, level=level, year=year)
-    ranks = ranks.dropna(subset=["score"]).sort_values(["score", "rank"],
-                                                       ascending=[False, True], kind="stable")
+    from .figure_data import ranking_data
+
+    ranks = ranking_data(scores, index=index, year=year, component=component, level=level,
+                         provinces=provinces)
     if level != "province" and ranks["province"].nunique() > 1:
         raise ValueError(f"plot_ranking draws one ranking, but level={level!r} has rows from "
                          f"{ranks['province'].nunique()} provinces: "
                          f"{sorted(ranks['province'].unique())}; pass provinces=[...].")
-    names = [f"{name}  {_rank_text(r, n)}".rstrip() for name, r, n in
-             zip(_unit_names(ranks, level), ranks["rank"], ranks["n_units"])]
+    what = label("units_provinces" if level == "province" else "units_units", lang)
+    names = [f"{name}  {_rank_text(r, n, kind, lang=lang, what=what)}".rstrip()
+             for name, r, n, kind in zip(_unit_names(ranks, level), ranks["rank"],
+                                          ranks["n_units"], ranks["rank_kind"])]
     title = label("ranking_title", lang, index=_title(index, component, lang) + _place(
         ranks, level, lang), year=year)
     columns = _row_columns(ax, len(ranks))
@@ -479,7 +499,7 @@ def plot_percentiles(scores: pd.DataFrame, *, index: str, year: int, unit_type: 
     ...     "score": [91.0, 88.0, 80.0, 90.0]})
     >>> ax = plot_percentiles(scores, index="PAR", year=2021, unit_type="y_te", lang="en")
     >>> [t.get_text() for t in ax.get_yticklabels()]
-    ['Bến Tre  1/2', 'Trà Vinh  2/2']
+    ['Bến Tre  1st of the 2 units with a figure', 'Trà Vinh  2nd of the 2 units with a figure']
     """
     pct = compute_percentiles(scores, index=index, component=component, level=level, year=year,
                               unit_type=unit_type).dropna(subset=["percentile"])
@@ -492,8 +512,10 @@ def plot_percentiles(scores: pd.DataFrame, *, index: str, year: int, unit_type: 
     names = pct["province"].astype(str) if one_type else pct["unit"].astype(str) \
         if one_province else pd.Series([f"{u} ({p})" for u, p in zip(pct["unit"],
                                                                       pct["province"])])
-    ax.set_yticks(pos, labels=[f"{name}  {_rank_text(r, n)}" for name, r, n in
-                               zip(names, pct["rank"], pct["n_units"])])
+    what = label("units_units", lang)
+    ax.set_yticks(pos, labels=[f"{name}  {_rank_text(r, n, kind, lang=lang, what=what)}"
+                               for name, r, n, kind in zip(names, pct["rank"], pct["n_units"],
+                                                           pct["rank_kind"])])
     ax.set_ylim(len(pos) - 0.4, -0.6)  # top to bottom, no empty rows
     ax.set_xlim(-3, 103)
     ax.grid(axis="y", visible=False)
@@ -527,18 +549,26 @@ def _unit_key(frame: pd.DataFrame) -> pd.Series:
 
 
 def _reference_lines(scores: pd.DataFrame, trend: pd.DataFrame, *, index: str, component: str,
-                     level: str, unit_type: Names, years: Years) -> pd.DataFrame:
-    """The scores of the units of the reference group that are not chosen, one row a year.
+                     level: str, unit_type: Names, years: Years,
+                     aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The units of the reference group that are not chosen, one row a year, drawn in grey.
 
-    The group is every unit of the level (and unit type); below province level,
-    only those of the chosen units' provinces (a province scores its own units).
+    Exactly the unit rows of :func:`parlib.figure_data.trend_data` with the role
+    "reference" (its published averages are the reference line, not grey
+    lines), so the figure's data file and citation hold every grey line.
     """
-    group = compute_trend(scores, index=index, component=component, level=level,
-                          unit_type=unit_type, years=years)
-    if level != "province":
-        group = group.loc[group["province_code"].isin(trend["province_code"].dropna().unique())
-                          .to_numpy(dtype=bool)]
-    return group.loc[~_unit_key(group).isin(_unit_key(trend)).to_numpy(dtype=bool)]
+    from .figure_data import trend_data
+
+    provinces = trend["province_code"].dropna().unique().tolist() or None
+    rows = trend_data(scores, index=index, component=component, level=level,
+                      provinces=provinces, unit_type=unit_type, years=years,
+                      aggregates=aggregates)
+    rows = rows.loc[(rows["role"] == "reference").to_numpy(dtype=bool)]
+    if "statistic" in rows:
+        rows = rows.loc[rows["statistic"].isna().to_numpy(dtype=bool)]
+    rows = rows.assign(province_code=rows["province_code"].astype("string"),
+                       year=rows["year"].astype("Int64"))
+    return rows.loc[~_unit_key(rows).isin(_unit_key(trend)).to_numpy(dtype=bool)]
 
 
 def _draw_trend(ax: Axes, trend: pd.DataFrame, others: pd.DataFrame | None = None, *,
@@ -554,17 +584,9 @@ def _draw_trend(ax: Axes, trend: pd.DataFrame, others: pd.DataFrame | None = Non
     if not data_years:
         data_years = sorted(int(y) for y in trend["year"].dropna().unique())
     years = np.arange(data_years[0], data_years[-1] + 1)
-    summary = trend.drop_duplicates("year").set_index("year").reindex(years)
     for _, unit in others.groupby(["province_code", "unit"], dropna=False, sort=False):
         _draw_unit(ax, unit, years, color=_LIGHT, linewidth=0.9, size=3, zorder=1.5)
-    if summary["q25"].notna().any():
-        ax.fill_between(years, summary["q25"].to_numpy(float), summary["q75"].to_numpy(float),
-                        color=_GREY, alpha=0.12, linewidth=0, zorder=1)
-    counts = summary["n"].dropna().astype(int)
-    mean = summary["mean"].to_numpy(float)
-    if np.isfinite(mean).any():
-        ax.plot(years, mean, color=_GREY, linestyle="--", linewidth=1.5, zorder=2,
-                label=f"{label('mean_all_units', lang)} (n = {_span(counts)})")
+    _draw_reference(ax, trend, years, lang=lang)
     groups = list(trend.groupby(["province_code", "province", "unit"], dropna=False,
                                 sort=False))
     note = ""
@@ -589,11 +611,54 @@ def _draw_trend(ax: Axes, trend: pd.DataFrame, others: pd.DataFrame | None = Non
         _draw_unit(ax, unit, years, color=_LINE_COLOURS[i % len(_LINE_COLOURS)], linewidth=2,
                    size=5, zorder=3, label=str(name) if names else None,
                    marker=MARKERS[(i // len(_LINE_COLOURS)) % len(MARKERS)])
-    ax.set_xticks(data_years, labels=[str(y) for y in data_years])
+    ax.set_xticks(data_years, labels=[str(y) for y in data_years],
+                  **({"rotation": 45, "ha": "right"} if len(data_years) > 8 else {}))
     ax.set_xlim(data_years[0] - 0.4, data_years[-1] + 0.4)
     ax.grid(axis="x", visible=False)
     _decimal_axis(ax.yaxis, lang)
     return note
+
+
+_REFERENCE_STYLE = {"national": ("-", "x"), "province_published": ("-", "x"),
+                    "dataset": ("--", "o"), "province": ("--", "o")}
+
+
+def _draw_reference(ax: Axes, trend: pd.DataFrame, years: np.ndarray, *, lang: str) -> None:
+    """Draw the reference of :func:`parlib.stats.compute_trend`, one line per kind.
+
+    Units of several provinces below province level share no reference (each
+    province scores its own units): nothing is drawn for them.
+    """
+    ref = trend.dropna(subset=["mean"])
+    if "reference" not in ref or ref.empty:
+        return
+    local = ref["reference"].isin(["province", "province_published"])
+    if local.any() and ref.loc[local, "province_code"].nunique() > 1:
+        return
+    summary = ref.drop_duplicates("year").set_index("year").reindex(years)
+    band = summary["q25"].notna()
+    if band.any():
+        n = int(summary.loc[band, "n"].max())
+        key = "band_iqr_province" if local.any() else "band_iqr_all"
+        ax.fill_between(years, summary["q25"].to_numpy(float), summary["q75"].to_numpy(float),
+                        color=_GREY, alpha=0.12, linewidth=0, zorder=1,
+                        label=label(key, lang, n=n))
+    province = str(ref["province"].iloc[0])
+    for kind, (style, marker) in _REFERENCE_STYLE.items():
+        line = summary["mean"].where(summary["reference"] == kind)
+        if line.isna().all():
+            continue
+        counts = summary.loc[summary["reference"] == kind, "n"].dropna().astype(int)
+        expected = summary["n_expected"].dropna()
+        expected = int(expected.iloc[0]) if len(expected) else 0
+        if kind == "dataset" and len(counts) and counts.min() >= expected:
+            text = label("ref_dataset_all", lang, n=expected)
+        else:
+            text = label(f"ref_{kind}", lang, n=_span(counts), expected=expected,
+                         province=province)
+        ax.plot(years, line.to_numpy(float), color=_GREY, linestyle=style, marker=marker,
+                markersize=4, markerfacecolor="white" if marker == "o" else _GREY,
+                linewidth=1.5, zorder=2, label=textwrap.fill(text, 42))
 
 
 def _draw_unit(ax: Axes, unit: pd.DataFrame, years: np.ndarray, *, color: str, linewidth: float,
@@ -764,12 +829,21 @@ def _unit_names(frame: pd.DataFrame, level: str) -> list[str]:
     return [f"{u} ({p})" if several else str(u) for u, p in zip(frame["unit"], frame["province"])]
 
 
-def _rank_text(rank, n_units) -> str:
+def _rank_text(rank, n_units, kind="published", *, lang: str = "vi", what: str = "") -> str:
+    """ "02/63" for a published rank with its n; a computed rank says so in words."""
     if pd.isna(rank):
         return ""
+    if kind == "computed":
+        text = _ordinal(int(rank)) if lang == "en" else str(int(rank))
+        return label("rank_computed", lang, rank=text, n=int(n_units), what=what)
     if pd.isna(n_units):
-        return str(int(rank))
+        return label("rank_no_n", lang, rank=int(rank))
     return f"{int(rank):0{len(str(int(n_units)))}d}/{int(n_units)}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _num(value: float, digits: int, lang: str, *, sign: bool = False) -> str:

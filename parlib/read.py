@@ -33,18 +33,21 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from parlib.errors import HeaderError, RawFileError
-from parlib.headers import classify_header
+from parlib.headers import HeaderRole, classify_header
+from parlib.reference import component_lookup
 from parlib.text import categorical as to_categorical
-from parlib.text import clean_text, distinct, match_key
+from parlib.text import clean_text, distinct, match_key, mostly_words
 
 __all__ = ["RawTable", "read_raw"]
 
 _SCAN_ROWS = 30
+_LOOK_ROWS = 5  # rows under a candidate header read to tell a text column
 _PREFIX_LINES = 200
 _MAP_BYTES = 1 << 24  # CSV files from this size on are mapped into memory, not read
 _DELIMITERS = (",", ";", "\t", "|")
 _ID_ROLES = frozenset({"unit", "province"})
 _FIGURE_ROLES = frozenset({"score", "rank", "year", "component", "value"})
+_SCORE_ROLES = frozenset({"score", "rank", "year", "component"})
 _WS = "\t\n\x0b\x0c\r\x1c-\x1f "  # what Python's str.isspace() accepts in ASCII
 _WS_RUN = f"[{_WS}]+"
 _WS_BAD = f"^[{_WS}]|[{_WS}]$|[{_WS}]{{2}}|[\t\n\x0b\x0c\r\x1c-\x1f]"
@@ -157,25 +160,46 @@ def read_raw(path: str | Path, *, sheet: str | int | None = None, header_row: in
 def _find_header(rows: list[tuple[int, list[str | None]]]) -> int | None:
     """Return the position of the first row that names a unit or province and a figure.
 
-    An aggregates header (a statistic and a value) counts too. A header that
+    Component names and codes ("Participation at Local Levels", "D1") count as
+    figures. A row of figure headers whose only other column holds text in the rows
+    below (the unit column, under a header parlib does not know) counts too. An
+    aggregates header (a statistic and a value) counts as well. A header that
     matches two roles ("Điểm/Xếp hạng") counts as a figure, so that the row is
     taken as the header and the error names that header.
     """
+    lookup = component_lookup()
+    seen: dict[str, HeaderRole | None | HeaderError] = {}
     for k, (_, cells) in enumerate(rows[:_SCAN_ROWS]):
-        roles = set()
-        for cell in dict.fromkeys(c for c in cells if c):
-            try:
-                found = classify_header(cell)
-            except HeaderError:
+        roles, unknown = set(), []
+        for j, cell in enumerate(cells):
+            if not cell:
+                continue
+            if cell not in seen:  # a row repeats cells; each text is classified once
+                try:
+                    seen[cell] = classify_header(cell, component_lookup=lookup)
+                except HeaderError as err:
+                    seen[cell] = err
+            found = seen[cell]
+            if isinstance(found, HeaderError):
                 roles.add("score")
                 continue
-            if found is not None:
+            if found is None:
+                unknown.append(j)
+            elif found.role != "ignore":
                 roles.add(found.role)
         if roles & _ID_ROLES and roles & _FIGURE_ROLES:
             return k
         if "statistic" in roles and roles & {"value", "score"}:
             return k
+        if roles & _SCORE_ROLES and not roles & _ID_ROLES and len(unknown) == 1 \
+                and _text_column(rows[k + 1:k + 1 + _LOOK_ROWS], unknown[0]):
+            return k
     return None
+
+
+def _text_column(rows: list[tuple[int, list[str | None]]], j: int) -> bool:
+    """Return True if column ``j`` holds words (not figures) in most of ``rows``."""
+    return mostly_words(cells[j] for _, cells in rows if j < len(cells))
 
 
 def _no_header(rows: list[tuple[int, list[str | None]]], shown: str, *,

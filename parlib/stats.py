@@ -13,10 +13,10 @@ required; the other columns of the clean table are used when present.
 >>> compute_trend(scores, index="PAR")[["unit", "year", "score", "change", "mean"]]
        unit  year  score  change  mean
 0   Bến Tre  2019   80.0     NaN  79.0
-1   Bến Tre  2020   82.5     2.5  82.5
+1   Bến Tre  2020   82.5     2.5   NaN
 2   Bến Tre  2021   85.0     2.5  82.0
 3  Trà Vinh  2019   78.0     NaN  79.0
-4  Trà Vinh  2020    NaN     NaN  82.5
+4  Trà Vinh  2020    NaN     NaN   NaN
 5  Trà Vinh  2021   79.0     NaN  82.0
 """
 
@@ -35,7 +35,8 @@ from .text import match_key, match_keys
 
 __all__ = ["CorrelationResult", "compute_changes", "compute_correlation",
            "compute_correlation_matrix", "compute_percentiles", "compute_trend",
-           "describe_by_year", "group_to_2025", "select_scores"]
+           "count_provinces", "describe_by_year", "group_to_2025", "reference_rows",
+           "select_scores"]
 
 Names = str | Iterable[str] | None
 Years = int | Iterable[int] | None
@@ -47,6 +48,8 @@ _OPTIONAL = {"province": pd.NA, "province_code": pd.NA, "province_code_2025": pd
 _KIND_ORDER = {"official": 0, "compiled": 1, "synthetic": 2}
 _UNIT_COLS = ["province_code", "province", "province_code_2025", "province_2025", "unit",
               "unit_type"]
+_REFERENCE_COLS = ["mean", "sd", "q25", "q75", "n", "n_expected", "reference",
+                   "reference_source"]
 _METHODS = ["kendall", "pearson", "spearman"]
 _HOWS = ["mean", "median"]
 _Z95 = st.norm.ppf(0.975)
@@ -122,21 +125,35 @@ def describe_by_year(scores: pd.DataFrame, *, index: str, component: str = "tota
 
 def compute_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
                   level: str = "province", provinces: Names = None, unit_type: Names = None,
-                  years: Years = None) -> pd.DataFrame:
-    """Return each chosen unit's score by year beside the distribution of all units.
+                  years: Years = None, aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return each chosen unit's score by year beside the reference it is set against.
 
     The chosen units get one row for every year from the first to the last year
     of the level, so a year without a figure is a row with a NaN score (never
-    interpolated). ``mean``, ``sd``, ``q25``, ``q75`` and ``n`` are computed over
-    *all* units of the level (and ``unit_type``), not only the chosen ones.
-    ``change`` is the difference from the unit's previous consecutive year, NaN
-    when that year has no figure; it is computed before ``years`` is applied.
+    interpolated). ``change`` is the difference from the unit's previous
+    consecutive year, NaN when that year has no figure; it is computed before
+    ``years`` is applied.
+
+    The reference (``mean``, ``sd``, ``q25``, ``q75``, ``n``) is fair by
+    construction:
+
+    - below province level, a unit is set only against the units of **its own
+      province** in the same year (each province scores its departments and
+      districts with its own criteria): ``reference`` is "province";
+    - at province level, the **published national average** of that year where
+      ``aggregates`` has one (``reference`` "national", ``reference_source``
+      its document; ``n`` is the number of provinces of the era), otherwise the
+      mean of the provinces in the data (``reference`` "dataset"), whose ``n``
+      may be far below ``n_expected`` (63 provinces until 30 June 2025, 34
+      after). The interquartile band is given only when the data covers every
+      province.
 
     Returns
     -------
     DataFrame
         ``province_code, province, province_code_2025, province_2025, unit,
-        unit_type, year, score, change, mean, sd, q25, q75, n, synthetic``.
+        unit_type, year, score, change, mean, sd, q25, q75, n, n_expected,
+        reference, reference_source, synthetic``.
 
     Examples
     --------
@@ -145,7 +162,13 @@ def compute_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     base = _dedupe(_select(scores, index=index, component=component, level=level,
                            unit_type=unit_type))
     chosen = base if provinces is None else _pick_provinces(base, provinces)
-    span = range(int(base["year"].min()), int(base["year"].max()) + 1)
+    summary = _reference_summary(base, chosen, level=level, index=index, component=component,
+                                 aggregates=aggregates)
+    if level != "province":  # the years of the chosen units' own provinces
+        summary = summary.loc[summary["province_code"].isin(chosen["province_code"].dropna()
+                                                            .unique()).to_numpy(dtype=bool)]
+    present = pd.concat([chosen["year"], summary["year"]]).dropna().astype(int)
+    span = range(int(present.min()), int(present.max()) + 1)
     frame = (chosen.drop_duplicates("_key")[["_key", *_UNIT_COLS]]
              .merge(pd.DataFrame({"year": pd.array(span, "Int64")}), how="cross")
              .merge(chosen[["_key", "year", "score", "synthetic"]], how="left",
@@ -154,13 +177,74 @@ def compute_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     frame = frame.merge(previous, on=["_key", "year"], how="left", suffixes=("", "_previous"))
     frame = frame.assign(change=frame["score"] - frame.pop("score_previous"),
                          synthetic=frame["synthetic"].fillna(False).astype(bool))
-    frame = frame.merge(_describe(base).drop(columns=["min", "median", "max"]), on="year",
-                        how="left")
+    on = ["year"] if level == "province" else ["province_code", "year"]
+    frame = frame.merge(summary, on=on, how="left")
     if years is not None:
         frame = _pick(frame, "year", years)
     frame = frame.sort_values(["province_code", "province", "unit", "year"], kind="stable")
-    return frame[[*_UNIT_COLS, "year", "score", "change", "mean", "sd", "q25", "q75", "n",
+    return frame[[*_UNIT_COLS, "year", "score", "change", *_REFERENCE_COLS,
                   "synthetic"]].reset_index(drop=True)
+
+
+def reference_rows(scores: pd.DataFrame, *, index: str, component: str = "total",
+                   level: str = "province", provinces: Names = None, unit_type: Names = None,
+                   aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the rows behind the reference of :func:`compute_trend`, one per unit and year.
+
+    Below province level: every unit of the chosen units' provinces. At province
+    level: the published national averages (``unit`` "Toàn quốc", ``statistic``
+    "mean") for the years that have one, and the provinces' own rows for the
+    other years.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "department",
+    ...     "province": ["Bến Tre", "Bến Tre", "Tây Ninh"], "province_code": ["83", "83", "72"],
+    ...     "unit": ["Sở Y tế", "Sở Nội vụ", "Sở Y tế"], "year": 2022, "score": [90.0, 80, 70]})
+    >>> reference_rows(scores, index="PAR", level="department", provinces="Bến Tre")["unit"].tolist()
+    ['Sở Y tế', 'Sở Nội vụ']
+    """
+    if level != "province":  # the chosen units' provinces are the whole reference
+        group = _dedupe(_select(scores, index=index, component=component, level=level,
+                                provinces=provinces, unit_type=unit_type))
+        codes = group["province_code"].dropna().unique()
+        group = group.dropna(subset=["score"]).drop(columns="_key")
+        means = _published_means(aggregates, index=index, component=component, level=level)
+        means = means.loc[means["province_code"].isin(codes).to_numpy(dtype=bool)]
+        if means.empty:
+            return group
+        key = group["province_code"].astype("string") + "|" + group["year"].astype("string")
+        published = means["province_code"] + "|" + means["year"].astype("string")
+        group = group.loc[~key.isin(published).to_numpy(dtype=bool)]
+        rows = means.assign(unit=means["province"], index=index, component=component,
+                            level=level, statistic="mean")
+        return pd.concat([group, rows], ignore_index=True) if len(group) else rows
+    base = _dedupe(_select(scores, index=index, component=component, level=level,
+                           unit_type=unit_type))
+    national = _published_means(aggregates, index=index, component=component)
+    own = base.dropna(subset=["score"])
+    own = own.loc[~own["year"].isin(national["year"]).to_numpy(dtype=bool)].drop(columns="_key")
+    if national.empty:
+        return own
+    rows = pd.DataFrame({"province": national["province"], "unit": national["province"],
+                         "year": national["year"].astype("Int64"), "index": index,
+                         "component": component, "level": "province",
+                         "score": national["score"], "source_id": national["source_id"],
+                         "statistic": "mean"})
+    return pd.concat([own, rows], ignore_index=True) if len(own) else rows
+
+
+def count_provinces(boundaries: str = "legacy") -> int:
+    """Return the number of provinces of an era: 63 before 1 July 2025, 34 after.
+
+    Examples
+    --------
+    >>> count_provinces(), count_provinces("2025")
+    (63, 34)
+    """
+    from .reference import provinces
+
+    return len(provinces(era="2025" if str(boundaries) == "2025" else "legacy"))
 
 
 def compute_changes(scores: pd.DataFrame, *, index: str, component: str = "total",
@@ -244,6 +328,9 @@ class CorrelationResult:
     intercept: float = np.nan
     pairs: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     message: str = ""
+    ci_method: str = "fisher_z"
+    n_clusters: int = 0
+    by_year: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @property
     def pooled(self) -> bool:
@@ -252,7 +339,8 @@ class CorrelationResult:
 
     def to_frame(self) -> pd.DataFrame:
         """Return the result as a one-row DataFrame (without the pairs)."""
-        row = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "pairs"}
+        row = {f.name: getattr(self, f.name) for f in fields(self)
+               if f.name not in ("pairs", "by_year")}
         row["years"] = _years_text(self.years)
         return pd.DataFrame([row])
 
@@ -272,9 +360,16 @@ def compute_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = 
     Returns
     -------
     CorrelationResult
-        Pearson r with its Fisher-z 95% interval and p-value, Spearman rho and
-        p-value, the least-squares slope and intercept, and the pairs. With
-        fewer than 3 pairs no exception is raised: ``message`` says why.
+        Pearson r with its 95% interval and p-value, Spearman rho and p-value,
+        the least-squares slope and intercept, and the pairs. In one year the
+        interval is Fisher's z (``ci_method`` "fisher_z"). Pooled over years, a
+        unit (province) gives one pair a year, so its pairs are not independent:
+        the interval is then a percentile bootstrap that resamples whole units
+        (2,000 resamples, fixed seed; ``ci_method`` "cluster_bootstrap",
+        ``n_clusters`` units), and ``by_year`` holds one coefficient per year
+        with its own Fisher interval. The p-values still treat pairs as
+        independent. With fewer than 3 pairs no exception is raised:
+        ``message`` says why.
 
     Examples
     --------
@@ -318,7 +413,15 @@ def compute_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = 
     fit = st.linregress(pairs["x"], pairs["y"])
     r = float(pearson.statistic)
     low, high = _fisher_ci(r, len(pairs))
-    return CorrelationResult(**base, pearson_r=r, pearson_ci_low=low, pearson_ci_high=high,
+    clusters = pairs["province"].astype("string").fillna("") + "|" + pairs["unit"].astype(str)
+    extra = {"n_clusters": int(clusters.nunique())}
+    if len(found) > 1:  # a unit's pairs in different years are not independent
+        low, high = _cluster_bootstrap_ci(pairs["x"].to_numpy(float), pairs["y"].to_numpy(float),
+                                          clusters.to_numpy())
+        extra.update(ci_method="cluster_bootstrap",
+                     by_year=_by_year(pairs, x=x, y=y, level=level))
+    return CorrelationResult(**base, **extra, pearson_r=r, pearson_ci_low=low,
+                             pearson_ci_high=high,
                              pearson_p=float(pearson.pvalue),
                              spearman_rho=float(spearman.statistic),
                              spearman_p=float(spearman.pvalue), slope=float(fit.slope),
@@ -387,8 +490,12 @@ def compute_percentiles(scores: pd.DataFrame, *, index: str, component: str = "t
     one province's units at one level (all provinces together at province
     level). Where a rank is missing but the score is present, the rank is taken
     from the scores of the same ranking (ties share the lowest rank);
-    ``rank_source`` says which. A missing ``n_units`` is the number of scored
-    units of the ranking (or its last rank, if larger).
+    ``rank_source`` ("published" or "score") and ``rank_kind`` ("published" or
+    "computed") say which. A published rank keeps the n it was published with
+    (never the largest rank seen); a computed rank's ``n_units`` is the number
+    of units with a figure, and it gets a percentile only when no n was
+    published for its ranking (a rank among the few units shown places no unit
+    among the n ranked).
 
     Returns
     -------
@@ -423,18 +530,29 @@ def compute_percentiles(scores: pd.DataFrame, *, index: str, component: str = "t
     published = pd.to_numeric(data["rank"], errors="coerce").notna()
     data["rank_source"] = np.where(published, "published",
                                    np.where(data["score"].notna(), "score", pd.NA))
+    data["rank_kind"] = np.where(published, "published",
+                                 np.where(data["score"].notna(), "computed", pd.NA))
     data["rank"] = pd.to_numeric(data["rank"], errors="coerce").fillna(by_score).astype("Int64")
-    last = data["rank"].astype(float).groupby(group).transform("max")
     n_units = pd.to_numeric(data["n_units"], errors="coerce").astype(float)
-    data["n_units"] = n_units.fillna(np.fmax(n_scored.astype(float), last)).astype("Int64")
+    known_n = n_units.where(published).groupby(group).transform("max")
+    # A computed rank is among the units with a figure: its n is their number. Where the
+    # ranking's n was published, a rank among fewer units places no unit in it.
+    computed = ~published.to_numpy() & data["score"].notna().to_numpy()
+    data["n_units"] = n_units.where(published, np.where(computed, n_scored, np.nan)
+                                    ).astype("Int64")
     n = data["n_units"].astype(float)
-    data["percentile"] = ((n - data["rank"].astype(float)) / (n - 1) * 100).where(n > 1)
+    usable = published.to_numpy() | (computed & known_n.isna().to_numpy())
+    data["percentile"] = ((n - data["rank"].astype(float)) / (n - 1) * 100).where(
+        (n > 1) & usable)
     if unit_type is not None:
         data = _pick(data, "unit_type", unit_type)
     data = data.sort_values(["percentile", "score", "province", "unit"],
                             ascending=[False, False, True, True], kind="stable")
-    return data[[*_UNIT_COLS, "year", "score", "rank", "n_units", "rank_source", "percentile",
-                 "synthetic"]].reset_index(drop=True)
+    keep = [*_UNIT_COLS, "year", "score", "rank", "n_units", "rank_source", "rank_kind",
+            "percentile", "synthetic",
+            *(c for c in ("source_id", "members", "derivation", "corrected", "published_value",
+                          "correction_source") if c in data)]
+    return data[keep].reset_index(drop=True)
 
 
 def group_to_2025(scores: pd.DataFrame, *, how: str = "mean") -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -612,6 +730,92 @@ def _dedupe(data: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
     return ranked.loc[~dup].drop(columns=["_nan", "_order"]).sort_index()
 
 
+def _published_means(aggregates: pd.DataFrame | None, *, index: str, component: str,
+                     level: str = "province") -> pd.DataFrame:
+    """Published averages of one index, component and level.
+
+    At province level the national averages (rows without a province code);
+    below it each province's average of its own units. Columns ``province_code,
+    province, year, score, source_id``.
+    """
+    columns = ["province_code", "province", "year", "score", "source_id"]
+    if aggregates is None or aggregates.empty:
+        return pd.DataFrame(columns=columns).astype({"year": "Int64", "score": float})
+    agg = aggregates
+    code = (agg["province_code"].astype("string") if "province_code" in agg
+            else pd.Series(pd.NA, index=agg.index, dtype="string"))
+    comp = (agg["component"].astype("string").fillna("total") if "component" in agg
+            else pd.Series("total", index=agg.index))
+    where = code.isna() if level == "province" else code.notna()
+    hit = ((agg["statistic"].astype("string") == "mean") & (agg["index"].astype("string") == index)
+           & (agg["level"].astype("string") == level) & (comp == component)
+           & where).fillna(False).to_numpy(dtype=bool)
+    rows = agg.loc[hit]
+    out = pd.DataFrame({"province_code": code[hit],
+                        "province": rows["province"].astype("string"),
+                        "year": pd.to_numeric(rows["year"]).astype("Int64"),
+                        "score": pd.to_numeric(rows["value"], errors="coerce").astype(float),
+                        "source_id": rows["source_id"].astype("string")})
+    out = out.dropna(subset=["score"]).drop_duplicates(["province_code", "year"])
+    return out.reset_index(drop=True)
+
+
+def _reference_summary(base: pd.DataFrame, chosen: pd.DataFrame, *, level: str, index: str,
+                       component: str, aggregates: pd.DataFrame | None) -> pd.DataFrame:
+    """The reference of each (year) or (province, year): see :func:`compute_trend`."""
+    if level != "province":
+        data = base.dropna(subset=["score"])
+        groups = data.groupby(["province_code", "year"], observed=True)["score"]
+        out = pd.DataFrame({"n": groups.count().astype("Int64"), "mean": groups.mean(),
+                            "sd": groups.std(ddof=1), "q25": groups.quantile(0.25),
+                            "q75": groups.quantile(0.75)}).reset_index()
+        out = _enough(out)
+        out = out.assign(n_expected=pd.array([pd.NA] * len(out), "Int64"),
+                         reference="province",
+                         reference_source=pd.array([pd.NA] * len(out), "string"))
+        published = _published_means(aggregates, index=index, component=component, level=level)
+        return _use_published(out, published, on=["province_code", "year"],
+                              kind="province_published", n=None)
+    era = "2025" if ("boundaries" in base and base["boundaries"].astype("string")
+                     .eq("2025").fillna(False).any()) else "legacy"
+    expected = count_provinces(era)
+    out = _enough(_describe(base).drop(columns=["min", "median", "max"]))
+    out = out.assign(n_expected=pd.array([expected] * len(out), "Int64"), reference="dataset",
+                     reference_source=pd.array([pd.NA] * len(out), "string"))
+    partial = (out["n"].astype(float) < expected).to_numpy()
+    out.loc[partial, ["q25", "q75"]] = np.nan  # the spread of a handful is no national band
+    national = _published_means(aggregates, index=index, component=component)
+    return _use_published(out, national, on=["year"], kind="national", n=expected)
+
+
+def _enough(out: pd.DataFrame) -> pd.DataFrame:
+    """No mean of a single unit (it is that unit), no spread of fewer than three."""
+    out = out.copy()
+    n = out["n"].astype(float).to_numpy()
+    out.loc[n < 2, ["mean", "sd"]] = np.nan
+    out.loc[n < 3, ["q25", "q75"]] = np.nan
+    return out
+
+
+def _use_published(out: pd.DataFrame, published: pd.DataFrame, *, on: list[str], kind: str,
+                   n: int | None) -> pd.DataFrame:
+    """Replace computed means by published ones where there are; no band beside them."""
+    if len(published):
+        if "province_code" in on:
+            out = out.astype({"province_code": "string"})
+        out = out.merge(published[[*on, "score", "source_id"]], on=on, how="outer")
+        hit = out["score"].notna().to_numpy()
+        out.loc[hit, "mean"] = out.loc[hit, "score"]
+        out.loc[hit, ["sd", "q25", "q75"]] = np.nan
+        if n is not None:
+            out.loc[hit, "n"] = n
+            out.loc[hit, "n_expected"] = n
+        out.loc[hit, "reference"] = kind
+        out.loc[hit, "reference_source"] = out.loc[hit, "source_id"]
+        out = out.drop(columns=["score", "source_id"])
+    return out.astype({"n": "Int64", "n_expected": "Int64", "reference_source": "string"})
+
+
 def _describe(data: pd.DataFrame) -> pd.DataFrame:
     scores = data.dropna(subset=["score"]).groupby("year")["score"]
     out = pd.DataFrame({"n": scores.count().astype("Int64"), "mean": scores.mean(),
@@ -666,6 +870,49 @@ def _with_residuals(pairs: pd.DataFrame, slope: float, intercept: float) -> pd.D
     student = np.where(residual == 0, 0.0, student) if n > 3 else student
     return pairs.assign(residual=residual, studentized_residual=student,
                         outlier=np.abs(np.nan_to_num(student, nan=0.0)) > 2)
+
+
+def _cluster_bootstrap_ci(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, *,
+                          resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """Percentile 95% interval of Pearson r when whole clusters are resampled.
+
+    Each resample draws the clusters with replacement; r is computed from the
+    drawn clusters' sums (n, Σx, Σy, Σx², Σy², Σxy), so no pair is copied.
+    """
+    codes, uniques = pd.factorize(clusters)
+    k = len(uniques)
+    if k < 3:
+        return np.nan, np.nan
+    parts = np.column_stack([np.ones_like(x), x, y, x * x, y * y, x * y])
+    sums = np.zeros((k, 6))
+    np.add.at(sums, codes, parts)
+    counts = np.random.default_rng(seed).multinomial(k, np.full(k, 1 / k), size=resamples)
+    n, sx, sy, sxx, syy, sxy = (counts @ sums).T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (n * sxy - sx * sy) / np.sqrt((n * sxx - sx ** 2) * (n * syy - sy ** 2))
+    r = r[np.isfinite(r)]
+    if len(r) < resamples / 2:
+        return np.nan, np.nan
+    low, high = np.percentile(r, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def _by_year(pairs: pd.DataFrame, *, x: str, y: str, level: str) -> pd.DataFrame:
+    """One Pearson r (Fisher interval) and Spearman rho per year of the pooled pairs."""
+    rows = []
+    for year, part in pairs.groupby("year", sort=True):
+        row = {"year": int(year), "n": len(part), "pearson_r": np.nan, "pearson_ci_low": np.nan,
+               "pearson_ci_high": np.nan, "pearson_p": np.nan, "spearman_rho": np.nan,
+               "spearman_p": np.nan}
+        if len(part) >= 3 and part["x"].nunique() > 1 and part["y"].nunique() > 1:
+            pearson = st.pearsonr(part["x"], part["y"])
+            spearman = st.spearmanr(part["x"], part["y"])
+            low, high = _fisher_ci(float(pearson.statistic), len(part))
+            row.update(pearson_r=float(pearson.statistic), pearson_ci_low=low,
+                       pearson_ci_high=high, pearson_p=float(pearson.pvalue),
+                       spearman_rho=float(spearman.statistic), spearman_p=float(spearman.pvalue))
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _fisher_ci(r: float, n: int) -> tuple[float, float]:

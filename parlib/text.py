@@ -147,3 +147,19 @@ def objects(values: pd.Series | pd.Categorical | np.ndarray) -> np.ndarray:
         codes, uniques = distinct(values)
         return np.append(uniques, None)[codes]
     return np.asarray(values, dtype=object)
+
+
+_FIGURE_TEXT = re.compile(r"[\d\s.,%()/-]+")
+
+
+def mostly_words(cells) -> bool:
+    """Return True if most non-blank cells hold words rather than figures ("98,5", "01/18").
+
+    Examples
+    --------
+    >>> mostly_words(["Sở Nội vụ", "Sở Tư pháp", None]), mostly_words(["98,5", "1/18"])
+    (True, False)
+    """
+    filled = [str(c) for c in cells if c is not None and str(c).strip()]
+    words = [c for c in filled if not _FIGURE_TEXT.fullmatch(c)]
+    return bool(filled) and len(words) * 2 > len(filled)

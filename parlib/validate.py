@@ -268,8 +268,9 @@ def _resolve_duplicates(df: pd.DataFrame, passed: np.ndarray
                               zip(group[col], group["raw_file"], group["raw_row"]))
             first = group.iloc[0]
             reason = (f"{first['unit']} {first['index']} {first['component']} {first['year']} "
-                      f"is given different {col} values: {given}; parlib keeps none of them: "
-                      "correct the wrong one or drop it")
+                      f"is given different {col} values: {given}; parlib keeps every version "
+                      "in disputed.csv and none in the scores: add a correction to "
+                      "dataset.yaml when evidence settles it")
             for _, row in group.iterrows():
                 records.append({
                     "dataset": row["dataset"], "raw_file": row["raw_file"],
@@ -284,6 +285,11 @@ def _resolve_duplicates(df: pd.DataFrame, passed: np.ndarray
                     first[col] = filled.iloc[0]
         ids = list(dict.fromkeys(group["source_id"].dropna()))
         first["source_id"] = ";".join(ids)
+        if "corrected" in group and group["corrected"].any():  # a corrected row keeps saying so
+            first["corrected"] = True
+            for col, sep in (("published_value", "; "), ("correction_source", ";")):
+                parts = [p for v in group[col].dropna() for p in str(v).split(sep)]
+                first[col] = sep.join(dict.fromkeys(parts))
         merged_rows.append(first)
         for _, row in group.iloc[1:].iterrows():
             records.append({

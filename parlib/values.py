@@ -51,7 +51,7 @@ _GROUPED = {sep: re.compile(rf"[0-9]{{1,3}}(?:\{sep}[0-9]{{3}})+") for sep in ",
 _DIGIT = re.compile(r"[0-9]")
 _DASHES = re.compile(r"[-\u2012\u2013\u2014\u2015\u2212]+")
 _MARKERS = frozenset({"x", "na", "n a", "kdg", "khong danh gia", "chua danh gia",
-                      "khong xep hang", "kxh"})
+                      "khong xep hang", "kxh", "kcdl", "khong co du lieu", "no data"})
 # Excel error values: a formula that failed, not a marker for a missing figure ("#N/A").
 _EXCEL_ERROR = re.compile(
     r"#(?:n/a|div/0!|value!|ref!|name\?|num!|null!|spill!|calc!|getting_data)")

@@ -191,7 +191,8 @@ def test_recognize_columns_needs_a_unit_or_province():
 def test_recognize_columns_warns_about_unrecognised_columns():
     table = make_table({"STT": ["1"], "Tên đơn vị": ["Sở A"], "Điểm": ["90"],
                         "Điểm tự đánh giá": ["95"]})
-    with pytest.warns(UserWarning, match=r"columns \['Điểm tự đánh giá'\] are not recognised"):
+    with pytest.warns(UserWarning, match=r"column 'Điểm tự đánh giá': the header is not "
+                      r"recognised, so its 1 value\(s\) \(e.g. '95'\) are left out"):
         roles = recognize_columns(table)
     assert [r.role if r else None for r in roles] == ["ignore", "unit", "score", None]
 
@@ -227,7 +228,8 @@ def test_melt_table_long_table_keeps_rows_and_columns():
     assert long.to_dict("records")[0] == {
         "raw_row": 5, "raw_column": "Điểm (%)", "unit": None, "province": "Bến Tre",
         "year": "2021", "level": None, "index": "PAR INDEX", "component": None, "score": "91,5",
-        "score_scale": "percent", "max_points": None, "rank": "1/18", "n_units": None,
+        "score_scale": "percent", "points": None, "max_points": None, "rank": "1/18",
+        "n_units": None,
         "note": None, "derivation": None, "source": None, "unit_type": None}
     assert long["note"].tolist() == [None, "x"]
     pd.testing.assert_frame_equal(table.frame, before)

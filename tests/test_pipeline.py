@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import textwrap
 import unicodedata
 from pathlib import Path
@@ -284,3 +285,121 @@ def test_rows_come_out_in_file_order_as_a_stable_sort_gives(categorical):
     ordered = _in_file_order(frame)
     assert _in_file_order(ordered)["order"].tolist() == want["order"].tolist()
 
+
+
+# -- corrections, disputed figures, published n ---------------------------------------------
+
+PROV_CSV = """\
+STT,Tỉnh/thành phố,Năm,Chỉ số,Điểm,Xếp hạng,Nguồn
+1,Quảng Ninh,2023,PAR,92.18%,1,
+2,Hải Phòng,2023,PAR,91.81%,2/63,
+3,Hải Phòng,2023,PAR,91.87%,,s2
+4,Hà Nội,2023,PAR,91.43%,3,
+"""
+
+SECOND_SOURCE = """\
+  - id: s2
+    title: Kết quả Chỉ số CCHC 2023
+    publisher: Cổng Thông tin điện tử Chính phủ
+    date: 2024-04-17
+"""
+
+
+def _with_corrections(folder: Path, corrections: str) -> None:
+    path = folder / "dataset.yaml"
+    text = path.read_text(encoding="utf-8").replace("files:\n", SECOND_SOURCE + "files:\n")
+    path.write_text(text + "corrections:\n" + textwrap.indent(textwrap.dedent(corrections), "  "),
+                    encoding="utf-8")
+
+
+CORRECT_HP = """\
+- file: p.csv
+  row: 3
+  column: Điểm
+  published: 91.81%
+  corrected: 91.87%
+  reason: the publisher misprinted it
+  source: s2
+"""
+
+
+def test_a_correction_is_applied_flagged_and_kept_with_its_evidence(tmp_path):
+    folder = write_dataset(tmp_path, "prov", {"p.csv": PROV_CSV},
+                           "- {path: p.csv, source: s1, level: province}")
+    before = (folder / "p.csv").read_bytes()
+    _with_corrections(folder, CORRECT_HP)
+    result = clean_dataset(folder)
+    hp = result.scores.loc[result.scores["province"] == "Hải Phòng"].iloc[0]
+    assert hp["score"] == 91.87 and hp["rank"] == 2 and hp["n_units"] == 63
+    assert hp["corrected"] and hp["correction_source"] == "s2"
+    assert hp["published_value"] == "p.csv row 3, Điểm: 91.81%"
+    assert not result.scores.loc[result.scores["province"] != "Hải Phòng", "corrected"].any()
+    assert result.disputed.empty
+    fixes = result.report()["corrections"]
+    assert fixes == [{"dataset": "prov", "raw_file": "p.csv", "raw_row": 3, "column": "Điểm",
+                      "published": "91.81%", "corrected": "91.87%",
+                      "reason": "the publisher misprinted it", "source_id": "s2"}]
+    assert (folder / "p.csv").read_bytes() == before  # the raw file is never changed
+
+
+def test_a_correction_whose_published_value_is_not_in_the_raw_cell_is_an_error(tmp_path):
+    folder = write_dataset(tmp_path, "prov", {"p.csv": PROV_CSV},
+                           "- {path: p.csv, source: s1, level: province}")
+    _with_corrections(folder, CORRECT_HP.replace("published: 91.81%", "published: 91.80%"))
+    with pytest.raises(ConfigError, match=r"p.csv, row 3, column 'Điểm'.*changed under it "
+                                          r"\(value '91\.81%'\).*'91\.80%'"):
+        clean_dataset(folder)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("source: s2", "source: nowhere"), "evidence is not in 'sources'"),
+    (("file: p.csv", "file: q.csv"), "names a file that is not in 'files'"),
+    (("row: 3", "row: 0"), "'row' must be the raw file's row number"),
+    (("column: Điểm", "column: Score"), "names a cell the raw file does not have"),
+])
+def test_bad_corrections_name_the_key_and_the_fix(tmp_path, change, message):
+    folder = write_dataset(tmp_path, "prov", {"p.csv": PROV_CSV},
+                           "- {path: p.csv, source: s1, level: province}")
+    _with_corrections(folder, CORRECT_HP.replace(*change))
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        clean_dataset(folder)
+
+
+def test_published_figures_that_disagree_are_kept_as_disputed(tmp_path):
+    folder = write_dataset(tmp_path, "prov", {"p.csv": PROV_CSV},
+                           "- {path: p.csv, source: s1, level: province}")
+    _with_corrections(folder, "[]\n")
+    result = clean_dataset(folder)
+    assert "Hải Phòng" not in set(result.scores["province"])
+    disputed = result.disputed
+    assert sorted(disputed["score"]) == [91.81, 91.87]
+    assert sorted(disputed["source_id"]) == ["s1", "s2"]
+    assert disputed["dispute"].str.contains("disputed.csv").all()
+    entry = result.report()["disputed"][0]
+    assert entry["figure"] == "Hải Phòng PAR total 2023" and len(entry["versions"]) == 2
+
+
+def test_two_rows_giving_different_n_for_one_rank_are_a_dispute_not_a_merge(tmp_path):
+    rows = ("STT,Tên đơn vị,Điểm,Xếp hạng\n1,Sở Y tế,\"90,5%\",01/18\n"
+            "2,Sở Y tế,\"90,5%\",01/19\n")
+    folder = write_dataset(tmp_path, "d", {"d.csv": rows}, """\
+        - {path: d.csv, source: s1, index: PAR, year: 2021, province: Bến Tre,
+           level: department}""")
+    result = clean_dataset(folder)
+    assert result.scores.empty and sorted(result.disputed["n_units"]) == [18, 19]
+
+
+def test_a_province_rank_without_n_is_out_of_the_eras_provinces(tmp_path):
+    rows = "Tỉnh,Năm,Chỉ số,Điểm,Xếp hạng\nHà Nội,2023,PAR,91.43%,3\nHuế,2025,PAR,90%,2\n"
+    folder = write_dataset(tmp_path, "n", {"n.csv": rows},
+                           "- {path: n.csv, source: s1, level: province}")
+    scores = clean_dataset(folder).scores.set_index("year")
+    assert scores.loc[2023, "n_units"] == 63 and scores.loc[2025, "n_units"] == 34
+
+
+def test_a_files_n_units_from_dataset_yaml_travels_with_its_ranks(tmp_path):
+    rows = "STT,Tên đơn vị,Điểm,Xếp hạng\n1,Sở Y tế,\"90,5%\",1\n2,Sở Nội vụ,\"88%\",2\n"
+    folder = write_dataset(tmp_path, "d", {"d.csv": rows}, """\
+        - {path: d.csv, source: s1, index: PAR, year: 2021, province: Bến Tre,
+           level: department, n_units: 18}""")
+    assert clean_dataset(folder).scores["n_units"].tolist() == [18, 18]

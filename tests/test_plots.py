@@ -35,7 +35,10 @@ def _named(ax) -> list[str]:
 
 def test_plot_trend_colours_the_chosen_units_over_the_rest_in_grey(scores):
     ax = plot_trend(scores, index="PAR", provinces=["Bến Tre", "Trà Vinh"], lang="vi")
-    assert _named(ax) == ["Trung bình các đơn vị (n = 5–6)", "Bến Tre", "Trà Vinh"]
+    assert _named(ax)[1:] == ["Bến Tre", "Trà Vinh"]
+    assert _named(ax)[0].replace("\n", " ") == (
+        "Trung bình của 5–6 tỉnh có số liệu trong bộ dữ liệu "
+        "(5–6/63 tỉnh: không phải trung bình toàn quốc)")
     grey = [line for line in ax.lines if line.get_label().startswith("_")]
     assert len(grey) == 4 and {line.get_color() for line in grey} == {"#C9C9C9"}
     assert ax.get_xlabel() == "Năm" and ax.get_ylabel() == "Điểm (%)"
@@ -43,7 +46,7 @@ def test_plot_trend_colours_the_chosen_units_over_the_rest_in_grey(scores):
     assert _ticks(ax.get_xticklabels()) == [str(y) for y in range(2018, 2024)]
     assert ax.get_legend() is None  # names stand at the lines' ends instead
     ends = {t.get_text().replace("\u00a0", " ").replace("\n", " "): t for t in ax.texts}
-    assert {"Bến Tre", "Trà Vinh", "Trung bình các đơn vị (n = 5–6)"} <= set(ends)
+    assert {"Bến Tre", "Trà Vinh"} <= set(ends)
     assert ends["Bến Tre"].xyann[0] > 1  # right of the axes
     assert check_layout(ax.figure)["overlaps"] == []
 
@@ -66,6 +69,14 @@ def test_plot_trend_draws_a_one_year_unit_as_a_point_on_the_years_with_data(scor
     assert _ticks(ax.get_xticklabels()) == ["2021"]
     unit = next(line for line in ax.lines if line.get_label() == "Sở Y tế")
     assert unit.get_linewidth() == 0 and unit.get_marker() == "o"
+    assert not [c for c in ax.collections if c.get_label().startswith("Interquartile")]
+
+
+def test_plot_trend_draws_no_reference_for_departments_of_several_provinces(scores):
+    ax = plot_trend(scores, index="PAR", level="department", lang="en")
+    assert all(line.get_color() != "#555555" for line in ax.lines)
+    one = plot_trend(scores, index="PAR", level="department", provinces=["Bến Tre"], lang="en")
+    assert _named(one)[0].startswith("Mean of Bến Tre's units in this dataset")
 
 
 def test_plot_trend_leaves_a_gap_at_the_missing_year(scores):

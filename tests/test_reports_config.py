@@ -39,7 +39,10 @@ def test_shipped_reports_yaml_is_valid():
     by_dataset = {}
     for spec in cfg.reports:
         by_dataset.setdefault(spec.dataset, []).append(spec)
-    assert set(by_dataset) == {"demo-synthetic", "vn-published"}
+    assert set(by_dataset) == {"demo-synthetic", "vn-published", "papi-official"}
+    papi = by_dataset["papi-official"]
+    assert {s.notebook for s in papi} == {"trend", "correlation", "comparison"}
+    assert all(s.parameters["index"] == "PAPI" for s in papi)
     demo = by_dataset["demo-synthetic"]
     assert 10 <= len(demo) <= 14
     assert {s.notebook for s in demo} == {"trend", "correlation", "comparison"}

@@ -57,14 +57,21 @@ def test_publish_saves_once_closes_and_records_figures(project):
     assert plt.get_fignums() == []
     folder = project / "reports" / "_adhoc"
     assert sorted(p.name for p in (folder / "figures").iterdir()) == [
-        "xu-huong.json", "xu-huong.pdf", "xu-huong.png", "xu-huong.svg"]
+        "xu-huong.csv", "xu-huong.json", "xu-huong.pdf", "xu-huong.png", "xu-huong.svg"]
     sidecar = json.loads((folder / "figures" / "xu-huong.json").read_text(encoding="utf-8"))
+    drawn = pd.read_csv(folder / "figures" / "xu-huong.csv")
+    assert len(drawn) == 5 and set(drawn["role"]) == {"shown"}
+    assert list(drawn.columns[:3]) == ["province", "unit", "year"]
+    assert sidecar["data"] == {"path": "xu-huong.csv", "rows": 5,
+                               "columns": list(drawn.columns)}
+    assert "csv" in sidecar["files"]
     assert sidecar["synthetic"] is True
     assert sidecar["caption"] == "Chú thích"
     assert sidecar["title"] == "Bến Tre"
     assert sidecar["data_hash"]
     meta = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
     assert meta["figures"][0]["png"] == "figures/xu-huong.png"
+    assert meta["figures"][0]["csv"] == "figures/xu-huong.csv"
     assert meta["synthetic"] is True and "fx-synthetic" in meta["citation"]
 
 

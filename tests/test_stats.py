@@ -60,7 +60,54 @@ def test_compute_trend_mean_is_over_all_units_not_the_chosen_ones(scores):
     np.testing.assert_allclose(got["mean"], expected["mean"])
     np.testing.assert_allclose(got["sd"], expected["std"])
     assert got.loc[2020, "n"] == 5 and got.loc[2021, "n"] == 6
-    assert (got["q25"] <= got["q75"]).all()
+    assert set(got["reference"]) == {"dataset"} and set(got["n_expected"]) == {63}
+    assert got["q25"].isna().all()  # 6 of 63 provinces: no band that passes for a national one
+
+
+def _national_mean(year: int, value: float) -> pd.DataFrame:
+    return pd.DataFrame({"province": ["Toàn quốc"], "province_code": [pd.NA], "year": [year],
+                         "level": ["province"], "index": ["PAR"], "component": ["total"],
+                         "statistic": ["mean"], "value": [value], "source_id": ["bnv"]})
+
+
+def test_compute_trend_uses_the_published_national_average_where_there_is_one(scores):
+    trend = compute_trend(scores, index="PAR", provinces=["Bến Tre"],
+                          aggregates=_national_mean(2021, 84.5)).set_index("year")
+    assert trend.loc[2021, "mean"] == 84.5 and trend.loc[2021, "reference"] == "national"
+    assert trend.loc[2021, "reference_source"] == "bnv" and trend.loc[2021, "n"] == 63
+    assert trend.loc[2020, "reference"] == "dataset" and trend.loc[2020, "n"] == 5
+
+
+def test_compute_trend_band_only_for_every_province():
+    codes = [f"{i:02d}" for i in range(63)]
+    scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "province",
+                           "province_code": codes, "province": codes, "unit": codes,
+                           "year": 2021, "score": np.linspace(70, 95, 63)})
+    trend = compute_trend(scores, index="PAR", provinces=["00"])
+    assert trend["n"].item() == 63 and trend["q25"].item() < trend["q75"].item()
+
+
+def test_compute_trend_sets_departments_only_against_their_own_province(scores):
+    trend = compute_trend(scores, index="PAR", level="department", provinces=["Bến Tre"])
+    dept = scores.loc[(scores["level"] == "department") & (scores["index"] == "PAR")
+                      & (scores["component"] == "total")]
+    own = dept.loc[dept["province"] == "Bến Tre"].groupby("year")["score"].mean()
+    got = trend.drop_duplicates("year").set_index("year")["mean"].dropna()
+    np.testing.assert_allclose(got, own.loc[got.index])
+    assert set(trend["reference"].dropna()) == {"province"}
+    assert dept["province"].nunique() > 1  # the fixture has other provinces' departments
+
+
+def test_compute_trend_prefers_the_province_published_mean_of_its_units(scores):
+    dept = scores.loc[(scores["level"] == "department") & (scores["province"] == "Bến Tre")]
+    code, year = dept["province_code"].iloc[0], int(dept["year"].iloc[0])
+    agg = _national_mean(year, 91.0).assign(province="Bến Tre", province_code=code,
+                                           level="department", source_id="ubnd")
+    trend = compute_trend(scores, index="PAR", level="department", provinces=["Bến Tre"],
+                          aggregates=agg).set_index("year")
+    row = trend.loc[[year]].iloc[0]
+    assert row["mean"] == 91.0 and row["reference"] == "province_published"
+    assert row["reference_source"] == "ubnd"
 
 
 def test_compute_trend_change_is_nan_after_a_missing_year(scores):
@@ -147,13 +194,40 @@ def test_compute_correlation_matches_scipy_pooled_over_years(scores):
     assert result.spearman_rho == pytest.approx(rho) and result.spearman_p == pytest.approx(rho_p)
     assert result.slope == pytest.approx(fit.slope)
     assert result.intercept == pytest.approx(fit.intercept)
-    z, se = np.arctanh(r), 1 / np.sqrt(len(wide) - 3)
-    assert result.pearson_ci_low == pytest.approx(np.tanh(z - 1.959964 * se))
-    assert result.pearson_ci_high == pytest.approx(np.tanh(z + 1.959964 * se))
+    # pooled pairs repeat provinces: the interval resamples provinces, not pairs
+    assert result.ci_method == "cluster_bootstrap"
+    assert result.n_clusters == wide.index.get_level_values("province").nunique()
+    assert result.pearson_ci_low < r < result.pearson_ci_high
     assert result.message == ""
+    by_year = result.by_year.set_index("year")
+    for year, part in wide.groupby(level="year"):
+        assert by_year.loc[year, "n"] == len(part)
+        assert by_year.loc[year, "pearson_r"] == pytest.approx(
+            st.pearsonr(part["PAR"], part["SIPAS"]).statistic)
     residual = result.pairs["y"] - (fit.intercept + fit.slope * result.pairs["x"])
     np.testing.assert_allclose(result.pairs["residual"], residual)
     assert {"unit", "province", "year", "x", "y", "outlier"} <= set(result.pairs.columns)
+
+
+def test_cluster_bootstrap_is_wider_than_fisher_when_provinces_repeat(rng):
+    # 8 provinces, 6 years each, a province effect on both indices: 48 pairs, 8 independent
+    base = rng.normal(0, 5, 8)
+    rows = []
+    for year in range(2018, 2024):
+        noise = rng.normal(0, 1, (2, 8))
+        for i in range(8):
+            rows += [{"index": "PAR", "year": year, "unit": f"P{i}", "score": 80 + base[i]
+                      + noise[0, i]},
+                     {"index": "SIPAS", "year": year, "unit": f"P{i}", "score": 80 + base[i]
+                      + noise[1, i]}]
+    scores = pd.DataFrame(rows).assign(component="total", level="province")
+    pooled = compute_correlation(scores, x="PAR", y="SIPAS")
+    z, se = np.arctanh(pooled.pearson_r), 1 / np.sqrt(pooled.n - 3)
+    fisher = np.tanh(z + 1.959964 * se) - np.tanh(z - 1.959964 * se)
+    assert pooled.n == 48 and pooled.n_clusters == 8
+    assert pooled.pearson_ci_high - pooled.pearson_ci_low > fisher
+    one = compute_correlation(scores, x="PAR", y="SIPAS", years=2020)
+    assert one.ci_method == "fisher_z" and one.by_year.empty
 
 
 def test_compute_correlation_of_a_component_in_one_year(scores):
@@ -297,8 +371,20 @@ def test_group_to_2025_names_a_bad_how(scores):
         group_to_2025(scores, how="sum")
 
 
-def test_percentiles_count_the_ranking_when_n_units_is_missing(scores):
+def test_percentiles_never_infer_n_from_the_largest_rank(scores):
     no_count = scores.assign(n_units=pd.NA).astype({"n_units": "Int64"})
     pct = compute_percentiles(no_count, index="PAR", year=2022)
-    assert pct.groupby("province")["n_units"].max().to_dict() == {"Bến Tre": 5, "Thái Nguyên": 3}
-    assert set(pct.loc[pct["rank"] == 1, "percentile"]) == {100.0}
+    assert pct["n_units"].isna().all() and pct["percentile"].isna().all()
+    assert set(pct["rank_kind"]) == {"published"}
+
+
+def test_percentiles_label_computed_ranks_and_use_only_the_published_n():
+    scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "province",
+                           "unit": ["A", "B", "C"], "province": ["A", "B", "C"], "year": 2023,
+                           "score": [92.0, 91.0, 90.0], "rank": [1, pd.NA, pd.NA],
+                           "n_units": [63, pd.NA, pd.NA]})
+    pct = compute_percentiles(scores, index="PAR", level="province", year=2023).set_index("unit")
+    assert pct.loc["A", ["rank", "n_units", "rank_kind"]].tolist() == [1, 63, "published"]
+    assert pct.loc["A", "percentile"] == 100.0
+    assert pct.loc["C", ["rank", "n_units", "rank_kind"]].tolist() == [3, 3, "computed"]
+    assert np.isnan(pct.loc["C", "percentile"])  # 3rd of 3 shown is not 3rd of 63

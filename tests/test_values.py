@@ -79,6 +79,7 @@ def test_parse_scores_reads_points_over_maximum_and_combined_forms(value, expect
 @pytest.mark.parametrize("value", [
     "-", "–", "—", "--", "x", "X", "N/A", "n/a", "NA", "KĐG", "Không đánh giá",
     "không đánh giá", "chưa đánh giá", "Chưa đánh giá", "không xếp hạng", "KXH", "kđg",
+    "KCDL", "Không có dữ liệu", "no data",
 ])
 def test_parse_scores_keeps_missing_markers_as_written(value):
     assert parse_score(value) == parsed(marker=value)

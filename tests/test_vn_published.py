@@ -130,8 +130,64 @@ def test_the_workbook_opens_with_every_sheet(result, tmp_path):
 
     folder = write_result(result, tmp_path)
     book = openpyxl.load_workbook(io.BytesIO((folder / "scores.xlsx").read_bytes()))
-    assert book.sheetnames == ["scores", "sources", "quarantine", "disputed", "codebook"]
+    assert book.sheetnames == ["scores", "sources", "quarantine", "disputed", "corrections",
+                               "codebook"]
     assert book["scores"].max_row == len(result.scores) + 1
     assert book["sources"].max_row == len(result.sources) + 1
+    assert book["disputed"].max_row == len(result.disputed) + 1 > 1
+    assert book["corrections"].max_row == len(result.corrections) + 1
     assert all(book[name].freeze_panes == "A2" for name in book.sheetnames)
     assert (folder / "scores.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+# -- corrections, disputes and ranks on the real data -----------------------------------------
+
+def _row(result, province: str, year: int, index: str = "PAR") -> pd.Series:
+    s = result.scores
+    rows = s.loc[(s["province"] == province) & (s["year"] == year) & (s["index"] == index)
+                 & (s["level"] == "province") & (s["component"] == "total")]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+@pytest.mark.parametrize(("province", "year", "index", "score", "rank", "evidence"), [
+    ("Quảng Ninh", 2018, "PAR", 89.06, 1, "quangninh-snv-2020-par2019"),
+    ("Hà Nội", 2018, "PAR", 83.98, 2, "vietnamplus-en-2019-danang-par2018"),
+    ("Bến Tre", 2019, "PAR", 73.87, 63, "thanhtra-2020-par2019"),
+    ("Bình Dương", 2019, "SIPAS", 88.02, 13, "baobinhduong-en-2020-06-06-sipas2019"),
+    ("Hải Phòng", 2023, "PAR", 91.87, 2, "kinhtedothi-2025-hp-par2024"),
+])
+def test_every_correction_shows_in_the_clean_data_with_its_evidence(result, province, year,
+                                                                    index, score, rank, evidence):
+    row = _row(result, province, year, index)
+    assert row["score"] == score and row["rank"] == rank and row["n_units"] == 63
+    assert row["corrected"] and evidence in row["correction_source"].split(";")
+    assert row["published_value"]  # the value as published stays on record
+    assert evidence in set(result.sources["source_id"])
+    url = result.sources.set_index("source_id").loc[evidence, "url"]
+    assert str(url).startswith("http")
+
+
+def test_every_correction_is_listed_with_a_source_in_the_dataset(result):
+    fixes = result.report()["corrections"]
+    assert len(fixes) == len(result.config.corrections) == 8
+    known = set(result.sources["source_id"])
+    assert all(f["source_id"] in known and f["reason"] for f in fixes)
+
+
+def test_the_2018_national_par_mean_is_recorded(result):
+    agg = result.aggregates
+    mean = agg.loc[(agg["year"] == 2018) & (agg["statistic"] == "mean") & (agg["index"] == "PAR")]
+    assert mean["value"].tolist() == [76.92]
+
+
+def test_quang_ninh_papi_2020_stays_disputed_with_both_sources(result):
+    disputed = result.disputed
+    assert sorted(disputed["score"]) == [48.811, 48.881]
+    assert set(disputed["source_id"]) == {"vgp-2021-04-14-papi2020",
+                                          "vietnamplus-en-2021-04-papi2020"}
+
+
+def test_every_province_rank_carries_its_published_n(result):
+    s = result.scores
+    ranked = s.loc[(s["level"] == "province") & s["rank"].notna()]
+    assert len(ranked) > 40 and (ranked["n_units"] == 63).all()
+    assert (ranked["rank"] <= ranked["n_units"]).all()

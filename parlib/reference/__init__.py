@@ -32,6 +32,8 @@ __all__ = [
     "REGIONS",
     "ReferenceDataError",
     "component_lookup",
+    "component_names",
+    "component_spellings",
     "components",
     "department_mergers",
     "former_provinces",
@@ -135,6 +137,12 @@ _SPECS: dict[str, dict] = {
         "required": ["index", "key", "order", "name_vi", "name_en"],
         "unique": [("index", "key"), ("index", "order")],
         "formats": {"key": _KEY, "order": re.compile(r"^\d+$")},
+    },
+    "component_names.csv": {
+        "columns": ["index", "key", "name", "from_year", "to_year", "methodology"],
+        "required": ["index", "key", "name", "from_year", "methodology"],
+        "unique": [("index", "key", "name", "methodology")],
+        "formats": {"from_year": re.compile(r"^\d{4}$"), "to_year": re.compile(r"^\d{4}$")},
     },
     "levels.csv": {
         "columns": ["alias", "level"],
@@ -528,7 +536,50 @@ def _components() -> pd.DataFrame:
 def _spellings(row) -> list[str]:
     aliases = [] if pd.isna(row.aliases) else row.aliases.split("|")
     code = [] if pd.isna(row.code) else [row.code]
-    return [row.key, row.name_vi, row.name_en, *code, *aliases]
+    by_era = _component_names()
+    era = by_era.loc[(by_era["index"] == row.index) & (by_era["key"] == row.key), "name"]
+    return [row.key, row.name_vi, row.name_en, *code, *aliases, *era]
+
+
+def component_names(index: str | None = None) -> pd.DataFrame:
+    """Return the names each component was published under, with the years each was used.
+
+    ``from_year``/``to_year`` are evaluation years (``to_year`` blank: still used);
+    ``methodology`` names the method document (see ``parlib/reference/README.md``).
+
+    Examples
+    --------
+    >>> names = component_names("PAR")
+    >>> row = names.loc[names["name"] == "Hiện đại hóa hành chính"].iloc[0]
+    >>> row["key"], int(row["from_year"]), int(row["to_year"])
+    ('e_government', 2017, 2021)
+    """
+    df = _component_names()
+    return df.copy() if index is None else df.loc[df["index"] == index].reset_index(drop=True)
+
+
+@functools.cache
+def _component_names() -> pd.DataFrame:
+    file = "component_names.csv"
+    df = _read(file)
+    _check_in(file, df, "index", _indices()["key"], "index key")
+    known = _read("components.csv")
+    _check_in(file, df.assign(pair=df["index"] + ":" + df["key"]), "pair",
+              known["index"] + ":" + known["key"], "index:key of components.csv")
+    return df.assign(from_year=df["from_year"].astype("int64"),
+                     to_year=pd.to_numeric(df["to_year"]).astype("Int64"))
+
+
+def component_spellings() -> list[str]:
+    """Return every name, alias and code of every component, as written in the reference files.
+
+    Examples
+    --------
+    >>> "Hiện đại hóa hành chính" in component_spellings()
+    True
+    """
+    return list(dict.fromkeys(s for row in _components().itertuples(index=False)
+                              for s in _spellings(row)))
 
 
 def component_lookup() -> dict[str, list[tuple[str, str]]]:

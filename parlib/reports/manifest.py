@@ -20,6 +20,8 @@ __all__ = ["INPUT_FILES", "MANIFEST", "FAILURE", "hash_file", "input_hashes", "r
 
 #: Files of ``<clean_dir>/<dataset>/`` that a report reads.
 INPUT_FILES = ("scores.parquet", "sources.csv")
+#: Clean files reports read when a dataset has them (published means, disputed figures).
+OPTIONAL_INPUT_FILES = ("aggregates.csv", "disputed.csv")
 MANIFEST = "manifest.json"
 FAILURE = "report.failed.json"
 SCHEMA = 1
@@ -71,6 +73,8 @@ def relative_posix(path: Path, start: Path) -> str:
 def input_hashes(notebook: Path, dataset_dir: Path, root: Path) -> dict[str, str | None]:
     """Return ``{path relative to root: sha256}`` for the notebook and the clean files read."""
     files = [notebook] + [dataset_dir / name for name in INPUT_FILES]
+    files += [dataset_dir / name for name in OPTIONAL_INPUT_FILES
+              if (dataset_dir / name).is_file()]
     return {relative_posix(f, root): hash_file(f) for f in files}
 
 

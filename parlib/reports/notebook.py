@@ -169,6 +169,8 @@ class Report:
     sources: pd.DataFrame
     synthetic: bool
     figures: list[dict[str, Any]] = field(default_factory=list)
+    aggregates: pd.DataFrame | None = None
+    disputed: pd.DataFrame | None = None
     release: Any = None  # the parlib.citations.Release of the dataset
     cited: list[Any] = field(default_factory=list)  # each figure's Citation
 
@@ -200,8 +202,7 @@ class Report:
                            lang=self.lang).forms()
 
     def publish(self, fig: Any, name: str, *, caption: str, title: str | None = None,
-                data: pd.DataFrame | None = None, rows: pd.DataFrame | None = None,
-                width: int = 760) -> None:
+                data: pd.DataFrame | None = None, width: int = 760) -> None:
         """Save ``fig`` once (PNG, SVG, PDF, sidecar), close it, and show the saved PNG.
 
         The figure is closed before the cell ends, so the inline backend does not
@@ -218,34 +219,40 @@ class Report:
         title
             Default: the figure's own title.
         data
-            What the figure shows; its hash goes into the citation.
-        rows
-            Every row of the scores the figure draws (shown and reference),
-            with ``source_id``: the figure cites exactly their documents.
-            Default: the rows of the scores behind ``data``.
+            The rows drawn (a :mod:`parlib.figure_data` function's answer): written
+            as ``figures/<name>.csv`` beside the figure, hashed into its citation,
+            and the only rows whose documents the figure cites.
         """
         import matplotlib.pyplot as plt
         from IPython.display import Image, Markdown, display
 
-        from ..citations import cite_figure
+        from ..citations import cite_documents, cite_figure
+        from ..figure_data import figure_rows
         from ..figures import save_figure
 
         figure = getattr(fig, "figure", fig)
         title = title or _figure_title(figure) or name
-        rows = self.rows_of(data) if rows is None else rows
+        rows = None if data is None else figure_rows(data)
         sources = self.sources_of(rows)
-        citation = cite_figure(rows, sources=self.sources, release=self.release,
-                               key=f"{self.key}-{name}", title=title,
-                               data_hash=_data_hash(data if data is not None else rows),
-                               lang=self.lang)
+        note = _computed_note(rows, self.lang)
+        if rows is None:  # nothing says which rows are drawn: the dataset's documents
+            citation = cite_documents(sources, key=f"{self.key}-{name}", title=title,
+                                      release=self.release, lang=self.lang)
+        else:
+            citation = cite_figure(rows, sources=self.sources, release=self.release,
+                                   key=f"{self.key}-{name}", title=title,
+                                   data_hash=_data_hash(rows), lang=self.lang)
         files = save_figure(figure, self.figures_dir / name, title=title, caption=caption,
                             source=sources, synthetic=self.synthetic, lang=self.lang,
-                            citation=citation, data_hash=citation.data_hash)
+                            citation=citation, data_hash=citation.data_hash, data=rows,
+                            note=note)
         plt.close(figure)
         self.cited.append(citation)
+        if note:
+            caption = f"{caption} {note}."
         self.figures.append({"name": name, "title": title, "caption": caption,
                              **{k: _rel(getattr(files, k), self.output_dir)
-                                for k in ("png", "svg", "pdf", "json")}})
+                                for k in ("png", "svg", "pdf", "csv", "json")}})
         self._write_meta()
         display(Image(filename=str(files.png), width=width, metadata={"alt": caption}),
                 Markdown(f"*{caption}*"), Markdown(self._file_links(files)))
@@ -265,75 +272,17 @@ class Report:
             line += f"  \n{say('link_dataset', self.lang)}: " + " · ".join(data)
         return line
 
-    def sources_of(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """Return the documents behind ``rows`` (rows of the scores, with ``source_id``)."""
+    def sources_of(self, rows: pd.DataFrame | None) -> pd.DataFrame:
+        """Return the documents behind ``rows`` (a figure's rows, with ``source_id``).
+
+        A corrected row cites its correction's evidence too; without rows, every
+        document of the dataset.
+        """
         from ..citations import sources_of_rows
 
+        if rows is None:
+            return self.sources
         return sources_of_rows(rows, self.sources)
-
-    def rows_of(self, data: pd.DataFrame | None) -> pd.DataFrame:
-        """Return ``data`` as the rows a figure draws, when it holds rows of the scores.
-
-        Raises
-        ------
-        ValueError
-            When ``data`` has no ``source_id`` column: pass ``rows=`` to
-            :meth:`publish` (see :meth:`rows_for`).
-        """
-        if data is not None and "source_id" in data:
-            return data
-        shown = None if data is None else list(data.columns)
-        raise ValueError(f"Cannot tell which rows a figure draws from data with columns {shown}; "
-                         "pass publish(..., rows=report.rows_for(...)) with the rows drawn.")
-
-    def rows_for(self, scores: pd.DataFrame, *, specs: list[str] | str, level: str,
-                 provinces: list[str] | str | None = None, unit_type: str | None = None,
-                 years: Any = None, group: bool = True,
-                 within: pd.DataFrame | None = None) -> pd.DataFrame:
-        """Return the rows of ``scores`` a figure draws: shown units and their reference group.
-
-        Parameters
-        ----------
-        specs
-            "PAR" (the total), "PAR:procedures" (a component) or "PAR:*" (every
-            component but the total); one or several.
-        level, unit_type, years
-            The figure's selection; empty means all.
-        provinces
-            The chosen units. Below province level the reference group is their
-            provinces' units; at province level every province when ``group``
-            (grey lines, mean), else only the chosen ones.
-        within
-            Keep only the units and years present in this frame (``unit`` and
-            ``year`` columns), e.g. the pairs a scatter draws.
-        """
-        specs = [specs] if isinstance(specs, str) else list(specs)
-        keep = pd.Series(False, index=scores.index)
-        for spec in specs:
-            index, _, component = spec.partition(":")
-            component = component or "total"
-            rows = scores["index"].astype("string").eq(index).fillna(False)
-            comp = scores["component"].astype("string")
-            rows &= (comp.ne("total") if component == "*" else comp.eq(component)).fillna(False)
-            keep |= rows
-        keep &= scores["level"].astype("string").eq(level).fillna(False)
-        keep &= scores["score"].notna()
-        out = scores.loc[keep.to_numpy(dtype=bool)]
-        if unit_type:
-            out = out.loc[out["unit_type"].astype("string").eq(unit_type).fillna(False)
-                          .to_numpy(dtype=bool)]
-        if years is not None and not (isinstance(years, (list, tuple)) and not years):
-            wanted = [int(years)] if isinstance(years, (int, float)) else [int(y) for y in years]
-            out = out.loc[out["year"].isin(wanted).to_numpy(dtype=bool)]
-        if provinces and (level != "province" or not group):
-            codes = filter_units(out, provinces=provinces)["province_code"].dropna().unique()
-            out = out.loc[out["province_code"].isin(codes).to_numpy(dtype=bool)]
-        if within is not None:
-            pairs = within[["unit", "year"]].astype({"unit": "string", "year": "Int64"})
-            hit = out[["unit", "year"]].astype({"unit": "string", "year": "Int64"}).merge(
-                pairs.drop_duplicates().assign(_hit=True), how="left", on=["unit", "year"])
-            out = out.loc[hit["_hit"].fillna(False).to_numpy(dtype=bool)]
-        return out
 
     def note(self, key: str, **fields: object) -> Any:
         """Return the sentence ``key`` of :mod:`parlib.reports.texts` as Markdown."""
@@ -356,6 +305,15 @@ class Report:
                      level=label(f"level_{level}", self.lang), unit_type=kind, units=shown,
                      years=_span(years))]
         gaps = trend.loc[trend["score"].isna()]
+        disputed = self._disputed_keys(index=index, component=component, level=level)
+        if len(gaps) and disputed:
+            hit = [(u, int(y)) in disputed for u, y in zip(gaps["unit"], gaps["year"])]
+            argued = gaps.loc[hit]
+            if len(argued):
+                listed = [f"{_md(u)} {', '.join(str(int(y)) for y in g['year'])}"
+                          for u, g in argued.groupby("unit", sort=True)]
+                parts.append(say("disputed", self.lang, figures="; ".join(listed)))
+                gaps = gaps.loc[[not h for h in hit]]
         if len(gaps):
             listed = [f"{_md(u)} {', '.join(str(int(y)) for y in g['year'])}"
                       for u, g in gaps.groupby("unit", sort=True)]
@@ -363,6 +321,52 @@ class Report:
         else:
             parts.append(say("no_gaps", self.lang))
         return Markdown("\n\n".join(parts))
+
+    def disputed_note(self, *, index: str, component: str = "total", level: str = "province",
+                      year: int | None = None) -> Any:
+        """Return Markdown naming the selection's figures whose published versions disagree."""
+        from IPython.display import Markdown
+
+        keys = sorted(k for k in self._disputed_keys(index=index, component=component,
+                                                     level=level)
+                      if year is None or k[1] == int(year))
+        if not keys:
+            return Markdown("")
+        return Markdown(say("disputed", self.lang, figures="; ".join(
+            f"{_md(u)} {y}" for u, y in keys)))
+
+    def _disputed_keys(self, *, index: str, component: str, level: str) -> set[tuple[str, int]]:
+        rows = self.disputed
+        if rows is None or rows.empty:
+            return set()
+        hit = ((rows["index"].astype("string") == index)
+               & (rows["component"].astype("string") == component)
+               & (rows["level"].astype("string") == level)).fillna(False)
+        rows = rows.loc[hit.to_numpy(dtype=bool)]
+        return {(str(u), int(y)) for u, y in zip(rows["unit"], rows["year"])}
+
+    def trend_caption(self, trend: pd.DataFrame) -> str:
+        """Return the trend figure's caption, saying what the reference line is and is not."""
+        parts = [say("trend_caption_lines", self.lang)]
+        ref = trend.dropna(subset=["mean"])
+        kinds = set(ref["reference"].dropna()) if "reference" in ref else set()
+        local = kinds & {"province", "province_published"}
+        if local and ref["province_code"].nunique() > 1:
+            return " ".join([*parts, say("trend_caption_no_reference", self.lang)])
+        for kind in ("national", "dataset", "province_published", "province"):
+            rows = ref.loc[ref["reference"] == kind].drop_duplicates("year")
+            if rows.empty:
+                continue
+            counts = rows["n"].dropna().astype(int)
+            expected = rows["n_expected"].dropna()
+            expected = int(expected.iloc[0]) if len(expected) else 0
+            key = f"trend_caption_{kind}"
+            if kind == "dataset" and len(counts) and counts.min() >= expected:
+                key = "trend_caption_dataset_all"
+            parts.append(say(key, self.lang, years=_span(rows["year"]),
+                             n=_count_span(counts), expected=expected,
+                             province=_md(rows["province"].iloc[0])))
+        return " ".join(parts)
 
     def describe_correlation(self, result: Any) -> Any:
         """Return Markdown with r, its 95% interval, p, Spearman's rho and n, or why not."""
@@ -378,7 +382,7 @@ class Report:
                    p=num(result.pearson_p, 3), rho=num(result.spearman_rho),
                    p_rho=num(result.spearman_p, 3))
         if result.pooled:
-            text += " " + say("pooled_caveat", self.lang)
+            text += " " + say("pooled_caveat", self.lang, clusters=result.n_clusters)
         odd = result.pairs.loc[result.pairs["outlier"]]
         names = [_md(f"{r.unit} {r.year}" if result.pooled else r.unit) for r in odd.itertuples()]
         text += "\n\n" + (say("outliers", self.lang, names=", ".join(names)) if names
@@ -391,6 +395,8 @@ class Report:
         Columns without any value are left out.
         """
         shown = frame[list(columns)].dropna(axis="columns", how="all")
+        if "year" in shown:  # a year is a label, never "2.019"
+            shown = shown.assign(year=shown["year"].astype("string"))
         shown = shown.rename(columns={c: self.header(c) for c in shown.columns})
         decimal, thousands = (",", ".") if self.lang == "vi" else (".", ",")
         return (shown.style.hide(axis="index")
@@ -467,7 +473,7 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
         When the dataset has not been cleaned (from :func:`parlib.load.load_scores`).
     """
     from ..citations import Release, read_release
-    from ..load import load_scores, load_sources
+    from ..load import load_aggregates, load_disputed, load_scores, load_sources
 
     if lang not in ("vi", "en"):
         raise ParameterError("unknown language", column="lang", value=lang,
@@ -477,6 +483,8 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
     (out / "figures").mkdir(parents=True, exist_ok=True)
     scores = load_scores(dataset, clean_dir=clean)
     sources = load_sources(dataset, clean_dir=clean)
+    aggregates = load_aggregates(dataset, clean_dir=clean)
+    disputed = load_disputed(dataset, clean_dir=clean)
     synthetic = bool(scores["synthetic"].any()) if "synthetic" in scores else False
     if synthetic:  # every report of synthetic data says so first, whatever it shows next
         from IPython.display import Markdown, display
@@ -488,7 +496,8 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
         release = Release(dataset=dataset, title=dataset, synthetic=synthetic)
     return Report(notebook=notebook, dataset=dataset, lang=lang, clean_dir=clean,
                   output_dir=out, scores=scores, sources=sources, synthetic=synthetic,
-                  release=release)
+                  release=release, aggregates=aggregates if len(aggregates) else None,
+                  disputed=disputed if len(disputed) else None)
 
 
 def _md(value: object) -> str:
@@ -523,6 +532,29 @@ def _data_hash(data: pd.DataFrame | None) -> str | None:
         return None
     values = pd.util.hash_pandas_object(data.astype("string"), index=False).to_numpy()
     return hashlib.sha256(values.tobytes()).hexdigest()[:16]
+
+
+def _computed_note(rows: pd.DataFrame | None, lang: str) -> str | None:
+    """Say which values parlib computed from former provinces (2025 boundaries), if any."""
+    if rows is None or "members" not in rows:
+        return None
+    merged = rows.loc[rows["members"].astype("string").str.contains(",", regex=False)
+                      .fillna(False).to_numpy(dtype=bool)]
+    if merged.empty:
+        return None
+    how = "mean"
+    if "derivation" in merged and merged["derivation"].notna().any():
+        how = str(merged["derivation"].dropna().iloc[0]).split(" of ")[0]
+    groups = merged.drop_duplicates("unit")
+    members = "; ".join(f"{u} = {m}" for u, m in zip(groups["unit"], groups["members"]))
+    return label("computed_2025", lang, how=say(how, lang), members=members)
+
+
+def _count_span(counts: Any) -> str:
+    counts = sorted({int(c) for c in counts})
+    if not counts:
+        return "0"
+    return str(counts[0]) if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
 
 
 def _rel(path: Path | None, base: Path) -> str | None:

@@ -59,6 +59,49 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Each line is one unit's score by year; the dashed line is the mean of all {n} "
               "units of the level and the band their interquartile range. Years without a "
               "figure are left as gaps."},
+    "trend_caption_lines": {
+        "vi": "Mỗi đường màu là điểm của một đơn vị qua các năm; năm không có số liệu để trống.",
+        "en": "Each coloured line is one unit's score by year; years without a figure are "
+              "gaps."},
+    "trend_caption_national": {
+        "vi": "Đường xám liền là trung bình toàn quốc đã công bố ({years}).",
+        "en": "The solid grey line is the published national average ({years})."},
+    "trend_caption_dataset": {
+        "vi": "Đường xám nét đứt ({years}) là trung bình của {n} tỉnh có số liệu trong bộ dữ "
+              "liệu này, chỉ {n}/{expected} tỉnh, thường là các tỉnh được báo chí nêu tên: "
+              "không phải trung bình toàn quốc.",
+        "en": "The dashed grey line ({years}) is the mean of the {n} provinces in this "
+              "dataset, only {n} of {expected}, mostly those the news named: not a national "
+              "average."},
+    "trend_caption_dataset_all": {
+        "vi": "Đường xám nét đứt ({years}) là trung bình của cả {expected} tỉnh, dải màu là "
+              "khoảng tứ phân vị của chúng.",
+        "en": "The dashed grey line ({years}) is the mean of all {expected} provinces and the "
+              "band their interquartile range."},
+    "trend_caption_province_published": {
+        "vi": "Đơn vị chỉ được so với các đơn vị cùng tỉnh, cùng năm (mỗi tỉnh chấm điểm theo "
+              "tiêu chí riêng); đường xám liền ({years}) là trung bình các đơn vị của tỉnh "
+              "{province} do tỉnh công bố.",
+        "en": "Units are set only against the units of their own province in the same year "
+              "(each province scores its own units by its own criteria); the solid grey line "
+              "({years}) is the average of {province}'s units as the province published it."},
+    "trend_caption_province": {
+        "vi": "Đơn vị chỉ được so với các đơn vị cùng tỉnh, cùng năm; đường xám nét đứt "
+              "({years}) là trung bình của {n} đơn vị của tỉnh {province} có số liệu trong bộ "
+              "dữ liệu.",
+        "en": "Units are set only against the units of their own province in the same year; "
+              "the dashed grey line ({years}) is the mean of the {n} units of {province} with "
+              "a figure in this dataset."},
+    "trend_caption_no_reference": {
+        "vi": "Các đơn vị thuộc nhiều tỉnh, mỗi tỉnh chấm điểm theo tiêu chí riêng: không vẽ "
+              "đường tham chiếu chung.",
+        "en": "The units belong to several provinces, each scoring its own units by its own "
+              "criteria: no common reference is drawn."},
+    "disputed": {"vi": "Số liệu công bố mâu thuẫn nhau, không có số nào được dùng (xem "
+                       "`disputed.csv` của bộ dữ liệu sạch): {figures}.",
+                 "en": "Published figures disagree, so none is used (see the clean "
+                       "dataset's `disputed.csv`): {figures}."},
+    "figure_data_link": {"vi": "Số liệu của hình (CSV)", "en": "Data behind the figure (CSV)"},
     "components_caption": {
         "vi": "Mỗi ô là một lĩnh vực thành phần của {index}, cùng cách vẽ như biểu đồ xu hướng.",
         "en": "One panel per component of {index}, drawn like the trend chart."},
@@ -79,9 +122,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "**{x}** and **{y}** ({years}, {n} pairs): Pearson r = {r} (95% CI {low} to "
               "{high}), p = {p}; Spearman ρ = {rho}, p = {p_rho}."},
     "pooled_caveat": {
-        "vi": "Các năm được gộp: mỗi đơn vị góp nhiều cặp, nên khoảng tin cậy hẹp hơn thực tế.",
-        "en": "Years are pooled: each unit contributes several pairs, so the interval is "
-              "narrower than it should be."},
+        "vi": "Các năm được gộp: mỗi tỉnh góp một cặp mỗi năm, nên các cặp không độc lập. "
+              "Khoảng tin cậy 95% của hệ số gộp vì thế được tính bằng bootstrap lấy mẫu lại "
+              "theo đơn vị ({clusters} đơn vị, 2.000 lần lấy mẫu), không theo cặp; giá trị p "
+              "vẫn coi các cặp là độc lập. Hệ số của từng năm, với khoảng tin cậy riêng, ở "
+              "bảng dưới.",
+        "en": "Years are pooled: each province gives one pair a year, so the pairs are not "
+              "independent. The pooled coefficient's 95% interval is therefore a bootstrap "
+              "that resamples whole units ({clusters} units, 2,000 resamples), not pairs; the "
+              "p-values still treat pairs as independent. Each year's own coefficient and "
+              "interval are in the table below."},
+    "by_year_title": {"vi": "### Hệ số tương quan theo từng năm",
+                      "en": "### Correlation year by year"},
+    "col_ci_method": {"vi": "Cách tính KTC", "en": "CI method"},
     "pairs_too_few": {
         "vi": "Chỉ có {n} cặp: cần ít nhất 3 cặp để tính hệ số tương quan, nên không báo cáo.",
         "en": "Only {n} pairs: at least 3 are needed for a correlation, so none is reported."},
