@@ -351,9 +351,11 @@ def plot_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = Non
              + (f", {label('pooled', lang, years=_span(result.years))}" if result.pooled
                 else f" ({result.years[0]})")]
     # The statistics and the legend stand under the axes, clear of the data.
-    ax.legend(loc="upper right", bbox_to_anchor=(1.0, -0.13), fontsize=8.5, borderaxespad=0)
-    ax.text(0.0, -0.13, "\n".join(lines), transform=ax.transAxes, va="top", ha="left",
-            fontsize=8.5)
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.12), fontsize=8.5,
+                       borderaxespad=0, ncol=2)
+    ax.annotate("\n".join(lines), (0, 0), xycoords=legend, xytext=(0, -6),
+                textcoords="offset points", va="top", ha="left", fontsize=8.5,
+                annotation_clip=False)
     if len(odd):
         names = [ax.text(row.x, row.y, f"{row.unit} {row.year}" if result.pooled
                          else str(row.unit), fontsize=8, color=PALETTE[1], zorder=5)

@@ -49,6 +49,7 @@ def test_plot_trend_colours_the_chosen_units_over_the_rest_in_grey(scores):
     assert {"Bến Tre", "Trà Vinh"} <= set(ends)
     assert ends["Bến Tre"].xyann[0] > 1  # right of the axes
     assert check_layout(ax.figure)["overlaps"] == []
+    assert not [c for c in ax.collections if c.get_label().startswith("Interquartile")]
 
 
 def test_plot_trend_colours_at_most_eight_units(scores):
@@ -69,7 +70,6 @@ def test_plot_trend_draws_a_one_year_unit_as_a_point_on_the_years_with_data(scor
     assert _ticks(ax.get_xticklabels()) == ["2021"]
     unit = next(line for line in ax.lines if line.get_label() == "Sở Y tế")
     assert unit.get_linewidth() == 0 and unit.get_marker() == "o"
-    assert not [c for c in ax.collections if c.get_label().startswith("Interquartile")]
 
 
 def test_plot_trend_draws_no_reference_for_departments_of_several_provinces(scores):
