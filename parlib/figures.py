@@ -207,7 +207,7 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
     with _frozen_layout(figure), mpl.rc_context({"svg.hashsalt": "parlib", "pdf.fonttype": 42,
                                                  "svg.fonttype": "path",
                                                  "savefig.facecolor": "white"}):
-        _draw_footer(figure, line, synthetic=synthetic, lang=lang, note=note)
+        _draw_footer(figure, line, synthetic=synthetic, lang=lang, note=note, dpi=dpi)
         # One crop for every format: "tight" would lay the figure out again per file.
         box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(0.15)
         layout = check_layout(figure, dpi=dpi, box=box)
@@ -398,14 +398,21 @@ def _lean_font_subsets() -> Iterator[None]:
 
 
 def _draw_footer(fig: Figure, line: str, *, synthetic: bool, lang: str,
-                 note: str | None = None) -> None:
+                 note: str | None = None, dpi: float | None = None) -> None:
     from .plots import PALETTE, plot_theme
 
     for text in [t for t in fig.texts if t.get_gid() in _GIDS]:
         text.remove()
-    box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
+    # Text is measured at the dpi it is saved with: a long rotated label is a few
+    # pixels longer at 300 dpi than at the screen's 100.
+    screen = fig.dpi
+    fig.set_dpi(dpi or screen)
+    try:
+        box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
+    finally:
+        fig.set_dpi(screen)
     width, height = fig.get_size_inches()
-    x, y = box.x0 / width, (box.y0 - 0.08) / height
+    x, y = box.x0 / width, (box.y0 - 0.1) / height
     chars = max(40, int(box.width * 72 / (8 * 0.55)))
     with plot_theme():
         if synthetic:

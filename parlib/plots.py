@@ -454,11 +454,17 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
                          f"{ranks['province'].nunique()} provinces: "
                          f"{sorted(ranks['province'].unique())}; pass provinces=[...].")
     what = label("units_provinces" if level == "province" else "units_units", lang)
-    names = [f"{name}  {_rank_text(r, n, kind, lang=lang, what=what)}".rstrip()
+    kinds = set(ranks["rank_kind"].dropna())
+    counts = ranks["n_units"].dropna().unique()
+    computed = kinds == {"computed"} and len(counts) == 1  # said once, in the title
+    names = [f"{name}  {_ordinal(int(r)) if lang == 'en' else int(r)}" if computed and
+             pd.notna(r) else f"{name}  {_rank_text(r, n, kind, lang=lang, what=what)}".rstrip()
              for name, r, n, kind in zip(_unit_names(ranks, level), ranks["rank"],
                                           ranks["n_units"], ranks["rank_kind"])]
     title = label("ranking_title", lang, index=_title(index, component, lang) + _place(
         ranks, level, lang), year=year)
+    if computed:
+        title += "\n" + label("rank_computed_all", lang, n=int(counts[0]), what=what)
     columns = _row_columns(ax, len(ranks))
     lo, hi = ranks["score"].min(), ranks["score"].max()
     pad = max((hi - lo) * 0.06, 0.4)
@@ -472,6 +478,7 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
         col.set_yticks(pos, labels=[names[i] for i in rows], fontsize=8)
         col.set_ylim(len(pos) - 0.4, -0.6)  # top to bottom, no empty rows
         col.set_xlim(lo - pad, hi + pad * 2.2)  # room for the score beside the dot
+        col.xaxis.set_major_locator(MaxNLocator(nbins=4))
         col.grid(axis="y", visible=False)
         _decimal_axis(col.xaxis, lang)
         col.set_xlabel(_score_label(scores, index, component, lang), fontsize=9)
