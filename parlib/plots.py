@@ -272,7 +272,7 @@ def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province"
     step = 1 if len(years_shown) <= 4 else 2 if len(years_shown) <= 8 else 3
     for ax in axes.flat[:len(components)]:
         ticks = years_shown[::-1][::step][::-1]  # always the latest year
-        ax.set_xticks(ticks, labels=[str(y) for y in ticks])
+        ax.set_xticks(ticks, labels=[str(y) for y in ticks], rotation=0, ha="center")
         ax.tick_params(axis="x", labelsize=8)
         ax.tick_params(axis="y", labelsize=8)
     for ax in axes.flat[len(components):]:
