@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,8 +37,16 @@ def best_of(runs: int, cmd: list[str], **kw) -> tuple[float, int]:
     return min(times), max(peaks)
 
 
-def result(name: str, ratio: float, target: str, ok: bool, detail: str) -> bool:
-    """Print the one result line of a benchmark and return whether it met its target."""
-    print(f"{name}: ratio {ratio:.3f} (target {target}) {'PASS' if ok else 'FAIL'} - {detail}",
-          flush=True)
+def result(name: str, ratio: float, target: str, ok: bool, detail: str, *,
+           also: Sequence[str] = ()) -> bool:
+    """Print the one result line of a benchmark and return whether it met its target.
+
+    The line reads ``NAME: ratio R (target T) PASS|FAIL; ALSO; ... - DETAIL``: ``R`` is
+    the ratio the target is about, each ``ALSO`` another ratio of the same run against
+    a second baseline (for the reader, no target), ``DETAIL`` the times behind them.
+    ``benchmarks/run.py`` parses this line; an ``ALSO`` must not contain " - ".
+    """
+    extra = "".join(f"; {text}" for text in also)
+    print(f"{name}: ratio {ratio:.3f} (target {target}) {'PASS' if ok else 'FAIL'}{extra} - "
+          f"{detail}", flush=True)
     return ok

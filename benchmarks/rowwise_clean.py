@@ -1,9 +1,11 @@
 """A straightforward row-by-row cleaning of the benchmark CSV, for comparison only.
 
-It applies the same per-value rules parlib uses (the single-value resolvers of
-parlib.values and parlib.names) to each row in turn, as a first implementation
-would, and writes the clean rows and the quarantine as CSV. parlib instead
-parses each distinct value once and works on whole columns.
+It applies the same per-value rules parlib uses to each row in turn, as a first
+implementation would, and writes the clean rows and the quarantine as CSV. Every
+cell goes through parlib's scalar parsers (``parse_score`` and the one-cell rank,
+province, unit and component resolvers that parlib's column functions call once
+per distinct value), so the baseline pays for no pandas object per cell. parlib
+instead parses each distinct value once and works on whole columns.
 
 Usage: python benchmarks/rowwise_clean.py RAW.csv
 """
@@ -41,19 +43,19 @@ def main(path: str) -> int:
             index = indices.get(match_key(row["Chỉ số"]))
             component = names._resolve_component(row["Lĩnh vực"], index)
             score = values.parse_score(row["Điểm"])
-            rank = values.parse_ranks([row["Xếp hạng"]]).iloc[0]
+            rank, n_units, _, _, rank_error = values._rank(row["Xếp hạng"])
             value = score["percent"] if score["percent"] is not None else (
                 score["points"] if score["points"] is not None else score["number"])
             scale = index_scale(index, year=int(row["Năm"]), component=component)
             if score["error"] is not None or value is None or not 0 <= value <= scale:
                 bad_writer.writerow([line, "score", row["Điểm"], score["error"] or "scale"])
                 continue
-            if rank["rank"] > rank["n_units"]:
-                bad_writer.writerow([line, "rank", row["Xếp hạng"], "rank above n"])
+            if rank_error is not None or (rank and n_units and rank > n_units):
+                bad_writer.writerow([line, "rank", row["Xếp hạng"], rank_error or "rank above n"])
                 continue
             clean_writer.writerow([prov[0], prov[1], prov[2], prov[3], row["Năm"], unit,
-                                   unit_type, index, component, value, scale, rank["rank"],
-                                   rank["n_units"], line])
+                                   unit_type, index, component, value, scale, rank,
+                                   n_units, line])
     return 0
 
 

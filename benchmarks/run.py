@@ -2,8 +2,23 @@
 
 Runs ``clean_bench.py`` and ``reports_bench.py`` one after the other, each in a
 process of its own, shows their output as it comes, then prints the four
-result lines again (clean, reports, floor, no-op) and exits with 1 when any
-missed its target or a benchmark failed to run, else 0.
+result lines again and exits with 1 when any missed its target, a benchmark
+failed to run or a line lacks its second ratio, else 0.
+
+Each line gives the ratio its target is about and, after ";", the same run
+against a second baseline (measured in the same run, no target):
+
+- ``clean``: 1,000,000 rows, ``parlib clean`` over ``read_csv`` + parquet (target
+  <= 6) and its peak memory over the raw file's size (target <= 4); also over a
+  row-by-row cleaning with parlib's scalar parsers, on a 50,000-row sample.
+- ``reports``: 20 reports, ``parlib reports --force`` over the plain papermill +
+  nbconvert commands run as many at a time as there are cores (target <= 0.35);
+  also over the same commands one report at a time.
+- ``floor``: the same ``parlib reports --force`` over a Python script making the
+  same figures and tables without kernels in a Pool of one process per core
+  (target <= 1.6); also over that script in one process.
+- ``no-op``: ``parlib reports`` on 100 unchanged reports over their full build
+  (target < 0.02); also over the command line's start-up (``parlib --version``).
 
 Usage: python benchmarks/run.py [--only clean,reports,floor,no-op] [--quick]
 
@@ -24,7 +39,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 LINES = ("clean", "reports", "floor", "no-op")
-_RESULT = re.compile(r"^(clean|reports|floor|no-op): ratio \S+ \(target .*\) (PASS|FAIL) - ")
+#: "NAME: ratio R (target T) PASS|FAIL; SECOND RATIO; ... - DETAIL", see _common.result
+_RESULT = re.compile(r"^(?P<name>clean|reports|floor|no-op): ratio (?P<ratio>\S+) "
+                     r"\(target (?P<target>.*?)\) (?P<status>PASS|FAIL)(?P<also>;.*?)? - ")
 
 #: (script, the result lines it prints, its options at full size, its options with --quick)
 BENCHMARKS = [
@@ -62,8 +79,10 @@ def main(argv: list[str] | None = None) -> int:
             print(text, end="", flush=True)
             match = _RESULT.match(text)
             if match:
-                found[match.group(1)] = text.rstrip("\n")
-                status[match.group(1)] = match.group(2)
+                found[match["name"]] = text.rstrip("\n")
+                status[match["name"]] = match["status"]
+                if not match["also"]:
+                    failures.append(f"{match['name']}: no ratio against a second baseline")
         code = proc.wait()
         print(f"({script}: {time.perf_counter() - start:.0f} s, exit code {code})", flush=True)
         missing = [line for line in wanted if line not in found]

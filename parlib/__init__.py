@@ -52,11 +52,12 @@ _API: dict[str, str] = {
     "save_figure": "figures", "source_line": "figures", "read_sidecar": "figures",
     "slugify": "figures",
     # reports and demo data
-    "run_reports": "reports", "write_demo_data": "demo",
+    "run_reports": "reports", "check_parameters": "reports.parameters",
+    "write_demo_data": "demo",
     # errors
     "ParlibError": "errors", "ConfigError": "errors", "RawFileError": "errors",
     "HeaderError": "errors", "UnknownNameError": "errors", "ReportError": "errors",
-    "ParameterError": "errors", "LockError": "errors",
+    "ParameterError": "errors", "LockError": "errors", "OutputError": "errors",
 }
 
 __all__ = ["__version__", *_API]

@@ -1,17 +1,27 @@
-"""The ``parlib`` command: clean, demo-data, reports, cite.
+"""The ``parlib`` command: clean, demo-data, reports, info, cite.
 
 Exit codes: 0 when outputs were written, 1 when parlib refused bad input
-(the message says what to fix), 2 for a wrong command line, 3 when
-``parlib clean --strict`` wrote its outputs but found warnings or quarantined rows.
+(the message says what to fix) or the system refused a read or write, 2 for a
+wrong command line, 3 when ``parlib clean --strict`` wrote its outputs but found
+warnings or quarantined rows, 130 when interrupted (Ctrl-C or SIGTERM).
+
+No traceback reaches the user: parlib's own errors, any ``OSError`` (a full
+disk, a read-only folder, a path that is a file) and any ``ValueError`` (a NUL
+character in a path) end as one paragraph on standard error. Everything printed
+goes through :func:`parlib.text.printable`, so text from the data cannot move
+the cursor, erase lines or forge output.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import os
+import signal
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -34,6 +44,8 @@ def run() -> None:
     object by object: about 0.1 s after cleaning a million rows, freed by the
     system in an instant.
     """
+    signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl-C: kernels shut down
+    warnings.showwarning = _show_warning
     code, args = _dispatch(None)
     if getattr(args, "quick_exit", False):
         for stream in (sys.stdout, sys.stderr):
@@ -52,12 +64,57 @@ def _dispatch(argv: Sequence[str] | None) -> tuple[int, argparse.Namespace | Non
     try:
         return int(args.run(args) or 0), args
     except ParlibError as exc:
-        print(f"parlib {args.command}: {exc}", file=sys.stderr)
+        _say(f"parlib {args.command}: {exc}", err=True)
         return 1, args
     except KeyboardInterrupt:
-        print(f"parlib {args.command}: interrupted; previous outputs are unchanged.",
-              file=sys.stderr)
+        _say(f"parlib {args.command}: interrupted; previous outputs are unchanged.", err=True)
         return 130, args
+    except OSError as exc:
+        _say(f"parlib {args.command}: {_os_error(exc)}", err=True)
+        return 1, args
+    except ValueError as exc:  # a NUL character in a path, and the like
+        _say(f"parlib {args.command}: {exc}. Fix: check the paths and values given on the "
+             "command line and in the YAML files.", err=True)
+        return 1, args
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Show a warning as one line of text, without the code it came from."""
+    _say(f"parlib: warning: {message}", err=True)
+
+
+def _say(text: str, *, err: bool = False, lines: bool = False) -> None:
+    """Print ``text`` with terminal control characters removed."""
+    from .text import printable  # not at import: it loads numpy, which clean tunes first
+
+    stream = sys.stderr if err else sys.stdout
+    print(printable(text, lines=lines), file=stream)
+
+
+_OS_FIXES = {
+    errno.ENOSPC: "free some disk space, or write the outputs to another disk",
+    errno.EDQUOT: "free some of your disk quota, or write the outputs elsewhere",
+    errno.EACCES: "make the folder writable for you, or choose another folder",
+    errno.EPERM: "make the folder writable for you, or choose another folder",
+    errno.EROFS: "the disk is read-only: write the outputs to another folder",
+    errno.ENOENT: "check the path",
+    errno.ENOTDIR: "a part of the path is a file, not a folder: check the path",
+    errno.EISDIR: "the path is a folder where a file is expected: check the path",
+    errno.ENAMETOOLONG: "use a shorter path",
+}
+
+
+def _os_error(exc: OSError) -> str:
+    """One paragraph for an error the system gave: the file, what happened, the fix."""
+    where = exc.filename if exc.filename is not None else "a file"
+    what = exc.strerror or str(exc)
+    fix = _OS_FIXES.get(exc.errno, "check the path and the disk, then run the command again")
+    return (f"{where}: the system refused to read or write it ({what}). Fix: {fix}; "
+            "earlier outputs are unchanged.")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,6 +146,19 @@ def _parser() -> argparse.ArgumentParser:
     if reports_cli is not None:
         reports_cli.add_parser(sub)
 
+    info = sub.add_parser("info", help="list the cleaned datasets, their coverage and the reports",
+                          description="Show the cleaned datasets (kind, licence, sources), "
+                                      "their indices, levels and components, and the reports "
+                                      "of reports.yaml with their state; with DATASET, a "
+                                      "province x year coverage table per index and level.")
+    info.add_argument("dataset", nargs="?", help="one cleaned dataset, with its coverage tables")
+    info.add_argument("--clean-dir", default=None,
+                      help="the clean data folder (default: data/clean of the project)")
+    info.add_argument("--config", default="reports.yaml",
+                      help="the reports file (default: %(default)s)")
+    info.add_argument("--json", action="store_true", help="print JSON for scripts")
+    info.set_defaults(run=_run_info)
+
     cite = sub.add_parser("cite", help="print the citation of a report figure")
     cite.add_argument("figure", help="a figure file (PNG, SVG, PDF) or its sidecar JSON")
     cite.add_argument("--format", choices=["text", "bibtex", "ris", "csl-json"], default="text",
@@ -115,29 +185,29 @@ def _run_clean(args: argparse.Namespace) -> int:
                      "contradicting others")
         if totals["warnings"]:
             line += f", {_count(totals['warnings'], 'warning')}"
-        print(line + f" -> {args.out}/{result.config.name}/")
+        _say(line + f" -> {args.out}/{result.config.name}/")
         if totals["rows_quarantined"]:
             rules = ", ".join(f"{k} {v}" for k, v in report["quarantine_by_rule"].items())
-            print(f"  warning: quarantined rows by rule: {rules}; see "
-                  f"{args.out}/{result.config.name}/quarantine.csv", file=sys.stderr)
+            _say(f"  warning: quarantined rows by rule: {rules}; see "
+                 f"{args.out}/{result.config.name}/quarantine.csv", err=True)
         for fix in report.get("corrections", []):
-            print(f"  correction: {fix['raw_file']} row {fix['raw_row']}, {fix['column']}: "
-                  f"{fix['published'] or '(empty)'} -> {fix['corrected']} "
-                  f"(evidence: {fix['source_id']})", file=sys.stderr)
+            _say(f"  correction: {fix['raw_file']} row {fix['raw_row']}, {fix['column']}: "
+                 f"{fix['published'] or '(empty)'} -> {fix['corrected']} "
+                 f"(evidence: {fix['source_id']})", err=True)
         if report.get("disputed"):
-            print(f"  disputed: {_count(len(report['disputed']), 'figure')} whose published "
-                  f"versions disagree; see {args.out}/{result.config.name}/disputed.csv",
-                  file=sys.stderr)
-        warnings = report["warnings"]
-        for message in warnings["message"].head(5):
-            print(f"  warning: {message}", file=sys.stderr)
-        if len(warnings) > 5:
-            print(f"  ... and {len(warnings) - 5} more warnings in report.json", file=sys.stderr)
+            _say(f"  disputed: {_count(len(report['disputed']), 'figure')} whose published "
+                 f"versions disagree; see {args.out}/{result.config.name}/disputed.csv",
+                 err=True)
+        found = report["warnings"]
+        for message in found["message"].head(5):
+            _say(f"  warning: {message}", err=True)
+        if len(found) > 5:
+            _say(f"  ... and {len(found) - 5} more warnings in report.json", err=True)
         if totals["warnings"] or totals["rows_quarantined"]:
             flagged.append(result.config.name)
     if args.strict and flagged:
-        print(f"parlib clean --strict: {', '.join(flagged)} had warnings or quarantined rows "
-              "(outputs written; see report.json)", file=sys.stderr)
+        _say(f"parlib clean --strict: {', '.join(flagged)} had warnings or quarantined rows "
+             "(outputs written; see report.json)", err=True)
         return 3
     return 0
 
@@ -179,7 +249,33 @@ def _run_demo(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise ParlibError(str(exc), value=args.seed, fix="pass --seed with a whole number "
                                                         "from 0") from None
-    print(f"wrote {len(paths)} files of synthetic demo data to {args.out}")
+    _say(f"wrote {len(paths)} files of synthetic demo data to {args.out}")
+    return 0
+
+
+def _run_info(args: argparse.Namespace) -> int:
+    import json
+
+    from .info import describe_dataset, describe_datasets, format_info
+    from .load import clean_datasets, default_clean_dir
+
+    clean = Path(args.clean_dir) if args.clean_dir else default_clean_dir()
+    if args.dataset:
+        known = clean_datasets(clean)
+        if args.dataset not in known:
+            from .resolve import did_you_mean, suggest_names
+
+            hint = did_you_mean(suggest_names(args.dataset, known)).strip()
+            raise ParlibError("no such cleaned dataset", file=clean, value=args.dataset,
+                              fix=f"{hint + ' ' if hint else ''}cleaned datasets: {known} "
+                                  "(run `parlib clean` for others)")
+        info = describe_dataset(args.dataset, clean_dir=clean)
+    else:
+        info = describe_datasets(clean_dir=clean, config=args.config)
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+    else:
+        print(format_info(info))
     return 0
 
 
@@ -196,7 +292,12 @@ def _run_cite(args: argparse.Namespace) -> int:
         raise ParlibError(f"the figure's sidecar is not valid JSON ({exc})",
                           file=str(Path(args.figure).with_suffix(".json")),
                           fix="rebuild the report that made the figure") from None
-    citation = sidecar.get("citation", {})
+    citation = sidecar.get("citation") if isinstance(sidecar, dict) else None
+    if not isinstance(citation, dict) or not all(
+            isinstance(citation.get(k, ""), str) for k in ("text", "bibtex")):
+        raise ParlibError("the figure's sidecar holds no citation (a 'citation' mapping with "
+                          "'text' and 'bibtex')", file=str(Path(args.figure).with_suffix(".json")),
+                          fix="give a figure saved by parlib's reports, or rebuild its report")
     field = {"csl-json": "csl_json"}.get(args.format, args.format)
     if field not in citation:
         raise ParlibError(f"the figure's sidecar has no {args.format} citation",
@@ -205,7 +306,7 @@ def _run_cite(args: argparse.Namespace) -> int:
     value = citation[field]
     if field == "csl_json":
         value = json.dumps(value, ensure_ascii=False, indent=2)
-    print(value.rstrip("\n"))
+    _say(str(value).rstrip("\n"), lines=True)
     return 0
 
 

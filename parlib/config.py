@@ -7,6 +7,7 @@ and the fix.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
+from .limits import load_yaml
 
 __all__ = ["Correction", "DatasetConfig", "FileSpec", "Source", "read_config", "find_datasets"]
 
@@ -178,18 +180,7 @@ def read_config(folder: str | Path) -> DatasetConfig:
     if not path.is_file():
         raise ConfigError("dataset.yaml is missing", file=shown,
                           fix="add a dataset.yaml as described in data/raw/README.md")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"dataset.yaml is not UTF-8 text ({exc.reason} at byte {exc.start})",
-                          file=shown, fix="save the file as UTF-8") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"dataset.yaml is not valid YAML: {problem}", file=shown, row=row,
-                          fix="correct the YAML syntax at that line (indentation, colons, quotes)"
-                          ) from None
+    data = load_yaml(path, shown=shown, name="dataset.yaml")
     if not isinstance(data, dict):
         raise ConfigError("dataset.yaml must be a mapping of keys to values", file=shown,
                           value=data, fix="start it with 'title:', 'kind:', 'sources:' and 'files:'")
@@ -351,6 +342,13 @@ def _read_sources(raw: Any, shown: str) -> tuple[Source, ...]:
             raise ConfigError("a source date must be YYYY-MM-DD, YYYY-MM or YYYY", file=shown,
                               column=where + "date", value=entry["date"],
                               fix="write the publication date, e.g. 2022-09-20")
+        try:
+            datetime.date.fromisoformat(date if len(date) == 10 else f"{date}-01-01"[:10])
+        except ValueError:
+            raise ConfigError("the source date is not a day of the calendar", file=shown,
+                              column=where + "date", value=entry["date"],
+                              fix="write the publication date as it stands on the document, "
+                                  "e.g. 2022-02-28") from None
         extra = {k: entry[k] for k in ("language", "pages", "archive_url") if k in entry}
         out.append(Source(id=sid, title=_text(entry["title"], shown, where + "title"),
                           publisher=_text(entry["publisher"], shown, where + "publisher"),
@@ -373,6 +371,10 @@ def _read_files(raw: Any, folder: Path, source_ids: set[str], shown: str) -> tup
                               value=entry, fix="give it at least 'path:' and 'source:'")
         _check_keys(entry, _FILE_KEYS, ("path", "source"), shown, where=where)
         rel = str(entry["path"])
+        if "\0" in rel:
+            raise ConfigError("a file path holds a NUL character", file=shown,
+                              column=where + "path", value=rel,
+                              fix="write the file's name as it is in the dataset folder")
         target = (folder / rel).resolve()
         if folder.resolve() not in target.parents:
             raise ConfigError("a file path must stay inside the dataset folder", file=shown,
@@ -424,6 +426,13 @@ def _read_files(raw: Any, folder: Path, source_ids: set[str], shown: str) -> tup
                               column=where + "n_units", value=n_units,
                               fix="give the number of units the ranking was published out of")
         level = entry.get("level")
+        delimiter = entry.get("delimiter")
+        if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1
+                                      or delimiter in '"\r\n'):
+            raise ConfigError("a delimiter must be one character", file=shown,
+                              column=where + "delimiter", value=delimiter,
+                              fix="write the one character between the cells, e.g. "
+                                  "delimiter: ';' (or leave it out to detect it)")
         encoding = entry.get("encoding")
         if encoding is not None and str(encoding).lower() not in _ENCODINGS:
             raise ConfigError("unknown encoding", file=shown, column=where + "encoding",

@@ -16,6 +16,7 @@ import pandas as pd
 
 from parlib import _demo_formats as fmt
 from parlib import reference
+from parlib.safety import check_output_dir
 
 __all__ = ["DEFAULT_SEED", "write_demo_data"]
 
@@ -116,6 +117,9 @@ def write_demo_data(out_dir: str | Path = "data/raw/demo-synthetic", *,
     ------
     ValueError
         If ``seed`` is not a non-negative integer.
+    OutputError
+        If ``out_dir`` holds a dataset that is not synthetic, is inside one, or
+        holds raw datasets (see :func:`parlib.safety.check_output_dir`).
 
     Examples
     --------
@@ -144,6 +148,7 @@ def write_demo_data(out_dir: str | Path = "data/raw/demo-synthetic", *,
         fmt.aggregate_file(provinces, par, sipas, departments),
     ]
     out = Path(out_dir)
+    check_output_dir(out, synthetic_dataset=True)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data, _ in outputs:

@@ -24,6 +24,8 @@ __all__ = [
     "ReportError",
     "ParameterError",
     "LockError",
+    "OutputError",
+    "SelectionError",
 ]
 
 _UNSET: Any = object()
@@ -114,6 +116,20 @@ class UnknownNameError(ParlibError, KeyError):
         return self.args[0] if self.args else ""
 
 
+class SelectionError(ParlibError, ValueError):
+    """A filter (index, level, component, province, unit type, year) matches no row.
+
+    Its message is the sentence given: what was asked, what exists, and the
+    closest names.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+    def _format(self) -> str:
+        return self.problem
+
+
 class ReportError(ParlibError):
     """A report could not be built."""
 
@@ -124,3 +140,7 @@ class ParameterError(ReportError):
 
 class LockError(ParlibError):
     """Another parlib run holds the lock on the same output folder."""
+
+
+class OutputError(ParlibError):
+    """parlib refuses to write, replace or delete a folder (raw data, or not parlib's own)."""

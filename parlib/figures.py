@@ -30,6 +30,8 @@ from matplotlib.figure import Figure, SubFigure
 
 from .citations import Citation, cite_documents
 from .labels import check_lang, label
+from .outputs import write_csv
+from .safety import umask_mode
 from .text import clean_text, match_key
 
 __all__ = ["A4_INCHES", "FORMATS", "FigureFiles", "check_layout", "read_sidecar", "save_figure",
@@ -226,10 +228,9 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
         if drawn:
             layout["overlaps"] = [pair for pairs in drawn for pair in pairs
                                   if pair not in layout["overlaps"]] + layout["overlaps"]
-    if data is not None:  # with a BOM, as every CSV of parlib, for Excel
-        table = data.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
-        written["csv"] = _atomic(folder / f"{stem}.csv", lambda h: h.write(table))
-        data_hash = data_hash or hashlib.sha256(table).hexdigest()[:16]
+    if data is not None:  # parlib's CSV writer: a BOM for Excel, formulas neutralised
+        written["csv"] = _atomic(folder / f"{stem}.csv", lambda h: write_csv(data, h.name))
+        data_hash = data_hash or hashlib.sha256(written["csv"].read_bytes()).hexdigest()[:16]
     if citation is None:
         citation = cite_documents(source if isinstance(source, pd.DataFrame) else None,
                                   key=stem, title=title, data_hash=data_hash,
@@ -435,7 +436,7 @@ def _atomic(target: Path, write) -> Path:
     try:
         with handle:
             write(handle)
-        os.chmod(handle.name, 0o644)  # NamedTemporaryFile makes it private (0600)
+        os.chmod(handle.name, umask_mode(folder=False))  # NamedTemporaryFile makes it 0600
         os.replace(handle.name, target)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .errors import ParlibError
+from .text import unprotect_formula
 
-__all__ = ["load_scores", "load_sources", "load_quarantine", "load_aggregates", "load_disputed",
+__all__ = ["BOUNDARIES", "load_scores", "load_sources", "load_quarantine", "load_aggregates",
+           "load_disputed",
            "load_report",
            "clean_datasets", "default_clean_dir"]
 
@@ -40,9 +43,18 @@ def clean_datasets(clean_dir: str | Path | None = None) -> list[str]:
     return sorted(p.parent.name for p in root.glob("*/scores.parquet"))
 
 
+BOUNDARIES = ("legacy", "2025", "all")
+
+
 def load_scores(dataset: str | list[str] | None = None,
-                clean_dir: str | Path | None = None) -> pd.DataFrame:
-    """Return the clean scores of one, several or all datasets.
+                clean_dir: str | Path | None = None, *,
+                boundaries: str = "legacy") -> pd.DataFrame:
+    """Return the clean scores of one, several or all datasets, in one boundary system.
+
+    A figure published for the 63 provinces (``boundaries == "legacy"``) and
+    one published for the 34 provinces of 1 July 2025 (``"2025"``) belong to
+    different rankings: the same province and year can appear in both, so
+    only one system is returned unless ``boundaries="all"``.
 
     Parameters
     ----------
@@ -52,18 +64,35 @@ def load_scores(dataset: str | list[str] | None = None,
         ``synthetic`` before comparing them).
     clean_dir
         Where ``parlib clean`` wrote its outputs; default ``data/clean`` of the project.
+    boundaries
+        ``"legacy"`` (default): rows in the provinces as published until
+        30 June 2025; ``"2025"``: rows published in the 34 provinces of
+        1 July 2025 (:func:`parlib.group_to_2025` regroups legacy rows into
+        them); ``"all"``: both, told apart by the ``boundaries`` column.
 
     Returns
     -------
     DataFrame
         One row per figure; nullable integers for year, rank and n_units,
-        categoricals for dataset, level, index and component.
+        categoricals for dataset, level, index and component;
+        ``province_en`` and ``province_2025_en`` give the provinces' English
+        names.
 
     Raises
     ------
     ParlibError
-        When the dataset has not been cleaned yet.
+        When the dataset has not been cleaned yet, or ``boundaries`` is not
+        one of "legacy", "2025", "all".
+
+    Examples
+    --------
+    >>> scores = load_scores("demo-synthetic")  # doctest: +SKIP
+    >>> scores.pivot_table(index="province_en", columns="year", values="score")  # doctest: +SKIP
     """
+    boundaries = str(boundaries)
+    if boundaries not in BOUNDARIES:
+        raise ParlibError("unknown boundaries", column="boundaries", value=boundaries,
+                          fix=f"use one of {list(BOUNDARIES)}")
     root = Path(clean_dir) if clean_dir is not None else default_clean_dir()
     names = _names(dataset, root)
     frames = []
@@ -75,7 +104,16 @@ def load_scores(dataset: str | list[str] | None = None,
                                   f"cleaned datasets: {clean_datasets(root)}")
         frames.append(pd.read_parquet(path))
     scores = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return _typed(scores)
+    if boundaries != "all" and "boundaries" in scores:
+        era = scores["boundaries"].astype("string")
+        keep = era.eq("2025") if boundaries == "2025" else era.ne("2025")
+        scores = scores.loc[keep.fillna(boundaries == "legacy").to_numpy(dtype=bool)]
+        scores = scores.reset_index(drop=True)
+        if boundaries == "2025" and scores.empty:
+            warnings.warn(f"{names} has no figures published in 2025 boundaries; "
+                          "parlib.group_to_2025(parlib.load_scores(...)) groups the legacy "
+                          "provinces' figures into the 34 provinces of 2025.", stacklevel=2)
+    return _english_names(_typed(scores))
 
 
 def load_sources(dataset: str | list[str] | None = None,
@@ -135,8 +173,37 @@ def _read_csv(name: str, dataset, clean_dir, *, optional: bool = False) -> pd.Da
                 continue
             raise ParlibError("the dataset has not been cleaned", file=path, value=ds,
                               fix=f"run `parlib clean --dataset {ds}`")
-        frames.append(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]))
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        if len(frame):  # the text as it was, before the CSV protected formulas
+            frame = frame.apply(lambda col: col.map(unprotect_formula, na_action="ignore"))
+        frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _english_names(scores: pd.DataFrame) -> pd.DataFrame:
+    """Add ``province_en`` and ``province_2025_en`` after the Vietnamese names, by code and era."""
+    from .reference import provinces
+
+    out = scores
+    english = {era: dict(zip(table["code"], table["name_en"]))
+               for era in ("legacy", "2025") for table in [provinces(era)]}
+    if "province_code" in out and "province_en" not in out:
+        era = (out["boundaries"].astype("string").fillna("legacy") if "boundaries" in out
+               else pd.Series("legacy", index=out.index, dtype="string"))
+        codes = out["province_code"].astype("string")
+        names = codes.map(english["legacy"]).where(era.ne("2025"), codes.map(english["2025"]))
+        out = _insert_after(out, "province", "province_en", names.astype("string"))
+    if "province_code_2025" in out and "province_2025_en" not in out:
+        names = out["province_code_2025"].astype("string").map(english["2025"])
+        out = _insert_after(out, "province_2025", "province_2025_en", names.astype("string"))
+    return out
+
+
+def _insert_after(frame: pd.DataFrame, after: str, name: str, values: pd.Series) -> pd.DataFrame:
+    out = frame.copy() if frame is not None else frame
+    position = list(out.columns).index(after) + 1 if after in out else len(out.columns)
+    out.insert(position, name, values)
+    return out
 
 
 def _typed(scores: pd.DataFrame) -> pd.DataFrame:

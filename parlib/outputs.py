@@ -45,8 +45,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .errors import LockError
+from .errors import LockError, OutputError
+from .limits import limit, too_big
 from .memory import release_memory
+from .safety import check_output_dir, mark_output
+from .text import protect_formula
 
 __all__ = ["COLUMN_DOCS", "dataset_lock", "write_dataset", "recover_outputs", "datapackage",
            "json_text", "records"]
@@ -56,6 +59,11 @@ _ROW_GROUP = 1 << 16  # rows per parquet row group: the writer holds one in memo
 _CSV_BLOCK_ROWS = 1 << 15  # rows of CSV made at a time, by each of two threads
 # scores.parquet stores these text columns as Python objects (arrow ``string``) and the
 # others as pandas' ``str`` (arrow ``large_string``), as parlib always has.
+# What a dataset's output folder holds: a folder of only these, made before parlib marked
+# its folders (parlib.safety.MARKER), is parlib's to replace.
+_OUTPUT_FILES = frozenset({"scores.parquet", "scores.csv", "quarantine.csv", "aggregates.csv",
+                           "sources.csv", "disputed.csv", "corrections.csv", "report.json",
+                           "datapackage.json", "codebook.html"})
 _OBJECT_TEXT = frozenset({"unit", "derivation", "missing_marker", "note", "source_id",
                           "raw_column"})
 
@@ -151,37 +159,14 @@ def write_dataset(out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame
     Call it while holding :func:`dataset_lock`.
     """
     out = Path(out_dir)
+    check_output_dir(out / name, replace=True, known=_OUTPUT_FILES)
     tmp = out / f".tmp-{name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    _pause("write")
-    # Parquet is written by Arrow, mostly outside the GIL: in a thread beside the CSV files.
-    # Each table is flushed to disk in that thread too, while the next file is written.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        jobs = []
-        if "scores" in tables:
-            jobs.append(pool.submit(_write_parquet, tables["scores"], tmp / "scores.parquet"))
-            jobs.append(pool.submit(_fsync, tmp / "scores.parquet"))
-        for table, frame in tables.items():
-            write_csv(frame, tmp / f"{table}.csv")
-            jobs.append(pool.submit(_fsync, tmp / f"{table}.csv"))
-        if jobs:
-            jobs[0].result()  # parquet is written: what its writer held can go back
-        release_memory()  # the writers' blocks, kept by their threads' allocators
-        for doc, content in documents.items():
-            path = tmp / doc
-            if isinstance(content, bytes):  # a finished file (scores.xlsx)
-                path.write_bytes(content)
-            elif isinstance(content, str):
-                path.write_text(content, encoding="utf-8")
-            else:
-                with open(path, "w", encoding="utf-8") as handle:  # a piece at a time
-                    handle.writelines(_json_parts(content))
-            _fsync(path)
-        for job in jobs:
-            job.result()
-    _fsync_dir(tmp)
-    _pause("written")
+    try:
+        _write_files(tmp, tables, documents)
+    except BaseException:  # a full disk, a read-only folder, Ctrl-C: leave nothing behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     target = out / name
     if target.exists() and _exchange(tmp, target):  # tmp now holds the old outputs
         _pause("swapped")
@@ -196,6 +181,59 @@ def write_dataset(out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame
         shutil.rmtree(old, ignore_errors=True)
     _fsync_dir(out)
     return target
+
+
+def _write_files(tmp: Path, tables: dict[str, pd.DataFrame], documents: dict[str, Any]) -> None:
+    """Write every file of a dataset's outputs into the new folder ``tmp``.
+
+    Raises
+    ------
+    OutputError
+        When the files take more than ``PARLIB_MAX_OUTPUT_BYTES`` (checked after each).
+    """
+    tmp.mkdir(parents=True)
+    mark_output(tmp)
+    _pause("write")
+    # Parquet is written by Arrow, mostly outside the GIL: in a thread beside the CSV files.
+    # Each table is flushed to disk in that thread too, while the next file is written.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        jobs = []
+        if "scores" in tables:
+            jobs.append(pool.submit(_write_parquet, tables["scores"], tmp / "scores.parquet"))
+            jobs.append(pool.submit(_fsync, tmp / "scores.parquet"))
+        for table, frame in tables.items():
+            write_csv(frame, tmp / f"{table}.csv")
+            jobs.append(pool.submit(_fsync, tmp / f"{table}.csv"))
+            _check_room(tmp)
+        if jobs:
+            jobs[0].result()  # parquet is written: what its writer held can go back
+        release_memory()  # the writers' blocks, kept by their threads' allocators
+        for doc, content in documents.items():
+            path = tmp / doc
+            if isinstance(content, bytes):  # a finished file (scores.xlsx)
+                _check_room(tmp, len(content))
+                path.write_bytes(content)
+            elif isinstance(content, str):
+                _check_room(tmp, len(content))
+                path.write_text(content, encoding="utf-8")
+            else:
+                with open(path, "w", encoding="utf-8") as handle:  # a piece at a time
+                    handle.writelines(_json_parts(content))
+            _fsync(path)
+            _check_room(tmp)
+        for job in jobs:
+            job.result()
+    _check_room(tmp)
+    _fsync_dir(tmp)
+    _pause("written")
+
+
+def _check_room(folder: Path, more: int = 0) -> None:
+    """Stop when the outputs (and ``more`` bytes to come) pass ``PARLIB_MAX_OUTPUT_BYTES``."""
+    size = more + sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+    if size > limit("output_bytes"):
+        raise too_big("output_bytes", f"the dataset's outputs would take {size:,} bytes",
+                      file=folder.parent, error=OutputError)
 
 
 def json_text(content: Any) -> str:
@@ -307,12 +345,16 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
 
     The file starts with the UTF-8 byte-order mark, so Excel on Windows reads
     the diacritics right (pandas, pyarrow and Python's ``utf-8-sig`` skip it).
-    The bytes after it are those of ``to_csv``; each distinct cell of a column
-    is formatted once, by the csv module as pandas does, and rows are assembled
-    by pyarrow.
+    The bytes after it are those of ``to_csv`` but for text cells a spreadsheet
+    would run as a formula (beginning with ``=``, ``+``, ``-``, ``@``, tab or
+    carriage return), which get a leading apostrophe
+    (:func:`parlib.text.protect_formula`); numbers are written as they are. Each
+    distinct cell of a column is formatted once, by the csv module as pandas
+    does, and rows are assembled by pyarrow.
     """
     if frame.shape[1] < 2 or not all(map(_csv_supported, frame.dtypes)):
         # a lone empty field is quoted; dates have formats: leave those to pandas
+        frame = frame.apply(_protect_column) if len(frame) else frame
         frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
         return
     size = _CSV_BLOCK_ROWS
@@ -469,15 +511,26 @@ def _csv_objects(values: np.ndarray) -> tuple[np.ndarray, pa.Array]:
     return codes, pa.array(_csv_fields([key[-1] for key in seen]), pa.string())
 
 
+def _protect_column(column: pd.Series) -> pd.Series:
+    """A column with :func:`parlib.text.protect_formula` applied to its text cells."""
+    if column.dtype.kind in "biufcmM":
+        return column
+    return column.map(lambda v: protect_formula(v) if isinstance(v, str) else v)
+
+
 def _csv_fields(values) -> list[str]:
-    """Return each value as the csv module writes it in a row of several fields."""
+    """Return each value as the csv module writes it in a row of several fields.
+
+    Text a spreadsheet would run as a formula is protected first (the one place
+    CSV cells are made Excel-safe).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     out = []
     for value in values:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([value, ""])
+        writer.writerow([protect_formula(value) if isinstance(value, str) else value, ""])
         out.append(buffer.getvalue()[:-2])  # drop the "," and the "\n" after the value
     return out
 

@@ -30,6 +30,7 @@ from .outputs import datapackage, dataset_lock, records, write_dataset
 from .spreadsheet import XLSX_MAX_ROWS, xlsx_bytes
 from .read import read_raw
 from .reference import component_lookup, unit_type_aliases, unit_types
+from .safety import check_output_dir
 from .totals import derive_totals
 from .validate import KEY, validate_scores
 
@@ -381,8 +382,11 @@ def clean_all(raw_dir: str | Path = "data/raw", out_dir: str | Path = "data/clea
     """Clean every dataset under ``raw_dir`` and write its outputs under ``out_dir``.
 
     All datasets are read and checked before anything is written; each
-    dataset's folder is then replaced atomically.
+    dataset's folder is then replaced atomically. An output folder equal to,
+    inside or containing raw data is refused first
+    (:func:`parlib.safety.check_output_dir`).
     """
+    check_output_dir(out_dir, raw=[raw_dir])
     folders = find_datasets(raw_dir)
     if datasets:
         known = {f.name for f in folders}

@@ -34,6 +34,7 @@ import pyarrow.csv as pa_csv
 
 from parlib.errors import HeaderError, RawFileError
 from parlib.headers import HeaderRole, classify_header
+from parlib.limits import check_xlsx, limit, too_big
 from parlib.reference import component_lookup
 from parlib.text import categorical as to_categorical
 from parlib.text import clean_text, distinct, match_key, mostly_words
@@ -403,6 +404,7 @@ def _read_csv_bytes(path: Path, shown: str, *, trust_head: bool, header_row: int
     # them in memory until the table is built, long after the parser is done with them.
     data: bytes | mmap.mmap | None = _file_bytes(path) if trust_head else path.read_bytes()
     n_head = max(_PREFIX_LINES, (header_row or 0) + 50)
+    _check_head_lines(data, n_head, shown)
     head = _utf8_head(data, encoding, n_head, whole=not trust_head)
     if head is not None:  # valid UTF-8: decode only the lines that can hold the header
         text, enc, notes = head
@@ -420,8 +422,14 @@ def _read_csv_bytes(path: Path, shown: str, *, trust_head: bool, header_row: int
             end = len(text)
             break
     lines = _split_lines(text[:end])
-    best = None
+    best, wide = None, None
+    max_columns = limit("columns")
     for d in [delimiter] if delimiter else _DELIMITERS:
+        most = max((line.count(d) + 1 for line in lines), default=0)
+        if most > max_columns:  # not split: a million cells would take minutes
+            wide = wide or (d, most, next(k for k, line in enumerate(lines, 1)
+                                         if line.count(d) + 1 == most))
+            continue
         records = [r for r in _records(lines, d) if any(c.strip() for c in r[2])]
         counts = [len(r[2]) for r in records]
         agree = max([counts.count(c) for c in set(counts) if c >= 2], default=0)
@@ -429,6 +437,9 @@ def _read_csv_bytes(path: Path, shown: str, *, trust_head: bool, header_row: int
         found = None if header_row else _find_header(cleaned)
         if best is None or (found is not None, agree) > (best[3] is not None, best[2]):
             best = (d, records, agree, found, cleaned)
+    if wide is not None and (best is None or not best[2]):
+        raise too_big("columns", f"the line splits into {wide[1]:,} cells on {wide[0]!r}",
+                      file=shown, row=wide[2])
     d, records, agree, found, cleaned = best
     if not agree:
         tried = repr(delimiter) if delimiter else "',', ';', tab or '|'"
@@ -465,6 +476,23 @@ def _read_csv_bytes(path: Path, shown: str, *, trust_head: bool, header_row: int
                     display_path=shown, encoding=enc,
                     title_rows=[" | ".join(c for c in cells if c) for _, cells in cleaned[:found]],
                     warnings=notes, delimiter=d)
+
+
+def _check_head_lines(data: bytes | mmap.mmap, n_lines: int, shown: str) -> None:
+    """Refuse a file whose first lines are longer than ``PARLIB_MAX_LINE_BYTES``.
+
+    Only the first ``n_lines`` lines are decoded and split to find the header: a
+    file without a line end would be all of that.
+    """
+    most, pos = limit("line_bytes"), 0
+    for number in range(1, n_lines + 1):
+        end = data.find(b"\n", pos, pos + most + 1)
+        if end < 0:
+            if len(data) - pos > most:
+                raise too_big("line_bytes", f"the line has more than {most:,} bytes",
+                              file=shown, row=number)
+            return
+        pos = end + 1
 
 
 def _delimiter_hint(lines: list[str], used: str) -> str:
@@ -507,6 +535,8 @@ def _parse_body(body: memoryview, d: str, ncols: int, first: int, shown: str, *,
     if not body.nbytes or (bytes(body[:4096]).isspace() and bytes(body).isspace()):
         return [[]] * ncols, np.empty(0, np.int64)
     n_lines, bare_cr = _count_lines(body)
+    if n_lines * max(ncols, 1) > limit("cells"):
+        raise too_big("cells", f"the file has {n_lines:,} lines x {ncols:,} columns", file=shown)
     if not bare_cr:  # records end only at newlines: one record per line unless quotes span lines
         try:
             columns = _read_arrow(body, d, distinct)
@@ -514,10 +544,16 @@ def _parse_body(body: memoryview, d: str, ncols: int, first: int, shown: str, *,
             columns = None
         if columns and len(columns[0]) == n_lines and not any(
                 _has_text(col) for col in columns[ncols:]):
+            _check_cell_length(columns[:ncols], shown)
             return columns[:ncols], first + np.arange(n_lines)
         del columns
     newlines, inside = _line_ends(body)
     n_lines = len(newlines) + (body[-1] != 10)
+    lengths = np.diff(np.append(newlines, len(body) - 1), prepend=-1)
+    if len(lengths) and int(lengths.max()) > limit("line_bytes"):
+        raise too_big("line_bytes", f"the line has {int(lengths.max()):,} bytes", file=shown,
+                      row=first + int(lengths.argmax()))
+    del lengths
     starts, engines = np.arange(n_lines), ["pyarrow", "c"]
     if inside.any():
         ends = np.flatnonzero(~inside)
@@ -535,8 +571,28 @@ def _parse_body(body: memoryview, d: str, ncols: int, first: int, shown: str, *,
             continue
         if any(_has_text(col) for col in columns[ncols:]):
             break  # the csv module names the row
+        _check_cell_length(columns[:ncols], shown)
         return columns[:ncols], first + starts
-    return _parse_slow(body, d, ncols, first, shown)
+    columns, starts = _parse_slow(body, d, ncols, first, shown)
+    _check_cell_length(columns, shown)
+    return columns, starts
+
+
+def _check_cell_length(columns: list, shown: str) -> None:
+    """Refuse a cell longer than ``PARLIB_MAX_CELL_CHARS`` characters."""
+    most = limit("cell_chars")
+    for k, column in enumerate(columns):
+        if isinstance(column, pa.ChunkedArray):
+            texts = [c.dictionary if pa.types.is_dictionary(c.type) else c for c in column.chunks]
+            longest = max((pc.max(pc.utf8_length(t)).as_py() or 0 for t in texts if len(t)),
+                          default=0)
+        elif isinstance(column, pd.Series):
+            longest = int(column.str.len().max()) if len(column) else 0
+        else:
+            longest = max(map(len, column), default=0)
+        if longest > most:
+            raise too_big("cell_chars", f"a cell has {longest:,} characters", file=shown,
+                          column=f"column {k + 1}")
 
 
 def _count_lines(body: memoryview) -> tuple[int, bool]:
@@ -735,6 +791,7 @@ def _read_xlsx(path: Path, shown: str, *, sheet: str | int | None,
     import openpyxl
     from openpyxl.utils import get_column_letter
 
+    check_xlsx(path, shown)  # before openpyxl builds a cell
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as err:  # zip, XML and openpyxl errors all mean the same to the user
@@ -776,13 +833,15 @@ def _read_xlsx(path: Path, shown: str, *, sheet: str | int | None,
         raise RawFileError("the file is empty", file=shown, fix=f"check that sheet {name!r} holds "
                            "the table (set sheet: in dataset.yaml)")
     width = max(len(row) for row in grid)
+    if width > limit("columns"):
+        raise too_big("columns", f"sheet {name!r} has {width:,} columns", file=shown)
     grid = [row + [None] * (width - len(row)) for row in grid]
     merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
     nonblank = [r for r, row in enumerate(grid, 1) if any(row)]
-    limit = min(len(grid), max(nonblank[: _SCAN_ROWS + 2][-1], header_row or 0) + 1)
-    filled, spread = [list(row) for row in grid[:limit]], set()
+    scanned = min(len(grid), max(nonblank[: _SCAN_ROWS + 2][-1], header_row or 0) + 1)
+    filled, spread = [list(row) for row in grid[:scanned]], set()
     for r1, c1, r2, c2 in merged:
-        for r in range(r1, min(r2, limit) + 1):
+        for r in range(r1, min(r2, scanned) + 1):
             filled[r - 1][c1 - 1:c2] = [grid[r1 - 1][c1 - 1]] * (c2 - c1 + 1)
             spread.update((r, c) for c in range(c1 + 1, c2 + 1))
     candidates = [(r, row) for r, row in enumerate(filled, 1) if any(row)]

@@ -30,8 +30,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
+from .errors import SelectionError
 from .labels import component_rank
-from .text import match_key, match_keys
+from .resolve import (did_you_mean, resolve_name, select_provinces, select_values,
+                      suggest_names)
 
 __all__ = ["CorrelationResult", "compute_changes", "compute_correlation",
            "compute_correlation_matrix", "compute_percentiles", "compute_trend",
@@ -92,7 +94,7 @@ def select_scores(scores: pd.DataFrame, *, index: str, component: str = "total",
     >>> select_scores(scores, index="PARX")
     Traceback (most recent call last):
     ...
-    ValueError: No rows for index='PARX'; available: ['PAR', 'SIPAS'].
+    parlib.errors.SelectionError: No rows for index='PARX'; available: ['PAR', 'SIPAS']. Did you mean 'PAR'?
     """
     data = _select(scores, index=index, component=component, level=level, provinces=provinces,
                    unit_type=unit_type, years=years)
@@ -161,7 +163,8 @@ def compute_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     """
     base = _dedupe(_select(scores, index=index, component=component, level=level,
                            unit_type=unit_type))
-    chosen = base if provinces is None else _pick_provinces(base, provinces)
+    chosen = base if provinces is None else _pick_provinces(
+        base, provinces, f"index={index!r}, level={level!r}", scores)
     summary = _reference_summary(base, chosen, level=level, index=index, component=component,
                                  aggregates=aggregates)
     if level != "province":  # the years of the chosen units' own provinces
@@ -286,7 +289,7 @@ def compute_changes(scores: pd.DataFrame, *, index: str, component: str = "total
     end = present[-1] if end is None else end
     for name, year in (("start", start), ("end", end)):
         if year not in present:
-            raise ValueError(f"No rows for {name}={year!r}; available: {present}.")
+            raise SelectionError(f"No rows for {name}={year!r}; available: {present}.")
     if start >= end:
         raise ValueError(f"`start` must be before `end`, but start={start} and end={end} "
                          "were passed.")
@@ -669,11 +672,11 @@ def _prepare(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def _select(scores, *, index, component, level, provinces=None, unit_type=None, years=None):
-    data = _pick(_prepare(scores), "index", index)
-    data = _pick(data, "level", level, f"index={index!r}")
+    by_index = _pick(_prepare(scores), "index", index)
+    data = _pick(by_index, "level", level, f"index={index!r}")
     data = _pick(data, "component", component, f"index={index!r}, level={level!r}")
     if provinces is not None:
-        data = _pick_provinces(data, provinces)
+        data = _pick_provinces(data, provinces, f"index={index!r}, level={level!r}", by_index)
     if unit_type is not None:
         data = _pick(data, "unit_type", unit_type, f"index={index!r}, level={level!r}")
     if years is not None:
@@ -682,32 +685,20 @@ def _select(scores, *, index, component, level, provinces=None, unit_type=None, 
 
 
 def _pick(data: pd.DataFrame, column: str, wanted, context: str = "") -> pd.DataFrame:
-    values = _years_list(wanted) if column == "year" else _as_list(wanted)
-    available = sorted(data[column].dropna().unique().tolist())
-    unknown = [v for v in values if v not in available]
-    where = f" ({context})" if context else ""
-    if (column == "year" and len(unknown) == len(values)) or (column != "year" and unknown):
-        shown = wanted if not isinstance(wanted, (list, tuple, range, set)) else unknown
-        raise ValueError(f"No rows for {column}={shown!r}{where}; available: {available}.")
-    return data.loc[data[column].isin(values).to_numpy(dtype=bool)]
+    if column == "year":
+        values = _years_list(wanted)
+        available = sorted(data["year"].dropna().unique().tolist())
+        if values and all(v not in available for v in values):
+            where = f" ({context})" if context else ""
+            shown = wanted if not isinstance(wanted, (list, tuple, range, set)) else values
+            raise SelectionError(f"No rows for year={shown!r}{where}; available: {available}.")
+        return data.loc[data["year"].isin(values).to_numpy(dtype=bool)]
+    return select_values(data, column, wanted, context=context)
 
 
-def _pick_provinces(data: pd.DataFrame, provinces) -> pd.DataFrame:
-    code = data["province_code"].astype("string").fillna(
-        data["province_code_2025"].astype("string"))
-    keys = match_keys(data["province"])
-    hit = np.zeros(len(data), dtype=bool)
-    unknown = []
-    for wanted in _as_list(provinces):
-        found = (code == str(wanted)).fillna(False).to_numpy(dtype=bool) | (
-            keys == match_key(wanted)).to_numpy(dtype=bool)
-        if not found.any():
-            unknown.append(wanted)
-        hit |= found
-    if unknown:
-        available = sorted(data["province"].dropna().unique().tolist())
-        raise ValueError(f"No rows for provinces={unknown!r}; available: {available}.")
-    return data.loc[hit]
+def _pick_provinces(data: pd.DataFrame, provinces, context: str = "",
+                    everything: pd.DataFrame | None = None) -> pd.DataFrame:
+    return select_provinces(data, _as_list(provinces), context=context, everything=everything)
 
 
 def _dedupe(data: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
@@ -831,10 +822,14 @@ def _parse_spec(spec: str, data: pd.DataFrame) -> tuple[str, str]:
                          "passed.")
     index, _, component = spec.partition(":")
     available = sorted(data["index"].dropna().unique().tolist())
-    if index.strip() not in available:
-        raise ValueError(f"No rows for index={index.strip()!r} (from {spec!r}); available: "
-                         f"{available}.")
-    return index.strip(), component.strip() or "total"
+    index = index.strip()
+    if index not in available:
+        index = resolve_name("index", index) or index
+    if index not in available:
+        close = suggest_names(index, available)
+        raise SelectionError(f"No rows for index={index!r} (from {spec!r}); available: "
+                             f"{available}.{did_you_mean(close)}")
+    return index, component.strip() or "total"
 
 
 def _matrix_specs(data, *, index, components) -> list[str]:

@@ -13,7 +13,8 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-__all__ = ["clean_text", "match_key", "match_keys", "normalize_text"]
+__all__ = ["clean_text", "match_key", "match_keys", "normalize_text", "printable",
+           "protect_formula", "unprotect_formula"]
 
 _SPACE = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -21,6 +22,68 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _PUNCT = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ",
                         "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
                         "\u200b": "", "\ufeff": ""})
+
+# What a terminal acts on instead of showing: C0 controls but tab and newline, DEL, C1
+# controls (0x9b starts a sequence like ESC [), and the bidirectional overrides that
+# reorder what a line appears to say.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
+                      "\u2066-\u2069]")
+
+
+def printable(text: object, *, lines: bool = False) -> str:
+    r"""Return ``text`` with the characters a terminal would act on removed.
+
+    Escape (so no colour, cursor move or screen erase), carriage return,
+    backspace, the other control characters and bidirectional overrides are
+    dropped; the rest of an escape sequence stays as plain text. A newline
+    becomes a space unless ``lines`` keeps it, so a message stays one line.
+
+    Examples
+    --------
+    >>> printable("Sở Y tế\x1b[2J\rforged")
+    'Sở Y tế[2Jforged'
+    >>> printable("a\nb"), printable("a\nb", lines=True)
+    ('a b', 'a\nb')
+    """
+    out = _CONTROL.sub("", str(text))
+    return out if lines else out.replace("\n", " ")
+
+# A cell a spreadsheet would run as a formula: it begins with = + - @, a tab or a carriage
+# return, maybe after apostrophes (so that protecting is undone exactly).
+_FORMULA = re.compile("'*[=+\\-@\t\r]")
+_FORMULA_START = frozenset("'=+-@\t\r")
+
+
+def protect_formula(text: str) -> str:
+    r"""Return ``text`` as a spreadsheet shows it as text, never runs it: ``'`` before a formula.
+
+    The standard defence against formula injection in CSV files (OWASP): a cell
+    beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
+    apostrophe, which Excel and LibreOffice hide and read as "this is text". Text
+    that already begins with apostrophes before such a character gets one more, so
+    :func:`unprotect_formula` gives back exactly the text.
+
+    Examples
+    --------
+    >>> protect_formula("=cmd|' /C calc'!A0"), protect_formula("Sở Y tế")
+    ("'=cmd|' /C calc'!A0", 'Sở Y tế')
+    >>> protect_formula("-5"), protect_formula("'=1")
+    ("'-5", "''=1")
+    """
+    if text[:1] not in _FORMULA_START:  # most text: one look at its first character
+        return text
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def unprotect_formula(text: str) -> str:
+    """Undo :func:`protect_formula`.
+
+    Examples
+    --------
+    >>> all(unprotect_formula(protect_formula(t)) == t for t in ["=1", "'=1", "'a", "-", "a"])
+    True
+    """
+    return text[1:] if text[:1] == "'" and _FORMULA.match(text, 1) else text
 
 
 def clean_text(value: object) -> str | None:

@@ -41,6 +41,15 @@ def test_clean_writes_outputs_and_summarises_quarantine(project, capsys):
     assert (project / "data" / "clean" / "bt" / "scores.parquet").is_file()
 
 
+def test_clean_keeps_the_files_beside_the_datasets(project, capsys):
+    keep = project / "data" / "clean" / ".gitkeep"
+    keep.parent.mkdir(parents=True)
+    keep.write_bytes(b"")
+    assert main(["clean", "--no-progress"]) == 0
+    assert main(["clean", "--no-progress"]) == 0
+    assert keep.is_file()
+
+
 def test_clean_with_other_folders(project, capsys):
     assert main(["clean", "--raw", "data/raw", "--out", "elsewhere", "--dataset", "bt",
                  "--no-progress"]) == 0
@@ -163,3 +172,78 @@ def test_cite_names_a_sidecar_without_the_format(tmp_path, capsys):
     assert main(["cite", str(tmp_path / "old.png"), "--format", "ris"]) == 1
     err = capsys.readouterr().err
     assert "has no ris citation" in err and "make reports" in err
+
+
+def one_paragraph(err: str) -> str:
+    err = err.strip()
+    assert "Traceback" not in err and "\n" not in err and "Fix:" in err, err
+    return err
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("date: 2023-05-18", "date: 2022-02-30", ["sources[0].date", "'2022-02-30'",
+                                              "not a day of the calendar"]),
+    ("level: department}", "level: department, delimiter: ';;'}",
+     ["files[0].delimiter", "';;'", "one character"]),
+    ("path: t.csv", 'path: "t\\0.csv"', ["files[0].path", "NUL character"]),
+    ("title: CLI test", "title: &t CLI test\nnotes: *t", ["YAML alias (*t)"]),
+])
+def test_bad_yaml_values_are_one_paragraph_errors(project, capsys, old, new, words):
+    path = project / "data" / "raw" / "bt" / "dataset.yaml"
+    path.write_text(YAML.replace(old, new), encoding="utf-8")
+    assert main(["clean", "--no-progress"]) == 1
+    err = one_paragraph(capsys.readouterr().err)
+    assert err.startswith("parlib clean: data/raw/bt/dataset.yaml")
+    for word in words:
+        assert word in err
+
+
+@pytest.mark.parametrize(("code", "fix"), [(28, "free some disk space"),
+                                           (13, "make the folder writable"),
+                                           (30, "the disk is read-only")])
+def test_system_errors_while_writing_are_one_paragraph_and_leave_no_temporary_folder(
+        project, capsys, monkeypatch, code, fix):
+    from parlib import outputs
+
+    assert main(["clean", "--no-progress"]) == 0
+    before = (project / "data" / "clean" / "bt" / "scores.csv").read_bytes()
+    capsys.readouterr()
+
+    def refuse(frame, path):
+        Path(path).write_bytes(b"partial")
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr(outputs, "write_csv", refuse)
+    assert main(["clean", "--no-progress"]) == 1
+    err = one_paragraph(capsys.readouterr().err)
+    assert "scores.csv" in err and os.strerror(code) in err and fix in err
+    assert sorted(p.name for p in (project / "data" / "clean").iterdir()) == [".parlib.lock",
+                                                                               "bt"]
+    assert (project / "data" / "clean" / "bt" / "scores.csv").read_bytes() == before
+
+
+def test_cite_on_a_json_list_is_a_clear_error(tmp_path, capsys):
+    (tmp_path / "f.json").write_text("[1, 2]", encoding="utf-8")
+    assert main(["cite", str(tmp_path / "f.png")]) == 1
+    assert "holds no citation" in one_paragraph(capsys.readouterr().err)
+
+
+def test_cite_strips_terminal_control_characters(tmp_path, capsys):
+    evil = "Báo cáo\x1b[2J\x1b]0;owned\x07\rFAKE LINE\x9b31m\u202eusb"
+    (tmp_path / "f.json").write_text(json.dumps({"citation": {"text": evil, "bibtex": "@x{\x1b"}}),
+                                     encoding="utf-8")
+    assert main(["cite", str(tmp_path / "f.png")]) == 0
+    out = capsys.readouterr().out
+    assert "Báo cáo[2J]0;ownedFAKE LINE31musb" in out
+    assert not any(ch in out for ch in "\x1b\x07\r\x9b\u202e")
+
+
+def test_warnings_and_summaries_strip_terminal_control_characters(project):
+    table = project / "data" / "raw" / "bt" / "t.csv"
+    table.write_text("Đơn vị,Điểm,Xếp hạng\nSở \x1b[2JCông\x08\x08Thương,80,1/3\n"
+                     "Sở Công\x1b[31m Thương,90,2/3\nSở Lạ\x1b]0;x\x07,70,3/3\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "parlib.cli", "clean", "--no-progress"],
+                          cwd=project, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "[31m Thương is ranked 2 with 90 but Sở [2JCôngThương is ranked higher" in proc.stderr
+    assert not any(ch in proc.stdout + proc.stderr for ch in "\x1b\x08\r\x07"), proc.stderr

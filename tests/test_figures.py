@@ -192,3 +192,15 @@ def test_save_figure_checks_the_labels_as_the_png_draws_them(tmp_path):
     layout = read_sidecar(files.json)["layout"]
     assert layout["overlaps"] == [] and layout["fits_a4"]
     assert layout["width_px"] <= 2480 and layout["height_px"] <= 3508
+
+
+def test_figure_data_csv_is_excel_safe(tmp_path):
+    fig, ax = plt.subplots()
+    ax.plot([2020, 2021], [1, 2])
+    data = pd.DataFrame({"unit": ["=HYPERLINK(\"x\")", "Sở Y tế"], "score": [-1.5, 2.0]})
+    files = save_figure(fig, tmp_path / "t", title="T", caption="C", source="S",
+                        formats=["png"], dpi=30, data=data)
+    text = files.csv.read_text(encoding="utf-8-sig")
+    assert text == 'unit,score\n"\'=HYPERLINK(""x"")",-1.5\nSở Y tế,2.0\n'
+    assert read_sidecar(files.json)["data_hash"] == hashlib.sha256(
+        files.csv.read_bytes()).hexdigest()[:16]

@@ -326,7 +326,7 @@ def test_killed_reports_run_keeps_every_report_complete(tmp_path):
         else:
             proc.communicate()
         time.sleep(0.5)
-        watch.end()  # killed runs leave kernels behind: see the xfail test below
+        assert not watch.end(), f"kernels outlived the run killed at attempt {attempt}"
         after = report_state(root)
         assert set(after) == set(before) == {"probe-a", "probe-b"}, f"attempt {attempt}"
         for name, (complete, files) in after.items():
@@ -359,32 +359,34 @@ def test_two_reports_runs_at_once_queue_or_refuse_clearly(tmp_path):
     assert all(complete for complete, _ in report_state(root).values())
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "parlib/reports bug: kernels forked by parlib/reports/forkserver.py outlive a killed "
-    "'parlib reports' run. The zygote exits when its stdin closes, but each forked kernel "
-    "is reparented to PID 1 and has no JPY_PARENT_PID, so ipykernel's parent poller never "
-    "stops it; every killed run leaves its kernels running."))
-def test_killed_reports_run_leaves_no_kernel_running(tmp_path):
+@pytest.mark.parametrize(("signum", "fork"), [(signal.SIGKILL, "1"), (signal.SIGTERM, "1"),
+                                             (signal.SIGINT, "1"), (signal.SIGKILL, "0")],
+                         ids=["SIGKILL", "SIGTERM", "SIGINT", "SIGKILL-no-fork"])
+def test_killed_reports_run_leaves_no_kernel_running(tmp_path, signum, fork):
+    """Kernels die with their runner: SIGKILL (the kernel's parent-death signal), SIGTERM
+    and SIGINT (handled as Ctrl-C: the run shuts its kernels down and says so)."""
     root = report_project(tmp_path)
-    proc = parlib(*reports_args(root))
+    proc = parlib(*reports_args(root), env={"PARLIB_REPORTS_FORK": fork})
     watch = Descendants(proc.pid, root)
     watch.start()
     end = time.monotonic() + 120
-    while len(watch.seen) < 3 and time.monotonic() < end:  # the zygote and a kernel or two
+    wanted = 3 if fork == "1" else 2  # the zygote and a kernel or two; or two kernels
+    while len(watch.seen) < wanted and time.monotonic() < end:
         time.sleep(0.05)
+    assert len(watch.seen) >= wanted, "the run started no kernel"
     time.sleep(0.5)
-    kill(proc)
-    time.sleep(3)  # ipykernel polls its parent every second
+    os.kill(proc.pid, signum)
+    _, err = proc.communicate(timeout=60)
+    if signum != signal.SIGKILL:
+        assert proc.returncode == 130, err
+        assert "interrupted" in err and "Traceback" not in err, err
+    deadline = time.monotonic() + 5  # no-fork kernels: ipykernel polls its parent every second
+    while watch.survivors() and time.monotonic() < deadline:
+        time.sleep(0.1)
     left = watch.end()
-    assert not left, f"processes still running after the run was killed: {left}"
+    assert not left, f"processes still running after the run was stopped: {left}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "parlib/reports bug: runner._swap renames the old report aside, then the new one in. If "
-    "the second rename fails, _keep_failure creates the final folder for report.failed.json, "
-    "and the next run's _recover then deletes the set-aside good outputs (it restores them "
-    "only when the final folder is missing). A swap with renameat2(RENAME_EXCHANGE), as in "
-    "parlib/outputs.py, or restoring the old folder on error, keeps them."))
 def test_report_swap_failure_keeps_the_previous_report(tmp_path, monkeypatch):
     from parlib.reports import run_reports, runner
 
@@ -405,5 +407,7 @@ def test_report_swap_failure_keeps_the_previous_report(tmp_path, monkeypatch):
     assert [r.status for r in failed.results] == ["failed"]
     runner._recover(root / "reports")  # what the next run does first, under its lock
     assert (final / "report.html").is_file() and digest(final) is not None
-    assert {k: v for k, v in digest(final).items() if k.startswith("report.")} == {
-        k: v for k, v in before.items() if k.startswith("report.")}
+    good = ("report.html", "report.ipynb", "manifest.json")  # the failure is kept beside them
+    assert {k: v for k, v in digest(final).items() if k in good} == {
+        k: v for k, v in before.items() if k in good}
+    assert (final / "report.failed.json").is_file()

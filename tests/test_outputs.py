@@ -25,8 +25,8 @@ def test_write_dataset_replaces_the_folder_and_leaves_nothing_behind(tmp_path, m
         write(tmp_path, "old")
         (tmp_path / "ds" / "stale.csv").write_text("from an older parlib\n")
         target = write(tmp_path, "new")
-    assert sorted(p.name for p in target.iterdir()) == ["report.json", "scores.csv",
-                                                        "scores.parquet"]
+    assert sorted(p.name for p in target.iterdir()) == [".parlib-output", "report.json",
+                                                        "scores.csv", "scores.parquet"]
     assert (target / "scores.csv").read_text(encoding="utf-8-sig") == "v\nnew\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".parlib.lock", "ds"]
 
@@ -160,3 +160,73 @@ def test_csv_files_start_with_a_bom_for_excel(tmp_path):
         data = (tmp_path / name).read_bytes()
         assert data.startswith(b"\xef\xbb\xbfunit") and data.count(b"\xef\xbb\xbf") == 1
         assert pd.read_csv(tmp_path / name)["unit"].tolist() == ["Sở Tư pháp", "Đắk Lắk"]
+
+
+HOSTILE = ["=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "'=1", "Sở Y tế",
+           "a=b", None]  # a lone CR is not quoted (as pandas writes it): checked in the text
+
+
+@pytest.mark.parametrize("kind", ["object", "category", "string", "one-column"])
+def test_write_csv_neutralises_formulas_in_text_and_leaves_numbers(tmp_path, kind):
+    import csv
+
+    frame = pd.DataFrame({"text": HOSTILE, "score": [-1.5, 2.0, -3.0, 4.0, 5.0, 6.0, 7.0, 8.0,
+                                                      9.0, -10.0]})
+    if kind == "category":
+        frame["text"] = frame["text"].astype("category")
+    elif kind == "string":
+        frame["text"] = frame["text"].astype("string")
+    elif kind == "one-column":
+        frame = frame[["text"]]
+    outputs.write_csv(frame, tmp_path / "t.csv")
+    data = (tmp_path / "t.csv").read_bytes()
+    assert b"\n'\r=1" in data
+    rows = list(csv.reader(data.decode("utf-8").replace("'\r=1", "CR").splitlines()))
+    cells = [row[0] for row in rows[1:]]
+    assert cells == ["'=cmd|' /C calc'!A0", "'+1", "'-2+3", "'@SUM(A1)", "'\t=1", "CR",
+                     "''=1", "Sở Y tế", "a=b", ""]
+    if kind != "one-column":
+        assert [row[1] for row in rows[1:]][:3] == ["-1.5", "2.0", "-3.0"]  # numbers as they are
+
+
+def test_clean_outputs_are_excel_safe_and_parquet_and_loaders_keep_the_text(tmp_path):
+    from parlib.load import load_scores, load_sources
+
+    raw = tmp_path / "raw" / "bt"
+    raw.mkdir(parents=True)
+    (raw / "dataset.yaml").write_text(
+        "title: T\nkind: compiled\nlicense: CC-BY-4.0\n"
+        "sources: [{id: s1, title: '=HYPERLINK(\"http://x\")', publisher: '@P', "
+        "date: 2022-09-20}]\nfiles: [{path: t.csv, source: s1, index: PAR, year: 2021, "
+        "province: Bến Tre, level: department}]\n", encoding="utf-8")
+    (raw / "t.csv").write_text("Tên đơn vị,Điểm,Ghi chú\n\"=cmd|' /C calc'!A0\",\"90,5\",+note\n"
+                               "Sở Y tế,\"=1+1\",-x\n", encoding="utf-8")
+    from parlib.pipeline import clean_all
+
+    clean_all(tmp_path / "raw", tmp_path / "clean", progress=False)
+    out = tmp_path / "clean" / "bt"
+    scores_csv = (out / "scores.csv").read_text(encoding="utf-8")
+    assert ",'=cmd|' /C calc'!A0," in scores_csv and ",'+note," in scores_csv
+    quarantine = (out / "quarantine.csv").read_text(encoding="utf-8")
+    assert ",'=1+1," in quarantine and ",=" not in quarantine and ",\"=" not in quarantine
+    sources = (out / "sources.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in sources and "'@P" in sources
+    scores = pd.read_parquet(out / "scores.parquet")
+    assert scores["unit"].tolist() == ["=cmd|' /C calc'!A0"]  # parquet keeps the exact text
+    assert scores["note"].tolist() == ["+note"]
+    assert scores["score"].tolist() == [90.5]
+    loaded = load_sources("bt", clean_dir=tmp_path / "clean")
+    assert loaded["title"].tolist() == ['=HYPERLINK("http://x")']
+    assert loaded["publisher"].tolist() == ["@P"]
+    assert load_scores("bt", clean_dir=tmp_path / "clean")["unit"].tolist() == [
+        "=cmd|' /C calc'!A0"]
+
+
+def test_a_failed_write_removes_its_temporary_folder(tmp_path, monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", "scores.csv")
+
+    monkeypatch.setattr(outputs, "write_csv", full)
+    with pytest.raises(OSError, match="No space left"):
+        write(tmp_path, "new")
+    assert list(tmp_path.iterdir()) == []

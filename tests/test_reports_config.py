@@ -99,8 +99,33 @@ def test_unknown_parameter_names_parameter_notebook_and_known_ones(project):
 
 def test_parameter_of_the_wrong_type_is_refused(project):
     path = write(project, "datasets:\n  demo:\n    reports:\n"
-                          "      - {notebook: trend, parameters: {provinces: Huế}}\n")
+                          "      - {notebook: trend, parameters: {provinces: {Huế: 1}}}\n")
     with pytest.raises(ParameterError, match="'provinces' of notebook trend.ipynb must be list"):
+        read_reports_config(path)
+
+
+def test_parameters_are_read_as_people_write_them(project):
+    path = write(project, "datasets:\n  demo:\n    reports:\n"
+                          "      - {notebook: trend, parameters: {provinces: 'TP.HCM, HN',\n"
+                          "         boundaries: 2025}}\n")
+    (spec,) = read_reports_config(path).reports
+    assert spec.parameters["provinces"] == ["TP.HCM", "HN"]
+    assert spec.parameters["boundaries"] == "2025"
+
+
+@pytest.mark.parametrize("name", ["TPHCM", "HCM", "Ho Chi Minh City", "Sài Gòn", "TT Huế", "Hue",
+                                  "HN", "ben tre", "79", "Thừa Thiên Huế"])
+def test_province_names_as_people_write_them_pass(project, name):
+    path = write(project, "datasets:\n  demo:\n    reports:\n"
+                          f"      - {{notebook: trend, parameters: {{provinces: ['{name}']}}}}\n")
+    assert read_reports_config(path).reports[0].parameters["provinces"] == [name]
+
+
+def test_unknown_province_gets_the_closest_names(project):
+    path = write(project, "datasets:\n  demo:\n    reports:\n"
+                          "      - {notebook: trend, parameters: {provinces: [Ben Tree]}}\n")
+    with pytest.raises(ParameterError, match=r"provinces.*no province has this name \(value "
+                                             r"'Ben Tree'\)\. Fix: Did you mean 'Bến Tre'\?"):
         read_reports_config(path)
 
 

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from parlib.errors import ParameterError
+from parlib.errors import ParameterError, SelectionError
 from parlib.reports import apply_boundaries, filter_units, resolve_project_path, start_report
 from parlib.reports.texts import TEXTS, say
 
@@ -55,7 +55,7 @@ def test_publish_saves_once_closes_and_records_figures(project):
     ax.set_title("Bến Tre")
     report.publish(ax, "xu-huong", caption="Chú thích", data=report.scores.head())
     assert plt.get_fignums() == []
-    folder = project / "reports" / "_adhoc"
+    folder = project / "reports" / "_adhoc" / "trend" / "defaults"  # no parameters injected
     assert sorted(p.name for p in (folder / "figures").iterdir()) == [
         "xu-huong.csv", "xu-huong.json", "xu-huong.pdf", "xu-huong.png", "xu-huong.svg"]
     sidecar = json.loads((folder / "figures" / "xu-huong.json").read_text(encoding="utf-8"))
@@ -97,9 +97,9 @@ def test_filter_units_matches_names_codes_and_types(project):
     assert filter_units(scores, provinces=[], unit_type="") is scores
     types = filter_units(scores, unit_type="tai_chinh")
     assert set(types["unit"].astype(str)) == {"Sở Tài chính"}
-    with pytest.raises(ParameterError, match=r"no rows for provinces \['Atlantis'\]"):
+    with pytest.raises(SelectionError, match=r"No rows for provinces=\['Atlantis'\]"):
         filter_units(scores, provinces=["Atlantis"])
-    with pytest.raises(ParameterError, match="no rows for unit_type"):
+    with pytest.raises(SelectionError, match="No rows for unit_type"):
         filter_units(scores, unit_type="ministry_of_magic")
 
 

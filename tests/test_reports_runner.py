@@ -72,6 +72,8 @@ def project(tmp_path_factory) -> Path:
         shutil.copy(REPO / "notebooks" / f"{name}.ipynb", root / "notebooks")
     shutil.copy(FIXTURES / "notebooks" / "probe.ipynb", root / "notebooks")
     (root / "reports.yaml").write_text(CONFIG, encoding="utf-8")
+    (root / "reports").mkdir()
+    (root / "reports" / ".gitkeep").write_bytes(b"")  # tracked in the repository
     return root
 
 
@@ -100,17 +102,19 @@ def test_first_run_builds_every_report_but_the_failing_one(first):
 
 def test_failure_names_the_cell_and_keeps_the_failed_notebook(project, first):
     bad = next(r for r in first.results if r.status == "failed")
-    assert bad.ename == "ValueError" and "NOPE" in bad.evalue
+    assert bad.ename == "SelectionError" and "NOPE" in bad.evalue
     assert bad.cell_index is not None
     nb = nbformat.read(bad.failed_notebook, as_version=4)
     failing = [c for c in nb.cells if any(o.get("output_type") == "error"
                                           for o in c.get("outputs", []))]
     assert len(failing) == 1 and "compute_trend" in failing[0].source
+    (error,) = [o for o in failing[0].outputs if o.output_type == "error"]
+    assert error.traceback == [f"SelectionError: {error.evalue}"]  # one paragraph, no traceback
     assert f"cell {bad.cell_index}" in bad.describe()
     out = folder(project, "fx-published/trend/bad")
     assert sorted(p.name for p in out.iterdir()) == ["report.failed.ipynb",
                                                      "report.failed.json"]
-    assert json.loads((out / "report.failed.json").read_text())["ename"] == "ValueError"
+    assert json.loads((out / "report.failed.json").read_text())["ename"] == "SelectionError"
 
 
 @pytest.mark.parametrize("report_id", ["fx-synthetic/trend/trend-vi",
@@ -147,6 +151,15 @@ def test_report_folder_holds_notebook_html_figures_and_manifest(project, first, 
     assert len(images) == len(pngs)  # each figure shown once, as its saved PNG
     assert not any("<Figure size" in str(o.get("data", {}).get("text/plain", ""))
                    for o in outputs)
+
+
+def test_report_folders_and_files_follow_the_umask(project, first):
+    mask = os.umask(0o022)
+    os.umask(mask)
+    out = folder(project, "fx-synthetic/comparison/tai-chinh")
+    for path in [out, *out.rglob("*")]:
+        expected = (0o777 if path.is_dir() else 0o666) & ~mask
+        assert path.stat().st_mode & 0o777 == expected, path
 
 
 def test_html_has_no_code_input(project, first):
@@ -194,15 +207,36 @@ def test_index_lists_reports_with_thumbnails_and_escapes_titles(project, first):
     assert 'href="fx-published/trend/bad/report.failed.ipynb"' in html
 
 
+def files(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 @pytest.fixture(scope="module")
 def second(project, first):
-    return run_reports(root=project, jobs=2, progress=False, only="fx-synthetic")
+    before = files(project / "reports")
+    summary = run_reports(root=project, jobs=2, progress=False, only="fx-synthetic")
+    summary.files = (before, files(project / "reports"))
+    return summary
 
 
 def test_second_run_skips_everything_unchanged(second):
     assert set(statuses(second).values()) == {"skipped"}
     assert second.kernel_name is None  # no kernel was started
     assert second.seconds < 10
+
+
+def test_second_run_writes_nothing(second):
+    before, after = second.files
+    assert "index.html" in before and "index.json" in before and ".gitkeep" in before
+    assert after == before  # same files, same bytes, same modification times
+
+
+def test_index_shows_the_time_of_the_last_build(project, first):
+    html = (project / "reports" / "index.html").read_text(encoding="utf-8")
+    finished = max(json.loads(p.read_text(encoding="utf-8"))["finished"]
+                   for p in (project / "reports").glob("*/*/*/manifest.json"))
+    assert f"Last built {finished[:10]} {finished[11:16]} UTC" in html
 
 
 @pytest.fixture(scope="module")
@@ -255,7 +289,7 @@ def test_cli_exit_code_names_each_failure(project, changed, capsys):
     assert args.func(args) == 1
     captured = capsys.readouterr()
     assert "FAILED fx-published/trend/bad: failed at cell" in captured.err
-    assert "ValueError: No rows for index='NOPE'" in captured.err
+    assert "SelectionError: No rows for index='NOPE'" in captured.err
 
 
 def test_unknown_parameter_fails_before_anything_runs(tmp_path):
@@ -287,7 +321,8 @@ def test_notebook_runs_with_plain_papermill(project):
                     "-k", "python3", "--cwd", "notebooks", "--no-progress-bar",
                     "-p", "dataset", "fx-synthetic", "-p", "year", "2022"],
                    cwd=project, check=True, capture_output=True, timeout=300)
-    assert (project / "reports" / "_adhoc" / "figures" / "ranking.png").is_file()
+    assert (project / "reports" / "_adhoc" / "comparison" / "dataset-fx-synthetic-year-2022" /
+            "figures" / "ranking.png").is_file()
     assert not (project / "notebooks" / "reports").exists()
 
 

@@ -23,6 +23,8 @@ def fake_report(root: Path, rel: str, *, failed: bool = False, **fields) -> Path
             "citation": "“Trend”. Figure made with parlib 0.1.0.", **fields}
     name = "report.failed.json" if failed else "manifest.json"
     (folder / name).write_text(json.dumps(data), encoding="utf-8")
+    if failed:
+        (folder / "report.failed.ipynb").write_text("{}", encoding="utf-8")
     return folder
 
 
@@ -127,3 +129,24 @@ def test_thumbnail_is_the_headline_figure_and_links_are_labelled(tmp_path):
     assert ">Report (HTML)</a>" in card and ">Notebook (.ipynb)</a>" in card
     assert 'href="demo/scores.xlsx"' in html and 'href="demo/codebook.html"' in html
     assert (tmp_path / "demo" / "scores.xlsx").read_bytes() == b"PK"
+
+
+def test_index_lists_only_the_reports_of_the_current_configuration(tmp_path):
+    fake_report(tmp_path, "demo/trend/a", title="Kept")
+    fake_report(tmp_path, "demo/trend/gone", failed=True, status="failed", title="Removed",
+                error="ValueError: old")
+    html = write_site(tmp_path, reports=["demo/trend/a"]).read_text(encoding="utf-8")
+    assert "Kept" in html and "Removed" not in html and "demo/trend/gone" not in html
+    assert "failed in the last run" not in html
+    index = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
+    assert [r["id"] for r in index["reports"]] == ["demo/trend/a"]
+
+
+def test_index_links_only_to_files_that_exist(tmp_path):
+    folder = fake_report(tmp_path, "demo/trend/bad", failed=True, status="failed",
+                         error="ValueError: x")
+    (folder / "report.failed.ipynb").unlink()  # a kernel that died before the notebook ran
+    (folder / "report.html").unlink()
+    html = write_site(tmp_path).read_text(encoding="utf-8")
+    links = re.findall(r'(?:href|src)="([^"]+)"', html)
+    assert links and all((tmp_path / link).exists() for link in links), links

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+import parlib
 import pytest
 from scipy import stats as st
 
@@ -36,9 +38,10 @@ def test_select_scores_filters_without_mutating(scores):
      r"No rows for level='commune' \(index='PAR'\); available: \['department', 'province'\]"),
     ({"index": "SIPAS", "component": "procedures"}, r"component='procedures'.*\['total'\]"),
     ({"index": "PAR", "provinces": ["Atlantis"]},
-     r"provinces=\['Atlantis'\]; available: .*Bến Tre"),
+     r"provinces=\['Atlantis'\] \(index='PAR', level='province'\); available: .*Bến Tre"),
     ({"index": "PAR", "years": [2030]}, r"year=\[2030\].*2018, 2019"),
-    ({"index": "PAR", "level": "department", "unit_type": "y_tế"}, r"unit_type='y_tế'.*'y_te'"),
+    ({"index": "PAR", "level": "department", "unit_type": "y_tếx"},
+     r"unit_type='y_tếx'.*'y_te'.* Did you mean 'y_te'"),
 ])
 def test_select_scores_names_the_bad_value_and_the_available_ones(scores, options, message):
     with pytest.raises(ValueError, match=message):
@@ -79,11 +82,13 @@ def test_compute_trend_uses_the_published_national_average_where_there_is_one(sc
 
 
 def test_compute_trend_band_only_for_every_province():
-    codes = [f"{i:02d}" for i in range(63)]
+    legacy = parlib.provinces()
+    legacy = legacy.loc[legacy["era"] == "legacy"]
+    codes, names = legacy["code"].tolist(), legacy["name"].tolist()
     scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "province",
-                           "province_code": codes, "province": codes, "unit": codes,
+                           "province_code": codes, "province": names, "unit": names,
                            "year": 2021, "score": np.linspace(70, 95, 63)})
-    trend = compute_trend(scores, index="PAR", provinces=["00"])
+    trend = compute_trend(scores, index="PAR", provinces=[names[0]])
     assert trend["n"].item() == 63 and trend["q25"].item() < trend["q75"].item()
 
 

@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         when the configuration or a parameter is wrong (nothing ran then); 2
         for a wrong command line.
     """
+    from ..text import printable
     from .runner import run_reports
 
     if args.jobs is not None and args.jobs < 1:
@@ -63,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
         summary = run_reports(args.config, jobs=args.jobs, force=args.force, only=args.only,
                               root=args.root, progress=getattr(args, "progress", True))
     except ParlibError as exc:
-        print(f"parlib reports: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(printable(f"parlib reports: {type(exc).__name__}: {exc}"), file=sys.stderr)
         return 1
     for result in summary.failed:
-        print(f"FAILED {result.describe()}", file=sys.stderr)
-    print(summary.line())
+        print(printable(f"FAILED {result.describe()}"), file=sys.stderr)
+    print(printable(summary.line()))
     return summary.exit_code

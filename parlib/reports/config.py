@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import ConfigError, ParameterError
+from ..limits import load_yaml
 from ..text import match_key
+from .parameters import coerce_parameter
 
 __all__ = ["ReportSpec", "ReportsConfig", "read_reports_config", "slugify_report",
            "notebook_parameters", "INJECTED_PARAMETERS"]
@@ -185,16 +185,7 @@ def read_reports_config(path: str | Path = "reports.yaml", *, root: str | Path |
         raise ConfigError("the reports configuration does not exist", file=shown,
                           fix="create reports.yaml at the project root or pass --config")
     base = (base or file.parent).resolve()
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"the file is not UTF-8 text ({exc.reason})", file=shown,
-                          fix="save it as UTF-8") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"the file is not valid YAML: {getattr(exc, 'problem', exc)}",
-                          file=shown, row=mark.line + 1 if mark is not None else None,
-                          fix="correct the YAML syntax at that line") from None
+    data = load_yaml(file, shown=shown, name="the reports configuration")
     if not isinstance(data, dict):
         raise ConfigError("the file must be a mapping with a 'datasets:' key", file=shown,
                           value=data, fix="start it with 'datasets:'")
@@ -284,7 +275,9 @@ def _read_report(report: Any, dataset: str, defaults: dict[str, Any], notebooks_
 
 def _check_parameters(params: dict[str, Any], known: dict[str, Any], nb_path: Path,
                       shown: str, where: str) -> None:
-    for name, value in params.items():
+    """Check each parameter against its notebook, coercing values in place as papermill
+    runs by hand do (:func:`parlib.reports.parameters.coerce_parameter`)."""
+    for name, value in list(params.items()):
         if name not in known:
             close = difflib.get_close_matches(name, list(known), n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
@@ -293,6 +286,12 @@ def _check_parameters(params: dict[str, Any], known: dict[str, Any], nb_path: Pa
                 column=f"{where}.{name}", value=value,
                 fix=f"{hint}the notebook's parameters are {sorted(known)}")
         default = known[name]
+        if default is not _NOT_LITERAL:
+            try:
+                value = params[name] = coerce_parameter(name, value, default)
+            except ParameterError as exc:
+                raise ParameterError(exc.problem, file=shown, column=f"{where}.{name}",
+                                     value=value, fix=f"write e.g. {name}: {default!r}") from None
         if not _same_kind(value, default):
             raise ParameterError(
                 f"parameter {name!r} of notebook {nb_path.name} must be "
@@ -303,6 +302,21 @@ def _check_parameters(params: dict[str, Any], known: dict[str, Any], nb_path: Pa
             raise ParameterError(f"parameter {name!r} must be one of {list(_CHOICES[name])}",
                                  file=shown, column=f"{where}.{name}", value=value,
                                  fix=f"use one of {list(_CHOICES[name])}")
+        if name == "provinces":
+            _check_provinces(value, shown, f"{where}.{name}")
+
+
+def _check_provinces(value: Any, shown: str, where: str) -> None:
+    """Refuse a province name that no spelling, alias or code of either era matches."""
+    from ..resolve import did_you_mean, find_province, suggest_provinces
+
+    for name in [value] if isinstance(value, str) else list(value or []):
+        if find_province(name) is None:
+            close = suggest_provinces(name)
+            raise ParameterError("no province has this name", file=shown, column=where,
+                                 value=name, fix=f"{did_you_mean(close).strip() or 'check it'} "
+                                 "Names, English names, names without diacritics, aliases of "
+                                 "parlib/reference/province_aliases.csv and GSO codes all work")
 
 
 def _same_kind(value: Any, default: Any) -> bool:

@@ -11,6 +11,12 @@ papermill see an ordinary kernel. A forked kernel shares no state with another
 report: it starts from the zygote's memory, which only ever held imports and a
 throw-away figure.
 
+No kernel outlives the run that started it: the zygote asks Linux to kill it
+when the runner dies (``prctl(PR_SET_PDEATHSIG, SIGKILL)``), and each kernel
+asks the same of the zygote, so a ``SIGKILL`` of ``parlib reports`` takes the
+zygote and then every kernel with it. Each kernel also runs ipykernel's own
+parent watcher on the zygote's pid.
+
 Forking is used only where it is safe and equivalent: on Linux, for an
 ipykernel kernelspec that runs this very Python. Anything else falls back to
 an ordinary subprocess.
@@ -27,7 +33,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ForkServer", "ForkProvisioner", "fork_flags"]
+__all__ = ["ForkServer", "ForkProvisioner", "die_with_parent", "fork_flags"]
+
+_PARENT_ENV = "PARLIB_FORKSERVER_PARENT"  # the runner's pid, for the zygote's death signal
 
 _PRELOAD = """\
 import importlib, io
@@ -121,7 +129,7 @@ class ForkServer:
         self._proc = subprocess.Popen(
             [sys.executable, *self.flags, "-m", "parlib.reports.forkserver"], cwd=str(cwd),
             env={**env, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-                 "MKL_NUM_THREADS": "1"},
+                 "MKL_NUM_THREADS": "1", _PARENT_ENV: str(os.getpid())},
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             text=True, bufsize=1)
         line = self._proc.stdout.readline()
@@ -227,8 +235,28 @@ def __getattr__(name: str) -> Any:  # the class needs jupyter_client: build it o
     raise AttributeError(name)
 
 
-def _child(request: dict[str, Any]) -> None:
+def die_with_parent(parent: int) -> None:
+    """Have Linux kill this process when ``parent`` (its parent now) ends.
+
+    ``PR_SET_PDEATHSIG`` with ``SIGKILL``; if the parent has already gone (this
+    process was reparented before the call), exit at once. Elsewhere a no-op.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl in this libc: the kernel's poller still watches
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _child(request: dict[str, Any], zygote: int) -> None:
     """Become a kernel: new process group, clean signals and files, then ipykernel."""
+    die_with_parent(zygote)
     os.setpgid(0, 0)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -244,16 +272,21 @@ def _child(request: dict[str, Any]) -> None:
         numpy.random.seed()  # a fresh process would not share the zygote's global state
     except Exception:
         pass
-    sys.argv = ["ipykernel_launcher", *request["args"]]
+    # ipykernel's parent watcher too (its default was read from the zygote's environment)
+    args = [*request["args"], f"--IPKernelApp.parent_handle={zygote}"]
+    sys.argv = ["ipykernel_launcher", *args]
     from ipykernel.kernelapp import IPKernelApp
 
-    IPKernelApp.launch_instance(argv=request["args"])
+    IPKernelApp.launch_instance(argv=args)
 
 
 def _serve() -> None:
     """Run the zygote: preload, then fork one kernel per request line on stdin."""
     import gc
 
+    parent = os.environ.pop(_PARENT_ENV, "")
+    if parent.isdigit():
+        die_with_parent(int(parent))
     exec(compile(_PRELOAD, "<parlib-preload>", "exec"), {})
     gc.collect()
     gc.freeze()  # keep the collector off the shared pages, so forks copy less of them
@@ -263,10 +296,11 @@ def _serve() -> None:
     out.flush()
     for line in sys.stdin:
         request = json.loads(line)
+        zygote = os.getpid()
         pid = os.fork()
         if pid == 0:
             try:
-                _child(request)
+                _child(request, zygote)
             finally:
                 os._exit(0)
         out.write(json.dumps({"pid": pid}) + "\n")

@@ -166,7 +166,8 @@ class KernelPool:
             raise ReportError(f"no kernel {self.kernel_name!r} was ready in time",
                               fix="check that the kernel starts: "
                                   f"jupyter console --kernel {self.kernel_name}") from None
-        self._loop.call_soon_threadsafe(self._sem.release)
+        if self._sem is not None:
+            self._loop.call_soon_threadsafe(self._sem.release)
         if isinstance(item, BaseException):
             raise ReportError(f"kernel {self.kernel_name!r} did not start: {item}",
                               fix="check the kernelspec with 'jupyter kernelspec list'")
@@ -179,10 +180,24 @@ class KernelPool:
         fut.add_done_callback(self._pending.discard)
 
     def abort(self) -> None:
-        """Shut down every kernel, also those handed out (their reports then fail)."""
+        """Shut down every kernel, also those handed out (their reports then fail).
+
+        Kernels still starting are stopped too, and every report waiting for a
+        kernel gets an error at once instead of waiting for one.
+        """
         if self._thread.is_alive():
-            fut = asyncio.run_coroutine_threadsafe(self._kill_live(), self._loop)
+            fut = asyncio.run_coroutine_threadsafe(self._stop_all(), self._loop)
             fut.result(timeout=60)
+        for _ in range(self.total):
+            self._ready.put(ReportError("the run was interrupted"))
+
+    async def _stop_all(self) -> None:
+        if self._filler is not None:
+            self._filler.cancel()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._kill_live()
 
     async def _kill_live(self) -> None:
         for km in list(self._live):

@@ -103,12 +103,45 @@ def read_manifest(folder: Path, name: str = MANIFEST) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write ``data`` as indented UTF-8 JSON (written to a temporary file, then renamed)."""
+def write_json(path: Path, data: dict[str, Any]) -> bool:
+    """Write ``data`` as indented UTF-8 JSON, unless the file already holds exactly that.
+
+    Returns whether the file was written (see :func:`write_if_changed`).
+    """
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+    return write_if_changed(path, text.encode("utf-8"))
+
+
+def write_if_changed(path: Path, content: bytes) -> bool:
+    """Write ``content`` to ``path`` (a temporary file, then renamed) unless it is already there.
+
+    A build that changes nothing leaves every file, and its time, as it was.
+
+    Returns
+    -------
+    bool
+        True when the file was written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> write_if_changed(path, b"x"), write_if_changed(path, b"x"), write_if_changed(path, b"y")
+    (True, False, True)
+    """
+    path = Path(path)
+    try:
+        if path.stat().st_size == len(content) and path.read_bytes() == content:
+            return False
+    except OSError:
+        pass
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n",
-                   encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(content)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half file behind
+    return True
 
 
 def git_commit(root: Path) -> str | None:

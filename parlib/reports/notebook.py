@@ -23,14 +23,36 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..labels import check_lang, label
-from ..text import match_key
 from .texts import TEXTS, say
 
 __all__ = ["Report", "start_report", "resolve_project_path", "apply_boundaries",
-           "filter_units"]
+           "filter_units", "adhoc_slug"]
 
 _MARKERS = ("pyproject.toml", "reports.yaml")
 BOUNDARIES = ("legacy", "2025")
+ADHOC = "_adhoc"
+_RUNNER_SET = ("clean_dir", "output_dir")
+
+
+def adhoc_slug(parameters: dict[str, Any]) -> str:
+    """Return the folder name of a run by hand: its parameters as ``name-value`` words.
+
+    Examples
+    --------
+    >>> adhoc_slug({"provinces": ["Bến Tre", "Trà Vinh"], "dataset": "vn-published"})
+    'dataset-vn-published-provinces-ben-tre-tra-vinh'
+    >>> adhoc_slug({})
+    'defaults'
+    """
+    from .config import slugify_report
+
+    words = []
+    for name in sorted(set(parameters) - set(_RUNNER_SET)):
+        value = parameters[name]
+        if isinstance(value, (list, tuple)):
+            value = "-".join(str(v) for v in value) or "all"
+        words += [name, str(value)]
+    return slugify_report("-".join(words)) or "defaults"
 
 
 def resolve_project_path(path: str | os.PathLike, *, start: str | os.PathLike | None = None
@@ -71,41 +93,27 @@ def filter_units(scores: pd.DataFrame, *, provinces: list[str] | str | None = No
                  unit_type: list[str] | str | None = None) -> pd.DataFrame:
     """Keep the rows of some provinces (names or codes, any spelling) and unit types.
 
-    Empty or None filters keep everything.
+    Names go through the one resolver, :mod:`parlib.resolve`: aliases, English
+    names, names without diacritics and GSO codes; under 2025 boundaries a
+    legacy name selects its 2025 province (with a note). Empty or None filters
+    keep everything.
 
     Raises
     ------
-    ParameterError
-        When a province or unit type matches no row; the message lists what exists.
+    SelectionError
+        When a province or unit type matches no row; the message lists what
+        exists and the closest names.
     """
+    from ..resolve import select_provinces, select_values
+
     out = scores
-    wanted = [provinces] if isinstance(provinces, str) else list(provinces or [])
+    wanted = [provinces] if isinstance(provinces, (str, int)) else list(provinces or [])
     if wanted:
-        code = out["province_code"].astype("string").fillna(
-            out["province_code_2025"].astype("string"))
-        key = out["province"].astype("string").map(match_key, na_action="ignore")
-        hit = pd.Series(False, index=out.index)
-        missing = []
-        for name in wanted:
-            match = ((code == str(name)) | (key == match_key(name))).fillna(False)
-            if not match.any():
-                missing.append(name)
-            hit |= match.astype(bool)
-        if missing:
-            raise ParameterError(f"no rows for provinces {missing}", column="provinces",
-                                 value=missing, fix="use names or codes present: "
-                                 f"{sorted(out['province'].dropna().unique())[:20]}")
-        out = out.loc[hit.to_numpy(dtype=bool)]
+        out = select_provinces(out, wanted, everything=scores)
     types = [unit_type] if isinstance(unit_type, str) else list(unit_type or [])
     types = [t for t in types if t]
     if types:
-        present = set(out["unit_type"].dropna().astype(str))
-        missing = [t for t in types if t not in present]
-        if missing:
-            raise ParameterError(f"no rows for unit_type {missing}", value=missing,
-                                 fix=f"use a unit type present: {sorted(present)}")
-        out = out.loc[out["unit_type"].astype("string").isin(types).fillna(False)
-                      .to_numpy(dtype=bool)]
+        out = select_values(out, "unit_type", types)
     return out
 
 
@@ -463,25 +471,42 @@ class Report:
 
 def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = "data/clean",
                  output_dir: str | os.PathLike = "reports/_adhoc", lang: str = "vi") -> Report:
-    """Resolve the folders, load the dataset's scores and sources, and return a :class:`Report`.
+    """Check the parameters, resolve the folders, load the data, and return a :class:`Report`.
+
+    It is a report notebook's first parlib call. Run by papermill, it first
+    compares the injected parameters with the notebook's ``parameters`` cell and
+    coerces them to their defaults' types in the notebook's namespace
+    (:func:`parlib.reports.parameters.check_injected`), and makes parlib errors
+    show as one paragraph. An ``output_dir`` named ``_adhoc`` (the notebooks'
+    default) becomes ``_adhoc/<notebook>/<parameters>``, so runs by hand with
+    other parameters do not overwrite each other.
 
     Raises
     ------
     ParameterError
-        When ``lang`` is not "vi" or "en".
+        When a parameter was injected that the notebook does not define, a
+        value cannot be read as its parameter's type, or ``lang`` is not "vi"
+        or "en".
     ParlibError
         When the dataset has not been cleaned (from :func:`parlib.load.load_scores`).
     """
     from ..citations import Release, read_release
     from ..load import load_aggregates, load_disputed, load_scores, load_sources
+    from .parameters import check_injected, show_errors_briefly
 
+    show_errors_briefly()
+    injected = check_injected()
+    dataset, lang = injected.get("dataset", dataset), injected.get("lang", lang)
+    output_dir = injected.get("output_dir", output_dir)
     if lang not in ("vi", "en"):
         raise ParameterError("unknown language", column="lang", value=lang,
                              fix="use 'vi' or 'en'")
     clean = resolve_project_path(clean_dir)
     out = resolve_project_path(output_dir)
+    if out.name == ADHOC:  # papermill by hand: a folder of its own per notebook and parameters
+        out = out / notebook / adhoc_slug(injected)
     (out / "figures").mkdir(parents=True, exist_ok=True)
-    scores = load_scores(dataset, clean_dir=clean)
+    scores = load_scores(dataset, clean_dir=clean, boundaries="all")  # apply_boundaries picks
     sources = load_sources(dataset, clean_dir=clean)
     aggregates = load_aggregates(dataset, clean_dir=clean)
     disputed = load_disputed(dataset, clean_dir=clean)

@@ -12,7 +12,7 @@ report keeps its previous good outputs and gets ``report.failed.ipynb`` and
 
 from __future__ import annotations
 
-
+import contextlib
 import fnmatch
 import functools
 import hashlib
@@ -32,6 +32,8 @@ import filelock
 
 from .. import __version__
 from ..errors import ConfigError, LockError
+from ..safety import check_output_dir, mark_output, umask_mode
+from ..text import printable
 from .config import ReportsConfig, ReportSpec, read_reports_config
 from .export import export_html
 from .kernels import KernelPool, choose_kernel_name, register_engine
@@ -39,10 +41,14 @@ from .manifest import (FAILURE, INPUT_FILES, MANIFEST, SCHEMA, git_commit, input
                        read_manifest, relative_posix, report_key, write_json)
 from .site import write_site
 
-__all__ = ["run_reports", "RunSummary", "ReportResult"]
+__all__ = ["run_reports", "report_states", "RunSummary", "ReportResult"]
 
 NOTEBOOK, HTML, FAILED_NOTEBOOK = "report.ipynb", "report.html", "report.failed.ipynb"
 FIGURES_META = "figures.json"
+#: What a report folder holds: one of only these, made before parlib marked its folders
+#: (parlib.safety.MARKER), is parlib's to replace.
+REPORT_FILES = frozenset({NOTEBOOK, HTML, FAILED_NOTEBOOK, MANIFEST, FAILURE, FIGURES_META,
+                          "figures"})
 
 
 @dataclass
@@ -168,6 +174,7 @@ def run_reports(config: str | os.PathLike = "reports.yaml", *, jobs: int | None 
     specs = _select(cfg, only)
     _check_inputs(cfg, specs)
     jobs = max(1, jobs or os.cpu_count() or 1)
+    check_output_dir(cfg.output_dir, raw=[cfg.root / "data" / "raw"])
     cfg.output_dir.mkdir(parents=True, exist_ok=True)
     lock = filelock.FileLock(str(cfg.output_dir / ".parlib-reports.lock"))
     try:
@@ -184,12 +191,39 @@ def run_reports(config: str | os.PathLike = "reports.yaml", *, jobs: int | None 
         if todo:
             kernel_name = choose_kernel_name()
             results += _run_all(cfg, todo, kernel_name, min(jobs, len(todo)), progress)
-        index = write_site(cfg.output_dir, clean_dir=cfg.clean_dir)
+        index = write_site(cfg.output_dir, clean_dir=cfg.clean_dir,
+                           reports=[f"{s.dataset}/{s.notebook}/{s.slug}" for s in cfg.reports])
     finally:
         lock.release()
     order = {spec.id: i for i, spec in enumerate(specs)}
     results.sort(key=lambda r: order[r.id])
     return RunSummary(results, time.perf_counter() - start, index, kernel_name, jobs)
+
+
+def report_states(config: str | os.PathLike = "reports.yaml", *,
+                  root: str | os.PathLike = ".") -> list[dict[str, Any]]:
+    """Return each report of ``reports.yaml`` with its state, without running or writing anything.
+
+    States: ``up to date`` (a build would skip it), ``out of date`` (its
+    notebook, parameters, parlib or data changed), ``failed`` (its last build
+    failed), ``not built``, ``no clean data``.
+    """
+    root_path = Path(root).resolve()
+    cfg = read_reports_config(config, root=root_path)
+    out = []
+    for spec in cfg.reports:
+        folder = cfg.output_dir / spec.dataset / spec.notebook / spec.slug
+        if any(not (cfg.clean_dir / spec.dataset / n).is_file() for n in INPUT_FILES):
+            state = "no clean data"
+        elif (folder / FAILURE).exists():
+            state = "failed"
+        elif _plan(cfg, spec, False).skip:
+            state = "up to date"
+        else:
+            state = "out of date" if read_manifest(folder) else "not built"
+        out.append({"id": spec.id, "title": spec.title, "state": state,
+                    "folder": relative_posix(folder, cfg.root)})
+    return out
 
 
 def _select(cfg: ReportsConfig, only: str | None) -> list[ReportSpec]:
@@ -232,6 +266,7 @@ def _plan(cfg: ReportsConfig, spec: ReportSpec, force: bool) -> _Plan:
     if not folder.resolve().is_relative_to(cfg.output_dir.resolve()):  # slugs are checked too
         raise ConfigError("a report folder would leave the reports folder", file=cfg.path,
                           value=spec.id, fix="use a slug of a-z, 0-9 and '-'")
+    check_output_dir(folder, replace=True, known=REPORT_FILES)
     notebook = cfg.notebook_path(spec.notebook)
     parameters = {**spec.parameters, "dataset": spec.dataset,
                   "clean_dir": relative_posix(cfg.clean_dir, folder), "output_dir": "."}
@@ -264,7 +299,7 @@ def _run_all(cfg: ReportsConfig, plans: list[_Plan], kernel_name: str, jobs: int
                 results.append(result)
                 bar.update()
                 if result.status == "failed":
-                    bar.write(f"FAILED {result.describe()}", file=sys.stderr)
+                    bar.write(printable(f"FAILED {result.describe()}"), file=sys.stderr)
         except BaseException:  # Ctrl-C: drop queued reports, stop the running kernels
             for fut in futures:
                 fut.cancel()
@@ -287,6 +322,8 @@ def _run_one(cfg: ReportsConfig, plan: _Plan, pool: KernelPool, kernel_name: str
     timings: dict[str, float] = {}
     result = ReportResult(spec.id, "failed", final)
     try:
+        os.chmod(tmp, umask_mode(folder=True))  # mkdtemp makes it private (0700)
+        mark_output(tmp)
         km = pool.acquire()
         timings["wait_kernel"] = time.perf_counter() - t0
         t = time.perf_counter()
@@ -385,24 +422,45 @@ def _write_failure(cfg: ReportsConfig, plan: _Plan, tmp: Path, result: ReportRes
 
 
 def _swap(tmp: Path, final: Path) -> None:
-    """Put ``tmp`` in the place of ``final``; the old folder is removed only afterwards."""
+    """Put ``tmp`` in the place of ``final``; the old folder is removed only afterwards.
+
+    If the new folder cannot be renamed in, the old one is renamed back; if even
+    that fails, the next run's :func:`_recover` puts it back.
+    """
     old = None
     if final.exists():
         old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
         os.rename(final, old)
-    os.rename(tmp, final)
+    try:
+        os.rename(tmp, final)
+    except OSError:
+        if old is not None:
+            with contextlib.suppress(OSError):
+                os.rename(old, final)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
 def _recover(output_dir: Path) -> None:
-    """Undo what a killed run left: restore swapped-out folders, drop temporary ones."""
+    """Undo what a killed or failed swap left: restore swapped-out folders, drop temporary ones.
+
+    A report folder holding only a failure record (no ``manifest.json``) next to a
+    swapped-out previous report is a swap that failed: the record joins the
+    previous report, which is put back.
+    """
     for hidden in output_dir.glob("*/*/.*"):
         if not hidden.is_dir():
             continue
         name, sep, _ = hidden.name[1:].rpartition(".old-")
-        if sep and not (hidden.parent / name).exists():
-            os.rename(hidden, hidden.parent / name)
+        target = hidden.parent / name
+        if sep and target.is_dir() and not (target / MANIFEST).exists() \
+                and (hidden / MANIFEST).is_file():
+            for path in target.iterdir():  # report.failed.json, report.failed.ipynb
+                os.replace(path, hidden / path.name)
+            target.rmdir()
+        if sep and not target.exists():
+            os.rename(hidden, target)
         elif sep or ".tmp-" in hidden.name:
             shutil.rmtree(hidden, ignore_errors=True)
 

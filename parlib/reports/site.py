@@ -1,40 +1,47 @@
 """Write ``reports/index.html``: every report on disk, with a thumbnail and its citation.
 
 The page is built from the ``manifest.json`` (or ``report.failed.json``) files
-under the reports folder, so it lists reports of earlier runs too, and links
+under the reports folder, of the reports the current ``reports.yaml`` lists
+(earlier runs' results of those reports included), and links
 with relative addresses, so the folder can be opened from the file system or
 copied to any web server. Every text is HTML-escaped by Jinja's autoescape.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import datetime, timezone
+from collections.abc import Iterable
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
-from .manifest import FAILURE, MANIFEST, read_manifest, write_json
+from ..safety import check_output_dir
+from .manifest import FAILURE, MANIFEST, read_manifest, write_if_changed, write_json
 
 __all__ = ["collect_reports", "write_site"]
 
 _KIND_ORDER = {"trend": 0, "correlation": 1, "comparison": 2}
 
 
-def collect_reports(output_dir: str | Path) -> list[dict[str, Any]]:
+def collect_reports(output_dir: str | Path, *, reports: Iterable[str] | None = None
+                    ) -> list[dict[str, Any]]:
     """Return one entry per report folder under ``output_dir``, sorted by dataset and kind.
 
     Folders whose name starts with ``_`` or ``.`` (ad-hoc runs, temporary
-    folders) are left out.
+    folders) are left out, and with ``reports`` (folders as
+    ``<dataset>/<notebook>/<slug>``, those of the current ``reports.yaml``)
+    every folder not listed.
     """
     out_dir = Path(output_dir)
+    wanted = None if reports is None else set(reports)
     entries = []
     for folder in sorted(out_dir.glob("*/*/*")):
         rel = folder.relative_to(out_dir)
         if not folder.is_dir() or any(part[0] in "._" for part in rel.parts):
+            continue
+        if wanted is not None and rel.as_posix() not in wanted:
             continue
         ok = read_manifest(folder, MANIFEST)
         failed = read_manifest(folder, FAILURE)
@@ -43,6 +50,7 @@ def collect_reports(output_dir: str | Path) -> list[dict[str, Any]]:
             continue
         entry["folder"] = rel.as_posix()
         entry["failed_now"] = failed is not None
+        entry["has_failed_notebook"] = (folder / "report.failed.ipynb").is_file()
         entry["has_html"] = (folder / "report.html").is_file()
         entry["thumbnail"] = _thumbnail(folder, entry)
         entry.setdefault("dataset", rel.parts[0])
@@ -53,8 +61,12 @@ def collect_reports(output_dir: str | Path) -> list[dict[str, Any]]:
     return entries
 
 
-def write_site(output_dir: str | Path, *, clean_dir: str | Path | None = None) -> Path:
+def write_site(output_dir: str | Path, *, clean_dir: str | Path | None = None,
+               reports: Iterable[str] | None = None) -> Path:
     """Write ``<output_dir>/index.html`` listing every report and return its path.
+
+    With ``reports`` (``<dataset>/<notebook>/<slug>`` of each report of the current
+    ``reports.yaml``) the page lists those and no folder a former configuration left.
 
     Examples
     --------
@@ -70,8 +82,8 @@ def write_site(output_dir: str | Path, *, clean_dir: str | Path | None = None) -
     """
     import jinja2
 
-    out_dir = Path(output_dir)
-    entries = [_view(e, out_dir) for e in collect_reports(out_dir)]
+    out_dir = check_output_dir(output_dir)
+    entries = [_view(e, out_dir) for e in collect_reports(out_dir, reports=reports)]
     groups = []
     for dataset, items in groupby(entries, key=lambda e: e["dataset"]):
         items = list(items)
@@ -85,12 +97,9 @@ def write_site(output_dir: str | Path, *, clean_dir: str | Path | None = None) -
         autoescape=True, trim_blocks=True, lstrip_blocks=True)
     html = env.get_template("reports_index.html.j2").render(
         groups=groups, n_reports=len(entries), version=__version__,
-        n_failed=sum(e["failed_now"] for e in entries),
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+        n_failed=sum(e["failed_now"] for e in entries), generated=_last_build(entries))
     path = out_dir / "index.html"
-    tmp = path.with_name(".index.html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, path)
+    write_if_changed(path, html.encode("utf-8"))
     write_json(out_dir / "index.json", {"reports": [
         {k: e.get(k) for k in ("id", "status", "title", "dataset", "notebook", "parameters",
                                "citation", "synthetic", "folder")} for e in entries]})
@@ -105,10 +114,25 @@ def _codebook(out_dir: Path, dataset: str, clean_dir: str | Path | None, *,
     if clean_dir is not None:
         source = Path(clean_dir) / dataset / name
         if source.is_file():
-            tmp = target.with_name(f".{name}.tmp")
-            shutil.copyfile(source, tmp)
-            os.replace(tmp, target)
+            write_if_changed(target, source.read_bytes())
     return f"{_url(dataset)}/{name}" if target.is_file() else None
+
+
+def _last_build(entries: list[dict[str, Any]]) -> str | None:
+    """Return when the newest report on the page was built ("2026-12-07 12:11 UTC"), or None.
+
+    The page changes only when a report does, so a build that changes nothing
+    writes the same page.
+    """
+    times = []
+    for entry in entries:
+        try:
+            times.append(datetime.fromisoformat(str(entry.get("finished"))))
+        except ValueError:
+            continue
+    if not times:
+        return None
+    return max(times).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _view(entry: dict[str, Any], out_dir: Path) -> dict[str, Any]:
@@ -130,7 +154,8 @@ def _view(entry: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     entry.update(
         href=f"{folder}/report.html" if entry["has_html"] else None,
         notebook_href=f"{folder}/report.ipynb" if entry["has_html"] else None,
-        failed_href=f"{folder}/report.failed.ipynb" if entry["failed_now"] else None,
+        failed_href=f"{folder}/report.failed.ipynb" if entry["failed_now"]
+        and entry["has_failed_notebook"] else None,
         thumb_href=f"{folder}/{_url(entry['thumbnail'])}" if entry["thumbnail"] else None,
         shown_parameters=shown, figures=figures,
         label=entry.get("title") or entry.get("slug") or entry["folder"].rsplit("/", 1)[-1],
