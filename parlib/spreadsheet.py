@@ -95,7 +95,8 @@ def _cells(column: pd.Series, sheet) -> list:
     """A column's values as Excel takes them: numbers, booleans, text; missing is empty.
 
     openpyxl reads a text starting with "=" as a formula: such a cell is made
-    with its type set to text.
+    with its type set to text. Control characters, which a worksheet cannot
+    hold, are shown as "\ufffd".
     """
     if pd.api.types.is_bool_dtype(column.dtype):
         return [None if pd.isna(v) else bool(v) for v in column.tolist()]
@@ -103,8 +104,12 @@ def _cells(column: pd.Series, sheet) -> list:
         values = column.astype("float64").to_numpy()
         integer = pd.api.types.is_integer_dtype(column.dtype)
         return [None if np.isnan(v) else (int(v) if integer else float(v)) for v in values]
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     values = [None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
               for v in column.astype(object).tolist()]
+    # A worksheet cannot hold control characters (the CSV keeps them): each shows as "�".
+    values = [ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if v else v for v in values]
     return [_text_cell(sheet, v) if v and v[0] == "=" else v for v in values]
 
 

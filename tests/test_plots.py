@@ -55,9 +55,7 @@ def test_plot_trend_colours_the_chosen_units_over_the_rest_in_grey(scores):
 def test_plot_trend_colours_at_most_eight_units(scores):
     ax = plot_trend(scores, index="PAR", lang="en")  # all six provinces chosen: fine
     assert len(_named(ax)) == 7
-    many = pd.concat([scores.assign(unit=scores["unit"] + f" {k}",
-                                    province_code=scores["province_code"] + f"{k}")
-                      for k in range(3)])
+    many = pd.concat([scores.assign(unit=scores["unit"] + f" {k}") for k in range(3)])
     ax = plot_trend(many, index="PAR", lang="en")
     assert len(_named(ax)) == 1 + 8  # the mean and eight units
     assert "4 highest and 4 lowest" in ax.get_title(loc="left")

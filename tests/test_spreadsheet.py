@@ -31,3 +31,9 @@ def test_workbook_refuses_too_many_rows():
     big = pd.DataFrame({"a": range(XLSX_MAX_ROWS + 1)})
     with pytest.raises(ValueError, match="use the CSV or parquet"):
         xlsx_bytes({"scores": big})
+
+
+def test_workbook_shows_control_characters_it_cannot_hold():
+    data = xlsx_bytes({"scores": pd.DataFrame({"unit": ["Sở\x01 Y tế", "ok"]})})
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["scores"]
+    assert sheet["A2"].value == "Sở\ufffd Y tế" and sheet["A3"].value == "ok"
