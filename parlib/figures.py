@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from matplotlib.figure import Figure, SubFigure
 from .citations import Citation, cite_documents
 from .labels import check_lang, label
 from .outputs import write_csv
-from .safety import umask_mode
+from .safety import write_atomic
 from .text import clean_text, match_key
 
 __all__ = ["A4_INCHES", "FORMATS", "FigureFiles", "check_layout", "read_sidecar", "save_figure",
@@ -221,15 +220,15 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
                                                                               event.renderer)))
         for fmt in formats:
             with _lean_font_subsets() if fmt == "pdf" else contextlib.nullcontext():
-                written[fmt] = _atomic(folder / f"{stem}.{fmt}", lambda handle, fmt=fmt:
-                                       figure.savefig(handle, format=fmt, dpi=dpi,
-                                                      metadata=meta[fmt], bbox_inches=box))
+                written[fmt] = write_atomic(folder / f"{stem}.{fmt}", lambda handle, fmt=fmt:
+                                            figure.savefig(handle, format=fmt, dpi=dpi,
+                                                           metadata=meta[fmt], bbox_inches=box))
         figure.canvas.mpl_disconnect(hook)
         if drawn:
             layout["overlaps"] = [pair for pairs in drawn for pair in pairs
                                   if pair not in layout["overlaps"]] + layout["overlaps"]
     if data is not None:  # parlib's CSV writer: a BOM for Excel, formulas neutralised
-        written["csv"] = _atomic(folder / f"{stem}.csv", lambda h: write_csv(data, h.name))
+        written["csv"] = write_atomic(folder / f"{stem}.csv", lambda h: write_csv(data, h.name))
         data_hash = data_hash or hashlib.sha256(written["csv"].read_bytes()).hexdigest()[:16]
     if citation is None:
         citation = cite_documents(source if isinstance(source, pd.DataFrame) else None,
@@ -248,7 +247,7 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
         sidecar["data"] = {"path": written["csv"].name, "rows": len(data),
                            "columns": [str(c) for c in data.columns]}
     text = json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n"
-    json_path = _atomic(folder / f"{stem}.json", lambda h: h.write(text.encode("utf-8")))
+    json_path = write_atomic(folder / f"{stem}.json", lambda h: h.write(text.encode("utf-8")))
     return FigureFiles(json=json_path, **written)
 
 
@@ -428,20 +427,6 @@ def _draw_footer(fig: Figure, line: str, *, synthetic: bool, lang: str,
         if line:
             fig.text(x, y, textwrap.fill(line, chars), ha="left", va="top", fontsize=8,
                      color="#333333", gid="parlib-source")
-
-
-def _atomic(target: Path, write) -> Path:
-    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.",
-                                         suffix=".tmp", delete=False)
-    try:
-        with handle:
-            write(handle)
-        os.chmod(handle.name, umask_mode(folder=False))  # NamedTemporaryFile makes it 0600
-        os.replace(handle.name, target)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    return target
 
 
 def _entries(sources: pd.DataFrame | None, lang: str) -> list[str]:
