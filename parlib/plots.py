@@ -684,7 +684,8 @@ def _label_line_ends(ax: Axes, *, fontsize: float = 8.5, width: int = 26) -> Non
 
     The names stand in one column right of the axes, in the order of the
     lines' last values, moved apart vertically just enough not to overlap; a
-    thin connector joins a name to its line's last point.
+    thin dotted connector joins a name to its line's last point (dotted, so that
+    a connector across later years is not read as a line of figures).
     """
     items = []
     for line in ax.get_lines():
@@ -703,7 +704,8 @@ def _label_line_ends(ax: Axes, *, fontsize: float = 8.5, width: int = 26) -> Non
     notes = [ax.annotate(text, (x, y), xytext=(1.02, y), textcoords=where, va="center",
                          ha="left", fontsize=fontsize, color=color, annotation_clip=False,
                          clip_on=False, arrowprops={"arrowstyle": "-", "color": color,
-                                                    "linewidth": 0.6, "alpha": 0.6,
+                                                    "linewidth": 0.7, "alpha": 0.7,
+                                                    "linestyle": (0, (1, 2.5)),
                                                     "shrinkA": 1, "shrinkB": 3})
              for x, y, text, color in items]
     # x in axes fraction (right of the axes), y in data: the names stay put when the layout
