@@ -46,7 +46,6 @@ import pyarrow.compute as pc
 
 from .errors import LockError, OutputError
 from .limits import limit, too_big
-from .memory import release_memory
 from .safety import check_output_dir, mark_output
 from .text import protect_formula
 
@@ -204,17 +203,11 @@ def _write_files(tmp: Path, tables: dict[str, pd.DataFrame], documents: dict[str
             write_csv(frame, tmp / f"{table}.csv")
             jobs.append(pool.submit(_fsync, tmp / f"{table}.csv"))
             _check_room(tmp)
-        if jobs:
-            jobs[0].result()  # parquet is written: what its writer held can go back
-        release_memory()  # the writers' blocks, kept by their threads' allocators
         for doc, content in documents.items():
+            text = content if isinstance(content, str) else json_text(content)
+            _check_room(tmp, len(text))
             path = tmp / doc
-            if isinstance(content, str):
-                _check_room(tmp, len(content))
-                path.write_text(content, encoding="utf-8")
-            else:
-                with open(path, "w", encoding="utf-8") as handle:  # a piece at a time
-                    handle.writelines(_json_parts(content))
+            path.write_text(text, encoding="utf-8")
             _fsync(path)
             _check_room(tmp)
         for job in jobs:
@@ -235,9 +228,8 @@ def _check_room(folder: Path, more: int = 0) -> None:
 def json_text(content: Any) -> str:
     """Return ``content`` as indented JSON, with long lists one item per line.
 
-    A cleaning report can hold tens of thousands of warnings: each is written
-    on a line of its own by the json module's C encoder rather than spread
-    over a dozen indented lines by its pure-Python one.
+    A cleaning report can hold tens of thousands of warnings: each is one line
+    (a DataFrame is written as its :func:`records`), not a dozen indented ones.
 
     Examples
     --------
@@ -251,64 +243,22 @@ def json_text(content: Any) -> str:
       ]
     }
     """
-    return "".join(_json_parts(content))
-
-
-def _json_parts(content: Any) -> Iterator[str]:
-    """Yield the text of :func:`json_text` piece by piece (a warning per piece)."""
-    line = json.JSONEncoder(ensure_ascii=False, default=_json).encode  # one, reused
-
-    def dump(value: Any, indent: int | None) -> str:
-        if indent is None:
-            return line(value)
-        return json.dumps(value, ensure_ascii=False, indent=indent, default=_json)
-
-    if not isinstance(content, dict):
-        yield dump(content, 2) + "\n"
-        return
-    if not content:
-        yield "{}\n"
-        return
-    yield "{\n"
-    for k, (key, value) in enumerate(content.items()):
-        yield (",\n" if k else "") + f"  {dump(key, None)}: "
-        if isinstance(value, pd.DataFrame) and len(value):  # a row per line
-            yield "[\n    " + ",\n    ".join(_json_rows(value, line)) + "\n  ]"
-        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            yield "[\n    " + ",\n    ".join(map(line, value)) + "\n  ]"
+    if not isinstance(content, dict) or not content:
+        return _dumps(content, indent=2) + "\n"
+    parts = []
+    for key, value in content.items():
+        if isinstance(value, pd.DataFrame):
+            value = records(value)
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            text = "[\n    " + ",\n    ".join(map(_dumps, value)) + "\n  ]"
         else:
-            yield dump(records(value) if isinstance(value, pd.DataFrame) else value,
-                       2).replace("\n", "\n  ")
-    yield "\n}\n"
+            text = _dumps(value, indent=2).replace("\n", "\n  ")
+        parts.append(f"  {_dumps(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
-def _json_rows(frame: pd.DataFrame, encode: Callable[[Any], str]) -> Iterator[str]:
-    """Each row of ``frame`` as ``encode`` writes its record (see :func:`records`).
-
-    Column by column: each distinct cell is encoded once, and a row is its cells'
-    texts in a template: the JSON of a few thousand warnings in a fraction of the time.
-    """
-    names = list(frame.columns)
-    template = "{{" + ", ".join(encode(str(name)).replace("{", "{{").replace("}", "}}")
-                                + ": {}" for name in names) + "}}"
-    return map(template.format, *(_encoded(_plain(frame[name]), encode) for name in names))
-
-
-def _encoded(values: list, encode: Callable[[Any], str]) -> list[str]:
-    """``[encode(v) for v in values]``, encoding each distinct value once."""
-    seen: dict[tuple, str] = {}
-    out = []
-    for value in values:
-        # by type (True is not 1) and floats by repr (-0.0 is not 0.0)
-        key = (type(value), repr(value) if isinstance(value, float) else value)
-        try:
-            text = seen.get(key)
-            if text is None:
-                text = seen[key] = encode(value)
-        except TypeError:  # an unhashable cell (a list): encoded on its own
-            text = encode(value)
-        out.append(text)
-    return out
+def _dumps(value: Any, indent: int | None = None) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent, default=_json)
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
