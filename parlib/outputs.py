@@ -12,12 +12,8 @@ CSV files are the bytes ``DataFrame.to_csv(index=False, lineterminator="\n")``
 writes, built a block of rows at a time from each column's distinct cells;
 text held as Categoricals is written to ``scores.parquet`` as plain text.
 
-Test hook (tests only, never set it otherwise): when the environment variable
-``PARLIB_TEST_PAUSE_AT`` names a stage of :func:`write_dataset` (``write``,
-``written``, ``swap``, ``swapped``; several separated by commas), the run
-writes the stage's name to the file ``PARLIB_TEST_PAUSE_FILE`` (if set) and
-sleeps ``PARLIB_TEST_PAUSE_SECONDS`` (default 60) there, so a test can kill it
-at a known point. ``PARLIB_TEST_NO_EXCHANGE=1`` forces the two-rename swap.
+:data:`on_stage` is called with the name of each stage of :func:`write_dataset`
+as the run reaches it; tests set it to stop a run at a known point and kill it.
 """
 
 from __future__ import annotations
@@ -31,7 +27,6 @@ import json
 import os
 import shutil
 import sys
-import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -64,6 +59,10 @@ _OUTPUT_FILES = frozenset({"scores.parquet", "scores.csv", "quarantine.csv", "ag
                            "datapackage.json", "codebook.html"})
 _OBJECT_TEXT = frozenset({"unit", "derivation", "missing_marker", "note", "source_id",
                           "raw_column"})
+
+#: Called with each stage of :func:`write_dataset` as it is reached (``write``, ``written``,
+#: ``swap``, ``swapped``); None, the default, does nothing. For tests, which set it.
+on_stage: Callable[[str], None] | None = None
 
 COLUMN_DOCS: dict[str, tuple[str, str]] = {
     "dataset": ("string", "Dataset slug: the folder under data/raw/."),
@@ -523,7 +522,7 @@ def _is_text(kind: pa.DataType) -> bool:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one atomic step (Linux ``renameat2``); False where unsupported."""
-    if not sys.platform.startswith("linux") or os.environ.get("PARLIB_TEST_NO_EXCHANGE") == "1":
+    if not sys.platform.startswith("linux"):
         return False
     try:
         func = ctypes.CDLL(None, use_errno=True).renameat2
@@ -559,13 +558,9 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _pause(stage: str) -> None:
-    """Test hook: sleep at ``stage`` when ``PARLIB_TEST_PAUSE_AT`` names it (see module doc)."""
-    wanted = os.environ.get("PARLIB_TEST_PAUSE_AT")
-    if not wanted or stage not in wanted.split(","):
-        return
-    if marker := os.environ.get("PARLIB_TEST_PAUSE_FILE"):
-        Path(marker).write_text(stage, encoding="utf-8")
-    time.sleep(float(os.environ.get("PARLIB_TEST_PAUSE_SECONDS", "60")))
+    """Tell :data:`on_stage`, if set, that the run has reached ``stage``."""
+    if on_stage is not None:
+        on_stage(stage)
 
 
 def datapackage(name: str, config: Any, tables: dict[str, pd.DataFrame],
