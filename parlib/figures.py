@@ -28,6 +28,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 
+from .errors import ArgumentTypeError, ParameterError
 from .labels import check_lang, label
 from .outputs import write_csv
 from .safety import umask_mode
@@ -117,8 +118,8 @@ def source_line(sources: pd.DataFrame, *, lang: str = "vi", synthetic: bool = Fa
     if not entries:
         if synthetic:
             return notice
-        raise ValueError("No sources to cite: `sources` has no publisher, document or title; "
-                         "pass the sources table of the datasets the figure draws on.")
+        raise ParameterError("No sources to cite: `sources` has no publisher, document or title; "
+                             "pass the sources table of the datasets the figure draws on.")
     shown = entries[:max_documents]
     rest = len(entries) - len(shown)
     head = label("source" if len(entries) == 1 else "sources", lang)
@@ -233,14 +234,14 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
     check_lang(lang)
     figure = fig.figure if isinstance(fig, Axes) else fig
     if not isinstance(figure, (Figure, SubFigure)):
-        raise TypeError(f"`fig` must be a matplotlib Figure or Axes, but a "
-                        f"{type(fig).__name__} was passed.")
+        raise ArgumentTypeError(f"`fig` must be a matplotlib Figure or Axes, but a "
+                                f"{type(fig).__name__} was passed.")
     figure = figure.get_figure(root=True)
     formats = list(dict.fromkeys(formats))
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise ValueError(f"The value for `formats` must be a non-empty list of {list(FORMATS)}, "
-                         f"but {formats!r} was passed.")
+        raise ParameterError(f"The value for `formats` must be a non-empty list of "
+                             f"{list(FORMATS)}, but {formats!r} was passed.")
     target = Path(path)
     stem = target.name
     if Path(stem).suffix.lstrip(".").lower() in (*FORMATS, "json"):
