@@ -32,7 +32,7 @@ def check_lang(lang: str) -> str:
     >>> check_lang("fr")
     Traceback (most recent call last):
     ...
-    ValueError: The value for `lang` must be one of ['en', 'vi'], but 'fr' was passed.
+    parlib.errors.ParameterError: The value for `lang` must be one of ['en', 'vi'], but 'fr' was passed.
     """
     if lang not in LANGS:
         raise ParameterError(f"The value for `lang` must be one of {list(LANGS)}, but {lang!r} "
