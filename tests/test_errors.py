@@ -8,8 +8,14 @@ import pandas as pd
 import pytest
 
 import parlib
-from parlib.errors import (ArgumentTypeError, ColumnError, ParameterError, ParlibError,
-                           SelectionError, UnknownNameError)
+from parlib.errors import (
+    ArgumentTypeError,
+    ColumnError,
+    ParameterError,
+    ParlibError,
+    SelectionError,
+    UnknownNameError,
+)
 
 
 @pytest.mark.parametrize(("error", "builtin"), [
