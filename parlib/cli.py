@@ -206,9 +206,10 @@ def _tune_process() -> None:
     """Set up this process for cleaning, unless the environment already says otherwise.
 
     - Arrow allocates with the C library's malloc (``ARROW_DEFAULT_MEMORY_POOL=system``),
-      which hands large freed blocks back to the system at once. Arrow's own pools keep
-      them: after a threaded CSV parse of a million rows, jemalloc still held over
-      100 MB with nothing allocated.
+      so that :func:`parlib.memory.release_memory` (Arrow's ``release_unused``) trims
+      the C heap and hands back what each step freed. Arrow's own pools keep it: after
+      a threaded CSV parse of a million rows, jemalloc still held over 100 MB with
+      nothing allocated.
     - OpenBLAS gets one thread (``OPENBLAS_NUM_THREADS``). Cleaning does no linear
       algebra, but the threads OpenBLAS starts with numpy spin for a while, taking
       a core from Arrow's CSV parser and the writers (the benchmark's parse took

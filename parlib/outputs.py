@@ -41,6 +41,7 @@ import pyarrow.compute as pc
 
 from .errors import LockError, OutputError
 from .limits import limit, too_big
+from .memory import release_memory
 from .safety import check_output_dir, mark_output
 from .text import protect_formula
 
@@ -202,6 +203,9 @@ def _write_files(tmp: Path, tables: dict[str, pd.DataFrame], documents: dict[str
             write_csv(frame, tmp / f"{table}.csv")
             jobs.append(pool.submit(_fsync, tmp / f"{table}.csv"))
             _check_room(tmp)
+        if jobs:
+            jobs[0].result()  # parquet is written: what its writer held can go back
+        release_memory()  # the writers' blocks
         for doc, content in documents.items():
             text = content if isinstance(content, str) else json_text(content)
             _check_room(tmp, len(text))

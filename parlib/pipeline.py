@@ -25,6 +25,7 @@ from .config import Correction, DatasetConfig, FileSpec, find_datasets, read_con
 from .consistency import WARNING_COLUMNS, check_rankings
 from .errors import ConfigError, ParlibError
 from .headers import melt_aggregates, melt_table, recognize_columns, unrecognized_columns
+from .memory import release_memory
 from .outputs import datapackage, dataset_lock, records, write_dataset
 from .read import read_raw
 from .reference import component_lookup, unit_type_aliases, unit_types
@@ -189,6 +190,7 @@ def read_file_rows(config: DatasetConfig, spec: FileSpec, *,
     fixes = [c for c in config.corrections if c.file == spec.name]
     if fixes:
         apply_corrections(table, fixes, display=_display(config, spec))
+    release_memory()  # the parser's blocks, before melting needs memory
     try:
         roles = recognize_columns(table, component_lookup=component_lookup(), index=spec.index,
                                   kind=spec.table, warn=dropped is None)
@@ -250,6 +252,7 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
                       "raw_rows": np.asarray(table.rows, dtype=np.int64),
                       "warnings": list(table.warnings)})
         del table  # the raw cells: the long rows hold what cleaning needs
+        release_memory()  # and melting's temporaries, before cleaning needs memory
         if spec.table == "aggregates":
             part, bad = clean_aggregates(long, raw_file=label, source_id=spec.source,
                                          dataset=config.name, boundaries=spec.boundaries)
@@ -263,6 +266,7 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
             scores_parts.append(part)
         quarantine_parts.append(bad)
         del long, part, bad
+        release_memory()
     scores = _concat(scores_parts, SCORE_COLUMNS)
     scores_parts.clear()  # held no longer than the frame made of them
     unknown_ids = {i for ids in scores["source_id"].dropna().unique() for i in ids.split(";")
@@ -279,8 +283,10 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
     disputed = disputed_rows(before, bad)
     del before
     quarantine_parts.append(bad)
+    release_memory()
     quarantine = _concat(quarantine_parts, QUARANTINE_COLUMNS)
     scores = _in_file_order(scores)
+    release_memory()
     aggregates = _concat(agg_parts, AGGREGATE_COLUMNS)
     warnings = [pd.DataFrame(dropped, columns=WARNING_COLUMNS),
                 _unit_type_warnings(scores, config.name), check_rankings(scores),
@@ -289,6 +295,7 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
         aggregates, agg_warn = check_aggregates(aggregates, scores)
         warnings.append(agg_warn)
     warnings_df = _concat(warnings, WARNING_COLUMNS)
+    release_memory()
     _account(files, scores, quarantine, aggregates)
     sources = pd.DataFrame([{"dataset": config.name, "source_id": s.id, "title": s.title,
                              "publisher": s.publisher, "date": s.date, "url": s.url,
@@ -414,6 +421,7 @@ def write_result(result: CleanResult, out_dir: str | Path) -> Path:
     report = result.report(frame=True)  # its warnings are written from their frame
     documents = {"report.json": report, "datapackage.json": package,
                  "codebook.html": render_codebook(package, report)}
+    release_memory()  # the writers' blocks then reuse what the checks freed
     return write_dataset(out_dir, result.config.name, tables, documents)
 
 
