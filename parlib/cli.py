@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import os
 import signal
 import sys
@@ -147,7 +148,8 @@ def _parser() -> argparse.ArgumentParser:
 
     cite = sub.add_parser("cite", help="print the citation of a report figure")
     cite.add_argument("figure", help="a figure file (PNG, SVG, PDF) or its sidecar JSON")
-    cite.add_argument("--format", choices=["text", "bibtex", "both"], default="both")
+    cite.add_argument("--format", choices=["text", "bibtex", "ris", "csl-json"], default="text",
+                      help="text (default), bibtex, ris, or csl-json (imports into Zotero)")
     cite.set_defaults(run=_run_cite)
     return parser
 
@@ -283,12 +285,15 @@ def _run_cite(args: argparse.Namespace) -> int:
         raise ParlibError("the figure's sidecar holds no citation (a 'citation' mapping with "
                           "'text' and 'bibtex')", file=str(Path(args.figure).with_suffix(".json")),
                           fix="give a figure saved by parlib's reports, or rebuild its report")
-    if args.format in ("text", "both"):
-        _say(citation.get("text", ""), lines=True)
-    if args.format == "both":
-        _say("")
-    if args.format in ("bibtex", "both"):
-        _say(citation.get("bibtex", ""), lines=True)
+    field = {"csl-json": "csl_json"}.get(args.format, args.format)
+    if field not in citation:
+        raise ParlibError(f"the figure's sidecar has no {args.format} citation",
+                          file=str(Path(args.figure).with_suffix(".json")),
+                          fix="rebuild the report that made the figure (make reports)")
+    value = citation[field]
+    if field == "csl_json":
+        value = json.dumps(value, ensure_ascii=False, indent=2)
+    _say(str(value).rstrip("\n"), lines=True)
     return 0
 
 

@@ -18,6 +18,7 @@ as the run reaches it; tests set it to stop a run at a known point and kill it.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import ctypes
@@ -207,10 +208,13 @@ def _write_files(tmp: Path, tables: dict[str, pd.DataFrame], documents: dict[str
             jobs[0].result()  # parquet is written: what its writer held can go back
         release_memory()  # the writers' blocks
         for doc, content in documents.items():
-            text = content if isinstance(content, str) else json_text(content)
+            text = content if isinstance(content, (bytes, str)) else json_text(content)
             _check_room(tmp, len(text))
             path = tmp / doc
-            path.write_text(text, encoding="utf-8")
+            if isinstance(content, bytes):  # a finished file (scores.xlsx)
+                path.write_bytes(content)
+            else:
+                path.write_text(text, encoding="utf-8")
             _fsync(path)
             _check_room(tmp)
         for job in jobs:
@@ -290,18 +294,21 @@ def _plain(column: pd.Series) -> list:
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write ``frame`` as ``frame.to_csv(path, index=False, lineterminator="\\n")`` does.
+    """Write ``frame`` as ``frame.to_csv(path, index=False, lineterminator="\\n")`` does, after a BOM.
 
-    The bytes are the same but for text cells a spreadsheet would run as a formula
-    (beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return), which get a
-    leading apostrophe (:func:`parlib.text.protect_formula`); numbers are written as
-    they are. Each distinct cell of a column is formatted once, by the csv module as
-    pandas does, and rows are assembled by pyarrow.
+    The file starts with the UTF-8 byte-order mark, so Excel on Windows reads
+    the diacritics right (pandas, pyarrow and Python's ``utf-8-sig`` skip it).
+    The bytes after it are those of ``to_csv`` but for text cells a spreadsheet
+    would run as a formula (beginning with ``=``, ``+``, ``-``, ``@``, tab or
+    carriage return), which get a leading apostrophe
+    (:func:`parlib.text.protect_formula`); numbers are written as they are. Each
+    distinct cell of a column is formatted once, by the csv module as pandas
+    does, and rows are assembled by pyarrow.
     """
     if frame.shape[1] < 2 or not all(map(_csv_supported, frame.dtypes)):
         # a lone empty field is quoted; dates have formats: leave those to pandas
         frame = frame.apply(_protect_column) if len(frame) else frame
-        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
         return
     size = _CSV_BLOCK_ROWS
     # In a frame of several blocks, Categorical and float columns are numbered once
@@ -313,7 +320,8 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
               } if len(frame) > size else {}
     blocks = [(frame.iloc[start:start + size], start) for start in range(0, len(frame), size)]
     with open(path, "wb") as handle:
-        handle.write((",".join(_csv_fields(frame.columns)) + "\n").encode("utf-8"))
+        handle.write(codecs.BOM_UTF8 + (",".join(_csv_fields(frame.columns)) + "\n")
+                     .encode("utf-8"))
         if len(blocks) < 3:
             for block, start in blocks:
                 handle.write(_csv_block(block, start, shared))
@@ -584,7 +592,9 @@ def datapackage(name: str, config: Any, tables: dict[str, pd.DataFrame],
         resources_.append({"name": table, "path": f"{table}.csv", "format": "csv",
                            "mediatype": "text/csv", "encoding": "utf-8", "profile":
                            "tabular-data-resource", "schema": schema})
-    return {"profile": "tabular-data-package", "name": name, "title": config.title,
+    release = {k: v for k, v in (("version", getattr(config, "version", None)),
+                                 ("released", getattr(config, "released", None))) if v}
+    return {"profile": "tabular-data-package", "name": name, "title": config.title, **release,
             "description": config.description or "",
             "licenses": [{"name": config.license}],
             "keywords": ["PAR Index", "SIPAS", "PAPI", "Vietnam", "public administration"]

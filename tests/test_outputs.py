@@ -28,7 +28,7 @@ def test_write_dataset_replaces_the_folder_and_leaves_nothing_behind(tmp_path, m
         target = write(tmp_path, "new")
     assert sorted(p.name for p in target.iterdir()) == [".parlib-output", "report.json",
                                                         "scores.csv", "scores.parquet"]
-    assert (target / "scores.csv").read_text() == "v\nnew\n"
+    assert (target / "scores.csv").read_text(encoding="utf-8-sig") == "v\nnew\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".parlib.lock", "ds"]
 
 
@@ -46,7 +46,7 @@ def test_recover_outputs_puts_back_a_folder_a_killed_swap_left_aside(tmp_path):
     (tmp_path / ".old-my-ds-123" / "scores.csv").write_text("good\n")
     (tmp_path / ".tmp-my-ds-123").mkdir()
     recover_outputs(tmp_path)
-    assert (tmp_path / "my-ds" / "scores.csv").read_text() == "good\n"
+    assert (tmp_path / "my-ds" / "scores.csv").read_text(encoding="utf-8-sig") == "good\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my-ds"]
 
 
@@ -98,7 +98,7 @@ def test_write_csv_writes_the_bytes_to_csv_writes(tmp_path, monkeypatch, block):
     monkeypatch.setattr(outputs, "_CSV_BLOCK_ROWS", block)
     frame = _mixed_frame(3000)
     outputs.write_csv(frame, tmp_path / "t.csv")
-    expected = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    expected = frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")  # after the BOM
     assert (tmp_path / "t.csv").read_bytes() == expected
 
 
@@ -158,6 +158,16 @@ def test_a_frame_in_a_document_is_written_as_its_records_are():
     for part in (frame, frame.iloc[:0]):
         doc = {"title": "t", "warnings": part, "files": []}
         assert json_text(doc) == json_text({**doc, "warnings": records(part)})
+
+
+def test_csv_files_start_with_a_bom_for_excel(tmp_path):
+    frame = pd.DataFrame({"unit": ["Sở Tư pháp", "Đắk Lắk"], "score": [90.5, 88.0]})
+    outputs.write_csv(frame, tmp_path / "a.csv")
+    outputs.write_csv(frame[["unit"]], tmp_path / "b.csv")  # the to_csv path
+    for name in ("a.csv", "b.csv"):
+        data = (tmp_path / name).read_bytes()
+        assert data.startswith(b"\xef\xbb\xbfunit") and data.count(b"\xef\xbb\xbf") == 1
+        assert pd.read_csv(tmp_path / name)["unit"].tolist() == ["Sở Tư pháp", "Đắk Lắk"]
 
 
 HOSTILE = ["=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "'=1", "Sở Y tế",
