@@ -58,7 +58,7 @@ _CSV_BLOCK_ROWS = 1 << 15  # rows of CSV made at a time, by each of two threads
 # its folders (parlib.safety.MARKER), is parlib's to replace.
 _OUTPUT_FILES = frozenset({"scores.parquet", "scores.csv", "quarantine.csv", "aggregates.csv",
                            "sources.csv", "disputed.csv", "corrections.csv", "report.json",
-                           "datapackage.json", "codebook.html"})
+                           "datapackage.json", "codebook.html", "scores.xlsx"})
 _OBJECT_TEXT = frozenset({"unit", "derivation", "missing_marker", "note", "source_id",
                           "raw_column"})
 
