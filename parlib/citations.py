@@ -34,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import ColumnError, ParameterError
 from .labels import check_lang, label
 from .text import clean_text, match_key
 
@@ -123,9 +124,9 @@ def sources_of_rows(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 
     Raises
     ------
-    KeyError
+    ColumnError
         When ``rows`` or ``sources`` has no ``source_id`` column.
-    ValueError
+    ParameterError
         When a row names a document ``sources`` does not hold.
 
     Examples
@@ -136,9 +137,9 @@ def sources_of_rows(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """
     for name, frame in (("rows", rows), ("sources", sources)):
         if "source_id" not in frame.columns:
-            raise KeyError(f"`{name}` has no 'source_id' column; columns are "
-                           f"{list(frame.columns)}. Pass the rows a figure draws, as the "
-                           "clean scores give them.")
+            raise ColumnError(f"`{name}` has no 'source_id' column; columns are "
+                              f"{list(frame.columns)}. Pass the rows a figure draws, as the "
+                              "clean scores give them.")
     cells = rows["source_id"]
     if "correction_source" in rows:  # a corrected figure cites its evidence too
         cells = pd.concat([cells, rows["correction_source"]], ignore_index=True)
@@ -147,8 +148,8 @@ def sources_of_rows(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     known = set(sources["source_id"].astype(str))
     unknown = sorted(ids - known)
     if unknown:
-        raise ValueError(f"Rows cite documents {unknown[:5]} that the sources table does not "
-                         "hold; load the sources of the same dataset (load_sources).")
+        raise ParameterError(f"Rows cite documents {unknown[:5]} that the sources table does "
+                             "not hold; load the sources of the same dataset (load_sources).")
     return sources.loc[sources["source_id"].astype(str).isin(ids)]
 
 
@@ -273,12 +274,12 @@ def format_citation(citation: Citation, fmt: str = "text") -> str:
 
     Raises
     ------
-    ValueError
+    ParameterError
         When ``fmt`` is not one of :data:`FORMATS`.
     """
     if fmt not in FORMATS:
-        raise ValueError(f"The value for `format` must be one of {list(FORMATS)}, but "
-                         f"{fmt!r} was passed.")
+        raise ParameterError(f"The value for `format` must be one of {list(FORMATS)}, but "
+                             f"{fmt!r} was passed.")
     if fmt == "text":
         return _text(citation)
     if fmt == "bibtex":

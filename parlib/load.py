@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import ParlibError
+from .settings import get_settings
 from .text import unprotect_formula
 
 __all__ = ["BOUNDARIES", "load_scores", "load_sources", "load_quarantine", "load_aggregates",
@@ -29,9 +30,9 @@ PROJECT_MARKERS = ("pyproject.toml", "reports.yaml")
 
 def default_clean_dir() -> Path:
     """Return ``$PARLIB_CLEAN_DIR`` or ``data/clean`` of the project holding the working folder."""
-    env = os.environ.get("PARLIB_CLEAN_DIR")
-    if env:
-        return Path(env)
+    configured = get_settings().clean_dir
+    if configured is not None:
+        return configured
     root = find_project_root()
     if root is not None and (root / "data" / "clean").is_dir():
         return root / "data" / "clean"
@@ -39,9 +40,10 @@ def default_clean_dir() -> Path:
 
 
 def find_project_root(start: str | os.PathLike | None = None) -> Path | None:
-    """Return the nearest folder at or above ``start`` holding ``pyproject.toml`` or ``reports.yaml``.
+    """Return the project root: the nearest folder at or above ``start`` with a marker file.
 
-    ``start`` defaults to the working folder; None when no folder above it is a project.
+    The markers are ``pyproject.toml`` and ``reports.yaml``; ``start`` defaults
+    to the working folder. None when no folder above it is a project.
 
     Examples
     --------

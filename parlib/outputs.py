@@ -12,12 +12,8 @@ CSV files are the bytes ``DataFrame.to_csv(index=False, lineterminator="\n")``
 writes, built a block of rows at a time from each column's distinct cells;
 text held as Categoricals is written to ``scores.parquet`` as plain text.
 
-Test hook (tests only, never set it otherwise): when the environment variable
-``PARLIB_TEST_PAUSE_AT`` names a stage of :func:`write_dataset` (``write``,
-``written``, ``swap``, ``swapped``; several separated by commas), the run
-writes the stage's name to the file ``PARLIB_TEST_PAUSE_FILE`` (if set) and
-sleeps ``PARLIB_TEST_PAUSE_SECONDS`` (default 60) there, so a test can kill it
-at a known point. ``PARLIB_TEST_NO_EXCHANGE=1`` forces the two-rename swap.
+:data:`on_stage` is called with the name of each stage of :func:`write_dataset`
+as the run reaches it; tests set it to stop a run at a known point and kill it.
 """
 
 from __future__ import annotations
@@ -32,7 +28,6 @@ import json
 import os
 import shutil
 import sys
-import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -63,9 +58,13 @@ _CSV_BLOCK_ROWS = 1 << 15  # rows of CSV made at a time, by each of two threads
 # its folders (parlib.safety.MARKER), is parlib's to replace.
 _OUTPUT_FILES = frozenset({"scores.parquet", "scores.csv", "quarantine.csv", "aggregates.csv",
                            "sources.csv", "disputed.csv", "corrections.csv", "report.json",
-                           "datapackage.json", "codebook.html"})
+                           "datapackage.json", "codebook.html", "scores.xlsx"})
 _OBJECT_TEXT = frozenset({"unit", "derivation", "missing_marker", "note", "source_id",
                           "raw_column"})
+
+#: Called with each stage of :func:`write_dataset` as it is reached (``write``, ``written``,
+#: ``swap``, ``swapped``); None, the default, does nothing. For tests, which set it.
+on_stage: Callable[[str], None] | None = None
 
 COLUMN_DOCS: dict[str, tuple[str, str]] = {
     "dataset": ("string", "Dataset slug: the folder under data/raw/."),
@@ -207,18 +206,15 @@ def _write_files(tmp: Path, tables: dict[str, pd.DataFrame], documents: dict[str
             _check_room(tmp)
         if jobs:
             jobs[0].result()  # parquet is written: what its writer held can go back
-        release_memory()  # the writers' blocks, kept by their threads' allocators
+        release_memory()  # the writers' blocks
         for doc, content in documents.items():
+            text = content if isinstance(content, (bytes, str)) else json_text(content)
+            _check_room(tmp, len(text))
             path = tmp / doc
             if isinstance(content, bytes):  # a finished file (scores.xlsx)
-                _check_room(tmp, len(content))
                 path.write_bytes(content)
-            elif isinstance(content, str):
-                _check_room(tmp, len(content))
-                path.write_text(content, encoding="utf-8")
             else:
-                with open(path, "w", encoding="utf-8") as handle:  # a piece at a time
-                    handle.writelines(_json_parts(content))
+                path.write_text(text, encoding="utf-8")
             _fsync(path)
             _check_room(tmp)
         for job in jobs:
@@ -239,9 +235,8 @@ def _check_room(folder: Path, more: int = 0) -> None:
 def json_text(content: Any) -> str:
     """Return ``content`` as indented JSON, with long lists one item per line.
 
-    A cleaning report can hold tens of thousands of warnings: each is written
-    on a line of its own by the json module's C encoder rather than spread
-    over a dozen indented lines by its pure-Python one.
+    A cleaning report can hold tens of thousands of warnings: each is one line
+    (a DataFrame is written as its :func:`records`), not a dozen indented ones.
 
     Examples
     --------
@@ -255,64 +250,22 @@ def json_text(content: Any) -> str:
       ]
     }
     """
-    return "".join(_json_parts(content))
-
-
-def _json_parts(content: Any) -> Iterator[str]:
-    """Yield the text of :func:`json_text` piece by piece (a warning per piece)."""
-    line = json.JSONEncoder(ensure_ascii=False, default=_json).encode  # one, reused
-
-    def dump(value: Any, indent: int | None) -> str:
-        if indent is None:
-            return line(value)
-        return json.dumps(value, ensure_ascii=False, indent=indent, default=_json)
-
-    if not isinstance(content, dict):
-        yield dump(content, 2) + "\n"
-        return
-    if not content:
-        yield "{}\n"
-        return
-    yield "{\n"
-    for k, (key, value) in enumerate(content.items()):
-        yield (",\n" if k else "") + f"  {dump(key, None)}: "
-        if isinstance(value, pd.DataFrame) and len(value):  # a row per line
-            yield "[\n    " + ",\n    ".join(_json_rows(value, line)) + "\n  ]"
-        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            yield "[\n    " + ",\n    ".join(map(line, value)) + "\n  ]"
+    if not isinstance(content, dict) or not content:
+        return _dumps(content, indent=2) + "\n"
+    parts = []
+    for key, value in content.items():
+        if isinstance(value, pd.DataFrame):
+            value = records(value)
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            text = "[\n    " + ",\n    ".join(map(_dumps, value)) + "\n  ]"
         else:
-            yield dump(records(value) if isinstance(value, pd.DataFrame) else value,
-                       2).replace("\n", "\n  ")
-    yield "\n}\n"
+            text = _dumps(value, indent=2).replace("\n", "\n  ")
+        parts.append(f"  {_dumps(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
-def _json_rows(frame: pd.DataFrame, encode: Callable[[Any], str]) -> Iterator[str]:
-    """Each row of ``frame`` as ``encode`` writes its record (see :func:`records`).
-
-    Column by column: each distinct cell is encoded once, and a row is its cells'
-    texts in a template: the JSON of a few thousand warnings in a fraction of the time.
-    """
-    names = list(frame.columns)
-    template = "{{" + ", ".join(encode(str(name)).replace("{", "{{").replace("}", "}}")
-                                + ": {}" for name in names) + "}}"
-    return map(template.format, *(_encoded(_plain(frame[name]), encode) for name in names))
-
-
-def _encoded(values: list, encode: Callable[[Any], str]) -> list[str]:
-    """``[encode(v) for v in values]``, encoding each distinct value once."""
-    seen: dict[tuple, str] = {}
-    out = []
-    for value in values:
-        # by type (True is not 1) and floats by repr (-0.0 is not 0.0)
-        key = (type(value), repr(value) if isinstance(value, float) else value)
-        try:
-            text = seen.get(key)
-            if text is None:
-                text = seen[key] = encode(value)
-        except TypeError:  # an unhashable cell (a list): encoded on its own
-            text = encode(value)
-        out.append(text)
-    return out
+def _dumps(value: Any, indent: int | None = None) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent, default=_json)
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -581,7 +534,7 @@ def _is_text(kind: pa.DataType) -> bool:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one atomic step (Linux ``renameat2``); False where unsupported."""
-    if not sys.platform.startswith("linux") or os.environ.get("PARLIB_TEST_NO_EXCHANGE") == "1":
+    if not sys.platform.startswith("linux"):
         return False
     try:
         func = ctypes.CDLL(None, use_errno=True).renameat2
@@ -617,13 +570,9 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _pause(stage: str) -> None:
-    """Test hook: sleep at ``stage`` when ``PARLIB_TEST_PAUSE_AT`` names it (see module doc)."""
-    wanted = os.environ.get("PARLIB_TEST_PAUSE_AT")
-    if not wanted or stage not in wanted.split(","):
-        return
-    if marker := os.environ.get("PARLIB_TEST_PAUSE_FILE"):
-        Path(marker).write_text(stage, encoding="utf-8")
-    time.sleep(float(os.environ.get("PARLIB_TEST_PAUSE_SECONDS", "60")))
+    """Tell :data:`on_stage`, if set, that the run has reached ``stage``."""
+    if on_stage is not None:
+        on_stage(stage)
 
 
 def datapackage(name: str, config: Any, tables: dict[str, pd.DataFrame],

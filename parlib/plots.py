@@ -38,6 +38,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from .errors import ParameterError, SelectionError
 from .labels import check_lang, component_rank, label
 from .stats import (Names, Years, _pick, _prepare, compute_changes, compute_correlation,
                     compute_percentiles, compute_trend)
@@ -252,7 +253,7 @@ def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province"
     data = _pick(_pick(_prepare(scores), "index", index), "level", level, f"index={index!r}")
     components = _component_order(index, data["component"].dropna().unique())
     if not components:
-        raise ValueError(f"No components for index={index!r}, level={level!r}; only 'total'.")
+        raise SelectionError(f"No components for index={index!r}, level={level!r}; only 'total'.")
     ncols = min(3, len(components))
     nrows = -(-len(components) // ncols)
     fig, axes = plt.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False,
@@ -387,9 +388,9 @@ def plot_correlation_matrix(matrix: pd.DataFrame, *, lang: str = "vi",
     if (not isinstance(matrix, pd.DataFrame) or matrix.shape[0] != matrix.shape[1]
             or list(matrix.index) != list(matrix.columns)):
         shape = "×".join(map(str, getattr(matrix, "shape", ())))
-        raise ValueError("`matrix` must be a square DataFrame with the same labels on both axes "
-                         f"(as compute_correlation_matrix returns), but a {shape} "
-                         f"{type(matrix).__name__} was passed.")
+        raise ParameterError("`matrix` must be a square DataFrame with the same labels on both "
+                             f"axes (as compute_correlation_matrix returns), but a {shape} "
+                             f"{type(matrix).__name__} was passed.")
     names = [str(c) for c in matrix.columns]
     indices = {n.partition(":")[0] for n in names}
     ticks = [textwrap.fill(_spec_label(n, lang, short=len(indices) == 1), 30) for n in names]
@@ -450,9 +451,9 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
     ranks = ranking_data(scores, index=index, year=year, component=component, level=level,
                          provinces=provinces)
     if level != "province" and ranks["province"].nunique() > 1:
-        raise ValueError(f"plot_ranking draws one ranking, but level={level!r} has rows from "
-                         f"{ranks['province'].nunique()} provinces: "
-                         f"{sorted(ranks['province'].unique())}; pass provinces=[...].")
+        raise ParameterError(f"plot_ranking draws one ranking, but level={level!r} has rows from "
+                             f"{ranks['province'].nunique()} provinces: "
+                             f"{sorted(ranks['province'].unique())}; pass provinces=[...].")
     what = label("units_provinces" if level == "province" else "units_units", lang)
     kinds = set(ranks["rank_kind"].dropna())
     counts = ranks["n_units"].dropna().unique()
@@ -684,7 +685,8 @@ def _label_line_ends(ax: Axes, *, fontsize: float = 8.5, width: int = 26) -> Non
 
     The names stand in one column right of the axes, in the order of the
     lines' last values, moved apart vertically just enough not to overlap; a
-    thin connector joins a name to its line's last point.
+    thin dotted connector joins a name to its line's last point (dotted, so that
+    a connector across later years is not read as a line of figures).
     """
     items = []
     for line in ax.get_lines():
@@ -703,7 +705,8 @@ def _label_line_ends(ax: Axes, *, fontsize: float = 8.5, width: int = 26) -> Non
     notes = [ax.annotate(text, (x, y), xytext=(1.02, y), textcoords=where, va="center",
                          ha="left", fontsize=fontsize, color=color, annotation_clip=False,
                          clip_on=False, arrowprops={"arrowstyle": "-", "color": color,
-                                                    "linewidth": 0.6, "alpha": 0.6,
+                                                    "linewidth": 0.7, "alpha": 0.7,
+                                                    "linestyle": (0, (1, 2.5)),
                                                     "shrinkA": 1, "shrinkB": 3})
              for x, y, text, color in items]
     # x in axes fraction (right of the axes), y in data: the names stay put when the layout

@@ -118,8 +118,7 @@ def test_clean_command_tunes_its_process_unless_told(variable, setting, probe, e
                                           (["clean", "--raw", "missing"], 1),
                                           (["cite", "missing.png"], 1)])
 def test_the_program_ends_with_its_output_flushed_and_its_exit_code(project, command, code):
-    # ``parlib clean`` ends its process at once (os._exit): what it printed to a pipe
-    # must still arrive, and its exit code must be the command's.
+    # What the program printed to a pipe arrives, and its exit code is the command's.
     out = subprocess.run([sys.executable, "-c", "from parlib.cli import run; run()", *command],
                          capture_output=True, text=True)
     assert out.returncode == code

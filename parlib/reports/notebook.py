@@ -546,8 +546,9 @@ def _figure_title(figure: Any) -> str | None:
     if suptitle is not None and suptitle.get_text():
         return suptitle.get_text()
     for ax in figure.axes:
-        if ax.get_title():
-            return ax.get_title()
+        for loc in ("center", "left"):  # parlib's charts title on the left
+            if ax.get_title(loc=loc):
+                return ax.get_title(loc=loc).split("\n")[0]
     return None
 
 
