@@ -357,3 +357,15 @@ def test_plain_scores_are_read_as_the_general_parser_reads_them(value):
 
     fast, general = _score(value), _score_any(value)
     assert len(fast) == len(general) and all(map(same, fast, general)), (fast, general)
+
+
+def test_each_parser_gives_the_same_answers_with_categorical_text():
+    cells = pd.Series(["98,56", "KĐG", "abc", None, "01/18", "Năm 2021"])
+    for parse, text in ((parse_scores, ["marker", "error"]), (parse_ranks, ["marker", "error"]),
+                        (parse_years, ["error"])):
+        plain, cats = parse(cells), parse(cells, categorical=True)
+        assert [c for c in cats if isinstance(cats[c].dtype, pd.CategoricalDtype)] == text
+        assert list(cats) == list(plain)
+        for c in cats:  # the same cells; a missing one is NaN in a Categorical, None in objects
+            assert cats[c].astype(object).where(cats[c].notna(), None).tolist() == (
+                plain[c].astype(object).where(plain[c].notna(), None).tolist()), c
