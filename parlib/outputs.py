@@ -37,6 +37,9 @@ from typing import Any
 import filelock
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from .errors import LockError, OutputError
 from .limits import limit, too_big
@@ -54,6 +57,7 @@ _OUTPUT_FILES = frozenset({"scores.parquet", "scores.csv", "quarantine.csv", "ag
                            "datapackage.json", "codebook.html"})
 # scores.parquet stores these text columns as Python objects (arrow ``string``) and the
 # others as pandas' ``str`` (arrow ``large_string``), as parlib always has.
+_FORMULA_START = "^['=+\\-@\t\r]"  # what parlib.text.protect_formula may change
 _OBJECT_TEXT = frozenset({"unit", "derivation", "missing_marker", "note", "source_id",
                           "raw_column"})
 
@@ -328,23 +332,54 @@ def _plain(column: pd.Series) -> list:
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write ``frame`` with ``frame.to_csv(path, index=False, lineterminator="\\n")``, Excel-safe.
+    """Write ``frame`` as CSV (no index, ``"\\n"`` line ends) with pyarrow's CSV writer, Excel-safe.
 
-    Text cells (and column names) a spreadsheet would run as a formula (beginning
-    with ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a leading apostrophe
+    Text cells a spreadsheet would run as a formula (beginning with ``=``, ``+``,
+    ``-``, ``@``, tab or carriage return) get a leading apostrophe
     (:func:`parlib.text.protect_formula`): the one place CSV cells are made
-    Excel-safe. Numbers are written as they are.
+    Excel-safe. Text is quoted, numbers are written as Arrow formats them
+    (``98.56``, ``2``), booleans as ``True``/``False``, missing cells as nothing.
     """
-    safe = frame.apply(_protect_column) if len(frame) else frame.copy()
-    safe.columns = [protect_formula(c) if isinstance(c, str) else c for c in frame.columns]
-    safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    table = pa.table([_csv_column(column) for _, column in frame.items()],
+                     names=[protect_formula(str(name)) for name in frame.columns])
+    if table.num_columns == 1:  # a missing cell alone on its line is "", not a blank line
+        table = pa.table([pc.fill_null(table.column(0).cast(pa.string()), "")],
+                         names=table.column_names)
+    pa_csv.write_csv(table, str(path), write_options=pa_csv.WriteOptions(quoting_style="needed"))
 
 
-def _protect_column(column: pd.Series) -> pd.Series:
-    """A column with :func:`parlib.text.protect_formula` applied to its text cells."""
-    if column.dtype.kind in "biufcmM":
-        return column
-    return column.map(lambda v: protect_formula(v) if isinstance(v, str) else v)
+def _csv_column(values: pd.Series) -> pa.ChunkedArray | pa.Array:
+    """A column as written: text protected (:func:`parlib.text.protect_formula`), booleans
+    as ``True``/``False``; Python objects of several types as their text."""
+    try:
+        column = pa.chunked_array(pa.Table.from_pandas(values.to_frame(), preserve_index=False)
+                                  .column(0))
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # mixed objects (a number among texts)
+        column = pa.chunked_array([pa.array([None if v is None or v is pd.NA or v != v
+                                             else str(v) for v in values], pa.string())])
+    kind = column.type
+    if pa.types.is_boolean(kind):
+        return pc.if_else(column, "True", "False")
+    if pa.types.is_dictionary(kind) and _is_text(kind.value_type):
+        return pa.chunked_array([pa.DictionaryArray.from_arrays(c.indices, _protect(c.dictionary))
+                                 for c in column.chunks], type=kind)
+    return _protect(column) if _is_text(kind) else column
+
+
+def _protect(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Apply :func:`parlib.text.protect_formula` to the few cells that may need it."""
+    start = pc.match_substring_regex(texts, _FORMULA_START)
+    if not pc.any(start).as_py():
+        return texts
+    if isinstance(texts, pa.ChunkedArray):
+        texts, start = texts.combine_chunks(), start.combine_chunks()
+    changed = pa.array([protect_formula(t) for t in texts.filter(start).to_pylist()],
+                       texts.type)
+    return pc.replace_with_mask(texts, start, changed)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
