@@ -569,3 +569,14 @@ def test_each_encoding_is_read_by_the_one_csv_reader(tmp_path, name, content, ex
     assert (table.encoding, table.rows.tolist()) == (encoding, rows)
     assert table.frame.iloc[:, -1].tolist() == scores
     assert table.frame.iloc[-1, -2] in ("Sở Tư pháp", "Sở Y tế")
+
+
+def test_a_long_row_below_the_first_lines_is_read_or_named(tmp_path):
+    # The first 200 lines find the header; a longer row further down widens the table.
+    body = [f"Sở {k},{k % 90 + 1},1" for k in range(300)]
+    body[250] += ",,,"  # blank extra cells: fine
+    table = read_raw(write(tmp_path, "t.csv", "\n".join([HEADER, *body]) + "\n"))
+    assert table.frame.shape == (300, 3) and table.rows[-1] == 301
+    body[260] += ",,x"
+    with pytest.raises(RawFileError, match=r"row 262: the row has 5 cells but the header has 3 \(value .Sở 260,81,1,,x.\)"):
+        read_raw(write(tmp_path, "t.csv", "\n".join([HEADER, *body]) + "\n"))
