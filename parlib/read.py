@@ -41,6 +41,7 @@ __all__ = ["RawTable", "read_raw"]
 _SCAN_ROWS = 30
 _LOOK_ROWS = 5  # rows under a candidate header read to tell a text column
 _PREFIX_LINES = 200
+_HEAD_CELL_CHARS = 1 << 17  # a longer cell in the first lines is no header (nor title)
 _DELIMITERS = (",", ";", "\t", "|")
 _ID_ROLES = frozenset({"unit", "province"})
 _FIGURE_ROLES = frozenset({"score", "rank", "year", "component", "value"})
@@ -391,10 +392,16 @@ def _starts(frame: pd.DataFrame) -> tuple[np.ndarray, int]:
 
 def _head_records(head: bytes, d: str, width: int, shown: str
                   ) -> list[tuple[int, int, list[str | None]]]:
-    """Return (record, first line, clean cells) of each non-blank record in ``head``."""
+    """Return (record, first line, clean cells) of each non-blank record in ``head``.
+
+    The records end before one with a cell longer than ``_HEAD_CELL_CHARS`` (a
+    line that ``d`` does not split): it holds no header, and is not cleaned.
+    """
     frame, starts = _parse(head, d, width, shown, head=True)
     out = []
     for k, (start, cells) in enumerate(zip(starts.tolist(), frame.itertuples(index=False))):
+        if any(len(c) > _HEAD_CELL_CHARS for c in cells):
+            break
         cleaned = [clean_text(c) for c in cells]
         if any(cleaned):
             out.append((k, start, cleaned))
