@@ -58,6 +58,7 @@ _API: dict[str, str] = {
     "ParlibError": "errors", "ConfigError": "errors", "RawFileError": "errors",
     "HeaderError": "errors", "UnknownNameError": "errors", "ReportError": "errors",
     "ParameterError": "errors", "LockError": "errors", "OutputError": "errors",
+    "ArgumentTypeError": "errors", "ColumnError": "errors", "SelectionError": "errors",
 }
 
 __all__ = ["__version__", *_API]

@@ -15,8 +15,8 @@ the cursor, erase lines or forge output.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import errno
+import json
 import os
 import signal
 import sys
@@ -36,22 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The ``parlib`` program: run :func:`main` on ``sys.argv`` and end the process.
-
-    A command whose outputs are all written and flushed to disk (``parlib clean``)
-    ends the process at once. Tearing the interpreter down would free its tables
-    object by object: about 0.1 s after cleaning a million rows, freed by the
-    system in an instant.
-    """
+    """The ``parlib`` program: run :func:`main` on ``sys.argv`` and exit with its code."""
     signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl-C: kernels shut down
     warnings.showwarning = _show_warning
-    code, args = _dispatch(None)
-    if getattr(args, "quick_exit", False):
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to keep
-                stream.flush()
-        os._exit(code)
-    sys.exit(code)
+    sys.exit(_dispatch(None)[0])
 
 
 def _dispatch(argv: Sequence[str] | None) -> tuple[int, argparse.Namespace | None]:
@@ -131,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     clean.add_argument("--strict", action="store_true",
                        help="exit with code 3 when a dataset has warnings or quarantined rows")
-    clean.set_defaults(run=_run_clean, quick_exit=True)
+    clean.set_defaults(run=_run_clean)
 
     demo = sub.add_parser("demo-data", help="write the synthetic demo dataset")
     demo.add_argument("--out", default="data/raw/demo-synthetic", help="folder to write")
@@ -160,7 +148,8 @@ def _parser() -> argparse.ArgumentParser:
 
     cite = sub.add_parser("cite", help="print the citation of a report figure")
     cite.add_argument("figure", help="a figure file (PNG, SVG, PDF) or its sidecar JSON")
-    cite.add_argument("--format", choices=["text", "bibtex", "both"], default="both")
+    cite.add_argument("--format", choices=["text", "bibtex", "ris", "csl-json"], default="text",
+                      help="text (default), bibtex, ris, or csl-json (imports into Zotero)")
     cite.set_defaults(run=_run_cite)
     return parser
 
@@ -219,10 +208,10 @@ def _tune_process() -> None:
     """Set up this process for cleaning, unless the environment already says otherwise.
 
     - Arrow allocates with the C library's malloc (``ARROW_DEFAULT_MEMORY_POOL=system``),
-      so that :func:`parlib.memory.release_memory` can hand back what each step freed.
-      Arrow's own pools keep it: after a threaded CSV parse of a million rows, jemalloc
-      still held over 100 MB with nothing allocated, and cleaning the benchmark's
-      million rows peaked near 450 MB instead of 400 MB.
+      so that :func:`parlib.memory.release_memory` (Arrow's ``release_unused``) trims
+      the C heap and hands back what each step freed. Arrow's own pools keep it: after
+      a threaded CSV parse of a million rows, jemalloc still held over 100 MB with
+      nothing allocated.
     - OpenBLAS gets one thread (``OPENBLAS_NUM_THREADS``). Cleaning does no linear
       algebra, but the threads OpenBLAS starts with numpy spin for a while, taking
       a core from Arrow's CSV parser and the writers (the benchmark's parse took
@@ -296,12 +285,15 @@ def _run_cite(args: argparse.Namespace) -> int:
         raise ParlibError("the figure's sidecar holds no citation (a 'citation' mapping with "
                           "'text' and 'bibtex')", file=str(Path(args.figure).with_suffix(".json")),
                           fix="give a figure saved by parlib's reports, or rebuild its report")
-    if args.format in ("text", "both"):
-        _say(citation.get("text", ""), lines=True)
-    if args.format == "both":
-        _say("")
-    if args.format in ("bibtex", "both"):
-        _say(citation.get("bibtex", ""), lines=True)
+    field = {"csl-json": "csl_json"}.get(args.format, args.format)
+    if field not in citation:
+        raise ParlibError(f"the figure's sidecar has no {args.format} citation",
+                          file=str(Path(args.figure).with_suffix(".json")),
+                          fix="rebuild the report that made the figure (make reports)")
+    value = citation[field]
+    if field == "csl_json":
+        value = json.dumps(value, ensure_ascii=False, indent=2)
+    _say(str(value).rstrip("\n"), lines=True)
     return 0
 
 

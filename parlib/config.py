@@ -26,7 +26,8 @@ LEVELS = ("province", "department", "district", "commune")
 TABLES = ("scores", "aggregates")
 BOUNDARIES = ("legacy", "2025")
 _DATASET_KEYS = {"title", "kind", "license", "sources", "files", "description", "notes",
-                 "keywords", "homepage", "version", "contributors", "generator", "corrections"}
+                 "keywords", "homepage", "version", "released", "contributors", "generator",
+                 "corrections"}
 _CORRECTION_KEYS = {"file", "row", "column", "published", "corrected", "reason", "source",
                     "notes"}
 _REQUIRED_CORRECTION_KEYS = ("file", "row", "column", "corrected", "reason", "source")
@@ -112,6 +113,8 @@ class DatasetConfig:
     sources: tuple[Source, ...]
     files: tuple[FileSpec, ...]
     description: str | None = None
+    version: str | None = None
+    released: str | None = None
     corrections: tuple[Correction, ...] = ()
 
     @property
@@ -209,7 +212,20 @@ def _build(folder: Path, data: dict, shown: str) -> DatasetConfig:
                          kind=kind, license=_text(data["license"], shown, "license"),
                          sources=sources, files=files,
                          description=_opt_text(data.get("description")),
+                         version=_opt_text(data.get("version")),
+                         released=_release_date(data.get("released"), shown),
                          corrections=corrections)
+
+
+def _release_date(value: Any, shown: str) -> str | None:
+    """The ``released`` date of the dataset as YYYY-MM-DD text (YAML may read it as a date)."""
+    if value is None:
+        return None
+    text = value.isoformat()[:10] if hasattr(value, "isoformat") else str(value).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ConfigError("the release date is not a date", file=shown, column="released",
+                          value=value, fix="write it as YYYY-MM-DD, e.g. released: 2026-12-07")
+    return text
 
 
 def _read_corrections(raw: Any, files: tuple[FileSpec, ...], source_ids: set[str],

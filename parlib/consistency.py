@@ -97,39 +97,16 @@ def _rank_order(scores: pd.DataFrame, rows: np.ndarray, ranking: np.ndarray) -> 
     return _warnings("rank_order", pair, messages)
 
 
-def _first_contradictions(g: np.ndarray, rank: np.ndarray, score: np.ndarray, *,
-                          dense: bool | None = None
+def _first_contradictions(g: np.ndarray, rank: np.ndarray, score: np.ndarray
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per ranking: how many ranks contradict a better one, and the best of them.
 
     A rank contradicts when its highest score beats the lowest score of a better
     rank. Returns, indexed by ranking, the count of such ranks, the best such
-    rank (-1 for none), its highest score and the lowest score above it. Unless
-    ``dense`` says, a table of rankings × ranks is used when it is small (ranks
-    are small numbers), else a sort.
+    rank (-1 for none), its highest score and the lowest score above it.
     """
     size = int(g.max()) + 1
-    width = int(rank.max()) + 1
-    if dense is None:
-        dense = bool(rank.min() >= 0) and size * width <= 4 * len(g) + 4096
-    if dense:
-        cell = g * width + rank
-        lo = np.full(size * width, np.inf)
-        hi = np.full(size * width, -np.inf)
-        np.minimum.at(lo, cell, score)
-        np.maximum.at(hi, cell, score)
-        lo, hi = lo.reshape(size, width), hi.reshape(size, width)
-        better = np.full((size, width), np.inf)  # the lowest score of the better ranks
-        np.minimum.accumulate(lo[:, :-1], axis=1, out=better[:, 1:])
-        bad = hi > better + 1e-9
-        counts = bad.sum(axis=1)
-        which = np.flatnonzero(counts)
-        best = bad[which].argmax(axis=1)
-        at_rank = np.full(size, -1)
-        top, low = np.full(size, np.nan), np.full(size, np.nan)
-        at_rank[which], top[which], low[which] = best, hi[which, best], better[which, best]
-        return counts, at_rank, top, low
-    # Sparse ranks: the lowest and highest score of each (ranking, rank), in order.
+    # The lowest and highest score of each (ranking, rank), in order.
     order = np.lexsort((rank, g))
     gs, rs = g[order], rank[order]
     starts = np.flatnonzero(np.r_[True, (gs[1:] != gs[:-1]) | (rs[1:] != rs[:-1])])
@@ -139,7 +116,7 @@ def _first_contradictions(g: np.ndarray, rank: np.ndarray, score: np.ndarray, *,
     better = pd.Series(lo).groupby(group).cummin().groupby(group).shift().to_numpy()
     bad = np.flatnonzero(hi > better + 1e-9)
     counts = np.bincount(group[bad], minlength=size)
-    first = bad[np.r_[True, group[bad][1:] != group[bad][:-1]]]  # best bad rank of each
+    first = bad[np.unique(group[bad], return_index=True)[1]]  # best bad rank of each
     at_rank, top, low = np.full(size, -1), np.full(size, np.nan), np.full(size, np.nan)
     at_rank[group[first]], top[group[first]] = ranked[first], hi[first]
     low[group[first]] = better[first]

@@ -2,6 +2,10 @@
 
 Every error says where the problem is (file, row, column), what the bad
 value was and how to fix it, in one paragraph a researcher can act on.
+Each is a :class:`ParlibError`; those about a bad argument are also the
+built-in exception Python code expects (:class:`ParameterError` and
+:class:`SelectionError` are ``ValueError``, :class:`ArgumentTypeError` is
+``TypeError``, :class:`ColumnError` and :class:`UnknownNameError` are ``KeyError``).
 
 Examples
 --------
@@ -23,6 +27,8 @@ __all__ = [
     "UnknownNameError",
     "ReportError",
     "ParameterError",
+    "ArgumentTypeError",
+    "ColumnError",
     "LockError",
     "OutputError",
     "SelectionError",
@@ -116,6 +122,13 @@ class UnknownNameError(ParlibError, KeyError):
         return self.args[0] if self.args else ""
 
 
+class ColumnError(ParlibError, KeyError):
+    """A table lacks a column the function needs."""
+
+    def __str__(self) -> str:  # KeyError would add quotes around the message
+        return self.args[0] if self.args else ""
+
+
 class SelectionError(ParlibError, ValueError):
     """A filter (index, level, component, province, unit type, year) matches no row.
 
@@ -134,8 +147,12 @@ class ReportError(ParlibError):
     """A report could not be built."""
 
 
-class ParameterError(ReportError):
-    """A report parameter is unknown to its notebook or has a bad value."""
+class ParameterError(ParlibError, ValueError):
+    """A parameter has a bad value: a function's argument, or a report notebook's parameter."""
+
+
+class ArgumentTypeError(ParlibError, TypeError):
+    """A function was passed an argument of the wrong type."""
 
 
 class LockError(ParlibError):

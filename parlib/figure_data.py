@@ -75,13 +75,14 @@ def trend_data(scores: pd.DataFrame, *, index: str, component: str = "total",
     Examples
     --------
     >>> scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "province",
-    ...     "unit": ["A", "B"], "province": ["A", "B"], "year": 2021, "score": [80.0, 90.0],
+    ...     "unit": ["Bến Tre", "Trà Vinh"], "province": ["Bến Tre", "Trà Vinh"],
+    ...     "province_code": ["83", "84"], "year": 2021, "score": [80.0, 90.0],
     ...     "source_id": "s"})
-    >>> trend_data(scores, index="PAR", provinces="A")[["unit", "score", "role"]]
-      unit  score       role
-    0    A   80.0      shown
-    1    A   80.0  reference
-    2    B   90.0  reference
+    >>> trend_data(scores, index="PAR", provinces="Bến Tre")[["unit", "score", "role"]]
+           unit  score       role
+    0   Bến Tre   80.0      shown
+    1   Bến Tre   80.0  reference
+    2  Trà Vinh   90.0  reference
     """
     scores = _prepare(scores)  # once for both selections (a no-op when already prepared)
     shown = select_scores(scores, index=index, component=component, level=level,

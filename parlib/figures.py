@@ -3,7 +3,7 @@
 :func:`save_figure` is the one way figures leave parlib: it draws the source
 line (and a synthetic-data label) once, writes PNG, SVG and PDF that are
 byte-identical when remade from the same inputs, and a JSON sidecar with the
-title, caption, sources and a citation in plain text and BibTeX.
+title, caption, sources and the citation in every form of :mod:`parlib.citations`.
 
 >>> slugify("Bà Rịa – Vũng Tàu: PAR 2018–2023")
 'ba-ria-vung-tau-par-2018-2023'
@@ -18,7 +18,7 @@ import os
 import re
 import tempfile
 import textwrap
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,22 +28,23 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 
+from .citations import Citation, cite_documents
+from .errors import ArgumentTypeError, ParameterError
 from .labels import check_lang, label
 from .outputs import write_csv
 from .safety import umask_mode
 from .text import clean_text, match_key
 
-__all__ = ["FORMATS", "FigureFiles", "format_citation", "read_sidecar", "save_figure",
+__all__ = ["A4_INCHES", "FORMATS", "FigureFiles", "check_layout", "read_sidecar", "save_figure",
            "slugify", "source_line"]
 
 FORMATS = ("png", "svg", "pdf")
+#: An A4 page (210 × 297 mm) in inches: at 300 dpi, 2480 × 3508 pixels.
+A4_INCHES = (210 / 25.4, 297 / 25.4)
 _GIDS = ("parlib-source", "parlib-synthetic", "parlib-note")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}
 _DOC_KIND = re.compile(r"^\d+[^/\s]*/([A-ZĐ]+)")
-_BIB_ESCAPE = str.maketrans({"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&",
-                             "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                             "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"})
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,8 @@ def source_line(sources: pd.DataFrame, *, lang: str = "vi", synthetic: bool = Fa
     if not entries:
         if synthetic:
             return notice
-        raise ValueError("No sources to cite: `sources` has no publisher, document or title; "
-                         "pass the sources table of the datasets the figure draws on.")
+        raise ParameterError("No sources to cite: `sources` has no publisher, document or title; "
+                             "pass the sources table of the datasets the figure draws on.")
     shown = entries[:max_documents]
     rest = len(entries) - len(shown)
     head = label("source" if len(entries) == 1 else "sources", lang)
@@ -128,59 +129,9 @@ def source_line(sources: pd.DataFrame, *, lang: str = "vi", synthetic: bool = Fa
     return f"{notice}. {text}" if notice else text
 
 
-def format_citation(title: str, *, dataset: str | Iterable[str] | None = None,
-                    sources: pd.DataFrame | None = None, date: str | None = None,
-                    data_hash: str | None = None, version: str | None = None,
-                    lang: str = "vi") -> dict[str, str]:
-    """Return the citation of a figure as ``{"key", "text", "bibtex"}``.
-
-    ``date`` defaults to the latest source date (never today's date, so the
-    citation is reproducible); ``dataset`` to the datasets named in ``sources``.
-
-    Examples
-    --------
-    >>> cite = format_citation("Chỉ số CCHC 2021", dataset="ben-tre", date="2022-09-20",
-    ...                        data_hash="ab12", version="0.1.0", lang="en")
-    >>> cite["key"]
-    'chi-so-cchc-2021-2022'
-    >>> print(cite["bibtex"])
-    @misc{chi-so-cchc-2021-2022,
-      title = {{Chỉ số CCHC 2021}},
-      howpublished = {Figure made with parlib 0.1.0},
-      year = {2022},
-      date = {2022-09-20},
-      note = {Dataset: ben-tre. Data hash: ab12},
-      version = {0.1.0},
-    }
-    """
-    check_lang(lang)
-    version = version or _version()
-    if dataset is None and sources is not None and "dataset" in sources.columns:
-        dataset = sources["dataset"].dropna().astype(str).unique().tolist()
-    datasets = [dataset] if isinstance(dataset, str) else list(dataset or [])
-    entries = _entries(sources, lang) if sources is not None else []
-    if date is None and sources is not None and "date" in sources.columns:
-        dates = sorted(d for d in (_date(v) for v in sources["date"]) if d)
-        date = dates[-1] if dates else None
-    year = str(date)[:4] if date else "nd"
-    key = f"{slugify(title, max_length=40)}-{year}"
-    parts = [p for p in (
-        f"{label('dataset', lang)}: {', '.join(datasets)}" if datasets else "",
-        f"{label('sources', lang)}: {'; '.join(entries)}" if entries else "",
-        f"{label('data_hash', lang)}: {data_hash}" if data_hash else "") if p]
-    made = label("figure_made_with", lang, version=version)
-    text = ". ".join([f"“{title}”", made, *parts,
-                      *([f"{label('date', lang)}: {date}"] if date else [])]) + "."
-    fields = [("title", "{" + _bib(title) + "}"), ("howpublished", _bib(made)),
-              ("year", year if date else ""), ("date", str(date or "")),
-              ("note", _bib(". ".join(parts))), ("version", version)]
-    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
-    return {"key": key, "text": text, "bibtex": f"@misc{{{key},\n{body}}}"}
-
-
 def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, caption: str,
                 source: str | pd.DataFrame, synthetic: bool = False,
-                citation: Mapping[str, Any] | None = None, lang: str = "vi",
+                citation: Citation | None = None, lang: str = "vi",
                 data_hash: str | None = None, formats: Iterable[str] = FORMATS,
                 dpi: int = 300, data: pd.DataFrame | None = None,
                 note: str | None = None) -> FigureFiles:
@@ -204,7 +155,9 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
     source
         The source line, or the sources table to build it with :func:`source_line`.
     citation
-        Extra :func:`format_citation` arguments (``dataset``, ``sources``, ``date``).
+        The figure's :class:`parlib.citations.Citation` (see
+        :func:`parlib.citations.cite_figure`); by default one citing the
+        sources table given as ``source``, keyed by the file name.
     data
         The values the figure draws (see :func:`parlib.figure_data.figure_rows`),
         written beside it as ``<name>.csv`` and listed in the sidecar; when
@@ -233,14 +186,14 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
     check_lang(lang)
     figure = fig.figure if isinstance(fig, Axes) else fig
     if not isinstance(figure, (Figure, SubFigure)):
-        raise TypeError(f"`fig` must be a matplotlib Figure or Axes, but a "
-                        f"{type(fig).__name__} was passed.")
+        raise ArgumentTypeError(f"`fig` must be a matplotlib Figure or Axes, but a "
+                                f"{type(fig).__name__} was passed.")
     figure = figure.get_figure(root=True)
     formats = list(dict.fromkeys(formats))
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise ValueError(f"The value for `formats` must be a non-empty list of {list(FORMATS)}, "
-                         f"but {formats!r} was passed.")
+        raise ParameterError(f"The value for `formats` must be a non-empty list of "
+                             f"{list(FORMATS)}, but {formats!r} was passed.")
     target = Path(path)
     stem = target.name
     if Path(stem).suffix.lstrip(".").lower() in (*FORMATS, "json"):
@@ -248,8 +201,7 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
     folder, stem = target.parent, slugify(stem)
     folder.mkdir(parents=True, exist_ok=True)
     if isinstance(source, pd.DataFrame):
-        line = source_line(source, lang=lang)
-        citation = {"sources": source, **(citation or {})}
+        line = source_line(source, lang=lang, synthetic=False)
     else:
         line = clean_text(source) or ""
     written: dict[str, Path] = {}
@@ -258,23 +210,37 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
     with _frozen_layout(figure), mpl.rc_context({"svg.hashsalt": "parlib", "pdf.fonttype": 42,
                                                  "svg.fonttype": "path",
                                                  "savefig.facecolor": "white"}):
-        _draw_footer(figure, line, synthetic=synthetic, lang=lang, note=note)
+        _draw_footer(figure, line, synthetic=synthetic, lang=lang, note=note, dpi=dpi)
         # One crop for every format: "tight" would lay the figure out again per file.
         box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(0.15)
+        layout = check_layout(figure, dpi=dpi, box=box)
+        # The labels are measured again as the PNG is drawn (cropped to the box): what is
+        # saved is what is checked.
+        drawn: list[list[list[str]]] = []
+        hook = figure.canvas.mpl_connect("draw_event",
+                                         lambda event: drawn.append(_overlaps(figure,
+                                                                              event.renderer)))
         for fmt in formats:
-            with _lean_font_subsets() if fmt == "pdf" else contextlib.nullcontext():
-                written[fmt] = _atomic(folder / f"{stem}.{fmt}", lambda handle, fmt=fmt:
-                                       figure.savefig(handle, format=fmt, dpi=dpi,
-                                                      metadata=meta[fmt], bbox_inches=box))
-    if data is not None:
+            written[fmt] = _atomic(folder / f"{stem}.{fmt}", lambda handle, fmt=fmt:
+                                   figure.savefig(handle, format=fmt, dpi=dpi,
+                                                  metadata=meta[fmt], bbox_inches=box))
+        figure.canvas.mpl_disconnect(hook)
+        if drawn:
+            layout["overlaps"] = [pair for pairs in drawn for pair in pairs
+                                  if pair not in layout["overlaps"]] + layout["overlaps"]
+    if data is not None:  # parlib's CSV writer: a BOM for Excel, formulas neutralised
         written["csv"] = _atomic(folder / f"{stem}.csv", lambda h: write_csv(data, h.name))
         data_hash = data_hash or hashlib.sha256(written["csv"].read_bytes()).hexdigest()[:16]
-    cite = format_citation(title, data_hash=data_hash, lang=lang, **(citation or {}))
+    if citation is None:
+        citation = cite_documents(source if isinstance(source, pd.DataFrame) else None,
+                                  key=stem, title=title, data_hash=data_hash,
+                                  synthetic=synthetic, lang=lang)
+    cite = citation.forms()
     sidecar = {
         "title": title, "caption": caption, "source": line, "synthetic": bool(synthetic),
         "lang": lang, "data_hash": data_hash, "parlib_version": _version(),
         "files": {fmt: {"path": p.name, "sha256": _sha256(p)} for fmt, p in written.items()},
-        "citation": cite,
+        "citation": cite, "layout": layout,
     }
     if note:
         sidecar["computed"] = note
@@ -284,6 +250,79 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
     text = json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n"
     json_path = _atomic(folder / f"{stem}.json", lambda h: h.write(text.encode("utf-8")))
     return FigureFiles(json=json_path, **written)
+
+
+def check_layout(fig: Figure, *, dpi: float = 300, box=None) -> dict[str, Any]:
+    """Return the size of the figure as saved and the pairs of its text labels that overlap.
+
+    Every visible, non-empty text of the figure counts (titles, axis and tick
+    labels in view, annotations, legend entries, the source line), except the
+    "synthetic data" watermark drawn across the axes on purpose. Two labels
+    overlap when their extents (as matplotlib measures them) share more than
+    one pixel in both directions.
+
+    Returns
+    -------
+    dict
+        ``width_px``, ``height_px`` at ``dpi``, ``fits_a4`` (both within
+        :data:`A4_INCHES` at ``dpi``, either way round for the width) and
+        ``overlaps``: a list of ``[text, text]`` pairs.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(4, 3))
+    >>> _ = ax.text(0.5, 0.5, "Bến Tre"), ax.text(0.5, 0.5, "Trà Vinh")
+    >>> layout = check_layout(fig, dpi=100)
+    >>> layout["overlaps"], layout["fits_a4"]
+    ([['Bến Tre', 'Trà Vinh']], True)
+    >>> plt.close(fig)
+    """
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    if box is None:
+        box = fig.get_tightbbox(renderer).padded(0.15)
+    width, height = box.width * dpi, box.height * dpi
+    page_w, page_h = (A4_INCHES[0] * dpi, A4_INCHES[1] * dpi)
+    fits = (width <= page_w + 1 and height <= page_h + 1) or (
+        width <= page_h + 1 and height <= page_w + 1)  # a landscape page
+    return {"width_px": round(width), "height_px": round(height), "fits_a4": bool(fits),
+            "overlaps": _overlaps(fig, renderer)}
+
+
+def _overlaps(fig: Figure, renderer) -> list[list[str]]:
+    """The pairs of the figure's texts whose extents overlap, as ``renderer`` draws them."""
+    from matplotlib.text import Text
+
+    hidden = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            eps = (hi - lo) * 1e-6
+            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+                if not lo - eps <= tick.get_loc() <= hi + eps:
+                    hidden.update((id(tick.label1), id(tick.label2)))
+    boxes = []
+    for text in fig.findobj(match=Text):
+        if (not text.get_visible() or not text.get_text().strip() or id(text) in hidden
+                or text.get_gid() == "parlib-synthetic-axes" or not _drawn(text)):
+            continue
+        extent = Text.get_window_extent(text, renderer)  # an annotation's text, not its arrow
+        if extent.width > 0 and extent.height > 0:
+            boxes.append((text.get_text(), extent))
+    overlaps = []
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1:]:
+            width = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+            height = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+            if width > 1 and height > 1:
+                overlaps.append([a, b])
+    return overlaps
+
+
+def _drawn(text) -> bool:
+    """Whether a text is drawn at all: not inside an Axes that is hidden."""
+    return text.axes is None or text.axes.get_visible()
 
 
 def read_sidecar(path: str | os.PathLike) -> dict[str, Any]:
@@ -313,6 +352,13 @@ def _frozen_layout(fig: Figure) -> Iterator[None]:
     fig.draw_without_rendering()
     for ax in fig.axes:
         ax.set_position([round(v, 6) for v in ax.get_position().bounds], which="both")
+    # A figure legend placed by the layout ("outside lower center") is anchored to the
+    # figure's box, which a cropped save moves: anchor it where it stands.
+    anchors = []
+    for legend in fig.legends:
+        anchors.append((legend, legend.get_bbox_to_anchor()))
+        where = legend.get_window_extent().transformed(fig.transFigure.inverted())
+        legend.set_bbox_to_anchor([round(v, 6) for v in where.bounds], transform=fig.transFigure)
     if engine is not None:  # no engine at all: savefig then skips its own layout pass
         with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
             fig.set_layout_engine(None)
@@ -323,44 +369,22 @@ def _frozen_layout(fig: Figure) -> Iterator[None]:
             fig.set_layout_engine(engine)
 
 
-_LAYOUT_TABLES = ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH"]
-
-
-@contextlib.contextmanager
-def _lean_font_subsets() -> Iterator[None]:
-    """Leave the OpenType layout tables out of the font subsets a PDF embeds.
-
-    matplotlib has placed every glyph before the PDF is written, and a PDF viewer
-    does not shape text: an embedded font's GSUB, GPOS and GDEF are never read.
-    fontTools subsets them all the same, which took half the time of saving a
-    figure as PDF (0.45 s -> 0.25 s for a trend chart). The glyphs, their outlines
-    and the cmap (for copying text out of the PDF) stay. fontTools reads its
-    default list of tables to drop as each subset starts; the list is extended
-    for the save and restored after. Without fontTools' list, nothing changes.
-    """
-    try:
-        from fontTools import subset
-
-        defaults = subset.Options._drop_tables_default
-    except (ImportError, AttributeError):
-        yield
-        return
-    subset.Options._drop_tables_default = [*defaults, *_LAYOUT_TABLES]
-    try:
-        yield
-    finally:
-        subset.Options._drop_tables_default = defaults
-
-
 def _draw_footer(fig: Figure, line: str, *, synthetic: bool, lang: str,
-                 note: str | None = None) -> None:
+                 note: str | None = None, dpi: float | None = None) -> None:
     from .plots import PALETTE, plot_theme
 
     for text in [t for t in fig.texts if t.get_gid() in _GIDS]:
         text.remove()
-    box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
+    # Text is measured at the dpi it is saved with: a long rotated label is a few
+    # pixels longer at 300 dpi than at the screen's 100.
+    screen = fig.dpi
+    fig.set_dpi(dpi or screen)
+    try:
+        box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
+    finally:
+        fig.set_dpi(screen)
     width, height = fig.get_size_inches()
-    x, y = box.x0 / width, (box.y0 - 0.08) / height
+    x, y = box.x0 / width, (box.y0 - 0.1) / height
     chars = max(40, int(box.width * 72 / (8 * 0.55)))
     with plot_theme():
         if synthetic:
@@ -413,10 +437,6 @@ def _date(value: object) -> str | None:
     if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     return clean_text(value)
-
-
-def _bib(text: str) -> str:
-    return str(text).translate(_BIB_ESCAPE)
 
 
 def _sha256(path: Path) -> str:

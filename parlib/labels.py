@@ -16,6 +16,8 @@ import csv
 from functools import lru_cache
 from importlib import resources
 
+from .errors import ParameterError
+
 __all__ = ["LANGS", "check_lang", "component_rank", "label"]
 
 LANGS = ("en", "vi")
@@ -23,18 +25,18 @@ _COLUMN = {"vi": "name_vi", "en": "name_en"}
 
 
 def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is a supported language, else raise ValueError.
+    """Return ``lang`` if it is a supported language, else raise ParameterError (a ValueError).
 
     Examples
     --------
     >>> check_lang("fr")
     Traceback (most recent call last):
     ...
-    ValueError: The value for `lang` must be one of ['en', 'vi'], but 'fr' was passed.
+    parlib.errors.ParameterError: The value for `lang` must be one of ['en', 'vi'], but 'fr' was passed.
     """
     if lang not in LANGS:
-        raise ValueError(f"The value for `lang` must be one of {list(LANGS)}, but {lang!r} "
-                         "was passed.")
+        raise ParameterError(f"The value for `lang` must be one of {list(LANGS)}, but {lang!r} "
+                             "was passed.")
     return lang
 
 

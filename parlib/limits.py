@@ -1,7 +1,8 @@
 """Limits that keep a small hostile file from exhausting memory, time or disk.
 
 Each limit has a default far above any published table and an environment
-variable that raises it (read when the limit is checked):
+variable that raises it (read by :func:`parlib.settings.get_settings` when the
+limit is checked):
 
 =============================  ===========  =============================================
 variable                       default      what it bounds
@@ -25,7 +26,6 @@ by the reader of each key), so ``2022-02-30`` is a clear error, not a crash.
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -35,21 +35,9 @@ from xml.etree import ElementTree
 import yaml
 
 from .errors import ConfigError, RawFileError
+from .settings import LIMITS, get_settings
 
 __all__ = ["LIMITS", "limit", "load_yaml", "check_xlsx", "too_big"]
-
-#: name -> (environment variable, default)
-LIMITS: dict[str, tuple[str, int]] = {
-    "xlsx_cells": ("PARLIB_MAX_XLSX_CELLS", 5_000_000),
-    "xlsx_bytes": ("PARLIB_MAX_XLSX_BYTES", 500_000_000),
-    "cells": ("PARLIB_MAX_CELLS", 100_000_000),
-    "columns": ("PARLIB_MAX_COLUMNS", 10_000),
-    "line_bytes": ("PARLIB_MAX_LINE_BYTES", 10_000_000),
-    "cell_chars": ("PARLIB_MAX_CELL_CHARS", 1_000_000),
-    "yaml_bytes": ("PARLIB_MAX_YAML_BYTES", 1_000_000),
-    "output_bytes": ("PARLIB_MAX_OUTPUT_BYTES", 4_000_000_000),
-}
-
 
 def limit(name: str) -> int:
     """Return the limit ``name`` of :data:`LIMITS`, from its environment variable if set.
@@ -59,15 +47,7 @@ def limit(name: str) -> int:
     >>> limit("columns")
     10000
     """
-    variable, default = LIMITS[name]
-    text = os.environ.get(variable, "").strip().replace("_", "")
-    if not text:
-        return default
-    if not text.isdigit() or int(text) < 1:
-        raise ConfigError(f"the setting {variable} must be a whole number from 1",
-                          value=os.environ[variable], fix=f"unset it (default {default:,}) or "
-                          f"set e.g. {variable}={default * 2}")
-    return int(text)
+    return get_settings().limits[name]
 
 
 def too_big(name: str, what: str, *, file: Any = None, row: int | None = None,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import ParlibError
+from .settings import get_settings
 from .text import unprotect_formula
 
 __all__ = ["BOUNDARIES", "load_scores", "load_sources", "load_quarantine", "load_aggregates",
@@ -27,9 +27,9 @@ _INTS = ["year", "rank", "n_units", "raw_row"]
 
 def default_clean_dir() -> Path:
     """Return ``$PARLIB_CLEAN_DIR`` or ``data/clean`` of the project holding the working folder."""
-    env = os.environ.get("PARLIB_CLEAN_DIR")
-    if env:
-        return Path(env)
+    configured = get_settings().clean_dir
+    if configured is not None:
+        return configured
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if (folder / "data" / "clean").is_dir() and (folder / "pyproject.toml").is_file():

@@ -8,19 +8,16 @@ new; elsewhere the old folder is renamed aside first and, if a run is killed
 between the two renames, put back by the next run (:func:`recover_outputs`).
 Everything written is deterministic (no timestamps), so unchanged inputs give
 byte-identical outputs and reports downstream can skip work by content hash.
-CSV files are written by ``DataFrame.to_csv`` and ``scores.parquet`` by
+CSV files are written by pyarrow's CSV writer (after a BOM) and ``scores.parquet`` by
 ``DataFrame.to_parquet``; text held as Categoricals is written as plain text.
 
-Test hook (tests only, never set it otherwise): when the environment variable
-``PARLIB_TEST_PAUSE_AT`` names a stage of :func:`write_dataset` (``write``,
-``written``, ``swap``, ``swapped``; several separated by commas), the run
-writes the stage's name to the file ``PARLIB_TEST_PAUSE_FILE`` (if set) and
-sleeps ``PARLIB_TEST_PAUSE_SECONDS`` (default 60) there, so a test can kill it
-at a known point. ``PARLIB_TEST_NO_EXCHANGE=1`` forces the two-rename swap.
+:data:`on_stage` is called with the name of each stage of :func:`write_dataset`
+as the run reaches it; tests set it to stop a run at a known point and kill it.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import ctypes
 import errno
@@ -28,7 +25,6 @@ import json
 import os
 import shutil
 import sys
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -60,6 +56,10 @@ _OUTPUT_FILES = frozenset({"scores.parquet", "scores.csv", "quarantine.csv", "ag
 _FORMULA_START = "^['=+\\-@\t\r]"  # what parlib.text.protect_formula may change
 _OBJECT_TEXT = frozenset({"unit", "derivation", "missing_marker", "note", "source_id",
                           "raw_column"})
+
+#: Called with each stage of :func:`write_dataset` as it is reached (``write``, ``written``,
+#: ``swap``, ``swapped``); None, the default, does nothing. For tests, which set it.
+on_stage: Callable[[str], None] | None = None
 
 COLUMN_DOCS: dict[str, tuple[str, str]] = {
     "dataset": ("string", "Dataset slug: the folder under data/raw/."),
@@ -201,15 +201,15 @@ def _write_files(tmp: Path, tables: dict[str, pd.DataFrame], documents: dict[str
             _check_room(tmp)
         if jobs:
             jobs[0].result()  # parquet is written: what its writer held can go back
-        release_memory()  # the writers' blocks, kept by their threads' allocators
+        release_memory()  # the writers' blocks
         for doc, content in documents.items():
+            text = content if isinstance(content, (bytes, str)) else json_text(content)
+            _check_room(tmp, len(text))
             path = tmp / doc
-            if isinstance(content, str):
-                _check_room(tmp, len(content))
-                path.write_text(content, encoding="utf-8")
+            if isinstance(content, bytes):  # a finished file (scores.xlsx)
+                path.write_bytes(content)
             else:
-                with open(path, "w", encoding="utf-8") as handle:  # a piece at a time
-                    handle.writelines(_json_parts(content))
+                path.write_text(text, encoding="utf-8")
             _fsync(path)
             _check_room(tmp)
         for job in jobs:
@@ -230,9 +230,8 @@ def _check_room(folder: Path, more: int = 0) -> None:
 def json_text(content: Any) -> str:
     """Return ``content`` as indented JSON, with long lists one item per line.
 
-    A cleaning report can hold tens of thousands of warnings: each is written
-    on a line of its own by the json module's C encoder rather than spread
-    over a dozen indented lines by its pure-Python one.
+    A cleaning report can hold tens of thousands of warnings: each is one line
+    (a DataFrame is written as its :func:`records`), not a dozen indented ones.
 
     Examples
     --------
@@ -246,64 +245,22 @@ def json_text(content: Any) -> str:
       ]
     }
     """
-    return "".join(_json_parts(content))
-
-
-def _json_parts(content: Any) -> Iterator[str]:
-    """Yield the text of :func:`json_text` piece by piece (a warning per piece)."""
-    line = json.JSONEncoder(ensure_ascii=False, default=_json).encode  # one, reused
-
-    def dump(value: Any, indent: int | None) -> str:
-        if indent is None:
-            return line(value)
-        return json.dumps(value, ensure_ascii=False, indent=indent, default=_json)
-
-    if not isinstance(content, dict):
-        yield dump(content, 2) + "\n"
-        return
-    if not content:
-        yield "{}\n"
-        return
-    yield "{\n"
-    for k, (key, value) in enumerate(content.items()):
-        yield (",\n" if k else "") + f"  {dump(key, None)}: "
-        if isinstance(value, pd.DataFrame) and len(value):  # a row per line
-            yield "[\n    " + ",\n    ".join(_json_rows(value, line)) + "\n  ]"
-        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            yield "[\n    " + ",\n    ".join(map(line, value)) + "\n  ]"
+    if not isinstance(content, dict) or not content:
+        return _dumps(content, indent=2) + "\n"
+    parts = []
+    for key, value in content.items():
+        if isinstance(value, pd.DataFrame):
+            value = records(value)
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            text = "[\n    " + ",\n    ".join(map(_dumps, value)) + "\n  ]"
         else:
-            yield dump(records(value) if isinstance(value, pd.DataFrame) else value,
-                       2).replace("\n", "\n  ")
-    yield "\n}\n"
+            text = _dumps(value, indent=2).replace("\n", "\n  ")
+        parts.append(f"  {_dumps(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
-def _json_rows(frame: pd.DataFrame, encode: Callable[[Any], str]) -> Iterator[str]:
-    """Each row of ``frame`` as ``encode`` writes its record (see :func:`records`).
-
-    Column by column: each distinct cell is encoded once, and a row is its cells'
-    texts in a template: the JSON of a few thousand warnings in a fraction of the time.
-    """
-    names = list(frame.columns)
-    template = "{{" + ", ".join(encode(str(name)).replace("{", "{{").replace("}", "}}")
-                                + ": {}" for name in names) + "}}"
-    return map(template.format, *(_encoded(_plain(frame[name]), encode) for name in names))
-
-
-def _encoded(values: list, encode: Callable[[Any], str]) -> list[str]:
-    """``[encode(v) for v in values]``, encoding each distinct value once."""
-    seen: dict[tuple, str] = {}
-    out = []
-    for value in values:
-        # by type (True is not 1) and floats by repr (-0.0 is not 0.0)
-        key = (type(value), repr(value) if isinstance(value, float) else value)
-        try:
-            text = seen.get(key)
-            if text is None:
-                text = seen[key] = encode(value)
-        except TypeError:  # an unhashable cell (a list): encoded on its own
-            text = encode(value)
-        out.append(text)
-    return out
+def _dumps(value: Any, indent: int | None = None) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent, default=_json)
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -334,6 +291,8 @@ def _plain(column: pd.Series) -> list:
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     """Write ``frame`` as CSV (no index, ``"\\n"`` line ends) with pyarrow's CSV writer, Excel-safe.
 
+    The file starts with the UTF-8 byte-order mark, so Excel on Windows reads
+    the diacritics right (pandas, pyarrow and Python's ``utf-8-sig`` skip it).
     Text cells a spreadsheet would run as a formula (beginning with ``=``, ``+``,
     ``-``, ``@``, tab or carriage return) get a leading apostrophe
     (:func:`parlib.text.protect_formula`): the one place CSV cells are made
@@ -345,7 +304,9 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     if table.num_columns == 1:  # a missing cell alone on its line is "", not a blank line
         table = pa.table([pc.fill_null(table.column(0).cast(pa.string()), "")],
                          names=table.column_names)
-    pa_csv.write_csv(table, str(path), write_options=pa_csv.WriteOptions(quoting_style="needed"))
+    with open(path, "wb") as handle:
+        handle.write(codecs.BOM_UTF8)
+        pa_csv.write_csv(table, handle, write_options=pa_csv.WriteOptions(quoting_style="needed"))
 
 
 def _csv_column(values: pd.Series) -> pa.ChunkedArray | pa.Array:
@@ -395,7 +356,7 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one atomic step (Linux ``renameat2``); False where unsupported."""
-    if not sys.platform.startswith("linux") or os.environ.get("PARLIB_TEST_NO_EXCHANGE") == "1":
+    if not sys.platform.startswith("linux"):
         return False
     try:
         func = ctypes.CDLL(None, use_errno=True).renameat2
@@ -431,13 +392,9 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _pause(stage: str) -> None:
-    """Test hook: sleep at ``stage`` when ``PARLIB_TEST_PAUSE_AT`` names it (see module doc)."""
-    wanted = os.environ.get("PARLIB_TEST_PAUSE_AT")
-    if not wanted or stage not in wanted.split(","):
-        return
-    if marker := os.environ.get("PARLIB_TEST_PAUSE_FILE"):
-        Path(marker).write_text(stage, encoding="utf-8")
-    time.sleep(float(os.environ.get("PARLIB_TEST_PAUSE_SECONDS", "60")))
+    """Tell :data:`on_stage`, if set, that the run has reached ``stage``."""
+    if on_stage is not None:
+        on_stage(stage)
 
 
 def datapackage(name: str, config: Any, tables: dict[str, pd.DataFrame],
@@ -457,7 +414,9 @@ def datapackage(name: str, config: Any, tables: dict[str, pd.DataFrame],
         resources_.append({"name": table, "path": f"{table}.csv", "format": "csv",
                            "mediatype": "text/csv", "encoding": "utf-8", "profile":
                            "tabular-data-resource", "schema": schema})
-    return {"profile": "tabular-data-package", "name": name, "title": config.title,
+    release = {k: v for k, v in (("version", getattr(config, "version", None)),
+                                 ("released", getattr(config, "released", None))) if v}
+    return {"profile": "tabular-data-package", "name": name, "title": config.title, **release,
             "description": config.description or "",
             "licenses": [{"name": config.license}],
             "keywords": ["PAR Index", "SIPAS", "PAPI", "Vietnam", "public administration"]

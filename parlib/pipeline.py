@@ -27,6 +27,7 @@ from .errors import ConfigError, ParlibError
 from .headers import melt_aggregates, melt_table, recognize_columns, unrecognized_columns
 from .memory import release_memory
 from .outputs import datapackage, dataset_lock, records, write_dataset
+from .spreadsheet import XLSX_MAX_ROWS, xlsx_bytes
 from .read import read_raw
 from .reference import component_lookup, unit_type_aliases, unit_types
 from .safety import check_output_dir
@@ -421,8 +422,23 @@ def write_result(result: CleanResult, out_dir: str | Path) -> Path:
     report = result.report(frame=True)  # its warnings are written from their frame
     documents = {"report.json": report, "datapackage.json": package,
                  "codebook.html": render_codebook(package, report)}
+    if len(result.scores) <= XLSX_MAX_ROWS:  # a bigger table is read from CSV or parquet
+        documents["scores.xlsx"] = _workbook(result, package)
     release_memory()  # the writers' blocks then reuse what the checks freed
     return write_dataset(out_dir, result.config.name, tables, documents)
+
+
+def _workbook(result: CleanResult, package: dict[str, Any]) -> bytes:
+    """``scores.xlsx``: the scores, sources, quarantined and disputed rows, the corrections
+    (when there are any) and the codebook."""
+    codebook = pd.DataFrame([(r["name"], f["name"], f["type"], f["description"])
+                             for r in package["resources"] for f in r["schema"]["fields"]],
+                            columns=["table", "column", "type", "description"])
+    sheets = {"scores": result.scores, "sources": result.sources,
+              "quarantine": result.quarantine, "disputed": result.disputed}
+    if len(result.corrections):
+        sheets["corrections"] = result.corrections
+    return xlsx_bytes(sheets, codebook=codebook)
 
 
 def _account(files: list[dict], scores: pd.DataFrame, quarantine: pd.DataFrame,

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import matplotlib.transforms as mtransforms
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -34,11 +35,13 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from .errors import ParameterError, SelectionError
 from .labels import check_lang, component_rank, label
 from .stats import (Names, Years, _pick, _prepare, compute_changes, compute_correlation,
-                    compute_percentiles, compute_trend, select_scores)
+                    compute_percentiles, compute_trend)
 
 __all__ = ["PALETTE", "THEME", "plot_changes", "plot_components", "plot_correlation",
            "plot_correlation_matrix", "plot_percentiles", "plot_ranking", "plot_theme",
@@ -108,10 +111,18 @@ def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
                level: str = "province", provinces: Names = None, unit_type: Names = None,
                years: Years = None, aggregates: pd.DataFrame | None = None,
                lang: str = "vi", ax: Axes | None = None) -> Axes:
-    """Draw each chosen unit's score by year over its fair reference.
+    """Draw the chosen units' scores by year in colour over the rest of their group in grey.
 
-    A year without a figure is a gap in the unit's line (never bridged). The
-    grey line is the reference of :func:`parlib.stats.compute_trend`: a
+    In the style of policy charts: at most eight units in colour (with more
+    chosen, the four highest and four lowest of the latest year, as the title
+    says), every other unit of the reference group (the level; below province
+    level, the chosen units' provinces) as a thin grey line, the mean dashed,
+    the interquartile range shaded, and each coloured line named at its end
+    instead of a legend. A unit with one year of figures is a point; a year
+    without a figure is a gap (never bridged); the year axis covers only the
+    years with data.
+
+    The reference line is that of :func:`parlib.stats.compute_trend`: a
     department or district is set only against its own province's units (the
     province's published mean where ``aggregates`` has it); a province against
     the published national average, else the mean of the provinces in the data,
@@ -126,7 +137,7 @@ def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
         The clean scores table.
     index, component, level, provinces, unit_type, years, aggregates
         What to draw, as in :func:`parlib.stats.compute_trend`; ``provinces``
-        chooses the lines.
+        chooses the coloured lines.
     lang
         "vi" or "en", for every text on the plot.
     ax
@@ -135,7 +146,8 @@ def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     Returns
     -------
     Axes
-        Lines: the mean first, then one per unit (labelled with its name).
+        Lines: the grey reference units (unlabelled), the mean, then one per
+        coloured unit, labelled with its name.
 
     Raises
     ------
@@ -150,11 +162,14 @@ def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     trend = compute_trend(scores, index=index, component=component, level=level,
                           provinces=provinces, unit_type=unit_type, years=years,
                           aggregates=aggregates)
-    ax = _axes(ax, (7.5, 4.2))
-    _draw_trend(ax, trend, lang=lang)
+    others = _reference_lines(scores, trend, index=index, component=component, level=level,
+                              unit_type=unit_type, years=years, aggregates=aggregates)
+    ax = _axes(ax, (7.2, 4.4))
+    note = _draw_trend(ax, trend, others, lang=lang)
     ax.set(xlabel=label("year", lang), ylabel=_score_label(scores, index, component, lang))
-    ax.set_title(_title(index, component, lang))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+    title = _title(index, component, lang) + _place(trend, level, lang)
+    ax.set_title(title + (f"\n{note}" if note else ""), loc="left", fontsize=11.5)
+    _label_line_ends(ax)
     _mark_synthetic(ax, trend["synthetic"].any(), lang)
     return ax
 
@@ -209,10 +224,12 @@ def plot_changes(scores: pd.DataFrame, *, index: str, component: str = "total",
 def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province",
                     provinces: Names = None, years: Years = None,
                     aggregates: pd.DataFrame | None = None, lang: str = "vi") -> Figure:
-    """Draw one small panel per component of ``index`` (not the total), x shared.
+    """Draw one small panel per component of ``index`` (not the total), x and y shared.
 
     Each panel is :func:`plot_trend` of one component, in the order of
-    ``components.csv``; the legend is shared. Parameters as in :func:`plot_trend`.
+    ``components.csv``, on one y-scale so the panels compare; the year ticks are
+    thinned to stay readable, and the legend of the coloured units is shared.
+    Parameters as in :func:`plot_trend`.
 
     Returns
     -------
@@ -230,34 +247,48 @@ def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province"
     ...     "component": ["procedures", "civil_service"] * 2, "year": [2020, 2020, 2021, 2021],
     ...     "score": [80.0, 70.0, 82.0, 75.0]})
     >>> fig = plot_components(scores, index="PAR", lang="en")
-    >>> [ax.get_title() for ax in fig.axes]
+    >>> [ax.get_title().replace(chr(10), " ") for ax in fig.axes]
     ['Administrative procedure reform', 'Civil service reform']
     """
     data = _pick(_pick(_prepare(scores), "index", index), "level", level, f"index={index!r}")
     components = _component_order(index, data["component"].dropna().unique())
     if not components:
-        raise ValueError(f"No components for index={index!r}, level={level!r}; only 'total'.")
+        raise SelectionError(f"No components for index={index!r}, level={level!r}; only 'total'.")
     ncols = min(3, len(components))
     nrows = -(-len(components) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, sharex=True, squeeze=False, layout="constrained",
-                             figsize=(3.6 * ncols + 2.2, 2.7 * nrows + 0.8))
+    fig, axes = plt.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False,
+                             layout="constrained",
+                             figsize=(min(2.45 * ncols + 0.9, 7.5), min(2.2 * nrows + 1.6, 10)))
     synthetic = False
+    notes = set()
     for ax, component in zip(axes.flat, components):
         trend = compute_trend(data, index=index, component=component, level=level,
                               provinces=provinces, years=years, aggregates=aggregates)
-        _draw_trend(ax, trend, lang=lang)
-        ax.set_title(textwrap.fill(label(f"{index}:{component}", lang), 34), fontsize=10)
+        others = _reference_lines(data, trend, index=index, component=component, level=level,
+                                  unit_type=None, years=years, aggregates=aggregates)
+        notes.add(_draw_trend(ax, trend, others, lang=lang))
+        ax.set_title(textwrap.fill(label(f"{index}:{component}", lang), 28), fontsize=9)
         synthetic |= bool(trend["synthetic"].any())
+    years_shown = sorted({int(t) for ax in axes.flat[:len(components)] for t in ax.get_xticks()})
+    step = 1 if len(years_shown) <= 4 else 2 if len(years_shown) <= 8 else 3
+    for ax in axes.flat[:len(components)]:
+        ticks = years_shown[::-1][::step][::-1]  # always the latest year
+        ax.set_xticks(ticks, labels=[str(y) for y in ticks], rotation=0, ha="center")
+        ax.tick_params(axis="x", labelsize=8)
+        ax.tick_params(axis="y", labelsize=8)
     for ax in axes.flat[len(components):]:
         axes[axes.shape[0] - 2, list(axes[-1]).index(ax)].xaxis.set_tick_params(labelbottom=True)
         ax.remove()
     handles, labels_ = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels_, loc="outside right upper")
+    fig.legend(handles, labels_, loc="outside lower center", ncol=min(3, len(handles)),
+               fontsize=8)
     title = label("components_title", lang, index=label(index, lang))
     if synthetic:
         title += f" — {label('synthetic_data', lang).upper()}"
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
-    fig.supxlabel(label("year", lang), fontsize=10)
+    note = next((n for n in notes if n), "")
+    if note:
+        title += "\n" + note
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=10.5)
     fig.supylabel(_score_label(scores, index, components[0], lang), fontsize=10)
     return fig
 
@@ -270,7 +301,9 @@ def plot_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = Non
     ``x``, ``y``, ``years`` and ``level`` are those of
     :func:`parlib.stats.compute_correlation`. The box gives Pearson r with its
     95% interval and p, Spearman rho and p, and n (and the years pooled).
-    Outliers (|studentised residual| > 2) are named, with the year when pooled.
+    Outliers (|studentised residual| > 2) are named, with the year when pooled;
+    the names are moved apart from each other and from the dots with adjustText.
+    The statistics and the legend stand under the axes, clear of the data.
     With fewer than 3 pairs the Axes shows the reason instead of failing.
 
     Examples
@@ -283,7 +316,7 @@ def plot_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = Non
     'PAR Index and Satisfaction index (SIPAS)'
     """
     result = compute_correlation(scores, x=x, y=y, years=years, level=level)
-    ax = _axes(ax, (6, 5))
+    ax = _axes(ax, (6.3, 5.6))
     ax.set(xlabel=_spec_label(x, lang), ylabel=_spec_label(y, lang))
     ax.set_title(label("correlation_title", lang, x=_spec_label(x, lang),
                        y=_spec_label(y, lang)))
@@ -307,10 +340,6 @@ def plot_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = Non
     if len(odd):
         ax.scatter(odd["x"], odd["y"], color=PALETTE[1], marker="D", s=36, zorder=4,
                    label=label("outlier", lang))
-        for row in odd.itertuples():
-            name = f"{row.unit} {row.year}" if result.pooled else str(row.unit)
-            ax.annotate(name, (row.x, row.y), xytext=(5, 4), textcoords="offset points",
-                        fontsize=8, color=PALETTE[1])
     lines = [f"Pearson r = {_num(result.pearson_r, 2, lang)}"
              + (f" [{label('ci95_cluster' if result.pooled else 'ci95', lang)}: "
                 f"{_num(result.pearson_ci_low, 2, lang)}"
@@ -322,10 +351,17 @@ def plot_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = Non
              f"n = {result.n} {label('pairs', lang)}"
              + (f", {label('pooled', lang, years=_span(result.years))}" if result.pooled
                 else f" ({result.years[0]})")]
-    ax.text(0.02, 0.98, "\n".join(lines), transform=ax.transAxes, va="top", ha="left",
-            fontsize=8.5, bbox={"boxstyle": "round", "fc": "white", "ec": "#BBBBBB",
-                                "alpha": 0.9})
-    ax.legend(loc="lower right")
+    # The statistics and the legend stand under the axes, clear of the data.
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.12), fontsize=8.5,
+                       borderaxespad=0, ncol=2)
+    ax.annotate("\n".join(lines), (0, 0), xycoords=legend, xytext=(0, -6),
+                textcoords="offset points", va="top", ha="left", fontsize=8.5,
+                annotation_clip=False)
+    if len(odd):
+        names = [ax.text(row.x, row.y, f"{row.unit} {row.year}" if result.pooled
+                         else str(row.unit), fontsize=8, color=PALETTE[1], zorder=5)
+                 for row in odd.itertuples()]
+        _place_labels(ax, names, pairs["x"].to_numpy(float), pairs["y"].to_numpy(float))
     _decimal_axis(ax.xaxis, lang)
     _decimal_axis(ax.yaxis, lang)
     _mark_synthetic(ax, pairs["synthetic"].any(), lang)
@@ -352,14 +388,14 @@ def plot_correlation_matrix(matrix: pd.DataFrame, *, lang: str = "vi",
     if (not isinstance(matrix, pd.DataFrame) or matrix.shape[0] != matrix.shape[1]
             or list(matrix.index) != list(matrix.columns)):
         shape = "×".join(map(str, getattr(matrix, "shape", ())))
-        raise ValueError("`matrix` must be a square DataFrame with the same labels on both axes "
-                         f"(as compute_correlation_matrix returns), but a {shape} "
-                         f"{type(matrix).__name__} was passed.")
+        raise ParameterError("`matrix` must be a square DataFrame with the same labels on both "
+                             f"axes (as compute_correlation_matrix returns), but a {shape} "
+                             f"{type(matrix).__name__} was passed.")
     names = [str(c) for c in matrix.columns]
     indices = {n.partition(":")[0] for n in names}
-    ticks = [textwrap.fill(_spec_label(n, lang, short=len(indices) == 1), 26) for n in names]
+    ticks = [textwrap.fill(_spec_label(n, lang, short=len(indices) == 1), 30) for n in names]
     k = len(names)
-    ax = _axes(ax, (1.1 * k + 3.2, 0.9 * k + 2.2))
+    ax = _axes(ax, (min(0.6 * k + 2.9, 7.5), min(0.52 * k + 2.3, 7.5)))
     values = matrix.astype(float)
     annot = values.map(lambda v: "" if np.isnan(v) else _num(v, 2, lang))
     method = matrix.attrs.get("method", "pearson")
@@ -367,10 +403,10 @@ def plot_correlation_matrix(matrix: pd.DataFrame, *, lang: str = "vi",
         warnings.filterwarnings("ignore", "The set_bad function", PendingDeprecationWarning)
         sns.heatmap(values, vmin=-1, vmax=1, center=0, cmap=_DIVERGING, annot=annot.to_numpy(),
                     fmt="", square=True, linewidths=0.5, linecolor="white", xticklabels=ticks,
-                    yticklabels=ticks, ax=ax,
+                    yticklabels=ticks, ax=ax, annot_kws={"fontsize": 7.5 if k > 6 else 9},
                     cbar_kws={"label": f"{label('correlation', lang)} ({label(method, lang)})"})
-    ax.tick_params(axis="x", labelrotation=90)
-    ax.tick_params(axis="y", labelrotation=0)
+    ax.tick_params(axis="x", labelrotation=90, labelsize=7.5 if k > 6 else 9)
+    ax.tick_params(axis="y", labelrotation=0, labelsize=7.5 if k > 6 else 9)
     counts = [v for col in matrix.attrs.get("n", {}).values() for v in col.values()]
     title = label("correlation", lang) + f" {label(method, lang)}"
     if counts:
@@ -385,14 +421,17 @@ def plot_correlation_matrix(matrix: pd.DataFrame, *, lang: str = "vi",
 def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str = "total",
                  level: str = "province", provinces: Names = None, lang: str = "vi",
                  ax: Axes | None = None) -> Axes:
-    """Draw one year's ranking as dots sorted by score, labelled with the rank and the score.
+    """Draw one year's ranking as dots sorted by score, labelled "name  01/63" and the score.
 
-    A published rank is shown with the n it was published with ("02/63"); a
-    unit without one gets the rank parlib computes among the units with a
-    figure, labelled as such ("3rd of the 6 provinces with a figure"), never in
-    the "03/63" form. The rows drawn are :func:`parlib.figure_data.ranking_data`.
-    Below province level a ranking is one province's: pass ``provinces``, else
-    a ValueError lists them.
+    A dot plot without stems (a stem from an arbitrary start would exaggerate
+    differences). A published rank is shown with the n it was published with
+    ("02/63"); a unit without one gets the rank parlib computes among the units
+    with a figure, labelled as such ("3rd of the 6 provinces with a figure"),
+    never in the "03/63" form. The rows drawn are
+    :func:`parlib.figure_data.ranking_data`. More than 32 units are drawn in
+    two columns so that a 63-province ranking fits a page; the first column's
+    Axes is returned. Below province level a ranking is one province's: pass
+    ``provinces``, else a ValueError lists them.
 
     Examples
     --------
@@ -412,27 +451,43 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
     ranks = ranking_data(scores, index=index, year=year, component=component, level=level,
                          provinces=provinces)
     if level != "province" and ranks["province"].nunique() > 1:
-        raise ValueError(f"plot_ranking draws one ranking, but level={level!r} has rows from "
-                         f"{ranks['province'].nunique()} provinces: "
-                         f"{sorted(ranks['province'].unique())}; pass provinces=[...].")
-    ax = _axes(ax, (7, 0.28 * max(len(ranks), 4) + 1.4))
-    pos = np.arange(len(ranks))
-    ax.hlines(pos, ranks["score"].min() - 1, ranks["score"], color="#CCCCCC", linewidth=1)
-    ax.scatter(ranks["score"], pos, color=PALETTE[0], s=30, zorder=3)
-    for p, value in zip(pos, ranks["score"]):
-        ax.annotate(_num(value, 2, lang), (value, p), xytext=(5, 0), textcoords="offset points",
-                    va="center", fontsize=8)
+        raise ParameterError(f"plot_ranking draws one ranking, but level={level!r} has rows from "
+                             f"{ranks['province'].nunique()} provinces: "
+                             f"{sorted(ranks['province'].unique())}; pass provinces=[...].")
     what = label("units_provinces" if level == "province" else "units_units", lang)
-    names = [f"{name}  {_rank_text(r, n, kind, lang=lang, what=what)}".rstrip()
+    kinds = set(ranks["rank_kind"].dropna())
+    counts = ranks["n_units"].dropna().unique()
+    computed = kinds == {"computed"} and len(counts) == 1  # said once, in the title
+    names = [f"{name}  {_ordinal(int(r)) if lang == 'en' else int(r)}" if computed and
+             pd.notna(r) else f"{name}  {_rank_text(r, n, kind, lang=lang, what=what)}".rstrip()
              for name, r, n, kind in zip(_unit_names(ranks, level), ranks["rank"],
                                           ranks["n_units"], ranks["rank_kind"])]
-    ax.set_yticks(pos, labels=names)
-    ax.set_ylim(len(pos) - 0.4, -0.6)  # top to bottom, no empty rows
-    ax.margins(x=0.1)
-    ax.grid(axis="y", visible=False)
-    _decimal_axis(ax.xaxis, lang)
-    ax.set_xlabel(_score_label(scores, index, component, lang))
-    ax.set_title(label("ranking_title", lang, index=_title(index, component, lang), year=year))
+    title = label("ranking_title", lang, index=_title(index, component, lang) + _place(
+        ranks, level, lang), year=year)
+    if computed:
+        title += "\n" + label("rank_computed_all", lang, n=int(counts[0]), what=what)
+    columns = _row_columns(ax, len(ranks))
+    lo, hi = ranks["score"].min(), ranks["score"].max()
+    pad = max((hi - lo) * 0.06, 0.4)
+    for col, rows in columns:
+        part = ranks.iloc[rows]
+        pos = np.arange(len(part))
+        col.scatter(part["score"], pos, color=PALETTE[0], s=26, zorder=3)
+        for p, value in zip(pos, part["score"]):
+            col.annotate(_num(value, 2, lang), (value, p), xytext=(5, 0),
+                         textcoords="offset points", va="center", fontsize=7.5)
+        col.set_yticks(pos, labels=[names[i] for i in rows], fontsize=8)
+        col.set_ylim(len(pos) - 0.4, -0.6)  # top to bottom, no empty rows
+        col.set_xlim(lo - pad, hi + pad * 2.2)  # room for the score beside the dot
+        col.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        col.grid(axis="y", visible=False)
+        _decimal_axis(col.xaxis, lang)
+        col.set_xlabel(_score_label(scores, index, component, lang), fontsize=9)
+    ax = columns[0][0]
+    if len(columns) > 1:
+        ax.figure.suptitle(title, x=0.01, ha="left", fontsize=11.5)
+    else:
+        ax.set_title(title, loc="left", fontsize=11.5)
     _mark_synthetic(ax, ranks["synthetic"].any(), lang)
     return ax
 
@@ -463,8 +518,10 @@ def plot_percentiles(scores: pd.DataFrame, *, index: str, year: int, unit_type: 
     pos = np.arange(len(pct))
     ax.hlines(pos, 0, pct["percentile"], color="#CCCCCC", linewidth=1)
     ax.scatter(pct["percentile"], pos, color=PALETTE[2], s=30, zorder=3)
-    names = pct["province"].astype(str) if one_type else pd.Series(
-        [f"{u} ({p})" for u, p in zip(pct["unit"], pct["province"])])
+    one_province = pct["province"].nunique() == 1
+    names = pct["province"].astype(str) if one_type else pct["unit"].astype(str) \
+        if one_province else pd.Series([f"{u} ({p})" for u, p in zip(pct["unit"],
+                                                                      pct["province"])])
     what = label("units_units", lang)
     ax.set_yticks(pos, labels=[f"{name}  {_rank_text(r, n, kind, lang=lang, what=what)}"
                                for name, r, n, kind in zip(names, pct["rank"], pct["n_units"],
@@ -473,7 +530,8 @@ def plot_percentiles(scores: pd.DataFrame, *, index: str, year: int, unit_type: 
     ax.set_xlim(-3, 103)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(label("percentile_axis", lang))
-    title = label("percentiles_title", lang, index=_title(index, component, lang), year=year)
+    title = label("percentiles_title", lang, year=year, index=_title(index, component, lang)
+                  + ("" if one_type else _place(pct, level, lang)))
     if one_type:
         title += f" — {label(str(pct['unit_type'].iloc[0]), lang)}"
     ax.set_title(title)
@@ -489,29 +547,90 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     return plt.figure(figsize=size, layout="constrained").add_subplot()
 
 
-_REFERENCE_STYLE = {"national": ("-", "x"), "province_published": ("-", "x"),
-                    "dataset": ("--", "o"), "province": ("--", "o")}
+_LIGHT = "#C9C9C9"
+_MAX_COLOURED = 8
+#: Line colours: Okabe–Ito without its yellow (unreadable as text on white), then Tol's wine.
+_LINE_COLOURS = [*PALETTE[:7], "#882255"]
 
 
-def _draw_trend(ax: Axes, trend: pd.DataFrame, *, lang: str) -> None:
-    years = np.arange(int(trend["year"].min()), int(trend["year"].max()) + 1)
+def _unit_key(frame: pd.DataFrame) -> pd.Series:
+    return (frame["province_code"].astype("string").fillna("") + "|"
+            + frame["unit"].astype("string").fillna(""))
+
+
+def _reference_lines(scores: pd.DataFrame, trend: pd.DataFrame, *, index: str, component: str,
+                     level: str, unit_type: Names, years: Years,
+                     aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The units of the reference group that are not chosen, one row a year, drawn in grey.
+
+    Exactly the unit rows of :func:`parlib.figure_data.trend_data` with the role
+    "reference" (its published averages are the reference line, not grey
+    lines), so the figure's data file and citation hold every grey line.
+    """
+    from .figure_data import trend_data
+
+    provinces = trend["province_code"].dropna().unique().tolist() or None
+    rows = trend_data(scores, index=index, component=component, level=level,
+                      provinces=provinces, unit_type=unit_type, years=years,
+                      aggregates=aggregates)
+    rows = rows.loc[(rows["role"] == "reference").to_numpy(dtype=bool)]
+    if "statistic" in rows:
+        rows = rows.loc[rows["statistic"].isna().to_numpy(dtype=bool)]
+    rows = rows.assign(province_code=rows["province_code"].astype("string"),
+                       year=rows["year"].astype("Int64"))
+    return rows.loc[~_unit_key(rows).isin(_unit_key(trend)).to_numpy(dtype=bool)]
+
+
+def _draw_trend(ax: Axes, trend: pd.DataFrame, others: pd.DataFrame | None = None, *,
+                lang: str, names: bool = True) -> str:
+    """Draw the trend chart's layers; return the note on which units are coloured ("" if all).
+
+    The coloured lines are labelled for :func:`_label_line_ends` (or a legend).
+    """
+    others = trend.iloc[:0] if others is None else others
+    data_years = sorted({int(y) for y in pd.concat([trend.loc[trend["score"].notna(), "year"],
+                                                    others.loc[others["score"].notna(), "year"]])
+                         .dropna()})
+    if not data_years:
+        data_years = sorted(int(y) for y in trend["year"].dropna().unique())
+    years = np.arange(data_years[0], data_years[-1] + 1)
+    for _, unit in others.groupby(["province_code", "unit"], dropna=False, sort=False):
+        _draw_unit(ax, unit, years, color=_LIGHT, linewidth=0.9, size=3, zorder=1.5)
     _draw_reference(ax, trend, years, lang=lang)
-    units = trend.groupby(["province_code", "province", "unit"], dropna=False, sort=False)
+    groups = list(trend.groupby(["province_code", "province", "unit"], dropna=False,
+                                sort=False))
+    note = ""
+    if len(groups) > _MAX_COLOURED:
+        latest = {key: unit.dropna(subset=["score"]).sort_values("year")["score"].iloc[-1]
+                  for key, unit in groups if unit["score"].notna().any()}
+        ranked = sorted(latest, key=lambda k: -latest[k])
+        half = _MAX_COLOURED // 2
+        chosen = set(ranked[:half] + ranked[-half:])
+        for key, unit in groups:
+            if key not in chosen:
+                _draw_unit(ax, unit, years, color=_LIGHT, linewidth=0.9, size=3, zorder=1.5)
+        groups = [(key, unit) for key, unit in groups if key in chosen]
+        groups.sort(key=lambda g: -latest[g[0]])
+        note = label("highlight_note", lang, n=half)
     several = trend["province"].nunique() > 1
-    for i, (_, unit) in enumerate(units):
-        line = unit.set_index("year")["score"].reindex(years).to_numpy(float)
+    for i, (_, unit) in enumerate(groups):
         name = unit["unit"].iloc[0]
         if several and pd.notna(unit["province"].iloc[0]) \
                 and str(unit["unit"].iloc[0]) != str(unit["province"].iloc[0]):
             name = f"{name} ({unit['province'].iloc[0]})"
-        ax.plot(years, line, color=PALETTE[i % 7], marker=MARKERS[(i // 7) % len(MARKERS)],
-                markersize=5, linewidth=2, label=str(name))
-    if len(years) <= 15:
-        ax.set_xticks(years, labels=[str(y) for y in years],
-                      **({"rotation": 45, "ha": "right"} if len(years) > 8 else {}))
-    else:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _draw_unit(ax, unit, years, color=_LINE_COLOURS[i % len(_LINE_COLOURS)], linewidth=2,
+                   size=5, zorder=3, label=str(name) if names else None,
+                   marker=MARKERS[(i // len(_LINE_COLOURS)) % len(MARKERS)])
+    ax.set_xticks(data_years, labels=[str(y) for y in data_years],
+                  **({"rotation": 45, "ha": "right"} if len(data_years) > 8 else {}))
+    ax.set_xlim(data_years[0] - 0.4, data_years[-1] + 0.4)
+    ax.grid(axis="x", visible=False)
     _decimal_axis(ax.yaxis, lang)
+    return note
+
+
+_REFERENCE_STYLE = {"national": ("-", "x"), "province_published": ("-", "x"),
+                    "dataset": ("--", "o"), "province": ("--", "o")}
 
 
 def _draw_reference(ax: Axes, trend: pd.DataFrame, years: np.ndarray, *, lang: str) -> None:
@@ -532,7 +651,8 @@ def _draw_reference(ax: Axes, trend: pd.DataFrame, years: np.ndarray, *, lang: s
         n = int(summary.loc[band, "n"].max())
         key = "band_iqr_province" if local.any() else "band_iqr_all"
         ax.fill_between(years, summary["q25"].to_numpy(float), summary["q75"].to_numpy(float),
-                        color=_GREY, alpha=0.15, linewidth=0, label=label(key, lang, n=n))
+                        color=_GREY, alpha=0.12, linewidth=0, zorder=1,
+                        label=label(key, lang, n=n))
     province = str(ref["province"].iloc[0])
     for kind, (style, marker) in _REFERENCE_STYLE.items():
         line = summary["mean"].where(summary["reference"] == kind)
@@ -547,8 +667,130 @@ def _draw_reference(ax: Axes, trend: pd.DataFrame, years: np.ndarray, *, lang: s
             text = label(f"ref_{kind}", lang, n=_span(counts), expected=expected,
                          province=province)
         ax.plot(years, line.to_numpy(float), color=_GREY, linestyle=style, marker=marker,
-                markersize=5, markerfacecolor="white" if marker == "o" else _GREY,
-                linewidth=1.6, label=textwrap.fill(text, 42))
+                markersize=4, markerfacecolor="white" if marker == "o" else _GREY,
+                linewidth=1.5, zorder=2, label=textwrap.fill(text, 42))
+
+
+def _draw_unit(ax: Axes, unit: pd.DataFrame, years: np.ndarray, *, color: str, linewidth: float,
+               size: float, zorder: float, label: str | None = None, marker: str = "o") -> None:
+    """One unit's line; a unit with a single year of figures is a point."""
+    line = unit.set_index("year")["score"].reindex(years).to_numpy(float)
+    one = np.isfinite(line).sum() == 1
+    ax.plot(years, line, color=color, linewidth=0 if one else linewidth, marker=marker,
+            markersize=size + (1.5 if one else 0), zorder=zorder, label=label or "_nolegend_")
+
+
+def _label_line_ends(ax: Axes, *, fontsize: float = 8.5, width: int = 26) -> None:
+    """Name each labelled line at the right of its last point, the names kept apart.
+
+    The names stand in one column right of the axes, in the order of the
+    lines' last values, moved apart vertically just enough not to overlap; a
+    thin dotted connector joins a name to its line's last point (dotted, so that
+    a connector across later years is not read as a line of figures).
+    """
+    items = []
+    for line in ax.get_lines():
+        name = line.get_label()
+        if not name or name.startswith("_"):
+            continue
+        x, y = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+        ok = np.isfinite(y)
+        if ok.any():
+            text = textwrap.fill(name.replace(" = ", "\u00a0=\u00a0"), width)  # "n = 5" whole
+            items.append([x[ok][-1], y[ok][-1], text, line.get_color()])
+    if not items:
+        return
+    fig = ax.figure
+    where = mtransforms.blended_transform_factory(ax.transAxes, ax.transData)
+    notes = [ax.annotate(text, (x, y), xytext=(1.02, y), textcoords=where, va="center",
+                         ha="left", fontsize=fontsize, color=color, annotation_clip=False,
+                         clip_on=False, arrowprops={"arrowstyle": "-", "color": color,
+                                                    "linewidth": 0.7, "alpha": 0.7,
+                                                    "linestyle": (0, (1, 2.5)),
+                                                    "shrinkA": 1, "shrinkB": 3})
+             for x, y, text, color in items]
+    # x in axes fraction (right of the axes), y in data: the names stay put when the layout
+    # engine narrows the axes to make room for them. The layout changes the scale a little,
+    # so the names are spread again on the figure as laid out with them.
+    for _ in range(3):
+        fig.draw_without_rendering()
+        to_px = ax.transData.transform
+        ys = [to_px((x, y))[1] for x, y, _, _ in items]
+        heights = [Text.get_window_extent(n).height + 2 for n in notes]  # text, not arrow
+        box = ax.get_window_extent()
+        order = np.argsort(ys)
+        placed = _spread([ys[i] for i in order], [heights[i] for i in order],
+                         low=box.y0, high=box.y1)
+        for rank, i in enumerate(order):
+            notes[i].xyann = (1.02, ax.transData.inverted().transform((0, placed[rank]))[1])
+    xmax = ax.get_xlim()[1]
+    for (x, y, _, color), note in zip(items, notes):
+        y_text = note.xyann[1]
+        moved = abs(ax.transData.transform((0, y_text))[1] - ax.transData.transform((0, y))[1]) \
+            > fontsize * 0.6 * fig.dpi / 72
+        # a thin connector when the name moved off its line's end, or the line ends early
+        note.arrow_patch.set_visible(moved or x < xmax - 0.5)
+
+
+def _spread(ys: list[float], heights: list[float], *, low: float | None = None,
+            high: float | None = None) -> list[float]:
+    """Move sorted centres apart so that boxes of ``heights`` do not overlap.
+
+    With ``low`` and ``high`` (pixels), the boxes are kept inside them as far as
+    they fit.
+    """
+    pos = list(ys)
+    for _ in range(300):
+        moved = False
+        for k in range(1, len(pos)):
+            need = (heights[k - 1] + heights[k]) / 2
+            if pos[k] - pos[k - 1] < need:
+                shift = (need - (pos[k] - pos[k - 1])) / 2
+                pos[k - 1] -= shift
+                pos[k] += shift
+                moved = True
+        if high is not None and pos and pos[-1] + heights[-1] / 2 > high:
+            pos[-1] = high - heights[-1] / 2
+            moved = True
+        if low is not None and pos and pos[0] - heights[0] / 2 < low:
+            pos[0] = low + heights[0] / 2
+            moved = True
+        if not moved:
+            break
+    return pos
+
+
+_ROWS_PER_COLUMN = 32
+
+
+def _place_labels(ax: Axes, texts: list, x: np.ndarray, y: np.ndarray) -> None:
+    """Move point labels so that none overlaps another or a dot (adjustText), with leaders."""
+    from adjustText import adjust_text
+
+    ax.figure.draw_without_rendering()
+    adjust_text(texts, x=x, y=y, ax=ax, expand=(1.15, 1.35), ensure_inside_axes=True,
+                arrowprops={"arrowstyle": "-", "color": PALETTE[1], "linewidth": 0.6})
+
+
+def _row_columns(ax: Axes | None, n: int) -> list[tuple[Axes, np.ndarray]]:
+    """Axes for a list of ``n`` rows: one, or two side by side when ``n`` is long and no
+    Axes is given, each with the positions of the rows it shows (sized for an A4 page)."""
+    rows = np.arange(n)
+    if ax is not None or n <= _ROWS_PER_COLUMN:
+        ax = _axes(ax, (7, 0.24 * max(n, 4) + 1.3))
+        return [(ax, rows)]
+    half = -(-n // 2)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(7.5, 0.22 * half + 1.4), sharex=True,
+                                      layout="constrained")
+    return [(left, rows[:half]), (right, rows[half:])]
+
+
+def _place(frame: pd.DataFrame, level: str, lang: str) -> str:
+    """" — Bến Tre (sở, ban, ngành)" when the units are one province's, else ""."""
+    provinces = frame["province"].dropna().unique()
+    if level == "province" or len(provinces) != 1:
+        return ""
+    return f" — {provinces[0]} ({label(f'level_{level}', lang).lower()})"
 
 
 def _mark_synthetic(ax: Axes, synthetic: bool, lang: str) -> None:

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
-from .errors import SelectionError
+from .errors import ArgumentTypeError, ColumnError, ParameterError, SelectionError
 from .labels import component_rank
 from .resolve import (did_you_mean, resolve_name, select_provinces, select_values,
                       suggest_names)
@@ -281,7 +281,7 @@ def compute_changes(scores: pd.DataFrame, *, index: str, component: str = "total
     1    B    -2.0    faller
     """
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"The value for `n` must be a positive integer, but {n!r} was passed.")
+        raise ParameterError(f"The value for `n` must be a positive integer, but {n!r} was passed.")
     data = _dedupe(_select(scores, index=index, component=component, level=level,
                            provinces=provinces, unit_type=unit_type)).dropna(subset=["score"])
     present = sorted(int(y) for y in data["year"].unique())
@@ -291,8 +291,8 @@ def compute_changes(scores: pd.DataFrame, *, index: str, component: str = "total
         if year not in present:
             raise SelectionError(f"No rows for {name}={year!r}; available: {present}.")
     if start >= end:
-        raise ValueError(f"`start` must be before `end`, but start={start} and end={end} "
-                         "were passed.")
+        raise ParameterError(f"`start` must be before `end`, but start={start} and end={end} "
+                             "were passed.")
     first = data.loc[data["year"] == start, ["_key", *_UNIT_COLS, "score", "synthetic"]]
     both = first.merge(data.loc[data["year"] == end, ["_key", "score", "synthetic"]], on="_key")
     both = both.assign(start_score=both["score_x"], end_score=both["score_y"],
@@ -465,8 +465,8 @@ def compute_correlation_matrix(scores: pd.DataFrame, *, index: str | None = None
     4
     """
     if method not in _METHODS:
-        raise ValueError(f"The value for `method` must be one of {_METHODS}, but {method!r} "
-                         "was passed.")
+        raise ParameterError(f"The value for `method` must be one of {_METHODS}, but {method!r} "
+                             "was passed.")
     data = _pick(_prepare(scores), "level", level)
     if years is not None:
         data = _pick(data, "year", years)
@@ -589,7 +589,7 @@ def group_to_2025(scores: pd.DataFrame, *, how: str = "mean") -> tuple[pd.DataFr
     0  Vĩnh Long   85.0          3  Bến Tre, Trà Vinh, Vĩnh Long
     """
     if how not in _HOWS:
-        raise ValueError(f"The value for `how` must be one of {_HOWS}, but {how!r} was passed.")
+        raise ParameterError(f"The value for `how` must be one of {_HOWS}, but {how!r} was passed.")
     data = _prepare(scores)
     legacy = ((data["level"] == "province") & data["province_code"].notna()
               & data["province_code_2025"].notna())
@@ -649,13 +649,14 @@ def group_to_2025(scores: pd.DataFrame, *, how: str = "mean") -> tuple[pd.DataFr
 
 def _prepare(scores: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(scores, pd.DataFrame):
-        raise TypeError(f"`scores` must be a DataFrame, but a {type(scores).__name__} was passed.")
+        raise ArgumentTypeError(f"`scores` must be a DataFrame, but a {type(scores).__name__} "
+                                "was passed.")
     if "_key" in scores.columns:
         return scores
     missing = [c for c in _REQUIRED if c not in scores.columns]
     if missing:
-        raise KeyError(f"Columns {missing} not found; the scores table needs {_REQUIRED}, and "
-                       f"its columns are {list(scores.columns)}.")
+        raise ColumnError(f"Columns {missing} not found; the scores table needs {_REQUIRED}, and "
+                          f"its columns are {list(scores.columns)}.")
     out = scores.copy()
     for column, default in _OPTIONAL.items():
         if column not in out.columns:
@@ -818,8 +819,8 @@ def _describe(data: pd.DataFrame) -> pd.DataFrame:
 
 def _parse_spec(spec: str, data: pd.DataFrame) -> tuple[str, str]:
     if not isinstance(spec, str) or not spec.strip():
-        raise ValueError(f"A variable must be 'INDEX' or 'INDEX:component', but {spec!r} was "
-                         "passed.")
+        raise ParameterError(f"A variable must be 'INDEX' or 'INDEX:component', but {spec!r} was "
+                             "passed.")
     index, _, component = spec.partition(":")
     available = sorted(data["index"].dropna().unique().tolist())
     index = index.strip()
@@ -839,8 +840,8 @@ def _matrix_specs(data, *, index, components) -> list[str]:
             if ":" in comp or (index is None and comp in set(data["index"])):
                 specs.append(comp)
             elif index is None:
-                raise ValueError(f"Component {comp!r} needs an index: pass index='PAR' or "
-                                 f"write it as 'PAR:{comp}'.")
+                raise ParameterError(f"Component {comp!r} needs an index: pass index='PAR' or "
+                                     f"write it as 'PAR:{comp}'.")
             else:
                 specs.append(index if comp == "total" else f"{index}:{comp}")
         return list(dict.fromkeys(specs))

@@ -1,23 +1,17 @@
 """Validate clean score rows against the rules of the dataset, collecting every problem at once.
 
-The rules are a :mod:`pandera` schema: a score within its scale, points
-within their maximum, a rank within 1..n, a plausible year. Rows that break
-a rule leave the clean data for the quarantine, with the rule named. The key
-(dataset, province, year, level, unit, index, component) must be unique:
-rows that repeat a figure are merged into the first, rows that contradict
-each other are all quarantined, since parlib never picks one figure over
-another.
-
-The schema is the rule set. On the columns the pipeline makes, numpy evaluates
-the same comparisons and names the rule each row breaks first, as pandera
-would (tests/test_validate.py holds the two to the same answers on random
-rows), so cleaning never imports pandera; other input is checked by pandera.
+The rules are plain pandas comparisons (:data:`RULES`): a score within its
+scale, points within their maximum, a rank within 1..n, a plausible year and
+level. Rows that break a rule leave the clean data for the quarantine, with
+the first rule they break named. The key (dataset, province, year, level,
+unit, index, component) must be unique: rows that repeat a figure are merged
+into the first, rows that contradict each other are all quarantined, since
+parlib never picks one figure over another.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,73 +20,34 @@ from .clean import QUARANTINE_COLUMNS, concat_rows
 from .names import _combine_each
 from .text import categorical, distinct
 
-if TYPE_CHECKING:
-    import pandera.pandas as pa
-
-__all__ = ["KEY", "score_schema", "validate_scores"]
+__all__ = ["KEY", "RULES", "validate_scores"]
 
 KEY = ["dataset", "boundaries", "province_code", "province_code_2025", "year", "level", "unit", "index",
        "component"]
 _MEASURES = ["score", "points", "max_points", "rank", "n_units"]
 FIRST_YEAR = 1990
 LEVELS = ["province", "department", "district", "commune"]
-_RULE_COLUMNS = ["year", "level", "score", "points", "max_points", "rank", "n_units",
-                 "scale_max"]
 
 
-def score_schema(*, last_year: int | None = None) -> pa.DataFrameSchema:
-    """Return the pandera schema every clean score row must satisfy.
-
-    Examples
-    --------
-    >>> schema = score_schema(last_year=2024)
-    >>> sorted(schema.columns)[:3]
-    ['level', 'max_points', 'n_units']
-    """
-    import pandera.pandas as pa
-
-    last_year = last_year or _dt.date.today().year
-    return pa.DataFrameSchema(
-        {
-            "year": pa.Column("Int64", pa.Check.in_range(FIRST_YEAR, last_year),
-                              nullable=False, coerce=True),
-            "level": pa.Column(str, pa.Check.isin(LEVELS)),
-            "score": pa.Column(float, pa.Check.ge(0), nullable=True),
-            "points": pa.Column(float, pa.Check.ge(0), nullable=True),
-            "max_points": pa.Column(float, pa.Check.gt(0), nullable=True),
-            "rank": pa.Column("Int64", pa.Check.ge(1), nullable=True, coerce=True),
-            "n_units": pa.Column("Int64", pa.Check.ge(1), nullable=True, coerce=True),
-        },
-        checks=[
-            pa.Check(lambda d: d["score"].isna() | d["scale_max"].isna()
-                     | (d["score"] <= d["scale_max"] + 1e-9),
-                     name="score_within_scale"),
-            pa.Check(lambda d: d["points"].isna() | d["max_points"].isna()
-                     | (d["points"] <= d["max_points"] + 1e-9),
-                     name="points_within_max"),
-            pa.Check(lambda d: d["rank"].isna() | d["n_units"].isna()
-                     | (d["rank"] <= d["n_units"]).fillna(True),
-                     name="rank_within_n"),
-        ],
-        strict=False,
-    )
-
-
+# Each rule: the column it is about and why a row breaks it. A row is named by the first
+# rule it breaks, in this order (points above their maximum explain a derived score).
 _WHY = {
-    "score_within_scale": ("score", "the score {value} is above the scale maximum of {scale}; "
-                                    "check the figure or the index/max_points of the file"),
     "points_within_max": ("points", "{value} points is above the maximum {maximum}; check the "
                                     "figure or the maximum"),
+    "score_within_scale": ("score", "the score {value} is above the scale maximum of {scale}; "
+                                    "check the figure or the index/max_points of the file"),
     "rank_within_n": ("rank", "rank {value} is above the number of units ranked ({n}); check "
                               "the rank or the total after the slash"),
     "year": ("year", "the year {value} is outside {first}..{last}; check the year"),
+    "level": ("level", "unknown level {value}"),
     "score": ("score", "the score {value} is negative; check the sign"),
     "points": ("points", "{value} points is negative; check the sign"),
     "max_points": ("max_points", "the maximum {value} is not positive; check it"),
     "rank": ("rank", "rank {value} is below 1; ranks start at 1"),
     "n_units": ("n_units", "the number of units {value} is below 1"),
-    "level": ("level", "unknown level {value}"),
 }
+#: The rules a clean score row must satisfy, in the order a broken one is named.
+RULES = list(_WHY)
 
 # What a quarantine record reads of its row.
 _RECORD_COLUMNS = frozenset({"dataset", "raw_file", "raw_row", "raw_column", "score", "scale_max",
@@ -147,71 +102,34 @@ def validate_scores(scores: pd.DataFrame, *, last_year: int | None = None
 
 
 def _failures(df: pd.DataFrame, last: int) -> dict[int, str]:
-    """Return the rule each failing row breaks first, by row position, as pandera names it."""
-    rules = _rule_masks(df, last)
-    if rules is not None:  # the rules, evaluated as the schema would, with numpy
-        names = list(rules)
-        first = np.full(len(df), -1)
-        for k, mask in enumerate(rules.values()):
-            first[(first < 0) & mask] = k
-        # the points, as published, explain a derived score
-        first[(first == names.index("score_within_scale"))
-              & rules["points_within_max"]] = names.index("points_within_max")
-        rows = np.flatnonzero(first >= 0)
-        return dict(zip(rows.tolist(), [names[k] for k in first[rows]]))
-    rows = df
-    if isinstance(rows["level"].dtype, pd.CategoricalDtype):
-        rows = rows.assign(level=rows["level"].astype("str"))
-    import pandera.pandas as pa
-
-    failed: dict[int, str] = {}
-    try:
-        score_schema(last_year=last).validate(rows, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        for rule_col, check, idx in zip(cases["column"].tolist(), cases["check"].tolist(),
-                                        cases["index"].tolist()):
-            if pd.isna(idx):
-                continue
-            rule = check if str(check) in _WHY else (rule_col if rule_col in _WHY else str(check))
-            if str(check).startswith(("score_within", "points_within", "rank_within")):
-                rule = str(check)
-            if rule == "points_within_max" and failed.get(int(idx)) == "score_within_scale":
-                failed[int(idx)] = rule  # the points, as published, explain a derived score
-            failed.setdefault(int(idx), str(rule))
-    return failed
+    """Return the first rule of :data:`RULES` each failing row breaks, by row position."""
+    broken = _broken(df, last)
+    first = np.full(len(df), -1)
+    for k in reversed(range(len(RULES))):  # the first rule broken wins
+        first[broken[RULES[k]]] = k
+    rows = np.flatnonzero(first >= 0)
+    return dict(zip(rows.tolist(), [RULES[k] for k in first[rows]]))
 
 
-def _rule_masks(df: pd.DataFrame, last: int) -> dict[str, np.ndarray] | None:
-    """Return each rule of :func:`score_schema` with the rows that break it, in pandera's order.
+def _broken(df: pd.DataFrame, last: int) -> dict[str, np.ndarray]:
+    """Return the rows breaking each rule; a missing value breaks only the year and level rules.
 
-    Pandera reports the checks across columns first, then the columns in the
-    schema's order; a row is named by the first rule it breaks (a test holds the
-    two to the same answers). None when a rule column is missing or not numeric
-    as the pipeline makes it: pandera then checks the rows.
+    Numbers are read as ``pd.to_numeric`` reads them.
     """
-    if not set(_RULE_COLUMNS) <= set(df.columns):
-        return None
-    whole = all(pd.api.types.is_integer_dtype(df[c]) for c in ("year", "rank", "n_units"))
-    real = all(pd.api.types.is_float_dtype(df[c])
-               for c in ("score", "points", "max_points", "scale_max"))
-    if not (whole and real):
-        return None
-
     def floats(col: str) -> np.ndarray:
-        return df[col].to_numpy(dtype=float, na_value=np.nan)
+        return pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
     year, rank, n_units = floats("year"), floats("rank"), floats("n_units")
     score, points, maximum, scale = (floats(c) for c in ("score", "points", "max_points",
                                                           "scale_max"))
-    level = df["level"]
+    level = df["level"].isin(LEVELS).to_numpy(dtype=bool, na_value=False)
     with np.errstate(invalid="ignore"):
         return {
-            "score_within_scale": score > scale + 1e-9,
             "points_within_max": points > maximum + 1e-9,
+            "score_within_scale": score > scale + 1e-9,
             "rank_within_n": rank > n_units,
-            "year": np.isnan(year) | (year < FIRST_YEAR) | (year > last),
-            "level": ~level.isin(LEVELS).to_numpy(dtype=bool, na_value=False),
+            "year": ~((year >= FIRST_YEAR) & (year <= last)),
+            "level": ~level,
             "score": score < 0, "points": points < 0, "max_points": maximum <= 0,
             "rank": rank < 1, "n_units": n_units < 1,
         }

@@ -333,25 +333,8 @@ def _term(part: str) -> tuple[str, float, float, set]:
     return kind, value, maximum, {style, max_style} - {None}
 
 
-# The common shapes, "98", "98,56", "98.56%" and "90,9 điểm", read without the general
-# parser (they mean the same there: a test holds the two to the same answers).
-_PLAIN_SCORE = re.compile(r"([0-9]{1,15})(?:([.,])([0-9]{1,15}))?(%| điểm)?")
-_PLAIN_KIND = {None: 0, "%": 1, " điểm": 2}
-
-
 def _score(value: object) -> tuple:
     """Return (number, percent, points, max_points, marker, error, styles) of one cell."""
-    m = _PLAIN_SCORE.fullmatch(value) if type(value) is str else None
-    if m is None:
-        return _score_any(value)
-    whole, mark, frac, unit = m.groups()
-    out = [_NAN, _NAN, _NAN, _NAN, None, None, frozenset({_STYLES[mark]}) if mark else _NO_STYLE]
-    out[_PLAIN_KIND[unit]] = float(f"{whole}.{frac}" if mark else whole)
-    return tuple(out)
-
-
-def _score_any(value: object) -> tuple:
-    """:func:`_score` of any cell."""
     text, number = _prepare(value)
     if number is not None:
         if math.isfinite(number):

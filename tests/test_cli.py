@@ -118,8 +118,7 @@ def test_clean_command_tunes_its_process_unless_told(variable, setting, probe, e
                                           (["clean", "--raw", "missing"], 1),
                                           (["cite", "missing.png"], 1)])
 def test_the_program_ends_with_its_output_flushed_and_its_exit_code(project, command, code):
-    # ``parlib clean`` ends its process at once (os._exit): what it printed to a pipe
-    # must still arrive, and its exit code must be the command's.
+    # What the program printed to a pipe arrives, and its exit code is the command's.
     out = subprocess.run([sys.executable, "-c", "from parlib.cli import run; run()", *command],
                          capture_output=True, text=True)
     assert out.returncode == code
@@ -139,6 +138,39 @@ def test_cite_without_a_good_sidecar_names_the_file_and_the_fix(tmp_path, capsys
     assert main(["cite", str(tmp_path / "g.png")]) == 1
     err = capsys.readouterr().err
     assert "g.json: the figure's sidecar is not valid JSON" in err and "Fix:" in err
+
+
+@pytest.mark.parametrize(("fmt", "start"), [("text", "SYNTHETIC DATA, NOT REAL FIGURES"),
+                                            ("bibtex", "@misc{demo-trend-a-trend,"),
+                                            ("ris", "TY  - FIGURE"), ("csl-json", "[")])
+def test_cite_prints_each_format(tmp_path, capsys, fmt, start):
+    import matplotlib.pyplot as plt
+
+    from parlib.citations import Release, cite_documents
+    from parlib.figures import save_figure
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    release = Release(dataset="demo", title="Demo", version="1.0.0", released="2025-07-01",
+                      synthetic=True)
+    cite = cite_documents(None, key="demo-trend-a-trend", title="Trend", release=release)
+    save_figure(fig, tmp_path / "trend", title="Trend", caption="c", source="Nguồn: x",
+                citation=cite, formats=["png"], dpi=20)
+    plt.close(fig)
+    assert main(["cite", str(tmp_path / "trend.png"), "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(start)
+    if fmt == "csl-json":
+        items = json.loads(out)
+        assert [i["type"] for i in items] == ["figure", "dataset"]
+        assert "dữ liệu giả lập" in items[0]["note"]
+
+
+def test_cite_names_a_sidecar_without_the_format(tmp_path, capsys):
+    (tmp_path / "old.json").write_text(json.dumps({"citation": {"text": "x"}}), encoding="utf-8")
+    assert main(["cite", str(tmp_path / "old.png"), "--format", "ris"]) == 1
+    err = capsys.readouterr().err
+    assert "has no ris citation" in err and "make reports" in err
 
 
 def one_paragraph(err: str) -> str:

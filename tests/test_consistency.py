@@ -80,7 +80,7 @@ def test_ranking_size_lists_each_rankings_sizes_in_order():
     assert warn["message"].str.endswith("[6, 7]").iloc[1]
 
 
-def test_the_table_and_the_sort_find_the_same_contradictions():
+def test_first_contradictions_count_each_rank_beating_a_better_ranks_lowest_score():
     import numpy as np
 
     from parlib.consistency import _first_contradictions
@@ -90,10 +90,18 @@ def test_the_table_and_the_sort_find_the_same_contradictions():
     g = rng.integers(0, 300, n)
     rank = rng.integers(1, 25, n)
     score = np.round(rng.uniform(50, 100, n), 1)  # ties of scores, and of ranks
-    table = _first_contradictions(g, rank, score, dense=True)
-    sort = _first_contradictions(g, rank, score, dense=False)
-    for a, b in zip(table, sort):
-        np.testing.assert_array_equal(a, b)
-    assert (table[0] > 0).sum() > 100  # most rankings contradict somewhere
+    counts, at_rank, top, low = _first_contradictions(g, rank, score)
+    for ranking in range(300):  # the definition, one ranking and one rank at a time
+        mine = g == ranking
+        bad = [r for r in sorted(set(rank[mine]))
+               if score[mine & (rank == r)].max() > score[mine & (rank < r)].min(initial=np.inf)]
+        assert counts[ranking] == len(bad)
+        assert at_rank[ranking] == (bad[0] if bad else -1)
+        if bad:
+            assert top[ranking] == score[mine & (rank == bad[0])].max()
+            assert low[ranking] == score[mine & (rank < bad[0])].min()
+    assert (counts > 0).sum() > 100  # most rankings contradict somewhere
     consistent = 100.0 - rank  # better rank, higher score: nothing to find
-    assert not _first_contradictions(g, rank, consistent, dense=True)[0].any()
+    assert not _first_contradictions(g, rank, consistent)[0].any()
+    sparse = _first_contradictions(g, rank * 1000 + 7, consistent)  # ranks far apart
+    assert not sparse[0].any() and (sparse[1] == -1).all()

@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from parlib.figures import (FigureFiles, format_citation, read_sidecar, save_figure, slugify,
-                            source_line)
+from parlib.citations import Release, cite_documents
+from parlib.figures import FigureFiles, read_sidecar, save_figure, slugify, source_line
 from parlib.plots import plot_trend
 
 
@@ -69,19 +69,6 @@ def test_source_line_says_when_data_is_synthetic(sources):
         source_line(sources, lang="fr")
 
 
-def test_format_citation_gives_text_and_bibtex(sources):
-    cite = format_citation("Chỉ số CCHC & SIPAS", sources=sources, data_hash="abc",
-                           version="9.9", lang="en")
-    assert cite["key"] == "chi-so-cchc-sipas-2023"
-    assert cite["text"].startswith("“Chỉ số CCHC & SIPAS”. Figure made with parlib 9.9. "
-                                   "Dataset: test-scores. Sources: Bộ Nội vụ")
-    assert "Data hash: abc" in cite["text"] and cite["text"].endswith("Date: 2023-02.")
-    bib = cite["bibtex"]
-    assert bib.startswith("@misc{chi-so-cchc-sipas-2023,\n")
-    assert r"title = {{Chỉ số CCHC \& SIPAS}}," in bib
-    assert "version = {9.9}," in bib and "year = {2023}," in bib and bib.endswith("}")
-
-
 # -- save_figure -----------------------------------------------------------------------------
 
 def test_save_figure_is_byte_identical_when_remade(scores, sources, tmp_path):
@@ -126,21 +113,23 @@ def test_save_figure_writes_the_sidecar(scores, sources, tmp_path):
     assert sidecar["files"]["png"] == {"path": "ba-ria-vung-tau.png", "sha256": _sha(files.png)}
     assert set(sidecar["files"]) == {"png", "pdf"}
     citation = sidecar["citation"]
-    assert citation["key"] == "chi-so-cchc-2018-2023-2023"
-    assert citation["bibtex"].startswith("@misc{chi-so-cchc-2018-2023-2023,")
-    assert "sha256:abc123" in citation["bibtex"] and "test-scores" in citation["bibtex"]
-    assert "Bộ Nội vụ" in citation["text"]
+    assert citation["key"] == "ba-ria-vung-tau"  # by default the file name
+    assert citation["bibtex"].startswith("@misc{ba-ria-vung-tau,")
+    assert "sha256:abc123" in citation["bibtex"] and "Bộ Nội vụ" in citation["text"]
+    assert set(citation) >= {"text", "bibtex", "ris", "csl_json", "documents"}
 
 
-def test_save_figure_accepts_a_source_text_and_citation_fields(tmp_path):
+def test_save_figure_keeps_the_citation_it_is_given(tmp_path):
     fig, ax = plt.subplots()
     ax.plot([1, 2], [3, 4])
+    release = Release(dataset="ben-tre", title="Bến Tre", version="2.0", released="2024-01-02")
+    cite = cite_documents(None, key="ben-tre-trend-x", title="T", release=release)
     files = save_figure(ax, tmp_path / "x", title="T", caption="C", source="Nguồn: tự tính",
-                        citation={"dataset": "ben-tre", "date": "2024-01-02"}, formats=["svg"])
+                        citation=cite, formats=["svg"])
     sidecar = read_sidecar(files.svg)
     assert sidecar["source"] == "Nguồn: tự tính"
-    assert sidecar["citation"]["key"] == "t-2024"
-    assert "Bộ dữ liệu: ben-tre" in sidecar["citation"]["text"]
+    assert sidecar["citation"]["key"] == "ben-tre-trend-x"
+    assert "Bộ dữ liệu: Bến Tre, phiên bản 2.0 (2024-01-02)" in sidecar["citation"]["text"]
 
 
 def test_save_figure_errors(tmp_path):
@@ -178,18 +167,26 @@ def _embedded_font_tables(pdf: bytes) -> list[set[bytes]]:
     return fonts
 
 
-def test_save_figure_embeds_pdf_fonts_without_layout_tables(scores, sources, tmp_path):
-    from fontTools import subset
-
-    before = list(subset.Options._drop_tables_default)
+def test_save_figure_embeds_pdf_fonts_with_glyphs_and_cmap(scores, sources, tmp_path):
     ax = plot_trend(scores, index="PAR", level="department")
     files = save_figure(ax, tmp_path / "t", title="T", caption="C", source=sources,
                         formats=("pdf",))
     plt.close(ax.figure)
     fonts = _embedded_font_tables(files.pdf.read_bytes())
-    assert fonts and all(b"glyf" in tags and b"cmap" in tags for tags in fonts)
-    assert not any(tags & {b"GSUB", b"GPOS", b"GDEF"} for tags in fonts)
-    assert subset.Options._drop_tables_default == before  # fontTools is left as it was
+    assert fonts and all(b"glyf" in tags and b"cmap" in tags for tags in fonts)  # text copies
+
+
+def test_save_figure_checks_the_labels_as_the_png_draws_them(tmp_path):
+    fig, axes = plt.subplots(2, 1, layout="constrained")
+    for k, ax in enumerate(axes):
+        ax.plot([1, 2], [k, k + 1], label=f"line {k}")
+    fig.legend(loc="outside lower center", ncol=2)  # anchored to the figure: a crop moves it
+    files = save_figure(fig, tmp_path / "legend", title="t", caption="c",
+                        source="Nguồn: một dòng nguồn dài " * 4, synthetic=True,
+                        formats=["png"], dpi=60)
+    layout = read_sidecar(files.json)["layout"]
+    assert layout["overlaps"] == [] and layout["fits_a4"]
+    assert layout["width_px"] <= 2480 and layout["height_px"] <= 3508
 
 
 def test_figure_data_csv_is_excel_safe(tmp_path):
@@ -198,7 +195,7 @@ def test_figure_data_csv_is_excel_safe(tmp_path):
     data = pd.DataFrame({"unit": ["=HYPERLINK(\"x\")", "Sở Y tế"], "score": [-1.5, 2.0]})
     files = save_figure(fig, tmp_path / "t", title="T", caption="C", source="S",
                         formats=["png"], dpi=30, data=data)
-    text = files.csv.read_text(encoding="utf-8")
+    text = files.csv.read_text(encoding="utf-8-sig")
     assert text == '"unit","score"\n"\'=HYPERLINK(""x"")",-1.5\n"Sở Y tế",2\n'
     assert read_sidecar(files.json)["data_hash"] == hashlib.sha256(
         files.csv.read_bytes()).hexdigest()[:16]

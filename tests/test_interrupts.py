@@ -1,9 +1,8 @@
 """Interrupted and concurrent runs: a killed or doubled run never loses or corrupts outputs.
 
 ``parlib clean`` runs as a subprocess and is killed with SIGKILL at named points of the
-atomic write, using the test-only hook of :mod:`parlib.outputs` (``PARLIB_TEST_PAUSE_AT``
-makes the run stop at a stage and say so in ``PARLIB_TEST_PAUSE_FILE``), and after random
-delays. After every kill the output folder holds the previous outputs or the new ones,
+atomic write (the run is started by a small script that sets :data:`parlib.outputs.on_stage`
+to stop at a stage and say so in a file), and after random delays. After every kill the output folder holds the previous outputs or the new ones,
 complete and byte-identical to what a clean run writes, never a mix and never nothing;
 the next run completes; the raw files are never modified. Two runs started together
 queue behind the lock and end with the outputs of one run. ``parlib reports`` is killed
@@ -57,9 +56,35 @@ def digest(folder: Path) -> dict[str, str] | None:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def parlib(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "parlib.cli", *args],
-                            env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
+# Runs the command line given after its four arguments, pausing at the named stages of the
+# atomic write; with "no", as on a system without renameat2 (two renames).
+_PAUSING = """
+import pathlib, sys, time
+from parlib import cli, outputs
+stages, marker, seconds, exchange = sys.argv[1:5]
+
+def pause(stage):
+    if stage in stages.split(","):
+        pathlib.Path(marker).write_text(stage, encoding="utf-8")
+        time.sleep(float(seconds))
+
+outputs.on_stage = pause
+if exchange == "no":
+    outputs._exchange = lambda a, b: False
+sys.argv = ["parlib", *sys.argv[5:]]
+cli.run()
+"""
+
+
+def parlib(*args: str, env: dict[str, str] | None = None, pause: str | None = None,
+           marker: Path | None = None, seconds: float = 60, exchange: bool = True,
+           **kwargs) -> subprocess.Popen:
+    """Start ``parlib ARGS``; with ``pause``, stopping at those stages (see _PAUSING)."""
+    command = [sys.executable, "-m", "parlib.cli", *args]
+    if pause is not None:
+        command = [sys.executable, "-c", _PAUSING, pause, str(marker), str(seconds),
+                   "yes" if exchange else "no", *args]
+    return subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True, **kwargs)
 
 
@@ -109,8 +134,7 @@ FALLBACK = [("write", "old"), ("written", "old"), ("swap", None), ("swapped", "n
 def test_killed_clean_leaves_complete_outputs_at_every_stage(project, stage, left):
     p = project
     marker = p["root"] / "paused"
-    proc = parlib(*clean_args(p), env={"PARLIB_TEST_PAUSE_AT": stage,
-                                       "PARLIB_TEST_PAUSE_FILE": str(marker)})
+    proc = parlib(*clean_args(p), pause=stage, marker=marker)
     wait_for(marker, proc)
     seen_while_paused = digest(p["out"] / "bt")  # what a reader finds during the run
     kill(proc)
@@ -128,9 +152,7 @@ def test_killed_two_rename_swap_is_recovered(project, stage, left):
     """Without renameat2 a kill between the renames hides the outputs until the next run."""
     p = project
     marker = p["root"] / "paused"
-    proc = parlib(*clean_args(p), env={"PARLIB_TEST_PAUSE_AT": stage,
-                                       "PARLIB_TEST_PAUSE_FILE": str(marker),
-                                       "PARLIB_TEST_NO_EXCHANGE": "1"})
+    proc = parlib(*clean_args(p), pause=stage, marker=marker, exchange=False)
     wait_for(marker, proc)
     kill(proc)
     assert digest(p["out"] / "bt") == (p[left] if left else None)
@@ -169,9 +191,7 @@ def test_clean_killed_after_random_delays_never_loses_outputs(project):
 def test_two_clean_runs_at_once_queue_behind_the_lock(project):
     p = project
     marker = p["root"] / "paused"
-    first = parlib(*clean_args(p), env={"PARLIB_TEST_PAUSE_AT": "written",
-                                        "PARLIB_TEST_PAUSE_FILE": str(marker),
-                                        "PARLIB_TEST_PAUSE_SECONDS": "5"})
+    first = parlib(*clean_args(p), pause="written", marker=marker, seconds=5)
     wait_for(marker, first)  # the first run holds the lock, its new files not yet in place
     second = parlib(*clean_args(p))
     with pytest.raises(LockError, match=r"another parlib run is writing to this folder.*Fix: "

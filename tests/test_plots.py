@@ -5,10 +5,12 @@ import warnings
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+from parlib.figures import check_layout
 from parlib.plots import (PALETTE, plot_changes, plot_components, plot_correlation,
                           plot_correlation_matrix, plot_percentiles, plot_ranking, plot_theme,
                           plot_trend)
@@ -27,23 +29,52 @@ def _ticks(labels) -> list[str]:
 
 # -- plot_trend ------------------------------------------------------------------------------
 
-def test_plot_trend_draws_the_mean_then_one_line_per_unit(scores):
+def _named(ax) -> list[str]:
+    return [line.get_label() for line in ax.lines if not line.get_label().startswith("_")]
+
+
+def test_plot_trend_colours_the_chosen_units_over_the_rest_in_grey(scores):
     ax = plot_trend(scores, index="PAR", provinces=["Bến Tre", "Trà Vinh"], lang="vi")
-    labels = [line.get_label() for line in ax.lines]
-    assert labels[1:] == ["Bến Tre", "Trà Vinh"]
-    assert labels[0].replace("\n", " ") == ("Trung bình của 5–6 tỉnh có số liệu trong bộ dữ liệu "
-                                            "(5–6/63 tỉnh: không phải trung bình toàn quốc)")
+    assert _named(ax)[1:] == ["Bến Tre", "Trà Vinh"]
+    assert _named(ax)[0].replace("\n", " ") == (
+        "Trung bình của 5–6 tỉnh có số liệu trong bộ dữ liệu "
+        "(5–6/63 tỉnh: không phải trung bình toàn quốc)")
+    grey = [line for line in ax.lines if line.get_label().startswith("_")]
+    assert len(grey) == 4 and {line.get_color() for line in grey} == {"#C9C9C9"}
     assert ax.get_xlabel() == "Năm" and ax.get_ylabel() == "Điểm (%)"
-    assert ax.get_title() == "Chỉ số CCHC (PAR Index)"
+    assert ax.get_title(loc="left") == "Chỉ số CCHC (PAR Index)"
     assert _ticks(ax.get_xticklabels()) == [str(y) for y in range(2018, 2024)]
-    assert not ax.collections  # no interquartile band over 6 of 63 provinces
+    assert ax.get_legend() is None  # names stand at the lines' ends instead
+    ends = {t.get_text().replace("\u00a0", " ").replace("\n", " "): t for t in ax.texts}
+    assert {"Bến Tre", "Trà Vinh"} <= set(ends)
+    assert ends["Bến Tre"].xyann[0] > 1  # right of the axes
+    assert check_layout(ax.figure)["overlaps"] == []
+    assert not [c for c in ax.collections if c.get_label().startswith("Interquartile")]
+
+
+def test_plot_trend_colours_at_most_eight_units(scores):
+    ax = plot_trend(scores, index="PAR", lang="en")  # all six provinces chosen: fine
+    assert len(_named(ax)) == 7
+    many = pd.concat([scores.assign(unit=scores["unit"] + f" {k}") for k in range(3)])
+    ax = plot_trend(many, index="PAR", lang="en")
+    assert len(_named(ax)) == 1 + 8  # the mean and eight units
+    assert "4 highest and 4 lowest" in ax.get_title(loc="left")
+    assert check_layout(ax.figure)["overlaps"] == []
+
+
+def test_plot_trend_draws_a_one_year_unit_as_a_point_on_the_years_with_data(scores):
+    one = scores.loc[(scores["level"] == "department") & (scores["year"] == 2021)]
+    ax = plot_trend(one, index="PAR", level="department", provinces="Bến Tre", lang="en")
+    assert _ticks(ax.get_xticklabels()) == ["2021"]
+    unit = next(line for line in ax.lines if line.get_label() == "Sở Y tế")
+    assert unit.get_linewidth() == 0 and unit.get_marker() == "o"
 
 
 def test_plot_trend_draws_no_reference_for_departments_of_several_provinces(scores):
     ax = plot_trend(scores, index="PAR", level="department", lang="en")
     assert all(line.get_color() != "#555555" for line in ax.lines)
     one = plot_trend(scores, index="PAR", level="department", provinces=["Bến Tre"], lang="en")
-    assert one.lines[0].get_label().startswith("Mean of Bến Tre's units in this dataset")
+    assert _named(one)[0].startswith("Mean of Bến Tre's units in this dataset")
 
 
 def test_plot_trend_leaves_a_gap_at_the_missing_year(scores):
@@ -52,7 +83,7 @@ def test_plot_trend_leaves_a_gap_at_the_missing_year(scores):
     x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata(), dtype=float)
     assert x.tolist() == list(range(2018, 2024))
     assert np.isnan(y[x == 2020]).all() and np.isfinite(y[x != 2020]).all()
-    mean = ax.lines[0].get_ydata()
+    mean = next(line for line in ax.lines if line.get_label().startswith("Mean")).get_ydata()
     expected = compute_trend(scores, index="PAR").drop_duplicates("year")["mean"]
     np.testing.assert_allclose(mean, expected)
 
@@ -60,7 +91,7 @@ def test_plot_trend_leaves_a_gap_at_the_missing_year(scores):
 def test_plot_trend_with_a_component_and_years_in_english(scores):
     ax = plot_trend(scores, index="PAR", component="procedures", provinces="83",
                     years=range(2020, 2024), lang="en")
-    assert ax.get_title() == "PAR Index: Administrative procedure reform"
+    assert ax.get_title(loc="left") == "PAR Index: Administrative procedure reform"
     assert _ticks(ax.get_xticklabels()) == ["2020", "2021", "2022", "2023"]
     assert ax.get_ylabel() == "Score (%)"
 
@@ -104,8 +135,10 @@ def test_plot_components_draws_one_panel_per_component(scores):
     assert [ax.get_title().replace("\n", " ") for ax in fig.axes] == [
         "Administrative procedure reform",
         "Civil service reform", "E-government and digital government"]
-    assert all(len(ax.lines) == 2 for ax in fig.axes)
+    assert all(len(_named(ax)) == 2 for ax in fig.axes)  # the mean and Bến Tre in colour
     assert fig.axes[0].get_shared_x_axes().joined(fig.axes[0], fig.axes[2])
+    assert fig.axes[0].get_shared_y_axes().joined(fig.axes[0], fig.axes[2])
+    assert check_layout(fig)["overlaps"] == []
     assert fig.get_suptitle() == "PAR Index: components"
 
 
@@ -123,6 +156,9 @@ def test_plot_correlation_shows_statistics_and_labels_outliers(scores):
     box = next(t for t in _texts(ax) if t.startswith("Pearson"))
     assert "95% CI" in box and "Spearman ρ" in box and "n = 35 pairs" in box
     assert "Bắc Kạn 2022" in _texts(ax)  # pooled: the year is named
+    assert check_layout(ax.figure)["overlaps"] == []
+    legend = ax.get_legend().get_window_extent()
+    assert legend.y1 < ax.get_window_extent().y0  # under the axes, clear of the data
     assert [line.get_label() for line in ax.lines] == ["Regression line"]
 
 
@@ -165,7 +201,20 @@ def test_plot_ranking_sorts_by_score_with_rank_labels(scores):
     assert labels[0] == f"{best['province']}  {best['rank']:02d}/63"
     assert len(labels) == 6 and ax.yaxis_inverted()
     assert f"{best['score']:.2f}".replace(".", ",") in _texts(ax)
-    assert ax.get_title() == "Chỉ số CCHC (PAR Index): xếp hạng năm 2021"
+    assert ax.get_title(loc="left") == "Chỉ số CCHC (PAR Index): xếp hạng năm 2021"
+    assert not ax.collections[1:]  # dots only: no stems
+
+
+def test_plot_ranking_of_63_units_fits_a_page_in_two_columns(scores):
+    many = pd.concat([scores.assign(unit=scores["unit"] + f" {k}",
+                                    province_code=scores["province_code"] + f"{k}")
+                      for k in range(11)])  # 66 units
+    ax = plot_ranking(many, index="PAR", year=2021, lang="en")
+    fig = ax.figure
+    assert len(fig.axes) == 2
+    assert sum(len(a.get_yticklabels()) for a in fig.axes) == 66
+    layout = check_layout(fig)
+    assert layout["fits_a4"] and layout["overlaps"] == []
 
 
 def test_plot_ranking_of_departments_needs_one_province(scores):

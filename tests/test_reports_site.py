@@ -109,6 +109,28 @@ def test_index_without_reports_says_so(tmp_path):
     assert "No reports yet" in html
 
 
+def test_thumbnail_is_the_headline_figure_and_links_are_labelled(tmp_path):
+    folder = fake_report(tmp_path, "demo/trend/a", title="Trend A",
+                         figure_details=[{"name": "trend", "png": "figures/trend.png"},
+                                         {"name": "changes", "png": "figures/changes.png"}])
+    (folder / "figures" / "changes.png").write_bytes(b"\x89PNG fake")  # sorts first by name
+    (folder / "figures" / "trend.pdf").write_bytes(b"%PDF")
+    (folder / "figures" / "trend.json").write_text("{}", encoding="utf-8")
+    clean = tmp_path.parent / f"{tmp_path.name}-clean"
+    (clean / "demo").mkdir(parents=True)
+    (clean / "demo" / "scores.xlsx").write_bytes(b"PK")
+    (clean / "demo" / "codebook.html").write_text("<html></html>", encoding="utf-8")
+    html = write_site(tmp_path, clean_dir=clean).read_text(encoding="utf-8")
+    assert re.search(r'<img src="demo/trend/a/figures/trend.png"', html)
+    card = html[html.index('<div class="card'):]
+    assert card.index("Figure “trend”") < card.index("Figure “changes”")
+    assert re.search(r'>PNG</a><span class="sep"> · </span><a [^>]+>PDF</a>', card)
+    assert ">caption and citation (JSON)</a>" in card
+    assert ">Report (HTML)</a>" in card and ">Notebook (.ipynb)</a>" in card
+    assert 'href="demo/scores.xlsx"' in html and 'href="demo/codebook.html"' in html
+    assert (tmp_path / "demo" / "scores.xlsx").read_bytes() == b"PK"
+
+
 def test_index_lists_only_the_reports_of_the_current_configuration(tmp_path):
     fake_report(tmp_path, "demo/trend/a", title="Kept")
     fake_report(tmp_path, "demo/trend/gone", failed=True, status="failed", title="Removed",

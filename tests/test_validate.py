@@ -89,9 +89,32 @@ def test_points_above_their_maximum_are_named_before_the_derived_score():
                                 "the maximum")
 
 
-@pytest.mark.parametrize("categorical_level", [False, True])
-def test_numpy_names_the_rule_pandera_names(monkeypatch, categorical_level):
-    # The pipeline names broken rules with numpy; the pandera schema is the rule set.
+def _first_rule(row: dict, last: int) -> str | None:
+    """The rule a row breaks first, written out one comparison at a time."""
+    def num(col):
+        value = row[col]
+        return None if value is None or pd.isna(value) else float(value)
+
+    score, scale, points, maximum = (num(c) for c in ("score", "scale_max", "points",
+                                                      "max_points"))
+    year, rank, n_units = num("year"), num("rank"), num("n_units")
+    checks = [
+        ("points_within_max", points is not None and maximum is not None and points > maximum),
+        ("score_within_scale", score is not None and scale is not None and score > scale),
+        ("rank_within_n", rank is not None and n_units is not None and rank > n_units),
+        ("year", year is None or not 1990 <= year <= last),
+        ("level", row["level"] not in ("province", "department", "district", "commune")),
+        ("score", score is not None and score < 0),
+        ("points", points is not None and points < 0),
+        ("max_points", maximum is not None and maximum <= 0),
+        ("rank", rank is not None and rank < 1),
+        ("n_units", n_units is not None and n_units < 1),
+    ]
+    return next((rule for rule, broken in checks if broken), None)
+
+
+@pytest.mark.parametrize("dtypes", ["pipeline", "categorical level", "objects"])
+def test_each_row_is_named_by_the_first_rule_it_breaks_whatever_the_dtypes(dtypes):
     import numpy as np
 
     from parlib import validate
@@ -112,10 +135,13 @@ def test_numpy_names_the_rule_pandera_names(monkeypatch, categorical_level):
         "rank": pick([1, 0, 19, None], "Int64"),
         "n_units": pick([18, 0, None], "Int64"),
     })
-    if categorical_level:
+    expected = {i: rule for i, row in enumerate(frame.to_dict("records"))
+                if (rule := _first_rule(row, 2025)) is not None}
+    if dtypes == "categorical level":
         frame["level"] = frame["level"].astype("category")
-    by_numpy = validate._failures(frame, 2025)
-    monkeypatch.setattr(validate, "_rule_masks", lambda df, last: None)
-    by_pandera = validate._failures(frame, 2025)
-    assert len(by_numpy) > n // 2  # most rows break something, often several rules
-    assert by_numpy == by_pandera
+    elif dtypes == "objects":
+        frame = frame.astype(object)
+    named = validate._failures(frame, 2025)
+    assert len(named) > n // 2  # most rows break something, often several rules
+    assert named == expected
+    assert set(named.values()) == set(validate.RULES)

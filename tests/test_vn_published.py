@@ -121,6 +121,23 @@ def test_every_source_has_publisher_date_and_every_row_a_known_source(result):
     assert not result.scores["synthetic"].any()
 
 
+def test_the_workbook_opens_with_every_sheet(result, tmp_path):
+    import io
+
+    import openpyxl
+
+    from parlib.pipeline import write_result
+
+    folder = write_result(result, tmp_path)
+    book = openpyxl.load_workbook(io.BytesIO((folder / "scores.xlsx").read_bytes()))
+    assert book.sheetnames == ["scores", "sources", "quarantine", "disputed", "corrections",
+                               "codebook"]
+    assert book["scores"].max_row == len(result.scores) + 1
+    assert book["sources"].max_row == len(result.sources) + 1
+    assert book["disputed"].max_row == len(result.disputed) + 1 > 1
+    assert book["corrections"].max_row == len(result.corrections) + 1
+    assert all(book[name].freeze_panes == "A2" for name in book.sheetnames)
+    assert (folder / "scores.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 # -- corrections, disputes and ranks on the real data -----------------------------------------
 
 def _row(result, province: str, year: int, index: str = "PAR") -> pd.Series:
@@ -137,6 +154,7 @@ def _row(result, province: str, year: int, index: str = "PAR") -> pd.Series:
     ("Bến Tre", 2019, "PAR", 73.87, 63, "thanhtra-2020-par2019"),
     ("Bình Dương", 2019, "SIPAS", 88.02, 13, "baobinhduong-en-2020-06-06-sipas2019"),
     ("Hải Phòng", 2023, "PAR", 91.87, 2, "kinhtedothi-2025-hp-par2024"),
+    ("Quảng Ninh", 2020, "PAPI", 48.811, 1, "papi-2020-provincial-dimensions"),
 ])
 def test_every_correction_shows_in_the_clean_data_with_its_evidence(result, province, year,
                                                                     index, score, rank, evidence):
@@ -151,7 +169,7 @@ def test_every_correction_shows_in_the_clean_data_with_its_evidence(result, prov
 
 def test_every_correction_is_listed_with_a_source_in_the_dataset(result):
     fixes = result.report()["corrections"]
-    assert len(fixes) == len(result.config.corrections) == 8
+    assert len(fixes) == len(result.config.corrections) == 9
     known = set(result.sources["source_id"])
     assert all(f["source_id"] in known and f["reason"] for f in fixes)
 
@@ -162,11 +180,21 @@ def test_the_2018_national_par_mean_is_recorded(result):
     assert mean["value"].tolist() == [76.92]
 
 
-def test_quang_ninh_papi_2020_stays_disputed_with_both_sources(result):
-    disputed = result.disputed
-    assert sorted(disputed["score"]) == [48.811, 48.881]
-    assert set(disputed["source_id"]) == {"vgp-2021-04-14-papi2020",
-                                          "vietnamplus-en-2021-04-papi2020"}
+def test_quang_ninh_papi_2020_misprint_is_corrected_to_the_sum_of_its_dimensions(result):
+    s = result.scores
+    row = s.loc[(s["province"] == "Quảng Ninh") & (s["index"] == "PAPI") & (s["year"] == 2020)]
+    assert row["score"].tolist() == [48.811]
+    fixed = s.loc[s["corrected"].astype(bool) & (s["raw_file"] == "papi-provinces.csv")]
+    assert fixed["correction_source"].tolist() == ["papi-2020-provincial-dimensions"]
+    assert result.disputed.empty  # the correction settles the only dispute
+
+
+def test_quang_ninh_papi_2020_correction_matches_the_official_panel():
+    raw = Path(__file__).resolve().parents[1] / "data/raw/papi-official/papi-2020.csv"
+    dims = pd.read_csv(raw)
+    row = dims.loc[dims.iloc[:, 0] == "Quảng Ninh"]
+    assert len(row) == 1 and row.shape[1] == 9  # the province and its eight dimensions
+    assert round(float(row.iloc[0, 1:].sum()), 3) == 48.811
 
 
 def test_every_province_rank_carries_its_published_n(result):

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -178,6 +179,16 @@ class Report:
     figures: list[dict[str, Any]] = field(default_factory=list)
     aggregates: pd.DataFrame | None = None
     disputed: pd.DataFrame | None = None
+    release: Any = None  # the parlib.citations.Release of the dataset
+    cited: list[Any] = field(default_factory=list)  # each figure's Citation
+
+    @property
+    def key(self) -> str:
+        """The report's citation key: dataset, notebook and report folder name (its slug)."""
+        name = self.output_dir.resolve().name
+        if name.startswith(".") and ".tmp-" in name:  # the runner's folder for the slug
+            name = name[1:].split(".tmp-")[0]
+        return f"{self.dataset}-{self.notebook}-{name}"
 
     @property
     def figures_dir(self) -> Path:
@@ -185,13 +196,18 @@ class Report:
         return self.output_dir / "figures"
 
     @property
-    def citation(self) -> dict[str, str]:
-        """Return the report's citation as ``{"key", "text", "bibtex"}``."""
-        from ..figures import format_citation
+    def citation(self) -> dict[str, Any]:
+        """Return the report's citation in every form: the union of its figures' documents."""
+        from ..citations import cite_report
 
-        title = f"{self.dataset}: {self.notebook}"
-        return format_citation(title, dataset=self.dataset, sources=self.sources,
-                               lang=self.lang)
+        title = say(f"title_{self.notebook}", self.lang) if f"title_{self.notebook}" in TEXTS \
+            else self.notebook
+        if self.cited:  # named by its headline figure: index, place or unit, years
+            title = f"{title}: {self.cited[0].title}"
+        elif self.release is not None:
+            title = f"{title}: {self.release.title}"
+        return cite_report(self.cited, release=self.release, key=self.key, title=title,
+                           lang=self.lang).forms()
 
     def publish(self, fig: Any, name: str, *, caption: str, title: str | None = None,
                 data: pd.DataFrame | None = None, width: int = 760) -> None:
@@ -218,6 +234,7 @@ class Report:
         import matplotlib.pyplot as plt
         from IPython.display import Image, Markdown, display
 
+        from ..citations import cite_documents, cite_figure
         from ..figure_data import figure_rows
         from ..figures import save_figure
 
@@ -226,50 +243,54 @@ class Report:
         rows = None if data is None else figure_rows(data)
         sources = self.sources_of(rows)
         note = _computed_note(rows, self.lang)
+        if rows is None:  # nothing says which rows are drawn: the dataset's documents
+            citation = cite_documents(sources, key=f"{self.key}-{name}", title=title,
+                                      release=self.release, lang=self.lang)
+        else:
+            citation = cite_figure(rows, sources=self.sources, release=self.release,
+                                   key=f"{self.key}-{name}", title=title,
+                                   data_hash=_data_hash(rows), lang=self.lang)
         files = save_figure(figure, self.figures_dir / name, title=title, caption=caption,
                             source=sources, synthetic=self.synthetic, lang=self.lang,
-                            citation={"dataset": self.dataset, "sources": sources},
-                            data_hash=_data_hash(rows), data=rows, note=note)
+                            citation=citation, data_hash=citation.data_hash, data=rows,
+                            note=note)
         plt.close(figure)
+        self.cited.append(citation)
         if note:
             caption = f"{caption} {note}."
         self.figures.append({"name": name, "title": title, "caption": caption,
                              **{k: _rel(getattr(files, k), self.output_dir)
                                 for k in ("png", "svg", "pdf", "csv", "json")}})
         self._write_meta()
-        link = ""
-        if files.csv is not None:
-            link = f" [{say('figure_data_link', self.lang)}]({_rel(files.csv, self.output_dir)})"
         display(Image(filename=str(files.png), width=width, metadata={"alt": caption}),
-                Markdown(f"*{caption}*{link}"))
+                Markdown(f"*{caption}*"), Markdown(self._file_links(files)))
 
-    def sources_of(self, data: pd.DataFrame | None) -> pd.DataFrame:
-        """Return the documents behind the rows of ``data`` (all sources when it cannot tell).
+    def _file_links(self, files: Any) -> str:
+        """Markdown links to a figure's files and to the dataset's workbook and codebook."""
+        names = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "csv": say("link_data", self.lang),
+                 "json": say("link_citation", self.lang)}
+        links = [f"[{text}](figures/{quote(getattr(files, ext).name)})"
+                 for ext, text in names.items() if getattr(files, ext, None) is not None]
+        line = f"{say('link_files', self.lang)}: " + " · ".join(links)
+        data = [(say(key, self.lang), self.clean_dir / self.dataset / name)
+                for key, name in (("link_xlsx", "scores.xlsx"), ("link_codebook", "codebook.html"))]
+        data = [f"[{text}]({quote(Path(os.path.relpath(path, self.output_dir)).as_posix())})"
+                for text, path in data if path.is_file()]
+        if data:  # relative links: the report folder keeps its depth when moved into place
+            line += f"  \n{say('link_dataset', self.lang)}: " + " · ".join(data)
+        return line
 
-        Rows are traced by their ``source_id`` column, else by matching their
-        unit, year and index (where present) against the report's scores.
+    def sources_of(self, rows: pd.DataFrame | None) -> pd.DataFrame:
+        """Return the documents behind ``rows`` (a figure's rows, with ``source_id``).
+
+        A corrected row cites its correction's evidence too; without rows, every
+        document of the dataset.
         """
-        if data is None or data.empty or "source_id" not in self.sources:
+        from ..citations import sources_of_rows
+
+        if rows is None:
             return self.sources
-        if "source_id" in data:
-            ids = data["source_id"]
-            if "correction_source" in data:  # a corrected figure cites its evidence too
-                ids = pd.concat([ids, data["correction_source"]], ignore_index=True)
-        else:
-            keys = [c for c in ("unit", "year", "index", "component") if c in data and c in
-                    self.scores]
-            if "unit" not in keys or "year" not in keys:
-                return self.sources
-            left = self.scores[keys + ["source_id"]].astype({"year": "Int64"})
-            right = data[keys].drop_duplicates().astype({"year": "Int64"})
-            for col in keys:
-                if col != "year":
-                    left[col] = left[col].astype("string")
-                    right[col] = right[col].astype("string")
-            ids = left.merge(right, on=keys)["source_id"]
-        used = set(ids.dropna().astype(str).str.split(";").explode())
-        chosen = self.sources.loc[self.sources["source_id"].isin(used)]
-        return chosen if len(chosen) else self.sources
+        return sources_of_rows(rows, self.sources)
 
     def note(self, key: str, **fields: object) -> Any:
         """Return the sentence ``key`` of :mod:`parlib.reports.texts` as Markdown."""
@@ -442,6 +463,7 @@ class Report:
     def _write_meta(self) -> None:
         meta = {"notebook": self.notebook, "dataset": self.dataset, "lang": self.lang,
                 "synthetic": self.synthetic, "citation": self.citation.get("text"),
+                "citation_forms": self.citation,
                 "figures": self.figures}
         path = self.output_dir / "figures.json"
         path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -468,6 +490,7 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
     ParlibError
         When the dataset has not been cleaned (from :func:`parlib.load.load_scores`).
     """
+    from ..citations import Release, read_release
     from ..load import load_aggregates, load_disputed, load_scores, load_sources
     from .parameters import check_injected, show_errors_briefly
 
@@ -492,9 +515,13 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
         from IPython.display import Markdown, display
 
         display(Markdown(say("synthetic", lang)))
+    try:
+        release = read_release(dataset, clean_dir=clean)
+    except FileNotFoundError:  # cleaned by hand, without a data package: no release known
+        release = Release(dataset=dataset, title=dataset, synthetic=synthetic)
     return Report(notebook=notebook, dataset=dataset, lang=lang, clean_dir=clean,
                   output_dir=out, scores=scores, sources=sources, synthetic=synthetic,
-                  aggregates=aggregates if len(aggregates) else None,
+                  release=release, aggregates=aggregates if len(aggregates) else None,
                   disputed=disputed if len(disputed) else None)
 
 

@@ -52,7 +52,7 @@ def collect_reports(output_dir: str | Path, *, reports: Iterable[str] | None = N
         entry["failed_now"] = failed is not None
         entry["has_failed_notebook"] = (folder / "report.failed.ipynb").is_file()
         entry["has_html"] = (folder / "report.html").is_file()
-        entry["thumbnail"] = _thumbnail(folder, entry.get("figures") or [])
+        entry["thumbnail"] = _thumbnail(folder, entry)
         entry.setdefault("dataset", rel.parts[0])
         entry.setdefault("notebook", rel.parts[1])
         entries.append(entry)
@@ -90,6 +90,7 @@ def write_site(output_dir: str | Path, *, clean_dir: str | Path | None = None,
         kinds = [(kind, list(group)) for kind, group in groupby(items, key=lambda e: e["notebook"])]
         groups.append({"dataset": dataset, "kinds": kinds,
                        "codebook_href": _codebook(out_dir, dataset, clean_dir),
+                       "xlsx_href": _codebook(out_dir, dataset, clean_dir, name="scores.xlsx"),
                        "synthetic": any(e.get("synthetic") for e in items)})
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent.parent / "templates")),
@@ -105,14 +106,16 @@ def write_site(output_dir: str | Path, *, clean_dir: str | Path | None = None,
     return path
 
 
-def _codebook(out_dir: Path, dataset: str, clean_dir: str | Path | None) -> str | None:
-    """Copy the dataset's codebook page beside its reports and return its link, if any."""
-    target = out_dir / dataset / "codebook.html"
+def _codebook(out_dir: Path, dataset: str, clean_dir: str | Path | None, *,
+              name: str = "codebook.html") -> str | None:
+    """Copy a file of the clean dataset (the codebook page, the workbook) beside its reports
+    and return its link, if any."""
+    target = out_dir / dataset / name
     if clean_dir is not None:
-        source = Path(clean_dir) / dataset / "codebook.html"
+        source = Path(clean_dir) / dataset / name
         if source.is_file():
             write_if_changed(target, source.read_bytes())
-    return f"{_url(dataset)}/codebook.html" if target.is_file() else None
+    return f"{_url(dataset)}/{name}" if target.is_file() else None
 
 
 def _last_build(entries: list[dict[str, Any]]) -> str | None:
@@ -136,10 +139,9 @@ def _view(entry: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     """Add the relative links and display values the template shows."""
     folder = _url(entry["folder"])
     figures = []
-    for png in sorted((out_dir / entry["folder"] / "figures").glob("*.png")):
-        files = [(ext, f"{folder}/figures/{_url(png.with_suffix('.' + ext).name)}")
-                 for ext in ("png", "svg", "pdf", "json")
-                 if png.with_suffix("." + ext).is_file()]
+    for png in _in_order(out_dir / entry["folder"], entry):
+        files = [(text, f"{folder}/figures/{_url(png.with_suffix('.' + ext).name)}")
+                 for ext, text in _FILE_LABELS if png.with_suffix("." + ext).is_file()]
         figures.append((png.stem, files))
     params = entry.get("parameters") or {}
     shown = []
@@ -161,11 +163,23 @@ def _view(entry: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     return entry
 
 
-def _thumbnail(folder: Path, figures: list[str]) -> str | None:
-    for name in figures:
-        if str(name).lower().endswith(".png") and (folder / name).is_file():
-            return str(name)
+_FILE_LABELS = (("png", "PNG"), ("svg", "SVG"), ("pdf", "PDF"), ("csv", "data (CSV)"),
+                ("json", "caption and citation (JSON)"))
+
+
+def _in_order(folder: Path, entry: dict[str, Any]) -> list[Path]:
+    """The report's PNG figures in the order the notebook published them (headline first)."""
     pngs = sorted(folder.glob("figures/*.png"))
+    published = [str(f.get("png")) for f in entry.get("figure_details") or []
+                 if isinstance(f, dict) and f.get("png")]
+    rank = {name: i for i, name in enumerate(published)}
+    return sorted(pngs, key=lambda p: (rank.get(p.relative_to(folder).as_posix(), len(rank)),
+                                       p.name))
+
+
+def _thumbnail(folder: Path, entry: dict[str, Any]) -> str | None:
+    """The headline figure: the first the report published."""
+    pngs = _in_order(folder, entry)
     return pngs[0].relative_to(folder).as_posix() if pngs else None
 
 
