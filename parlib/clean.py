@@ -107,7 +107,7 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     unit_txt = _blank_to_na(df["unit"])
     prov_txt = _blank_to_na(df["province"])
     measure_blank = _blank(df["score"]) & _blank(df["rank"]) & _blank(df["points"])
-    level = names._match_levels(df["level"], categorical=True)
+    level = names.match_levels(df["level"], categorical=True)
     is_prov = level.eq("province").to_numpy(dtype=bool, na_value=False)
     nameless = unit_txt.isna().to_numpy() & (prov_txt.isna().to_numpy() | ~is_prov)
     problems.add(nameless & measure_blank, "not_data", "unit",
@@ -123,21 +123,21 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
                  "a summary row (average, total, highest or lowest), not a unit; "
                  "record it in an aggregates file (data/raw/README.md)")
 
-    years = values._parse_years(df["year"], categorical=True)
+    years = values.parse_years(df["year"], categorical=True)
     problems.add(years["error"].notna(), "year", "year", df["year"],
                  _reason(years["error"], then="; write the year as 2021 or set 'year:' "
                                               "for the file in dataset.yaml"))
     problems.add(df["year"].isna() & years["error"].isna(), "required", "year", df["year"],
                  "no year: add a year column or 'year:' for the file in dataset.yaml")
 
-    index = names._match_indices(df["index"], categorical=True)
+    index = names.match_indices(df["index"], categorical=True)
     problems.add(index.isna(), "index", "index", df["index"],
                  "unknown or missing index; use PAR, SIPAS, PAPI or PCI (column 'Chỉ số' "
                  "or 'index:' in dataset.yaml)")
     problems.add(level.isna(), "level", "level", df["level"],
                  "unknown or missing level; use province, department, district or commune "
                  "('level:' in dataset.yaml)")
-    component = names._match_components(df["component"], index=index, categorical=True)
+    component = names.match_components(df["component"], index=index, categorical=True)
     problems.add(component.isna() & index.notna(), "component", "component", df["component"],
                  "unknown component for this index; use a key or name from "
                  "parlib/reference/components.csv")
@@ -152,22 +152,21 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     problems.add(prov_text.isna() & ~(unit_txt.isna() & measure_blank), "required", "province",
                  prov_text, "no province: add a province column or 'province:' in dataset.yaml")
 
-    units = names._match_unit_types(unit_txt.where(~is_prov, None),
-                                    level=_fillna(level, "department"),
-                                    categorical=True)
+    units = names.match_unit_types(unit_txt.where(~is_prov, None),
+                                   level=_fillna(level, "department"), categorical=True)
     is_2025 = era.eq("2025").to_numpy()
     unit = _choose(is_prov, units["unit"],
                    _choose(is_2025, prov["province"], prov["province_2025"]))
     problems.add(~is_prov & unit_txt.isna() & prov_text.notna() & level.notna(), "required",
                  "unit", unit_txt, "no unit named at this level; fill in the unit's name")
 
-    score = values._parse_scores(df["score"], categorical=True)
+    score = values.parse_scores(df["score"], categorical=True)
     problems.add(score["error"].notna(), "score", "score", df["score"],
                  _reason(score["error"], then="; write it as 98,56 or 98,56% or 90,9 điểm"))
-    rank = values._parse_ranks(df["rank"], categorical=True)
+    rank = values.parse_ranks(df["rank"], categorical=True)
     problems.add(rank["error"].notna(), "rank", "rank", df["rank"],
                  _reason(rank["error"], then="; write it as 3 or 03/18"))
-    points = values._parse_scores(df["points"], categorical=True)
+    points = values.parse_scores(df["points"], categorical=True)
     problems.add(points["error"].notna(), "points", "points", df["points"],
                  _reason(points["error"], then="; write the points as 68,32 or 68,32 điểm"))
     problems.add(points["percent"].notna(), "points", "points", df["points"],
@@ -352,7 +351,7 @@ def _match_provinces_by_era(text: pd.Series, era: pd.Series, *,
     A row in 2025 boundaries has a legacy code only when its 2025 province
     covers exactly one legacy province (or the table named the legacy one).
     """
-    out = names._match_provinces(text, eras=era, categorical=categorical)
+    out = names.match_provinces(text, era=era, categorical=categorical)
     in_2025 = era.eq("2025").to_numpy(dtype=bool, na_value=False)
     if in_2025.any():
         out = out.assign(province_code=_choose(in_2025, out["province_code"],

@@ -246,7 +246,8 @@ def _hit_legacy(text: str, codes: frozenset[str], era: str, t: _ProvinceTables) 
     return (new, new_name, new, new_name, code, name, "ok", reason)
 
 
-def match_provinces(values: pd.Series, *, era: str = "legacy") -> pd.DataFrame:
+def match_provinces(values: pd.Series, *, era: pd.Series | str = "legacy",
+                    categorical: bool = False) -> pd.DataFrame:
     """Resolve free-text province names to (era, code), without guessing.
 
     Matching is exact on the match key of the official name, full name,
@@ -260,7 +261,11 @@ def match_provinces(values: pd.Series, *, era: str = "legacy") -> pd.DataFrame:
     values
         Province names as written in the raw table.
     era
-        ``"legacy"`` for figures up to 2024, ``"2025"`` for figures from 2025.
+        ``"legacy"`` for figures up to 2024, ``"2025"`` for figures from 2025; or a
+        Series giving the era of each row.
+    categorical
+        Return Categorical columns (each text held once), as the cleaning pipeline
+        does for large tables, instead of string columns.
 
     Returns
     -------
@@ -290,14 +295,8 @@ def match_provinces(values: pd.Series, *, era: str = "legacy") -> pd.DataFrame:
     ...     ["province_code", "province", "province_code_legacy"]].to_numpy().tolist()
     [['86', 'Vĩnh Long', '83'], ['46', 'Huế', '46']]
     """
-    return _match_provinces(values, eras=era)
-
-
-def _match_provinces(values: pd.Series, *, eras: pd.Series | str,
-                     categorical: bool = False) -> pd.DataFrame:
-    """Match names as :func:`match_provinces` does, in the era of each row (or of all rows)."""
     cv, uv = _factorize(values, values, "values")
-    ce, ue = _factorize(eras, values, "eras")
+    ce, ue = _factorize(era, values, "era")
     for era in ue:
         _check_era(era)
     codes, first = _combine(cv, ce)
@@ -459,7 +458,8 @@ def _resolve_unit(value: object, level: str | None, province: object, t: _UnitTa
 
 
 def match_unit_types(values: pd.Series, *, level: pd.Series | str,
-                     province_names: pd.Series | None = None) -> pd.DataFrame:
+                     province_names: pd.Series | None = None,
+                     categorical: bool = False) -> pd.DataFrame:
     """Resolve unit names (departments, districts, communes) to unit type keys.
 
     Departments match their canonical name, an abbreviation or an alias, with a
@@ -477,6 +477,8 @@ def match_unit_types(values: pd.Series, *, level: pd.Series | str,
         or one level for all rows. Rows whose level is unknown try every type.
     province_names
         Optional province of each row, to strip it from the unit name.
+    categorical
+        Return Categorical columns instead of string columns.
 
     Returns
     -------
@@ -507,12 +509,6 @@ def match_unit_types(values: pd.Series, *, level: pd.Series | str,
         msg = (f"The value for `level` must be one of {list(ref.LEVELS)} (or a spelling "
                f"in parlib/reference/levels.csv), but {level!r} was passed.")
         raise ValueError(msg)
-    return _match_unit_types(values, level=level, province_names=province_names)
-
-
-def _match_unit_types(values: pd.Series, *, level: pd.Series | str,
-                      province_names: pd.Series | None = None,
-                      categorical: bool = False) -> pd.DataFrame:
     cv, uv = _factorize(values, values, "values")
     cl, ul = _factorize(level, values, "level", _level_key)
     cp, up = _factorize(province_names, values, "province_names")
@@ -556,36 +552,31 @@ def _map_keys(values: pd.Series, lookup: Callable[[object], str | None], *,
     return pd.Series(data["key"], index=values.index, name=values.name)
 
 
-def match_indices(values: pd.Series) -> pd.Series:
+def match_indices(values: pd.Series, *, categorical: bool = False) -> pd.Series:
     """Resolve index names ("PAR INDEX", "Chỉ số CCHC", "PAPI", ...) to index keys.
 
-    Unknown names give a missing value; nothing is guessed.
+    Unknown names give a missing value; nothing is guessed. With ``categorical``
+    the keys come as a Categorical, else as strings.
 
     Examples
     --------
     >>> match_indices(pd.Series(["Chỉ số CCHC", "sipas", "Chỉ số lạ"])).tolist()
     ['PAR', 'SIPAS', nan]
     """
-    return _match_indices(values)
-
-
-def _match_indices(values: pd.Series, *, categorical: bool = False) -> pd.Series:
     lookup = _index_lookup()
     return _map_keys(values, lambda v: lookup.get(match_key(v)), categorical=categorical)
 
 
-def match_levels(values: pd.Series) -> pd.Series:
+def match_levels(values: pd.Series, *, categorical: bool = False) -> pd.Series:
     """Resolve level spellings ("cấp huyện", "sở, ban, ngành", ...) to level keys.
+
+    With ``categorical`` the keys come as a Categorical, else as strings.
 
     Examples
     --------
     >>> match_levels(pd.Series(["Cấp tỉnh", "sở, ban, ngành", "UBND cấp huyện", "?"])).tolist()
     ['province', 'department', 'district', nan]
     """
-    return _map_keys(values, _level_key)
-
-
-def _match_levels(values: pd.Series, *, categorical: bool = False) -> pd.Series:
     return _map_keys(values, _level_key, categorical=categorical)
 
 
@@ -607,7 +598,8 @@ def _resolve_component(value: object, index: str | None) -> str | None:
     return keys.pop() if len(keys) == 1 else None
 
 
-def match_components(values: pd.Series, *, index: pd.Series | str) -> pd.Series:
+def match_components(values: pd.Series, *, index: pd.Series | str,
+                     categorical: bool = False) -> pd.Series:
     """Resolve component names to component keys of the given index.
 
     Blank names and "Tổng", "Tổng điểm", "Chỉ số tổng hợp", "total" give
@@ -620,6 +612,8 @@ def match_components(values: pd.Series, *, index: pd.Series | str) -> pd.Series:
         Component names as written in the raw table.
     index
         Index key or name of each row, or one for all rows.
+    categorical
+        Return the keys as a Categorical instead of strings.
 
     Raises
     ------
@@ -639,12 +633,6 @@ def match_components(values: pd.Series, *, index: pd.Series | str) -> pd.Series:
         known = sorted(set(lookup.values()))
         msg = f"The value for `index` must be one of {known}, but {index!r} was passed."
         raise ValueError(msg)
-    return _match_components(values, index=index)
-
-
-def _match_components(values: pd.Series, *, index: pd.Series | str,
-                      categorical: bool = False) -> pd.Series:
-    lookup = _index_lookup()
     cv, uv = _factorize(values, values, "values")
     ci, ui = _factorize(index, values, "index", lambda v: lookup.get(match_key(v)))
     codes, first = _combine(cv, ci)

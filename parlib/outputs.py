@@ -8,9 +8,8 @@ new; elsewhere the old folder is renamed aside first and, if a run is killed
 between the two renames, put back by the next run (:func:`recover_outputs`).
 Everything written is deterministic (no timestamps), so unchanged inputs give
 byte-identical outputs and reports downstream can skip work by content hash.
-CSV files are the bytes ``DataFrame.to_csv(index=False, lineterminator="\n")``
-writes, built a block of rows at a time from each column's distinct cells;
-text held as Categoricals is written to ``scores.parquet`` as plain text.
+CSV files are written by pyarrow's CSV writer (after a BOM) and ``scores.parquet`` by
+``DataFrame.to_parquet``; text held as Categoricals is written as plain text.
 
 :data:`on_stage` is called with the name of each stage of :func:`write_dataset`
 as the run reaches it; tests set it to stop a run at a known point and kill it.
@@ -20,15 +19,12 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import csv
 import ctypes
 import errno
-import io
 import json
 import os
 import shutil
 import sys
-from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -39,6 +35,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from .errors import LockError, OutputError
 from .limits import limit, too_big
@@ -49,16 +46,14 @@ from .text import protect_formula
 __all__ = ["COLUMN_DOCS", "dataset_lock", "write_dataset", "recover_outputs", "datapackage",
            "json_text", "records"]
 
-_SMALL_PARQUET = 1 << 16  # frames up to this many rows go to parquet through to_parquet
-_ROW_GROUP = 1 << 16  # rows per parquet row group: the writer holds one in memory
-_CSV_BLOCK_ROWS = 1 << 15  # rows of CSV made at a time, by each of two threads
-# scores.parquet stores these text columns as Python objects (arrow ``string``) and the
-# others as pandas' ``str`` (arrow ``large_string``), as parlib always has.
 # What a dataset's output folder holds: a folder of only these, made before parlib marked
 # its folders (parlib.safety.MARKER), is parlib's to replace.
 _OUTPUT_FILES = frozenset({"scores.parquet", "scores.csv", "quarantine.csv", "aggregates.csv",
                            "sources.csv", "disputed.csv", "corrections.csv", "report.json",
                            "datapackage.json", "codebook.html", "scores.xlsx"})
+# scores.parquet stores these text columns as Python objects (arrow ``string``) and the
+# others as pandas' ``str`` (arrow ``large_string``), as parlib always has.
+_FORMULA_START = "^['=+\\-@\t\r]"  # what parlib.text.protect_formula may change
 _OBJECT_TEXT = frozenset({"unit", "derivation", "missing_marker", "note", "source_id",
                           "raw_column"})
 
@@ -294,242 +289,69 @@ def _plain(column: pd.Series) -> list:
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write ``frame`` as ``frame.to_csv(path, index=False, lineterminator="\\n")`` does, after a BOM.
+    """Write ``frame`` as CSV (no index, ``"\\n"`` line ends) with pyarrow's CSV writer, Excel-safe.
 
     The file starts with the UTF-8 byte-order mark, so Excel on Windows reads
     the diacritics right (pandas, pyarrow and Python's ``utf-8-sig`` skip it).
-    The bytes after it are those of ``to_csv`` but for text cells a spreadsheet
-    would run as a formula (beginning with ``=``, ``+``, ``-``, ``@``, tab or
-    carriage return), which get a leading apostrophe
-    (:func:`parlib.text.protect_formula`); numbers are written as they are. Each
-    distinct cell of a column is formatted once, by the csv module as pandas
-    does, and rows are assembled by pyarrow.
+    Text cells a spreadsheet would run as a formula (beginning with ``=``, ``+``,
+    ``-``, ``@``, tab or carriage return) get a leading apostrophe
+    (:func:`parlib.text.protect_formula`): the one place CSV cells are made
+    Excel-safe. Text is quoted, numbers are written as Arrow formats them
+    (``98.56``, ``2``), booleans as ``True``/``False``, missing cells as nothing.
     """
-    if frame.shape[1] < 2 or not all(map(_csv_supported, frame.dtypes)):
-        # a lone empty field is quoted; dates have formats: leave those to pandas
-        frame = frame.apply(_protect_column) if len(frame) else frame
-        frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
-        return
-    size = _CSV_BLOCK_ROWS
-    # In a frame of several blocks, Categorical and float columns are numbered once
-    # for the whole frame, and each of their distinct cells formatted once; other
-    # columns block by block.
-    shared = {j: _csv_texts(*_csv_column(column), end="\n" if j == frame.shape[1] - 1 else ",")
-              for j, (_, column) in enumerate(frame.items())
-              if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype == np.float64
-              } if len(frame) > size else {}
-    blocks = [(frame.iloc[start:start + size], start) for start in range(0, len(frame), size)]
+    table = pa.table([_csv_column(column) for _, column in frame.items()],
+                     names=[protect_formula(str(name)) for name in frame.columns])
+    if table.num_columns == 1:  # a missing cell alone on its line is "", not a blank line
+        table = pa.table([pc.fill_null(table.column(0).cast(pa.string()), "")],
+                         names=table.column_names)
     with open(path, "wb") as handle:
-        handle.write(codecs.BOM_UTF8 + (",".join(_csv_fields(frame.columns)) + "\n")
-                     .encode("utf-8"))
-        if len(blocks) < 3:
-            for block, start in blocks:
-                handle.write(_csv_block(block, start, shared))
-            return
-        # Two threads make blocks (numpy and Arrow work mostly outside the GIL); at most
-        # two are in memory at once, and they are written in order.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            pending: deque = deque()
-            for block, start in blocks:
-                pending.append(pool.submit(_csv_block, block, start, shared))
-                if len(pending) == 2:
-                    handle.write(pending.popleft().result())
-            while pending:
-                handle.write(pending.popleft().result())
+        handle.write(codecs.BOM_UTF8)
+        pa_csv.write_csv(table, handle, write_options=pa_csv.WriteOptions(quoting_style="needed"))
 
 
-def _csv_texts(codes: np.ndarray, fields: pa.Array, *, end: str) -> tuple[np.ndarray, pa.Array]:
-    """Return small codes (-1 = blank) and the texts that ``codes + 1`` picks, each with ``end``.
-
-    The blank text (``end`` alone) comes first. A Categorical's codes stay as they are.
-    """
-    texts = pa.concat_arrays([pa.array([end], pa.large_string()),
-                              pc.binary_join_element_wise(fields, end, "")
-                              .cast(pa.large_string())])
-    kind = next(t for t in (np.int8, np.int16, np.int32, np.int64)  # codes + 1 fits too
-                if len(texts) <= np.iinfo(t).max)  # the whole frame's codes are kept
-    return codes.astype(kind, copy=False), texts
-
-
-def _csv_block(frame: pd.DataFrame, start: int,
-               shared: dict[int, tuple[np.ndarray, pa.Array]]) -> memoryview:
-    """Return the CSV lines of ``frame`` (rows from ``start`` on): each line is a few lookups.
-
-    Neighbouring columns whose combinations of values are few are joined into one
-    segment (the province's four columns, say): the text of each combination is
-    made once, and a line is its segments' texts one after another. ``shared``
-    holds the codes of the whole frame and the texts of some columns.
-    """
-    n_rows, n_cols = frame.shape
-    columns = []  # per column: codes into its texts, 0 = blank; texts end in their separator
-    for j, (_, column) in enumerate(frame.items()):
-        if j in shared:
-            codes, texts = shared[j]
-            codes = codes[start:start + n_rows]
-        else:
-            codes, texts = _csv_texts(*_csv_column(column), end="\n" if j == n_cols - 1 else ",")
-        columns.append((codes + 1, texts))  # code -1 (blank) picks the lone separator
-    limit = max(256, n_rows // 8)
-    segments, j = [], 0
-    while j < n_cols:
-        codes, size, members = columns[j][0].astype(np.int64), len(columns[j][1]), [j]
-        for k in range(j + 1, n_cols):
-            other, width = columns[k][0], len(columns[k][1])
-            if n_rows and other.min() == other.max():  # one text in this block: no new combinations
-                members.append(k)
-                continue
-            joined, bound = codes * width + other, size * width
-            if bound > limit:
-                joined, bound = _dense(joined, bound)
-                if bound > limit:
-                    break
-            codes, size = joined, bound
-            members.append(k)
-        codes, size = _dense(codes, size)
-        first = np.empty(size, dtype=np.int64)
-        first[codes[::-1]] = np.arange(n_rows)[::-1]  # a row of each combination
-        parts = [pc.take(columns[m][1], pa.array(columns[m][0][first])) for m in members]
-        texts = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(
-            *parts, pa.scalar("", pa.large_string()))
-        segments.append((codes, texts))
-        j = members[-1] + 1
-    where, offset = np.empty((n_rows, len(segments)), dtype=np.int64), 0
-    for s, (codes, texts) in enumerate(segments):
-        where[:, s] = codes + offset
-        offset += len(texts)
-    lines = pc.take(pa.concat_arrays([texts for _, texts in segments]), pa.array(where.ravel()))
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:]
-    return memoryview(lines.buffers()[2])[offsets[0]:offsets[len(lines)]]
+def _csv_column(values: pd.Series) -> pa.ChunkedArray | pa.Array:
+    """A column as written: text protected (:func:`parlib.text.protect_formula`), booleans
+    as ``True``/``False``; Python objects of several types as their text."""
+    try:
+        column = pa.chunked_array(pa.Table.from_pandas(values.to_frame(), preserve_index=False)
+                                  .column(0))
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # mixed objects (a number among texts)
+        column = pa.chunked_array([pa.array([None if v is None or v is pd.NA or v != v
+                                             else str(v) for v in values], pa.string())])
+    kind = column.type
+    if pa.types.is_boolean(kind):
+        return pc.if_else(column, "True", "False")
+    if pa.types.is_dictionary(kind) and _is_text(kind.value_type):
+        return pa.chunked_array([pa.DictionaryArray.from_arrays(c.indices, _protect(c.dictionary))
+                                 for c in column.chunks], type=kind)
+    return _protect(column) if _is_text(kind) else column
 
 
-def _dense(codes: np.ndarray, bound: int) -> tuple[np.ndarray, int]:
-    """Renumber codes in ``[0, bound)`` as ``0..n-1`` (in order of value); return them and n."""
-    if bound > 4 * len(codes) + 1024:  # sparse: hash them
-        codes, uniques = pd.factorize(codes)
-        return codes.astype(np.int64), len(uniques)
-    present = np.zeros(bound, dtype=bool)
-    present[codes] = True
-    number = np.cumsum(present) - 1
-    return number[codes], int(number[-1]) + 1 if bound else 0
-
-
-def _csv_supported(dtype) -> bool:
-    return (dtype == object or dtype == bool or dtype == np.float64 or dtype.kind in "iu"
-            or isinstance(dtype, (pd.CategoricalDtype, pd.StringDtype)))
-
-
-def _csv_column(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
-    """Return ``(codes, texts)``: cell i is written ``texts[codes[i]]``, nothing where -1."""
-    dtype = column.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        codes = column.cat.codes.to_numpy()
-        return codes, pa.array(_csv_fields(column.cat.categories), pa.string())
-    if dtype == bool:
-        return column.to_numpy().astype(np.int8), pa.array(["False", "True"])
-    if dtype.kind in "iu":  # numpy or nullable integers: their digits, once per value
-        values = pa.array(column)
-        valid = values.drop_null()
-        if not len(valid):
-            return np.full(len(column), -1), pa.array([], pa.string())
-        low, high = pc.min_max(valid).values()
-        low, high = low.as_py(), high.as_py()
-        if high - low <= 2 * len(column):  # a range of values: code = value - lowest
-            codes = pc.subtract(values.cast(pa.int64()), low).fill_null(-1).to_numpy()
-            return codes, pc.cast(pa.array(np.arange(low, high + 1)), pa.string())
-        codes = np.arange(len(column))
-        if values.null_count:
-            codes[values.is_null().to_numpy(zero_copy_only=False)] = -1
-        return codes, pc.cast(values, pa.string())
-    if dtype == np.float64:  # numpy's repr of each distinct value, by bits (-0.0 stays)
-        values = column.to_numpy()
-        codes, bits = pd.factorize(values.view(np.int64))
-        codes[np.isnan(values)] = -1
-        return codes, pa.array(bits.view(np.float64).astype(str).tolist(), pa.string())
-    if isinstance(dtype, pd.StringDtype):
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        return codes, pa.array(_csv_fields(uniques), pa.string())
-    return _csv_objects(column.to_numpy(dtype=object, na_value=None))
-
-
-def _csv_objects(values: np.ndarray) -> tuple[np.ndarray, pa.Array]:
-    """Format Python objects once per distinct (type, value); None, NaN and NA write nothing."""
-    seen: dict[tuple, int] = {}
-    codes = np.empty(len(values), dtype=np.int64)
-    for i, value in enumerate(values):
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            codes[i] = -1
-        else:  # floats by repr: -0.0 == 0.0 but is written "-0.0"
-            key = (float, repr(value), value) if isinstance(value, float) else (type(value), value)
-            codes[i] = seen.setdefault(key, len(seen))
-    return codes, pa.array(_csv_fields([key[-1] for key in seen]), pa.string())
-
-
-def _protect_column(column: pd.Series) -> pd.Series:
-    """A column with :func:`parlib.text.protect_formula` applied to its text cells."""
-    if column.dtype.kind in "biufcmM":
-        return column
-    return column.map(lambda v: protect_formula(v) if isinstance(v, str) else v)
-
-
-def _csv_fields(values) -> list[str]:
-    """Return each value as the csv module writes it in a row of several fields.
-
-    Text a spreadsheet would run as a formula is protected first (the one place
-    CSV cells are made Excel-safe).
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    out = []
-    for value in values:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([protect_formula(value) if isinstance(value, str) else value, ""])
-        out.append(buffer.getvalue()[:-2])  # drop the "," and the "\n" after the value
-    return out
-
-
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``frame`` as ``frame.to_parquet(path, index=False, compression="zstd")`` does.
-
-    Categorical text is written as the plain text it stands for (see ``_OBJECT_TEXT``).
-    A larger frame's Categoricals go to the writer as they are: Parquet stores text columns
-    dictionary-encoded anyway, so each distinct text is encoded once instead of
-    expanded and hashed again. The file's Arrow schema (which readers use to
-    restore the column types) is the plain-text one, as ``to_parquet`` writes it.
-    """
-    import base64
-
-    import pyarrow.parquet as pq
-
-    text = {col: object if col in _OBJECT_TEXT else "str" for col, dtype in frame.dtypes.items()
-            if isinstance(dtype, pd.CategoricalDtype)}
-    if not text or len(frame) <= _SMALL_PARQUET:
-        frame.astype(text).to_parquet(path, index=False, compression="zstd")
-        return
-    # The schema (and pandas' metadata) of the whole frame: an object column gets a type
-    # from its first value, wherever that is.
-    first = [frame[col].first_valid_index() for col, kind in text.items() if kind is object]
-    sample = frame.iloc[sorted({0, *(frame.index.get_loc(i) for i in first if i is not None)})]
-    schema = pa.Schema.from_pandas(sample.astype(text), preserve_index=False)
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    arrays = []
-    for column, field in zip(table.columns, schema):
-        if column.type == field.type or (_is_text(field.type) and pa.types.is_dictionary(
-                column.type) and _is_text(column.type.value_type)):
-            arrays.append(column)  # written as the text it holds
-        elif pa.types.is_null(field.type):  # no value at all
-            arrays.append(pa.nulls(len(column)))
-        else:
-            arrays.append(column.cast(field.type))
-    written = pa.Table.from_arrays(arrays, names=schema.names)
-    with pq.ParquetWriter(path, written.schema, compression="zstd", store_schema=False) as out:
-        out.write_table(written, row_group_size=_ROW_GROUP)
-        out.add_key_value_metadata({b"pandas": schema.metadata[b"pandas"],
-                                    b"ARROW:schema": base64.b64encode(schema.serialize())})
+def _protect(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Apply :func:`parlib.text.protect_formula` to the few cells that may need it."""
+    start = pc.match_substring_regex(texts, _FORMULA_START)
+    if not pc.any(start).as_py():
+        return texts
+    if isinstance(texts, pa.ChunkedArray):
+        texts, start = texts.combine_chunks(), start.combine_chunks()
+    changed = pa.array([protect_formula(t) for t in texts.filter(start).to_pylist()],
+                       texts.type)
+    return pc.replace_with_mask(texts, start, changed)
 
 
 def _is_text(kind: pa.DataType) -> bool:
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` with ``to_parquet`` (zstd), Categorical text as the plain text it holds.
+
+    Text columns in ``_OBJECT_TEXT`` are stored as Python objects (arrow ``string``),
+    the others as pandas' ``str`` (arrow ``large_string``), as parlib always has.
+    """
+    text = {col: object if col in _OBJECT_TEXT else "str" for col, dtype in frame.dtypes.items()
+            if isinstance(dtype, pd.CategoricalDtype)}
+    frame.astype(text).to_parquet(path, index=False, compression="zstd")
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -15,10 +15,8 @@ cells to tell a group heading from a title).
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 import math
-import mmap
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -30,7 +28,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 
 from parlib.errors import HeaderError, RawFileError
 from parlib.headers import HeaderRole, classify_header
@@ -44,7 +41,7 @@ __all__ = ["RawTable", "read_raw"]
 _SCAN_ROWS = 30
 _LOOK_ROWS = 5  # rows under a candidate header read to tell a text column
 _PREFIX_LINES = 200
-_MAP_BYTES = 1 << 24  # CSV files from this size on are mapped into memory, not read
+_HEAD_CELL_CHARS = 1 << 17  # a longer cell in the first lines is no header (nor title)
 _DELIMITERS = (",", ";", "\t", "|")
 _ID_ROLES = frozenset({"unit", "province"})
 _FIGURE_ROLES = frozenset({"score", "rank", "year", "component", "value"})
@@ -53,7 +50,6 @@ _WS = "\t\n\x0b\x0c\r\x1c-\x1f "  # what Python's str.isspace() accepts in ASCII
 _WS_RUN = f"[{_WS}]+"
 _WS_BAD = f"^[{_WS}]|[{_WS}]$|[{_WS}]{{2}}|[\t\n\x0b\x0c\r\x1c-\x1f]"
 _NUMERIC = re.compile(r"[\d\s.,%()-]+")
-_BLOCK = 1 << 24  # bytes scanned at a time for newlines inside quotes
 _HEADER_FIX = ("set header_row: in dataset.yaml to the row holding the column names, or rename "
                "the headers as listed in data/raw/README.md ('Recognised headers')")
 
@@ -246,54 +242,218 @@ def _table_parts(columns: list[tuple[object, np.ndarray]], header: list[str | No
 
 
 # ---------------------------------------------------------------- CSV
-def _file_bytes(path: Path) -> bytes | mmap.mmap:
-    """The bytes of a file: a large file is mapped into memory rather than copied.
+# Every CSV file is parsed by pandas' C reader, as text: the lines that can hold the
+# header with each candidate delimiter, then the whole file with the one that fits.
+def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str | None,
+              delimiter: str | None, categorical: bool = False) -> RawTable:
+    data = path.read_bytes()
+    n_head = max(_PREFIX_LINES, (header_row or 0) + 50)
+    _check_head_lines(data, n_head, shown)
+    data, enc, notes = _utf8(data, shown, encoding)
+    if not data[:1 << 16].decode("utf-8", "ignore").strip("\ufeff\t\n\r ") and not (
+            data.decode("utf-8-sig").strip()):  # decoded whole only when it starts blank
+        raise RawFileError("the file is empty", file=shown,
+                           fix="export the table again with its header row and data rows")
+    head = data[:_line_end(data, n_head)]
+    best, wide = None, None
+    for d in [delimiter] if delimiter else _DELIMITERS:
+        most = max(line.count(d.encode()) + 1 for line in head.splitlines())
+        if most > limit("columns"):  # not split: a million cells would take minutes
+            wide = wide or (d, most, next(k for k, line in enumerate(head.splitlines(), 1)
+                                         if line.count(d.encode()) + 1 == most))
+            continue
+        records = _head_records(head, d, most, shown)
+        counts = [_width(cells) for _, _, cells in records]
+        agree = max([counts.count(c) for c in set(counts) if c >= 2], default=0)
+        found = None if header_row else _find_header([r[1:] for r in records])
+        if best is None or (found is not None, agree) > (best[3] is not None, best[2]):
+            best = (d, records, agree, found, most)
+    if wide is not None and (best is None or not best[2]):
+        raise too_big("columns", f"the line splits into {wide[1]:,} cells on {wide[0]!r}",
+                      file=shown, row=wide[2])
+    d, records, agree, found, most = best
+    if not agree:
+        tried = repr(delimiter) if delimiter else "',', ';', tab or '|'"
+        first = next((line.strip() for line in head.decode("utf-8-sig").splitlines()
+                      if line.strip()), "")
+        raise HeaderError(f"the rows do not split into columns on {tried}", file=shown,
+                          value=first[:80],
+                          fix="set delimiter: in dataset.yaml to the character between the cells")
+    if header_row is not None:
+        found = next((k for k, r in enumerate(records) if r[1] == header_row), None)
+        if found is None:
+            raise RawFileError(f"line {header_row} is not the start of a row with cells",
+                               file=shown, row=header_row,
+                               fix="set header_row: to the line of the column names")
+    elif found is None:
+        raise _no_header([r[1:] for r in records], shown,
+                         fix=_delimiter_hint(head, d, shown) + _HEADER_FIX)
+    at, start, header = records[found]
+    header = header[:_width(header)]
+    ncols = len(header)
+    lines = data.count(b"\n") + (not data.endswith(b"\n")) - start
+    if lines * ncols > limit("cells"):
+        raise too_big("cells", f"the file has {lines:,} lines x {ncols:,} columns", file=shown)
+    frame, starts = _parse(data, d, max(most, ncols), shown)
+    del data
+    frame, rows = frame.iloc[at + 1:], starts[at + 1:]
+    _check_row_length(frame, rows, ncols, d, shown)
+    _check_cell_length(frame.iloc[:, :ncols], shown)
+    columns = [_clean(pa.chunked_array(frame[k]), categorical=categorical) for k in range(ncols)]
+    del frame
+    frame, rows, labels = _table_parts(columns, header, rows, lambda k: k + 1)
+    return RawTable(frame=frame, rows=rows, columns=labels, header_row=start, path=path,
+                    display_path=shown, encoding=enc,
+                    title_rows=[" | ".join(c for c in r[2] if c) for r in records[:found]],
+                    warnings=notes, delimiter=d)
 
-    Mapping skips a copy of the whole file (about 60 ms for 100 MB); the parser
-    reads the pages the system already holds for the file.
+
+def _utf8(data: bytes, shown: str, declared: str | None) -> tuple[bytes, str, list[str]]:
+    """Return the file's text as UTF-8 bytes, the encoding it was read in and notes.
+
+    UTF-8 is checked by pyarrow without decoding the file; other text is decoded
+    (and what is wrong with it named) by :func:`_decode`.
     """
-    size = path.stat().st_size
-    if size < _MAP_BYTES:
-        return path.read_bytes()
-    with open(path, "rb") as handle:
-        try:
-            flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)  # Linux: mapped now
-            return mmap.mmap(handle.fileno(), 0, flags=flags, prot=mmap.PROT_READ)
-        except (OSError, ValueError, AttributeError):  # not here (Windows has no flags)
-            return path.read_bytes()
+    try:
+        utf8 = declared is None or codecs.lookup(declared).name in ("utf-8", "utf-8-sig")
+    except LookupError:
+        utf8 = False
+    if utf8 and _is_utf8(data):
+        return data, "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8", []
+    text, enc, notes = _decode(data, shown, declared)
+    return text.encode("utf-8"), enc, notes
 
 
-def _utf8_head(data: bytes | mmap.mmap, declared: str | None, lines: int, *,
-               whole: bool = True
-               ) -> tuple[str, str, list[str]] | None:
-    """Return the first ``lines`` lines as text, the encoding and no notes, for valid UTF-8.
-
-    Decoding only the head keeps a large file out of memory as text. None (not UTF-8,
-    another declared encoding, classic Mac line ends) leaves the file to :func:`_decode`,
-    which decodes all of it and names what is wrong. Unless ``whole``, only the head
-    is checked: a byte that is not UTF-8 further down makes the parser raise
-    UnicodeDecodeError, and :func:`_read_csv` reads the file again, checking it all.
-    """
-    if declared:
-        try:
-            if codecs.lookup(declared).name not in ("utf-8", "utf-8-sig"):
-                return None
-        except LookupError:
-            return None
-    if data.find(b"\n") < 0 or (whole and not _is_utf8(data)):
-        return None
+def _line_end(data: bytes, n_lines: int) -> int:
+    """Return where the first ``n_lines`` lines of ``data`` end."""
     end = 0
-    for _ in range(lines):
+    for _ in range(n_lines):
         end = data.find(b"\n", end) + 1
         if end == 0:
-            end = len(data)
-            break
-    bom = data[:3] == codecs.BOM_UTF8
-    try:
-        return data[:end].decode("utf-8-sig"), "utf-8-sig" if bom else "utf-8", []
-    except UnicodeDecodeError:
-        return None
+            return len(data)
+    return end
 
+
+def _parse(data: bytes, d: str, width: int, shown: str, *, head: bool = False,
+           nrows: int | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Parse every record of ``data`` into text cells; return them and each record's first line.
+
+    Short records are padded with blank cells; the table is widened to the longest
+    record. Blank lines are records too (dropped later). With ``head``, ``data`` is
+    the first lines of a file: a quoted cell they cut in two ends the records.
+    """
+    while True:
+        try:
+            with warnings.catch_warnings():  # a first record wider than ``width``
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(io.BytesIO(data), engine="c", sep=d, quotechar='"',
+                                    header=None, names=range(width), index_col=False, dtype=str,
+                                    keep_default_na=False, na_filter=False,
+                                    skip_blank_lines=False, encoding="utf-8-sig", nrows=nrows)
+        except pd.errors.ParserWarning:
+            width = 2 * width
+        except pd.errors.EmptyDataError:
+            return pd.DataFrame(columns=range(width), dtype=str), np.empty(0, np.int64)
+        except pd.errors.ParserError as err:
+            message = str(err)
+            if wider := re.search(r"Expected \d+ fields in line \d+, saw (\d+)", message):
+                width = int(wider.group(1))
+            elif quote := re.search(r"EOF inside string starting at row (\d+)", message):
+                k = int(quote.group(1))
+                before, _ = _parse(data, d, width, shown, nrows=k)
+                if head:
+                    return before, _starts(before)[0]
+                raise RawFileError(
+                    "the file ends inside a quoted cell: a quote opened in this row is never "
+                    "closed", file=shown, row=_starts(before)[1],
+                    fix="the file looks truncated: export or download it again, or close the "
+                    "quote (a quote inside a cell is written twice: \"\")") from None
+            else:
+                raise RawFileError(f"the file cannot be read as CSV ({message.strip()})",
+                                   file=shown, fix="check the quotes in the rows: a cell with "
+                                   "quotes inside is written \"like \"\"this\"\"\"") from None
+        else:
+            return frame, _starts(frame)[0]
+        if width > limit("columns"):
+            raise too_big("columns", f"a row splits into {width:,} cells on {d!r}", file=shown)
+
+
+def _starts(frame: pd.DataFrame) -> tuple[np.ndarray, int]:
+    """Return the line each record of ``frame`` starts on, and the line after the last one.
+
+    A record takes one line, and one more for each newline inside its quoted cells.
+    """
+    newlines = np.zeros(len(frame), np.int64)
+    for k in frame.columns:
+        newlines += pc.count_substring(pa.chunked_array(frame[k]), "\n").to_numpy()
+    ends = np.arange(1, len(frame) + 1) + np.cumsum(newlines)
+    return ends - newlines, int(ends[-1]) + 1 if len(frame) else 1
+
+
+def _head_records(head: bytes, d: str, width: int, shown: str
+                  ) -> list[tuple[int, int, list[str | None]]]:
+    """Return (record, first line, clean cells) of each non-blank record in ``head``.
+
+    The records end before one with a cell longer than ``_HEAD_CELL_CHARS`` (a
+    line that ``d`` does not split): it holds no header, and is not cleaned.
+    """
+    frame, starts = _parse(head, d, width, shown, head=True)
+    out = []
+    for k, (start, cells) in enumerate(zip(starts.tolist(), frame.itertuples(index=False))):
+        if any(len(c) > _HEAD_CELL_CHARS for c in cells):
+            break
+        cleaned = [clean_text(c) for c in cells]
+        if any(cleaned):
+            out.append((k, start, cleaned))
+    return out
+
+
+def _width(cells: list[str | None]) -> int:
+    """The number of cells up to the last non-blank one."""
+    return next((k + 1 for k in range(len(cells) - 1, -1, -1) if cells[k]), 0)
+
+
+def _check_row_length(frame: pd.DataFrame, rows: np.ndarray, ncols: int, d: str,
+                      shown: str) -> None:
+    """Refuse a row with more (non-blank) cells than the header has."""
+    if frame.shape[1] <= ncols:
+        return
+    extra = frame.iloc[:, ncols:]
+    filled = np.logical_or.reduce([extra[k].str.strip().ne("").to_numpy() for k in extra])
+    if not filled.any():
+        return
+    i = int(np.argmax(filled))
+    cells = frame.iloc[i].tolist()
+    cells = cells[:_width(cells)]
+    raise RawFileError(
+        f"the row has {len(cells)} cells but the header has {ncols}", file=shown,
+        row=int(rows[i]), value=d.join(cells)[:80],
+        fix="quote cells that contain the delimiter (write \"98,56\" in a comma-separated file, "
+        "or separate cells with ;), or give the extra column a header")
+
+
+def _check_cell_length(frame: pd.DataFrame, shown: str) -> None:
+    """Refuse a cell longer than ``PARLIB_MAX_CELL_CHARS`` characters."""
+    most = limit("cell_chars")
+    for k, column in enumerate(frame.items()):
+        longest = int(column[1].str.len().max()) if len(column[1]) else 0
+        if longest > most:
+            raise too_big("cell_chars", f"a cell has {longest:,} characters", file=shown,
+                          column=f"column {k + 1}")
+
+
+def _delimiter_hint(head: bytes, used: str, shown: str) -> str:
+    """Return "set delimiter: ..." when another delimiter would give a header row, else ""."""
+    for d in (*_DELIMITERS, ":"):
+        if d == used:
+            continue
+        most = max(line.count(d.encode()) + 1 for line in head.splitlines())
+        if most > limit("columns"):
+            continue
+        records = _head_records(head, d, most, shown)
+        if _find_header([r[1:] for r in records]) is not None:
+            return f"set delimiter: {d!r} in dataset.yaml (the cells are separated by {d!r}), "
+    return ""
 
 def _is_utf8(data: bytes) -> bool:
     """Whether ``data`` is valid UTF-8, checked by pyarrow without decoding it."""
@@ -303,14 +463,6 @@ def _is_utf8(data: bytes) -> bool:
     except pa.ArrowInvalid:
         return False
     return True
-
-
-def _rest_is_space(data: bytes | None, head: str, enc: str) -> bool:
-    """Whether the file holds only blanks after ``head``, the blank text decoded so far."""
-    if data is None or enc not in ("utf-8", "utf-8-sig"):
-        return True  # _decode decoded the whole file
-    rest = data[len(head.encode("utf-8")) + 3 * (enc == "utf-8-sig"):]
-    return not rest or rest.decode("utf-8").isspace()
 
 
 def _decode(data: bytes, shown: str, declared: str | None) -> tuple[str, str, list[str]]:
@@ -370,115 +522,7 @@ def _line(data: bytes, pos: int) -> bytes:
     return data[start:end if end >= 0 else len(data)].rstrip(b"\r")
 
 
-def _split_lines(text: str) -> list[str]:
-    parts = text.split("\n")
-    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-
-
-def _records(lines: list[str], delimiter: str) -> list[tuple[int, int, list[str]]]:
-    """Return (first line, last line, cells) of each record that the lines hold completely."""
-    reader = csv.reader(lines, delimiter=delimiter)
-    out, prev = [], 0
-    try:
-        for cells in reader:
-            out.append((prev + 1, reader.line_num, cells))
-            prev = reader.line_num
-    except csv.Error:
-        pass
-    return out
-
-
-def _read_csv(path: Path, shown: str, *, header_row: int | None, encoding: str | None,
-              delimiter: str | None, categorical: bool = False) -> RawTable:
-    options = dict(header_row=header_row, encoding=encoding, delimiter=delimiter,
-                   categorical=categorical)
-    try:  # UTF-8 whose first lines are valid is checked by the parser, cell by cell
-        return _read_csv_bytes(path, shown, trust_head=True, **options)
-    except UnicodeDecodeError:  # not UTF-8 after all: check and decode the whole file
-        return _read_csv_bytes(path, shown, trust_head=False, **options)
-
-
-def _read_csv_bytes(path: Path, shown: str, *, trust_head: bool, header_row: int | None,
-                    encoding: str | None, delimiter: str | None, categorical: bool) -> RawTable:
-    # The file's bytes are read here, not passed in: a caller's reference would keep
-    # them in memory until the table is built, long after the parser is done with them.
-    data: bytes | mmap.mmap | None = _file_bytes(path) if trust_head else path.read_bytes()
-    n_head = max(_PREFIX_LINES, (header_row or 0) + 50)
-    _check_head_lines(data, n_head, shown)
-    head = _utf8_head(data, encoding, n_head, whole=not trust_head)
-    if head is not None:  # valid UTF-8: decode only the lines that can hold the header
-        text, enc, notes = head
-    else:
-        text, enc, notes = _decode(data[:], shown, encoding)  # a mapped file's bytes
-    if not text or (text.isspace() and _rest_is_space(data, text, enc)):
-        raise RawFileError("the file is empty", file=shown,
-                           fix="export the table again with its header row and data rows")
-    if "\n" not in text and "\r" in text:  # classic Mac line ends
-        text, data = text.replace("\r", "\n"), None
-    end = 0
-    for _ in range(n_head):
-        end = text.find("\n", end) + 1
-        if end == 0:
-            end = len(text)
-            break
-    lines = _split_lines(text[:end])
-    best, wide = None, None
-    max_columns = limit("columns")
-    for d in [delimiter] if delimiter else _DELIMITERS:
-        most = max((line.count(d) + 1 for line in lines), default=0)
-        if most > max_columns:  # not split: a million cells would take minutes
-            wide = wide or (d, most, next(k for k, line in enumerate(lines, 1)
-                                         if line.count(d) + 1 == most))
-            continue
-        records = [r for r in _records(lines, d) if any(c.strip() for c in r[2])]
-        counts = [len(r[2]) for r in records]
-        agree = max([counts.count(c) for c in set(counts) if c >= 2], default=0)
-        cleaned = [(r[0], [clean_text(c) for c in r[2]]) for r in records]
-        found = None if header_row else _find_header(cleaned)
-        if best is None or (found is not None, agree) > (best[3] is not None, best[2]):
-            best = (d, records, agree, found, cleaned)
-    if wide is not None and (best is None or not best[2]):
-        raise too_big("columns", f"the line splits into {wide[1]:,} cells on {wide[0]!r}",
-                      file=shown, row=wide[2])
-    d, records, agree, found, cleaned = best
-    if not agree:
-        tried = repr(delimiter) if delimiter else "',', ';', tab or '|'"
-        first = next((line.strip() for line in lines if line.strip()), "")
-        raise HeaderError(f"the rows do not split into columns on {tried}", file=shown,
-                          value=first[:80],
-                          fix="set delimiter: in dataset.yaml to the character between the cells")
-    if header_row is not None:
-        found = next((k for k, r in enumerate(records) if r[0] == header_row), None)
-        if found is None:
-            raise RawFileError(f"line {header_row} is not the start of a row with cells",
-                               file=shown, row=header_row,
-                               fix="set header_row: to the line of the column names")
-    elif found is None:
-        raise _no_header(cleaned, shown, fix=_delimiter_hint(lines, d) + _HEADER_FIX)
-    start, last, _ = records[found]
-    header = cleaned[found][1]
-    pos = sum(len(line) for line in lines[:last])
-    if data is not None and enc in ("utf-8", "utf-8-sig"):
-        body = memoryview(data)[3 * (enc == "utf-8-sig") + len(text[:pos].encode("utf-8")):]
-    else:
-        body = memoryview(text[pos:].encode("utf-8"))
-    del data, text
-    cells, rows = _parse_body(body, d, len(header), last + 1, shown,
-                              distinct=_distinct_columns(records[found + 1:]))
-    del body  # the file's bytes: gone before the cells are cleaned
-    columns = [_clean(col, categorical=categorical) for col in cells]
-    del cells
-    n = len(rows)
-    columns += [(np.full(n, None, dtype=object), np.ones(n, dtype=bool))] * (len(header) -
-                                                                           len(columns))
-    frame, rows, labels = _table_parts(columns, header, rows, lambda k: k + 1)
-    return RawTable(frame=frame, rows=rows, columns=labels, header_row=start, path=path,
-                    display_path=shown, encoding=enc,
-                    title_rows=[" | ".join(c for c in cells if c) for _, cells in cleaned[:found]],
-                    warnings=notes, delimiter=d)
-
-
-def _check_head_lines(data: bytes | mmap.mmap, n_lines: int, shown: str) -> None:
+def _check_head_lines(data: bytes, n_lines: int, shown: str) -> None:
     """Refuse a file whose first lines are longer than ``PARLIB_MAX_LINE_BYTES``.
 
     Only the first ``n_lines`` lines are decoded and split to find the header: a
@@ -494,201 +538,6 @@ def _check_head_lines(data: bytes | mmap.mmap, n_lines: int, shown: str) -> None
             return
         pos = end + 1
 
-
-def _delimiter_hint(lines: list[str], used: str) -> str:
-    """Return "set delimiter: ..." when another delimiter would give a header row, else ""."""
-    for d in (*_DELIMITERS, ":"):
-        if d == used:
-            continue
-        records = [r for r in _records(lines, d) if any(c.strip() for c in r[2])]
-        if _find_header([(r[0], [clean_text(c) for c in r[2]]) for r in records]) is not None:
-            return f"set delimiter: {d!r} in dataset.yaml (the cells are separated by {d!r}), "
-    return ""
-
-
-def _distinct_columns(records: list[tuple[int, int, list[str]]]) -> frozenset[int]:
-    """Columns whose cells in the first rows are nearly all different (serial numbers).
-
-    pyarrow reads those as plain text: a dictionary of a million distinct cells
-    only costs time.
-    """
-    if len(records) < 100:
-        return frozenset()
-    width = max(len(r[2]) for r in records)
-    columns = [[r[2][k] if k < len(r[2]) else "" for r in records] for k in range(width)]
-    return frozenset(k for k, cells in enumerate(columns) if len(set(cells)) > 0.9 * len(cells))
-
-
-def _parse_body(body: memoryview, d: str, ncols: int, first: int, shown: str, *,
-                distinct: frozenset[int] = frozenset()
-                ) -> tuple[list[pa.ChunkedArray | pd.Series | list], np.ndarray]:
-    """Parse the records after the header with pyarrow or pandas; fall back to the csv module.
-
-    Returns the raw cells of the first ``ncols`` columns (fewer when the rows are
-    shorter than the header) and the row numbers. Row numbers: without a newline
-    inside quotes, record i is on line ``first + i`` (blank lines are records too,
-    dropped later); otherwise records end at the newlines that follow an even
-    number of quotes. If the parser and this count disagree, or a row is longer
-    than the header, the csv module decides. Columns in ``distinct`` are read as
-    plain text rather than dictionary-encoded.
-    """
-    if not body.nbytes or (bytes(body[:4096]).isspace() and bytes(body).isspace()):
-        return [[]] * ncols, np.empty(0, np.int64)
-    n_lines, bare_cr = _count_lines(body)
-    if n_lines * max(ncols, 1) > limit("cells"):
-        raise too_big("cells", f"the file has {n_lines:,} lines x {ncols:,} columns", file=shown)
-    if not bare_cr:  # records end only at newlines: one record per line unless quotes span lines
-        try:
-            columns = _read_arrow(body, d, distinct)
-        except (ValueError, pa.ArrowException):
-            columns = None
-        if columns and len(columns[0]) == n_lines and not any(
-                _has_text(col) for col in columns[ncols:]):
-            _check_cell_length(columns[:ncols], shown)
-            return columns[:ncols], first + np.arange(n_lines)
-        del columns
-    newlines, inside = _line_ends(body)
-    n_lines = len(newlines) + (body[-1] != 10)
-    lengths = np.diff(np.append(newlines, len(body) - 1), prepend=-1)
-    if len(lengths) and int(lengths.max()) > limit("line_bytes"):
-        raise too_big("line_bytes", f"the line has {int(lengths.max()):,} bytes", file=shown,
-                      row=first + int(lengths.argmax()))
-    del lengths
-    starts, engines = np.arange(n_lines), ["pyarrow", "c"]
-    if inside.any():
-        ends = np.flatnonzero(~inside)
-        tail = len(body) - 1 - (newlines[ends[-1]] if len(ends) else -1)
-        starts = np.concatenate([[0], ends + 1])[: len(ends) + (tail > 0)]
-        engines = ["c"]
-    del newlines, inside
-    for engine in engines:
-        try:
-            columns = (_read_arrow(body, d, distinct) if engine == "pyarrow"
-                       else _read_c(body, d))
-        except (ValueError, pa.ArrowException, pd.errors.ParserWarning):
-            continue  # pandas' ParserError is a ValueError
-        if columns and len(columns[0]) != len(starts):
-            continue
-        if any(_has_text(col) for col in columns[ncols:]):
-            break  # the csv module names the row
-        _check_cell_length(columns[:ncols], shown)
-        return columns[:ncols], first + starts
-    columns, starts = _parse_slow(body, d, ncols, first, shown)
-    _check_cell_length(columns, shown)
-    return columns, starts
-
-
-def _check_cell_length(columns: list, shown: str) -> None:
-    """Refuse a cell longer than ``PARLIB_MAX_CELL_CHARS`` characters."""
-    most = limit("cell_chars")
-    for k, column in enumerate(columns):
-        if isinstance(column, pa.ChunkedArray):
-            texts = [c.dictionary if pa.types.is_dictionary(c.type) else c for c in column.chunks]
-            longest = max((pc.max(pc.utf8_length(t)).as_py() or 0 for t in texts if len(t)),
-                          default=0)
-        elif isinstance(column, pd.Series):
-            longest = int(column.str.len().max()) if len(column) else 0
-        else:
-            longest = max(map(len, column), default=0)
-        if longest > most:
-            raise too_big("cell_chars", f"a cell has {longest:,} characters", file=shown,
-                          column=f"column {k + 1}")
-
-
-def _count_lines(body: memoryview) -> tuple[int, bool]:
-    """Return the number of lines of ``body`` and whether a carriage return stands alone."""
-    buf = np.frombuffer(body, dtype=np.uint8)
-    lines, bare = 0, False
-    for at in range(0, len(buf), _BLOCK):  # a block at a time: no file-sized temporaries
-        block = buf[at:at + _BLOCK + 1]  # and the byte after, for a CR that ends the block
-        lines += int(np.count_nonzero(block[:_BLOCK] == 10))
-        returns = np.flatnonzero(block[:_BLOCK] == 13)
-        if len(returns) and not bare:
-            after = returns + 1
-            bare = bool((after >= len(block)).any() or (block[after[after < len(block)]] != 10)
-                        .any())
-    return lines + int(buf[-1] != 10), bare
-
-
-def _line_ends(body: memoryview) -> tuple[np.ndarray, np.ndarray]:
-    """Return where the newlines of ``body`` are, and which of them are inside quotes."""
-    buf = np.frombuffer(body, dtype=np.uint8)
-    ends, inside, quotes = [], [], 0
-    for at in range(0, len(buf), _BLOCK):  # a block at a time: no file-sized temporaries
-        block = buf[at:at + _BLOCK]
-        newlines = np.flatnonzero(block == 10)
-        marks = np.flatnonzero(block == 34)
-        ends.append(newlines + at)
-        inside.append(((np.searchsorted(marks, newlines) + quotes) & 1).astype(bool))
-        quotes += len(marks)
-    return np.concatenate(ends), np.concatenate(inside)
-
-
-def _read_arrow(body: memoryview, d: str, distinct: frozenset[int] = frozenset()
-                ) -> list[pa.ChunkedArray]:
-    """Parse every cell as text with pyarrow; raise on a ragged row.
-
-    Each column but those in ``distinct`` comes dictionary-encoded: the text of a
-    repeated cell is held once.
-    Blocks of the file are parsed on all cores.
-    """
-    table = pa_csv.read_csv(
-        pa.BufferReader(pa.py_buffer(body)),
-        read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=True),
-        parse_options=pa_csv.ParseOptions(delimiter=d, quote_char='"', ignore_empty_lines=False),
-        convert_options=pa_csv.ConvertOptions(
-            column_types={f"f{k}": pa.large_string() for k in distinct},
-            default_column_type=pa.dictionary(pa.int32(), pa.string()), null_values=[],
-            strings_can_be_null=False))
-    return table.columns
-
-
-def _read_c(body: memoryview, d: str) -> list[pd.Series]:
-    """Parse every cell as text with pandas' C parser, which pads short rows."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", pd.errors.ParserWarning)
-        frame = pd.read_csv(io.BytesIO(body), engine="c", sep=d, header=None, dtype=str,
-                            keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                            quotechar='"', encoding="utf-8")
-    return [frame.iloc[:, k] for k in range(frame.shape[1])]
-
-
-def _has_text(column: pa.ChunkedArray | pd.Series) -> bool:
-    """Whether a column beyond the header holds anything but blanks."""
-    cells = column.unique().to_pylist() if isinstance(column, pa.ChunkedArray) else column.unique()
-    return any(isinstance(c, str) and c.strip() for c in cells)
-
-
-def _parse_slow(body: memoryview, d: str, ncols: int, first: int,
-                shown: str) -> tuple[list[list[str]], np.ndarray]:
-    """Parse record by record with the csv module, to report exactly where a row goes wrong."""
-    reader = csv.reader(_split_lines(str(body, "utf-8")), delimiter=d, strict=True)
-    records, starts, prev = [], [], 0
-    try:
-        for cells in reader:
-            row, prev = first + prev, reader.line_num
-            if len(cells) > ncols and any(c.strip() for c in cells[ncols:]):
-                raise RawFileError(
-                    f"the row has {len(cells)} cells but the header has {ncols}", file=shown,
-                    row=row, value=d.join(cells)[:80],
-                    fix="quote cells that contain the delimiter (write \"98,56\" in a "
-                    "comma-separated file, or separate cells with ;), or give the extra column a "
-                    "header")
-            records.append(cells[:ncols] + [""] * (ncols - len(cells)))
-            starts.append(row)
-    except csv.Error as err:
-        row = first + prev
-        if "end of data" in str(err):
-            raise RawFileError("the file ends inside a quoted cell: a quote opened in this row is "
-                               "never closed", file=shown, row=row,
-                               fix="the file looks truncated: export or download it again, or "
-                               "close the quote (a quote inside a cell is written twice: \"\")"
-                               ) from None
-        raise RawFileError(f"the row cannot be read as CSV ({err})", file=shown, row=row,
-                           fix="check the quotes in this row: a cell with quotes inside is "
-                           "written \"like \"\"this\"\"\"") from None
-    columns = [list(col) for col in zip(*records)] if records else [[] for _ in range(ncols)]
-    return columns, np.asarray(starts, dtype=np.int64)
 
 
 def _clean(values, *, categorical: bool = False) -> tuple[object, np.ndarray]:

@@ -78,13 +78,16 @@ class _Bad(Exception):
     """A value that cannot be read; the message completes "'<value>' ..."."""
 
 
-def parse_scores(values: pd.Series) -> pd.DataFrame:
+def parse_scores(values: pd.Series, *, categorical: bool = False) -> pd.DataFrame:
     """Read score cells as a number, a percent, points over a maximum, or a missing marker.
 
     Parameters
     ----------
     values
         Raw cells: text as published, numbers read from XLSX, None or NaN. Not modified.
+    categorical
+        Return ``marker`` and ``error`` as Categoricals (each text held once), as the
+        cleaning pipeline does for large tables.
 
     Returns
     -------
@@ -109,11 +112,6 @@ def parse_scores(values: pd.Series) -> pd.DataFrame:
     >>> out["marker"].tolist(), out["error"].tolist()[-1]
     ([None, None, None, None, 'KĐG', None], "'abc' is not a number")
     """
-    return _parse_scores(values)
-
-
-def _parse_scores(values: pd.Series, *, categorical: bool = False) -> pd.DataFrame:
-    """:func:`parse_scores`; with ``categorical``, marker and error are Categoricals."""
     values, codes, columns = _per_distinct(values, _score, _SCORE_NA)
     data = {name: _objects(col, codes, categorical) if name in ("marker", "error")
             else _floats(col, codes)
@@ -194,7 +192,7 @@ def detect_decimal_styles(values: pd.Series) -> set[str]:
     return set().union(*(_score(v)[6] for v in uniques if isinstance(v, str)))
 
 
-def parse_ranks(values: pd.Series) -> pd.DataFrame:
+def parse_ranks(values: pd.Series, *, categorical: bool = False) -> pd.DataFrame:
     """Read rank cells such as "01/18", "Hạng 1", "xếp thứ 3/17", "3=" or "Nhì".
 
     Ranks above the number of units (19/18) are left to validation; a rank that is
@@ -204,6 +202,8 @@ def parse_ranks(values: pd.Series) -> pd.DataFrame:
     ----------
     values
         Raw cells: text as published, numbers read from XLSX, None or NaN. Not modified.
+    categorical
+        Return ``marker`` and ``error`` as Categoricals.
 
     Returns
     -------
@@ -219,11 +219,6 @@ def parse_ranks(values: pd.Series) -> pd.DataFrame:
     >>> out["error"].iloc[-1]
     "'0' is not a rank: a rank must be a positive whole number"
     """
-    return _parse_ranks(values)
-
-
-def _parse_ranks(values: pd.Series, *, categorical: bool = False) -> pd.DataFrame:
-    """:func:`parse_ranks`; with ``categorical``, marker and error are Categoricals."""
     values, codes, (rank, n_units, tied, marker, error) = _per_distinct(
         values, _rank, (None, None, None, None, None))
     data = {"rank": _masked(rank, codes), "n_units": _masked(n_units, codes),
@@ -233,13 +228,15 @@ def _parse_ranks(values: pd.Series, *, categorical: bool = False) -> pd.DataFram
     return _frame(data, values.index)
 
 
-def parse_years(values: pd.Series) -> pd.DataFrame:
+def parse_years(values: pd.Series, *, categorical: bool = False) -> pd.DataFrame:
     """Read year cells such as "2021", 2021.0, "Năm 2021" or "2021 (%)".
 
     Parameters
     ----------
     values
         Raw cells: text as published, numbers read from XLSX, None or NaN. Not modified.
+    categorical
+        Return ``error`` as a Categorical.
 
     Returns
     -------
@@ -255,11 +252,6 @@ def parse_years(values: pd.Series) -> pd.DataFrame:
     >>> out["error"].tolist()[2:]
     ["'21' is not a four-digit year", "'2021-2022' is a range of years, not one year"]
     """
-    return _parse_years(values)
-
-
-def _parse_years(values: pd.Series, *, categorical: bool = False) -> pd.DataFrame:
-    """:func:`parse_years`; with ``categorical``, error is a Categorical."""
     values, codes, (year, error) = _per_distinct(values, _year, (None, None))
     return _frame({"year": _masked(year, codes), "error": _objects(error, codes, categorical)},
                   values.index)

@@ -196,6 +196,6 @@ def test_figure_data_csv_is_excel_safe(tmp_path):
     files = save_figure(fig, tmp_path / "t", title="T", caption="C", source="S",
                         formats=["png"], dpi=30, data=data)
     text = files.csv.read_text(encoding="utf-8-sig")
-    assert text == 'unit,score\n"\'=HYPERLINK(""x"")",-1.5\nSở Y tế,2.0\n'
+    assert text == '"unit","score"\n"\'=HYPERLINK(""x"")",-1.5\n"Sở Y tế",2\n'
     assert read_sidecar(files.json)["data_hash"] == hashlib.sha256(
         files.csv.read_bytes()).hexdigest()[:16]

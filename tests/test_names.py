@@ -355,3 +355,29 @@ def test_match_components_uses_the_row_index_and_never_guesses():
 def test_match_components_rejects_unknown_index():
     with pytest.raises(ValueError, match="'XYZ' was passed"):
         match_components(pd.Series(["Tổng"]), index="XYZ")
+
+
+def test_each_matcher_gives_the_same_answers_as_categoricals():
+    # The cleaning pipeline asks for Categoricals; researchers get string columns.
+    provinces = pd.Series(["TP. HCM", "Hà Tây", None, "Bến Tre", "TP. HCM"])
+    eras = pd.Series(["legacy", "legacy", "legacy", "2025", "2025"])
+    units = pd.Series(["Sở Công thương tỉnh Bến Tre", "SCT", None, "UBND huyện Bình Đại", "?"])
+    levels = pd.Series(["sở", "sở", "sở", "district", "sở"])
+    calls = [
+        lambda **kw: match_provinces(provinces, era=eras, **kw),
+        lambda **kw: match_unit_types(units, level=levels, **kw),
+        lambda **kw: match_indices(pd.Series(["Chỉ số CCHC", "sipas", None, "?"]), **kw),
+        lambda **kw: match_levels(pd.Series(["Cấp tỉnh", "UBND cấp huyện", None]), **kw),
+        lambda **kw: match_components(pd.Series(["D4", None, "?"]), index="PAPI", **kw),
+    ]
+    for call in calls:
+        plain, cats = call(), call(categorical=True)
+        plain, cats = (x.to_frame() if isinstance(x, pd.Series) else x for x in (plain, cats))
+        assert all(isinstance(cats[c].dtype, pd.CategoricalDtype) for c in cats)
+        assert all(not isinstance(plain[c].dtype, pd.CategoricalDtype) for c in plain)
+        pd.testing.assert_frame_equal(cats.astype(object).where(cats.notna(), None),
+                                      plain.astype(object).where(plain.notna(), None))
+    out = match_provinces(provinces, era=eras)
+    assert out["province"].iloc[0] == "Hồ Chí Minh" and out["status"].tolist() == [
+        "ok", "former", "missing", "ok", "ok"]
+    assert out["province_code"].tolist()[3:] == ["86", "79"]  # Bến Tre is in Vĩnh Long in 2025

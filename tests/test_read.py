@@ -544,15 +544,14 @@ def test_a_file_utf8_only_in_its_first_lines_is_read_as_what_it_is(tmp_path):
         read_raw(mixed)
 
 
-@pytest.mark.parametrize("name,content", [
-    ("plain.csv", "STT,Tên đơn vị,Điểm\n1,Sở Tư pháp,\"98,56\"\n2,Sở Y tế,\"90,1\"\n"),
-    ("bom.csv", "\ufeffTên đơn vị;Điểm\nSở Tư pháp;98,56\n"),
-    ("late_cp1258.csv", None),
-    ("empty.csv", ""),
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("plain.csv", "STT,Tên đơn vị,Điểm\n1,Sở Tư pháp,\"98,56\"\n2,Sở Y tế,\"90,1\"\n",
+     ("utf-8", [2, 3], ["98,56", "90,1"])),
+    ("bom.csv", "\ufeffTên đơn vị;Điểm\nSở Tư pháp;98,56\n", ("utf-8-sig", [2], ["98,56"])),
+    ("late_cp1258.csv", None, ("cp1258", list(range(2, 303)), ["90"] * 300 + ["91"])),
+    ("empty.csv", "", None),
 ])
-def test_a_mapped_file_reads_as_a_file_read_whole(tmp_path, monkeypatch, name, content):
-    import parlib.read as read
-
+def test_each_encoding_is_read_by_the_one_csv_reader(tmp_path, name, content, expected):
     path = tmp_path / name
     if content is None:  # ASCII (so UTF-8) in its first lines, Windows-1258 further down
         from parlib._demo_formats import to_cp1258_form
@@ -561,31 +560,23 @@ def test_a_mapped_file_reads_as_a_file_read_whole(tmp_path, monkeypatch, name, c
         path.write_bytes(to_cp1258_form(head + "301,Sở Tư pháp,91\n").encode("cp1258"))
     else:
         path.write_text(content, encoding="utf-8")
-
-    def outcome():
-        try:
-            table = read_raw(path)
-        except RawFileError as err:
-            return str(err)
-        return table.frame, table.rows.tolist(), table.encoding, table.warnings
-
-    whole = outcome()
-    monkeypatch.setattr(read, "_MAP_BYTES", 0)  # every file is mapped
-    mapped = outcome()
-    if isinstance(whole, str):
-        assert mapped == whole and "empty" in whole
-    else:
-        pd.testing.assert_frame_equal(mapped[0], whole[0])
-        assert mapped[1:] == whole[1:]
+    if expected is None:
+        with pytest.raises(RawFileError, match="the file is empty"):
+            read_raw(path)
+        return
+    table = read_raw(path)
+    encoding, rows, scores = expected
+    assert (table.encoding, table.rows.tolist()) == (encoding, rows)
+    assert table.frame.iloc[:, -1].tolist() == scores
+    assert table.frame.iloc[-1, -2] in ("Sở Tư pháp", "Sở Y tế")
 
 
-def test_a_file_is_read_whole_where_it_cannot_be_mapped(tmp_path, monkeypatch):
-    import types
-
-    import parlib.read as read
-
-    path = write(tmp_path, "t.csv", "Tên đơn vị,Điểm\nSở Tư pháp,\"98,56\"\n")
-    monkeypatch.setattr(read, "_MAP_BYTES", 0)
-    monkeypatch.setattr(read, "mmap", types.SimpleNamespace())  # no mmap flags, as on Windows
-    assert read._file_bytes(path) == path.read_bytes()
-    assert read_raw(path).frame["Điểm"].tolist() == ["98,56"]
+def test_a_long_row_below_the_first_lines_is_read_or_named(tmp_path):
+    # The first 200 lines find the header; a longer row further down widens the table.
+    body = [f"Sở {k},{k % 90 + 1},1" for k in range(300)]
+    body[250] += ",,,"  # blank extra cells: fine
+    table = read_raw(write(tmp_path, "t.csv", "\n".join([HEADER, *body]) + "\n"))
+    assert table.frame.shape == (300, 3) and table.rows[-1] == 301
+    body[260] += ",,x"
+    with pytest.raises(RawFileError, match=r"row 262: the row has 5 cells but the header has 3 \(value .Sở 260,81,1,,x.\)"):
+        read_raw(write(tmp_path, "t.csv", "\n".join([HEADER, *body]) + "\n"))

@@ -362,3 +362,15 @@ def test_any_cell_is_read_or_explained_never_raises(value):
     read = [k for k in ("number", "percent", "points", "marker") if parsed[k] is not None]
     assert bool(read) != (parsed["error"] is not None) or (not read and pd.isna(value)) \
         or (isinstance(value, str) and not value.strip())
+
+
+def test_each_parser_gives_the_same_answers_with_categorical_text():
+    cells = pd.Series(["98,56", "KĐG", "abc", None, "01/18", "Năm 2021"])
+    for parse, text in ((parse_scores, ["marker", "error"]), (parse_ranks, ["marker", "error"]),
+                        (parse_years, ["error"])):
+        plain, cats = parse(cells), parse(cells, categorical=True)
+        assert [c for c in cats if isinstance(cats[c].dtype, pd.CategoricalDtype)] == text
+        assert list(cats) == list(plain)
+        for c in cats:  # the same cells; a missing one is NaN in a Categorical, None in objects
+            assert cats[c].astype(object).where(cats[c].notna(), None).tolist() == (
+                plain[c].astype(object).where(plain[c].notna(), None).tolist()), c
