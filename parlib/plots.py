@@ -458,7 +458,9 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
     kinds = set(ranks["rank_kind"].dropna())
     counts = ranks["n_units"].dropna().unique()
     computed = kinds == {"computed"} and len(counts) == 1  # said once, in the title
-    names = [f"{name}  {_ordinal(int(r)) if lang == 'en' else int(r)}" if computed and
+    no_n = kinds == {"published"} and len(counts) == 0  # likewise: published, n not published
+    once = computed or no_n
+    names = [f"{name}  {_ordinal(int(r)) if computed and lang == 'en' else int(r)}" if once and
              pd.notna(r) else f"{name}  {_rank_text(r, n, kind, lang=lang, what=what)}".rstrip()
              for name, r, n, kind in zip(_unit_names(ranks, level), ranks["rank"],
                                           ranks["n_units"], ranks["rank_kind"])]
@@ -466,6 +468,8 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
         ranks, level, lang), year=year)
     if computed:
         title += "\n" + label("rank_computed_all", lang, n=int(counts[0]), what=what)
+    elif no_n:
+        title += "\n" + label("rank_no_n_all", lang)
     columns = _row_columns(ax, len(ranks))
     lo, hi = ranks["score"].min(), ranks["score"].max()
     pad = max((hi - lo) * 0.06, 0.4)

@@ -254,3 +254,13 @@ def test_vietnamese_text_renders_without_missing_glyphs(scores):
     assert not [w for w in caught if "Glyph" in str(w.message)]
     font = font_manager.findfont(ax.title.get_fontproperties(), fallback_to_default=False)
     assert font.endswith("DejaVuSans.ttf")
+
+
+def test_plot_ranking_says_once_that_no_total_was_published():
+    scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "district",
+                           "province": "Hà Tĩnh", "unit": ["Huyện Kỳ Anh", "Huyện Lộc Hà"],
+                           "year": 2023, "score": [93.9, 92.5], "rank": [1, 2]})
+    ax = plot_ranking(scores, index="PAR", year=2023, level="district", lang="en")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Huyện Kỳ Anh  1", "Huyện Lộc Hà  2"]
+    assert "number of units ranked was not published" in ax.get_title(loc="left")
+    plt.close(ax.figure)
