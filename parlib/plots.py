@@ -318,8 +318,8 @@ def plot_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = Non
     result = compute_correlation(scores, x=x, y=y, years=years, level=level)
     ax = _axes(ax, (6.3, 5.6))
     ax.set(xlabel=_spec_label(x, lang), ylabel=_spec_label(y, lang))
-    ax.set_title(label("correlation_title", lang, x=_spec_label(x, lang),
-                       y=_spec_label(y, lang)))
+    ax.set_title(textwrap.fill(label("correlation_title", lang, x=_spec_label(x, lang),
+                                     y=_spec_label(y, lang)), 70))  # long names: two lines
     if result.message:
         message = result.message
         if lang == "vi":
