@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import names, values
-from .clean import QUARANTINE_COLUMNS, _blank_to_na, _eras, _match_provinces_by_era, _Problems
+from .clean import _blank_to_na, _eras, _match_provinces_by_era, _Problems
 from .consistency import WARNING_COLUMNS
 from .text import match_key, match_keys
 
