@@ -7,11 +7,12 @@ LOCK   := requirements-lock.txt
 TOOLS  := .venv-tools
 JOBS   ?=
 
-.PHONY: install clean-data demo-data reports test test-fast lab bench clean-outputs help lock browser
+.PHONY: install clean-data demo-data reports test test-fast fuzz lab bench clean-outputs help lock browser
 
 help:
 	@echo "make reports   create .venv, install parlib, clean data/raw into data/clean, build reports/"
 	@echo "make test      run the whole test suite"
+	@echo "make fuzz      run the property tests on fresh random examples"
 	@echo "make lab       start JupyterLab with the 'parlib' kernel"
 	@echo "make bench     run the speed and memory benchmarks"
 	@echo "make lock      refresh $(LOCK), the exact versions (with hashes) make installs"
@@ -64,6 +65,10 @@ test: browser $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"
+
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -n 2 -q -p no:cacheprovider \
+	  $$(grep -l "from hypothesis" tests/*.py)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root,)
