@@ -38,7 +38,7 @@ import pandas as pd
 
 from parlib import reference as ref
 from parlib.errors import SelectionError
-from parlib.clean.names import match_components, match_indices, match_levels, match_provinces, \
+from parlib.clean.provinces import match_components, match_indices, match_levels, match_provinces, \
     match_unit_types
 from parlib.text import match_key, match_keys
 

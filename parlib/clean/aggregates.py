@@ -15,7 +15,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from parlib.clean import names, values
+from parlib.clean import provinces, values
 from parlib.clean.rows import _blank_to_na, _eras, _match_provinces_by_era, _Problems
 from parlib.clean.consistency import WARNING_COLUMNS
 from parlib.text import match_key, match_keys
@@ -66,11 +66,11 @@ def clean_aggregates(long: pd.DataFrame, *, raw_file: str, source_id: str, datas
     years = values.parse_years(df["year"])
     problems.add(years["year"].isna(), "year", "year", df["year"],
                  "no valid year; write it as 2021")
-    index = names.match_indices(df["index"])
+    index = provinces.match_indices(df["index"])
     problems.add(index.isna(), "index", "index", df["index"], "unknown or missing index")
-    level = names.match_levels(df["level"])
+    level = provinces.match_levels(df["level"])
     problems.add(level.isna(), "level", "level", df["level"], "unknown or missing level")
-    component = names.match_components(df["component"], index=index)
+    component = provinces.match_components(df["component"], index=index)
     prov_text = _blank_to_na(df["province"])
     national = prov_text.isna() | match_keys(prov_text.fillna("")).isin(NATIONAL)
     era = _eras(years["year"], boundaries)
@@ -92,7 +92,7 @@ def clean_aggregates(long: pd.DataFrame, *, raw_file: str, source_id: str, datas
     needs |= stat.isin(["count_below", "count_between"]) & upper.isna()
     problems.add(needs, "bounds", "lower", df["lower"],
                  "a count needs its bounds: fill in 'lower' and/or 'upper'")
-    units = names.match_unit_types(_blank_to_na(df["unit"]), level=level.fillna("department"))
+    units = provinces.match_unit_types(_blank_to_na(df["unit"]), level=level.fillna("department"))
     out = pd.DataFrame({
         "dataset": dataset, "boundaries": era,
         "province_code": prov["province_code"].where(~national),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from parlib.clean.names import _combine_each
+from parlib.clean.provinces import _combine_each
 from parlib.text import distinct
 
 __all__ = ["RANKING", "WARNING_COLUMNS", "check_rankings"]

@@ -25,7 +25,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from parlib.clean import names, values
+from parlib.clean import provinces, values
 from parlib.reference import index_scale
 from parlib.text import categorical, distinct, match_key, objects
 
@@ -107,7 +107,7 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     unit_txt = _blank_to_na(df["unit"])
     prov_txt = _blank_to_na(df["province"])
     measure_blank = _blank(df["score"]) & _blank(df["rank"]) & _blank(df["points"])
-    level = names.match_levels(df["level"], categorical=True)
+    level = provinces.match_levels(df["level"], categorical=True)
     is_prov = level.eq("province").to_numpy(dtype=bool, na_value=False)
     nameless = unit_txt.isna().to_numpy() & (prov_txt.isna().to_numpy() | ~is_prov)
     problems.add(nameless & measure_blank, "not_data", "unit",
@@ -130,14 +130,14 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     problems.add(df["year"].isna() & years["error"].isna(), "required", "year", df["year"],
                  "no year: add a year column or 'year:' for the file in dataset.yaml")
 
-    index = names.match_indices(df["index"], categorical=True)
+    index = provinces.match_indices(df["index"], categorical=True)
     problems.add(index.isna(), "index", "index", df["index"],
                  "unknown or missing index; use PAR, SIPAS, PAPI or PCI (column 'Chỉ số' "
                  "or 'index:' in dataset.yaml)")
     problems.add(level.isna(), "level", "level", df["level"],
                  "unknown or missing level; use province, department, district or commune "
                  "('level:' in dataset.yaml)")
-    component = names.match_components(df["component"], index=index, categorical=True)
+    component = provinces.match_components(df["component"], index=index, categorical=True)
     problems.add(component.isna() & index.notna(), "component", "component", df["component"],
                  "unknown component for this index; use a key or name from "
                  "parlib/reference/components.csv")
@@ -152,7 +152,7 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     problems.add(prov_text.isna() & ~(unit_txt.isna() & measure_blank), "required", "province",
                  prov_text, "no province: add a province column or 'province:' in dataset.yaml")
 
-    units = names.match_unit_types(unit_txt.where(~is_prov, None),
+    units = provinces.match_unit_types(unit_txt.where(~is_prov, None),
                                    level=_fillna(level, "department"), categorical=True)
     is_2025 = era.eq("2025").to_numpy()
     unit = _choose(is_prov, units["unit"],
@@ -319,7 +319,7 @@ def _scales(index: pd.Series, year: pd.Series, component: pd.Series) -> pd.Serie
     ci, ui = distinct(index)
     cy, uy = distinct(pd.to_numeric(year, errors="coerce").astype(float).fillna(-1.0))
     cc, uc = distinct(component)
-    codes, first = names._combine(ci, cy, cc)
+    codes, first = provinces._combine(ci, cy, cc)
     scales = np.array([_scale(ui[ci[k]] if ci[k] >= 0 else "", uy[cy[k]],
                               uc[cc[k]] if cc[k] >= 0 else "") for k in first], dtype=float)
     return pd.Series(scales[codes], index=index.index)
@@ -351,7 +351,7 @@ def _match_provinces_by_era(text: pd.Series, era: pd.Series, *,
     A row in 2025 boundaries has a legacy code only when its 2025 province
     covers exactly one legacy province (or the table named the legacy one).
     """
-    out = names.match_provinces(text, era=era, categorical=categorical)
+    out = provinces.match_provinces(text, era=era, categorical=categorical)
     in_2025 = era.eq("2025").to_numpy(dtype=bool, na_value=False)
     if in_2025.any():
         out = out.assign(province_code=_choose(in_2025, out["province_code"],

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from parlib.clean.rows import QUARANTINE_COLUMNS, concat_rows
-from parlib.clean.names import _combine_each
+from parlib.clean.provinces import _combine_each
 from parlib.text import categorical, distinct
 
 __all__ = ["KEY", "RULES", "validate_scores"]
