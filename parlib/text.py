@@ -151,7 +151,7 @@ def normalize_text(values: pd.Series) -> pd.Series:
 def _map_unique(values: pd.Series, func) -> pd.Series:
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = [func(v) for v in uniques]
-    lookup = pd.array(mapped + [None], dtype=object)
+    lookup = pd.array([*mapped, None], dtype=object)
     return pd.Series(lookup[codes], index=values.index, dtype=object, name=values.name)
 
 
