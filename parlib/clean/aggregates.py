@@ -40,7 +40,8 @@ _TOLERANCE = 0.011  # published figures carry two decimals
 def _statistic_aliases() -> dict[str, str]:
     text = resources.files("parlib.reference").joinpath("statistics.csv").read_text("utf-8")
     table = pd.read_csv(pd.io.common.StringIO(text), dtype=str)
-    return {match_key(a): s for a, s in zip(table["alias"], table["statistic"])}
+    keys = ((match_key(a), s) for a, s in zip(table["alias"], table["statistic"]))
+    return {k: s for k, s in keys if k is not None}
 
 
 def clean_aggregates(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: str = "",

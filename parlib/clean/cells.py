@@ -135,7 +135,7 @@ def _number(token: str) -> tuple[float, str | None]:
     number = float(body)
     if not math.isfinite(number):
         raise _Bad("is too large to be a number")
-    return (-number if token.startswith("-") else number), _STYLES.get(mark)
+    return (-number if token.startswith("-") else number), None if mark is None else _STYLES[mark]
 
 
 def _term(part: str) -> tuple[str, float, float, set]:
@@ -187,7 +187,7 @@ def _terms(key: str) -> list[tuple[str, float, float, set]]:
     if [kind for kind, *_ in terms].count("percent") != 1:
         raise _Bad("has two values that are not points and a percent")
     # Beside a percent, a bare number is points: "68,32 (81,33%)".
-    return [(k if k == "percent" else "points", *rest) for k, *rest in terms]
+    return [(k if k == "percent" else "points", v, m, s) for k, v, m, s in terms]
 
 
 def _whole(token: str) -> int | None:

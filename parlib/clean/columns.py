@@ -76,6 +76,7 @@ def choose(mask: np.ndarray | pd.Series, a: pd.Series, b: object) -> pd.Series:
     if not (isinstance(a.dtype, pd.CategoricalDtype) or b_cat):
         return a.astype(object).where(~mask, b)
     ca, ua = distinct(a)
+    cb: np.ndarray | int
     if isinstance(b, pd.Series):
         cb, ub = distinct(b)
         cb = np.where(cb < 0, -1, cb + len(ua))
@@ -135,7 +136,8 @@ def stack_blocks(blocks: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame
 
 def _stack_categoricals(pieces: list[pd.Series]) -> pd.Categorical:
     """One Categorical of the pieces' cells, with the union of their categories."""
-    codes, uniques = [], []
+    codes: list[np.ndarray] = []
+    uniques: list[np.ndarray] = []
     for piece in pieces:  # each piece's codes, shifted past the categories before it
         c, u = distinct(piece)
         codes.append(np.where(c < 0, -1, c + sum(map(len, uniques))))

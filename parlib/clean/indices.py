@@ -32,18 +32,27 @@ def index_lookup() -> dict[str, str]:
     Built once per process from ``indices.csv`` and ``index_aliases.csv``; look a
     name up with ``index_lookup().get(match_key(name))``.
     """
-    out = {}
+    out: dict[str, str] = {}
     for row in ref.indices().itertuples(index=False):
         for s in (row.key, row.name_vi, row.name_en):
-            out[match_key(s)] = row.key
+            if (k := match_key(s)) is not None:
+                out[k] = row.key
     for alias, key in ref.index_aliases().itertuples(index=False):
-        out[match_key(alias)] = key
+        if (k := match_key(alias)) is not None:
+            out[k] = key
     return out
 
 
 @functools.cache
 def _level_lookup() -> dict[str, str]:
-    return {match_key(a): lvl for a, lvl in ref.levels().itertuples(index=False)}
+    keys = ((match_key(a), lvl) for a, lvl in ref.levels().itertuples(index=False))
+    return {k: lvl for k, lvl in keys if k is not None}
+
+
+def _get(table: dict[str, str], value: object) -> str | None:
+    """Return ``table``'s entry for the match key of ``value``; None when blank or absent."""
+    key = match_key(value)
+    return None if key is None else table.get(key)
 
 
 def level_key(value: object) -> str | None:
@@ -51,7 +60,7 @@ def level_key(value: object) -> str | None:
 
     Spellings are those of ``levels.csv``, compared through :func:`parlib.text.match_key`.
     """
-    return _level_lookup().get(match_key(value))
+    return _get(_level_lookup(), value)
 
 
 def _map_keys(values: pd.Series, lookup: Callable[[object], str | None], *,
@@ -72,7 +81,7 @@ def match_indices(values: pd.Series, *, categorical: bool = False) -> pd.Series:
     ['PAR', 'SIPAS', nan]
     """
     lookup = index_lookup()
-    return _map_keys(values, lambda v: lookup.get(match_key(v)), categorical=categorical)
+    return _map_keys(values, lambda v: _get(lookup, v), categorical=categorical)
 
 
 def match_levels(values: pd.Series, *, categorical: bool = False) -> pd.Series:
@@ -106,7 +115,7 @@ def resolve_component(value: object, index: str | None) -> str | None:
     pairs = lookup.get(key)
     if pairs is None:
         stripped = _ENUMERATOR.sub("", key)
-        pairs = lookup.get(stripped, ())
+        pairs = lookup.get(stripped, [])
     keys = {k for i, k in pairs if index is None or i == index}
     return keys.pop() if len(keys) == 1 else None
 
@@ -142,12 +151,12 @@ def match_components(values: pd.Series, *, index: pd.Series | str,
     ['procedures']
     """
     lookup = index_lookup()
-    if isinstance(index, str) and lookup.get(match_key(index)) is None:
+    if isinstance(index, str) and _get(lookup, index) is None:
         known = sorted(set(lookup.values()))
         msg = f"The value for `index` must be one of {known}, but {index!r} was passed."
         raise ValueError(msg)
     cv, uv = factorize_values(values, values, "values")
-    ci, ui = factorize_values(index, values, "index", lambda v: lookup.get(match_key(v)))
+    ci, ui = factorize_values(index, values, "index", lambda v: _get(lookup, v))
     codes, first = combine_codes([cv, ci])
     answers = [(resolve_component(None if cv[i] < 0 else uv[cv[i]],
                                   None if ci[i] < 0 else ui[ci[i]]),) for i in first]

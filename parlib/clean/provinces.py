@@ -110,21 +110,24 @@ def province_tables() -> ProvinceTables:
     for era, code, *spellings in p[["era", "code", "name", "full_name", "name_en"]].itertuples(
             index=False):
         for s in spellings:
-            keys[era].setdefault(match_key(s), set()).add(code)
+            if (k := match_key(s)) is not None:
+                keys[era].setdefault(k, set()).add(code)
     for alias, era, code in ref.province_aliases().itertuples(index=False):
-        keys[era].setdefault(match_key(alias), set()).add(code)
+        if (k := match_key(alias)) is not None:
+            keys[era].setdefault(k, set()).add(code)
     m = ref.province_merger()
     to_2025 = dict(zip(m["legacy_code"], m["code_2025"]))
     parts: dict[str, list[str]] = {}
     for legacy, new in to_2025.items():
         parts.setdefault(new, []).append(legacy)
     f = ref.former_provinces()
+    former = ((match_key(n), note) for n, note in zip(f["name"], f["note"]))
     return ProvinceTables(
         keys={era: {k: frozenset(v) for k, v in d.items()} for era, d in keys.items()},
         names={(e, c): n for e, c, n in zip(p["era"], p["code"], p["name"])},
         to_2025=to_2025,
         parts={k: tuple(v) for k, v in parts.items()},
-        former={match_key(n): note for n, note in zip(f["name"], f["note"])},
+        former={k: note for k, note in former if k is not None},
         all_keys=frozenset(k for d in keys.values() for k in d),
     )
 
@@ -136,7 +139,7 @@ def resolve_province(value: object, era: str, t: ProvinceTables) -> tuple:
     """
     text = clean_text(value)
     key = match_key(text)
-    if key is None:
+    if key is None or text is None:  # text is None only when key is
         return (NA,) * 6 + ("missing", "The province is blank; fill in the province the "
                             "figure belongs to.")
     cands = name_candidates(key)

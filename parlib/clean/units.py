@@ -55,9 +55,11 @@ def unit_tables() -> UnitTables:
                                     else row.abbreviations.split("|"))]
         target = departments if row.level == "department" else admin[row.level]
         for s in spellings + ([row.key] if row.level == "department" else []):
-            target[match_key(s)] = row.key
+            if (k := match_key(s)) is not None:
+                target[k] = row.key
     for alias, key in ref.unit_type_aliases().itertuples(index=False):
-        departments[match_key(alias)] = key
+        if (k := match_key(alias)) is not None:
+            departments[k] = key
     keys = province_tables().all_keys
     return UnitTables(departments=departments, admin=admin,
                       display=dict(zip(types["key"], types["name_vi"])),
@@ -134,7 +136,7 @@ def resolve_unit(value: object, level: str | None, province: object, t: UnitTabl
     """
     text = clean_text(value)
     key = match_key(text)
-    if key is None:
+    if key is None or text is None:  # text is None only when key is
         return NA, NA, "missing"
     extra = _province_stems(match_key(province))
     if level in (None, "department"):
