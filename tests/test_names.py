@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 import unicodedata
 
 import numpy as np
@@ -192,15 +191,16 @@ def test_match_provinces_never_raises_and_returns_one_row_per_input(values, era)
     assert (out["province_code"].notna() == (out["status"] == "ok")).all()
 
 
-def test_a_million_rows_resolve_quickly(rng):
+def test_a_million_rows_resolve_as_their_distinct_values_do(rng):
+    # Each distinct spelling is resolved once; speed is measured by benchmarks/, not here.
     pool = np.array(["Hà Nội", "TP.HCM", "Bến Tre", "Hà Tây", None] + [f"X{i}" for i in range(300)],
                     dtype=object)
     s = pd.Series(rng.choice(pool, 1_000_000))
-    match_provinces(s.head(1))
-    start = time.perf_counter()
     out = match_provinces(s, era="2025")
-    assert time.perf_counter() - start < 3
-    assert len(out) == 1_000_000
+    assert len(out) == 1_000_000 and out.index.equals(s.index)
+    one = match_provinces(pd.Series(pool), era="2025").assign(value=pool).drop_duplicates("value")
+    expected = s.map(dict(zip(one["value"], one["province_code"], strict=True)))
+    assert out["province_code"].equals(expected.astype(out["province_code"].dtype))
 
 
 # ----------------------------------------------------------------------------- match_unit_types
