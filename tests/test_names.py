@@ -9,17 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parlib.clean import names
+from parlib.clean import provinces
 from parlib.errors import UnknownNameError
-from parlib.clean.names import (
-    PROVINCE_COLUMNS,
-    match_components,
-    match_indices,
-    match_levels,
-    match_provinces,
-    match_unit_types,
-    normalize_province,
-)
+from parlib.clean.indices import match_components, match_indices, match_levels
+from parlib.clean.provinces import PROVINCE_COLUMNS, match_provinces, normalize_province
+from parlib.clean.units import match_unit_types
 
 STATUSES = {"ok", "missing", "former", "unknown", "ambiguous"}
 
@@ -170,10 +164,10 @@ def test_hue_in_a_legacy_table_is_thua_thien_hue():
 
 
 def test_ambiguous_spelling_is_not_guessed():
-    t = names._province_tables()
+    t = provinces.province_tables()
     legacy = dict(t.keys["legacy"], **{"ha": frozenset({"01", "35"})})
     fake = dataclasses.replace(t, keys={**t.keys, "legacy": legacy})
-    out = names._resolve_province("Hà", "legacy", fake)
+    out = provinces.resolve_province("Hà", "legacy", fake)
     assert out[:6] == (None,) * 6
     assert out[6] == "ambiguous"
     assert "01 Hà Nội or 35 Hà Nam" in out[7]
