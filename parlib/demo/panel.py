@@ -14,8 +14,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from parlib.demo import formats as fmt
 from parlib import reference
+from parlib.demo import formats as fmt
+from parlib.demo.writers import yaml_bytes
 from parlib.safety import check_output_dir
 
 __all__ = ["DEFAULT_SEED", "write_demo_data"]
@@ -155,7 +156,7 @@ def write_demo_data(out_dir: str | Path = "data/raw/demo-synthetic", *,
         (out / name).write_bytes(data)
         written.append(out / name)
     entries = [entry for *_, file_entries in outputs for entry in file_entries]
-    (out / "dataset.yaml").write_bytes(fmt.yaml_bytes(_dataset(seed, entries)))
+    (out / "dataset.yaml").write_bytes(yaml_bytes(_dataset(seed, entries)))
     return [*written, out / "dataset.yaml"]
 
 
