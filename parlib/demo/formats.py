@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from parlib.demo.writers import Sheet, csv_bytes, fmt_number, spell, xlsx_bytes
+from parlib.demo.writers import Sheet, UnicodeForm, csv_bytes, fmt_number, spell, xlsx_bytes
 
 SOURCE_ID = "parlib-demo"
 ABSENT = "<absent>"  # marker of a row left out of its table
@@ -208,7 +208,7 @@ def _dong_thap(data: pd.DataFrame, spec) -> list[Output]:
                    if sipas else [])]
                 for i, r in enumerate(group.itertuples(), 1)]
         path = f"dong-thap-departments-{year}.csv"
-        form = "NFD" if year == 2021 else "NFC"
+        form: UnicodeForm = "NFD" if year == 2021 else "NFC"
         outputs.append((path, csv_bytes(header, rows, delimiter=";", form=form),
                         [_entry(path, **_dept(spec, year=year), delimiter=";")]))
     return outputs

@@ -271,7 +271,9 @@ def _departments(rng: np.random.Generator) -> pd.DataFrame:
                             + 2.5 * (0.4 * z + 0.9 * rng.standard_normal(n)), 70, 99.8).round(2)
             if year < _SURVEY_YEARS[0]:
                 sipas[:] = np.nan
-            marker = np.where((first[active] == year) & (year > spec.years[0]), "KĐG", None)
+            # numpy's stubs reject None, which np.where takes as an object scalar
+            marker = np.where((first[active] == year) & (year > spec.years[0]), "KĐG",
+                              None)  # type: ignore[call-overload]
             column, text = _DEPT_MISSING.get((code, year), (None, None))
             if column == "marker":
                 marker[rng.choice(np.flatnonzero(pd.isna(marker)))] = text

@@ -15,6 +15,7 @@ import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import yaml
 from openpyxl import Workbook
@@ -22,6 +23,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.xml.functions import tostring
 
 FIXED_TIME = dt.datetime(2025, 7, 1)
+#: The Unicode normal forms :func:`csv_bytes` can write.
+UnicodeForm = Literal["NFC", "NFD", "NFKC", "NFKD"]
 # Tone marks are combining characters in cp1258; the other diacritics are precomposed.
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _SPELLING_STYLES = ("canonical", "long", "abbrev", "old_tones", "suffix", "nfd", "short_types")
@@ -129,7 +132,7 @@ def to_cp1258_form(text: str) -> str:
 
 
 def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[object]], *,
-              delimiter: str = ",", encoding: str = "utf-8", form: str = "NFC") -> bytes:
+              delimiter: str = ",", encoding: str = "utf-8", form: UnicodeForm = "NFC") -> bytes:
     """Return a CSV table as bytes with ``\\n`` line endings, its text in Unicode ``form``.
 
     Examples

@@ -120,7 +120,7 @@ def _entries(citation: Citation) -> list[dict[str, Any]]:
     """The entries of a citation: itself, the dataset release, then each document."""
     release, lang = citation.release, citation.lang
     notes = [_notice()] if citation.is_synthetic else []
-    main = {"key": citation.key, "kind": citation.kind, "title": citation.title,
+    main: dict[str, Any] = {"key": citation.key, "kind": citation.kind, "title": citation.title,
             "author": _AUTHOR, "date": release.released if release else None,
             "version": release.version if release else None,
             "publisher": _AUTHOR, "howpublished": _kind_text(citation),

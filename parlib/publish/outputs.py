@@ -150,7 +150,7 @@ def _write_files(tmp: Path, tables: dict[str, pd.DataFrame], documents: dict[str
             text = content if isinstance(content, (bytes, str)) else json_text(content)
             _check_room(tmp, len(text))
             path = tmp / doc
-            if isinstance(content, bytes):  # a finished file (scores.xlsx)
+            if isinstance(text, bytes):  # a finished file (scores.xlsx)
                 path.write_bytes(content)
             else:
                 path.write_text(text, encoding="utf-8")

@@ -90,7 +90,7 @@ def _components() -> pd.DataFrame:
         line = int(codes.index[dup][0]) + 2
         raise table_error(file, "duplicate code within the index", row=line, column="code",
                           value=df.loc[line - 2, "code"], fix="give each component its own code")
-    owner: dict[tuple[str, str], str] = {}
+    owner: dict[tuple[str, str | None], str] = {}
     for i, row in enumerate(df.itertuples(index=False)):
         for spelling in _spellings(row):
             k = (row.index, match_key(spelling))
@@ -170,7 +170,9 @@ def _component_lookup() -> dict[str, tuple[tuple[str, str], ...]]:
     out: dict[str, set[tuple[str, str]]] = {}
     for row in _components().itertuples(index=False):
         for spelling in _spellings(row):
-            out.setdefault(match_key(spelling), set()).add((row.index, row.key))
+            key = match_key(spelling)
+            if key is not None:  # an empty alias ("a||b") matches nothing
+                out.setdefault(key, set()).add((row.index, row.key))
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 

@@ -146,8 +146,10 @@ def read_table(file: str) -> pd.DataFrame:
     (the public loaders hand out copies).
     """
     spec = _SPECS[file]
-    with resources.files("parlib.reference").joinpath(file).open(encoding="utf-8",
-                                                                 newline="") as fh:
+    # typeshed's Traversable.open lists no `newline`, but the readers resources hands out
+    # (pathlib.Path, zipfile.Path) pass it on to the text wrapper, as the csv module needs.
+    with resources.files("parlib.reference").joinpath(file).open(  # type: ignore[call-overload]
+            encoding="utf-8", newline="") as fh:
         header, *rows = [row for row in csv.reader(fh) if row]  # small files: the csv module
     if header != spec["columns"]:
         raise table_error(file, f"the header is {header} but must be {spec['columns']}",

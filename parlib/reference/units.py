@@ -123,9 +123,9 @@ def _aliases() -> pd.DataFrame:
 
 
 @functools.cache
-def _official_keys() -> dict[tuple[str, str], str]:
+def _official_keys() -> dict[tuple[str, str | None], str]:
     p = _provinces()
-    out: dict[tuple[str, str], str] = {}
+    out: dict[tuple[str, str | None], str] = {}
     for era, code, *names in p[["era", "code", "name", "full_name", "name_en"]].itertuples(
             index=False):
         for name in names:
@@ -175,7 +175,7 @@ def unit_types() -> pd.DataFrame:
 def _unit_types() -> pd.DataFrame:
     file = "unit_types.csv"
     df = read_table(file)
-    seen: dict[str, str] = {}
+    seen: dict[str | None, str] = {}
     for i, (key, name, abbr) in enumerate(zip(df["key"], df["name_vi"], df["abbreviations"])):
         spellings = [name] + ([] if pd.isna(abbr) else abbr.split("|"))
         for spelling in spellings:
