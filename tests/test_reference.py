@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from parlib import reference as ref
+from parlib.reference import tables
 from parlib.text import match_key
 
 LOADERS = [
@@ -159,10 +160,10 @@ def test_index_scale_names_the_problem():
 
 @pytest.fixture
 def fake_folder(tmp_path, monkeypatch):
-    monkeypatch.setattr(ref, "resources", SimpleNamespace(files=lambda package: tmp_path))
-    ref._read.cache_clear()
+    monkeypatch.setattr(tables, "resources", SimpleNamespace(files=lambda package: tmp_path))
+    tables.read_table.cache_clear()
     yield tmp_path
-    ref._read.cache_clear()
+    tables.read_table.cache_clear()
 
 
 def test_validation_names_file_row_and_value(fake_folder):
@@ -170,21 +171,21 @@ def test_validation_names_file_row_and_value(fake_folder):
         "alias,era,code\nTP.HCM,legacy,79\nTP. HCM,legacy,79\n", encoding="utf-8")
     with pytest.raises(ref.ReferenceDataError,
                        match=r"province_aliases\.csv, row 3, column 'alias': duplicate"):
-        ref._read("province_aliases.csv")
+        tables.read_table("province_aliases.csv")
 
 
 def test_validation_rejects_unknown_era(fake_folder):
     (fake_folder / "province_aliases.csv").write_text(
         "alias,era,code\nSài Gòn,2030,79\n", encoding="utf-8")
     with pytest.raises(ref.ReferenceDataError, match=r"row 2, column 'era'.*'2030'"):
-        ref._read("province_aliases.csv")
+        tables.read_table("province_aliases.csv")
 
 
 def test_validation_rejects_non_nfc_text(fake_folder):
     (fake_folder / "levels.csv").write_text(
         "alias,level\nhuye\u0302\u0323n,district\n", encoding="utf-8")
     with pytest.raises(ref.ReferenceDataError, match="not Unicode NFC"):
-        ref._read("levels.csv")
+        tables.read_table("levels.csv")
 
 
 def test_reference_frames_use_pandas_string_dtype():
