@@ -49,7 +49,7 @@ _SUFFIXES = (" province", " city")
 _PLACE_PREFIXES = ("tinh ", "thanh pho ", "tp ")
 _BOUNDARY = re.compile(r"[\s.]+")
 _PLACE_SEP = re.compile(r"\s*[,(-]\s*|\s+")
-_ENUMERATOR = re.compile(r"^(?:[ivx]+|\d+|[a-z]|d\d+)\s+")
+_ENUMERATOR = re.compile(r"^(?:[ivx]+|\d+(?: \d+)?|[a-z]|d\d+)\s+")
 NA = None
 
 
