@@ -53,7 +53,7 @@ _CLASHING = frozenset({"score", "rank", "max_points", "grade"})
 _CONNECTORS = frozenset({"va", "and", "hoac", "or"})
 _MAX_TOKENS = 12
 _YEAR_KEY = re.compile(r"(?:(?:nam|year) )?((?:19|20)\d\d)")
-_NUMBERING = re.compile(r"^\d{1,2}(?: \d{1,2})? (?=[^\d ])")  # "1.1: Civic Knowledge" -> "1 1 civic…"
+_NUMBERING = re.compile(r"^\d{1,2}(?: \d{1,2})? (?=[^\d ])")  # the "1.1:" of "1.1: Civic Knowledge"
 _BRACKET = re.compile(r"^(.*?)\s*[(\[]([^()\[\]]*)[)\]]\s*$")
 _MAXIMUM = re.compile(r"(?:(toi da|max|maximum|thang diem|tren)\s*:?\s*)?(/)?\s*"
                       r"(\d+(?:[.,]\d+)?)\s*(diem|d|points?|pts)?\.?")

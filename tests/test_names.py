@@ -347,7 +347,8 @@ def test_match_components_papi_codes_and_enumerators():
 def test_match_components_papi_sub_dimensions_in_english_and_vietnamese():
     s = pd.Series(["1.1: Civic Knowledge", "1.1. Tri thức công dân", "Quality of Elections",
                    "Quality of Village Head Elections", "2.1: Tiếp cận thông tin*",
-                   "Land Tittle Procedures", "8.3 Phúc đáp của chính quyền qua cổng thông tin điện tử",
+                   "Land Tittle Procedures",
+                   "8.3 Phúc đáp của chính quyền qua cổng thông tin điện tử",
                    "Participation at Local Levels"])
     assert match_components(s, index="PAPI").tolist() == [
         "participation.civic_knowledge", "participation.civic_knowledge",

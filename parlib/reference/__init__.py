@@ -494,12 +494,19 @@ def _index_aliases() -> pd.DataFrame:
 def components(index: str | None = None) -> pd.DataFrame:
     """Return the components of one index (or all), in published order.
 
-    Each index also has a ``total`` row (order 0) for the overall score.
+    Each index also has a ``total`` row (order 0) for the overall score. A
+    sub-component (a PAPI sub-dimension) names its component in ``parent`` and
+    comes after the components.
 
     Examples
     --------
     >>> components("PAPI")["code"].dropna().tolist()
     ['D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8']
+    >>> papi = components("PAPI")
+    >>> papi.loc[papi["parent"] == "participation", "key"].tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['participation.civic_knowledge', 'participation.opportunities',
+     'participation.elections', 'participation.contributions']
     """
     df = _components()
     if index is None:
