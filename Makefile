@@ -44,7 +44,7 @@ reports: clean-data
 # Pin newer versions: resolve pyproject.toml's ranges again (pip-tools, in a venv of its own).
 lock:
 	@test -x $(TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/python -m pip install --quiet pip-tools; }
-	$(TOOLS)/bin/pip-compile --quiet --extra test --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
+	$(TOOLS)/bin/pip-compile --quiet --extra test --extra lint --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
 	@echo "wrote $(LOCK); 'make install' installs it"
 
 # The browser test of the report site drives Debian's chromium: installed here when run as

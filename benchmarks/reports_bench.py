@@ -190,7 +190,7 @@ def _publish(report: Any, fig: Any, name: str, caption: str, data: Any = None) -
     """What ``Report.publish`` does, less showing the PNG in a notebook."""
     import matplotlib.pyplot as plt
 
-    from parlib.figures import save_figure
+    from parlib.viz.figures import save_figure
     from parlib.reports.notebook import _data_hash, _figure_title
 
     figure = getattr(fig, "figure", fig)
@@ -208,7 +208,8 @@ def _table(report: Any, name: str, styler: Any) -> None:
 
 def _floor_trend(report, scores, *, index="PAR", component="total", level="province",
                  provinces=(), unit_type="", years=(), lang="vi", **_):
-    from parlib import plots, stats
+    from parlib.viz import plots
+    from parlib.analysis import stats
 
     provinces, years = list(provinces), list(years)
     selection = dict(index=index, component=component, level=level,
@@ -242,7 +243,8 @@ def _floor_trend(report, scores, *, index="PAR", component="total", level="provi
 def _floor_correlation(report, scores, *, index="PAR", component="total", y_index="SIPAS",
                        y_component="total", level="province", provinces=(), unit_type="",
                        years=(), lang="vi", **_):
-    from parlib import plots, stats
+    from parlib.viz import plots
+    from parlib.analysis import stats
     from parlib.reports import filter_units
 
     years = list(years)
@@ -267,7 +269,8 @@ def _floor_correlation(report, scores, *, index="PAR", component="total", y_inde
 
 def _floor_comparison(report, scores, *, index="PAR", component="total", level="province",
                       provinces=(), unit_type="", year=0, lang="vi", **_):
-    from parlib import plots, stats
+    from parlib.viz import plots
+    from parlib.analysis import stats
     from parlib.reports import filter_units
 
     scores = filter_units(scores, provinces=list(provinces))
@@ -316,9 +319,9 @@ def _floor_main(tasks_file: str, processes: int) -> int:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401  the workers fork with it imported, like a warm kernel
-    import parlib.plots  # noqa: F401
+    import parlib.viz.plots  # noqa: F401
     import parlib.reports  # noqa: F401
-    import parlib.stats  # noqa: F401
+    import parlib.analysis.stats  # noqa: F401
 
     tasks = [tuple(t) for t in json.loads(Path(tasks_file).read_text(encoding="utf-8"))]
     if processes == 1:  # one process: the reports one after another, no Pool

@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from parlib import names, values
+from parlib.clean import names, values
 from parlib.reference import index_scale
 from parlib.text import match_key
 

@@ -24,8 +24,8 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .errors import ParlibError
+from parlib import __version__
+from parlib.errors import ParlibError
 
 __all__ = ["main", "run"]
 
@@ -76,7 +76,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 def _say(text: str, *, err: bool = False, lines: bool = False) -> None:
     """Print ``text`` with terminal control characters removed."""
-    from .text import printable  # not at import: it loads numpy, which clean tunes first
+    from parlib.text import printable  # not at import: it loads numpy, which clean tunes first
 
     stream = sys.stderr if err else sys.stdout
     print(printable(text, lines=lines), file=stream)
@@ -127,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_run_demo)
 
     try:
-        from .reports import cli as reports_cli
+        from parlib.reports import cli as reports_cli
     except ImportError:  # pragma: no cover - reports not installed
         reports_cli = None
     if reports_cli is not None:
@@ -156,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run_clean(args: argparse.Namespace) -> int:
     _tune_process()  # before numpy and pyarrow load
-    from .pipeline import clean_all
+    from parlib.pipeline import clean_all
 
     results = clean_all(args.raw, args.out, datasets=args.dataset,
                         progress=not args.no_progress)
@@ -228,7 +228,7 @@ def _tune_process() -> None:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from .demo import write_demo_data
+    from parlib.demo.panel import write_demo_data
 
     kwargs = {} if args.seed is None else {"seed": args.seed}
     try:
@@ -243,14 +243,14 @@ def _run_demo(args: argparse.Namespace) -> int:
 def _run_info(args: argparse.Namespace) -> int:
     import json
 
-    from .info import describe_dataset, describe_datasets, format_info
-    from .load import clean_datasets, default_clean_dir
+    from parlib.info import describe_dataset, describe_datasets, format_info
+    from parlib.analysis.load import clean_datasets, default_clean_dir
 
     clean = Path(args.clean_dir) if args.clean_dir else default_clean_dir()
     if args.dataset:
         known = clean_datasets(clean)
         if args.dataset not in known:
-            from .resolve import did_you_mean, suggest_names
+            from parlib.analysis.resolve import did_you_mean, suggest_names
 
             hint = did_you_mean(suggest_names(args.dataset, known)).strip()
             raise ParlibError("no such cleaned dataset", file=clean, value=args.dataset,
@@ -267,7 +267,7 @@ def _run_info(args: argparse.Namespace) -> int:
 
 
 def _run_cite(args: argparse.Namespace) -> int:
-    from .figures import read_sidecar
+    from parlib.viz.figures import read_sidecar
 
     try:
         sidecar = read_sidecar(args.figure)

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from .load import clean_datasets, default_clean_dir, load_scores, load_sources
+from parlib.analysis.load import clean_datasets, default_clean_dir, load_scores, load_sources
 
 __all__ = ["compute_coverage", "describe_dataset", "describe_datasets", "format_info"]
 
@@ -118,7 +118,7 @@ def describe_datasets(*, clean_dir: str | Path | None = None,
                 for name in clean_datasets(clean)]
     reports: list[dict[str, Any]] = []
     if config is not None and (root_path / config).is_file():
-        from .reports.runner import report_states
+        from parlib.reports.runner import report_states
 
         reports = report_states(config, root=root_path)
     return {"clean_dir": str(clean), "datasets": datasets, "reports": reports}

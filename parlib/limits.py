@@ -34,8 +34,8 @@ from xml.etree import ElementTree
 
 import yaml
 
-from .errors import ConfigError, RawFileError
-from .settings import LIMITS, get_settings
+from parlib.errors import ConfigError, RawFileError
+from parlib.settings import LIMITS, get_settings
 
 __all__ = ["LIMITS", "limit", "load_yaml", "check_xlsx", "too_big"]
 

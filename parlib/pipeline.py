@@ -17,22 +17,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .aggregates import AGGREGATE_COLUMNS, check_aggregates, clean_aggregates
-from .clean import (QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, concat_rows, fill_defaults,
+from parlib import __version__
+from parlib.clean.aggregates import AGGREGATE_COLUMNS, check_aggregates, clean_aggregates
+from parlib.clean.rows import (QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, concat_rows, fill_defaults,
                     stack_blocks)
-from .config import Correction, DatasetConfig, FileSpec, find_datasets, read_config
-from .consistency import WARNING_COLUMNS, check_rankings
-from .errors import ConfigError, ParlibError
-from .headers import melt_aggregates, melt_table, recognize_columns, unrecognized_columns
-from .memory import release_memory
-from .outputs import datapackage, dataset_lock, records, write_dataset
-from .spreadsheet import XLSX_MAX_ROWS, xlsx_bytes
-from .read import read_raw
-from .reference import component_lookup, unit_type_aliases, unit_types
-from .safety import check_output_dir
-from .totals import derive_totals
-from .validate import KEY, validate_scores
+from parlib.ingest.config import Correction, DatasetConfig, FileSpec, find_datasets, read_config
+from parlib.clean.consistency import WARNING_COLUMNS, check_rankings
+from parlib.errors import ConfigError, ParlibError
+from parlib.ingest.headers import melt_aggregates, melt_table, recognize_columns, unrecognized_columns
+from parlib.memory import release_memory
+from parlib.publish.outputs import datapackage, dataset_lock, records, write_dataset
+from parlib.publish.xlsx import XLSX_MAX_ROWS, xlsx_bytes
+from parlib.ingest.read import read_raw
+from parlib.reference import component_lookup, unit_type_aliases, unit_types
+from parlib.safety import check_output_dir
+from parlib.clean.totals import derive_totals
+from parlib.clean.validate import KEY, validate_scores
 
 __all__ = ["CleanResult", "apply_corrections", "clean_dataset", "clean_all",
            "disputed_rows", "mark_corrections", "read_file_rows"]
@@ -182,7 +182,7 @@ def read_file_rows(config: DatasetConfig, spec: FileSpec, *,
 
     The dataset's corrections of this file are applied to the cells read, before
     anything else sees them. ``dropped`` (a list) receives one warning record per
-    column left out (see :func:`parlib.headers.unrecognized_columns`); without it
+    column left out (see :func:`parlib.ingest.headers.unrecognized_columns`); without it
     they are Python warnings.
     """
     table = read_raw(spec.path, sheet=spec.sheet, header_row=spec.header_row,
@@ -330,7 +330,7 @@ def _dispute_summary(disputed: pd.DataFrame) -> list[dict[str, Any]]:
 def disputed_rows(scores: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFrame:
     """Return every version of the figures whose published values disagree.
 
-    These are the rows :func:`parlib.validate.validate_scores` set aside under
+    These are the rows :func:`parlib.clean.validate.validate_scores` set aside under
     the ``unique_key`` rule (same unit, index, component and year, different
     score, rank or n), each with its source and the ``dispute`` in words.
     """
@@ -346,7 +346,7 @@ def disputed_rows(scores: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFram
 
 
 def _clean_in_blocks(long: pd.DataFrame, **options: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`parlib.clean.clean_scores` on ``_BLOCK_ROWS`` rows at a time.
+    """:func:`parlib.clean.rows.clean_scores` on ``_BLOCK_ROWS`` rows at a time.
 
     Each row is cleaned on its own, so the blocks give the rows and records one
     call would; the cleaning temporaries of a larger file are a block's, not the file's.
@@ -406,8 +406,8 @@ def clean_all(raw_dir: str | Path = "data/raw", out_dir: str | Path = "data/clea
 
 
 def write_result(result: CleanResult, out_dir: str | Path) -> Path:
-    """Write one dataset's outputs (call under :func:`parlib.outputs.dataset_lock`)."""
-    from .codebook import render_codebook
+    """Write one dataset's outputs (call under :func:`parlib.publish.outputs.dataset_lock`)."""
+    from parlib.publish.codebook import render_codebook
 
     tables = {"scores": result.scores, "quarantine": result.quarantine,
               "sources": result.sources}

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
-from .errors import ConfigError, OutputError
+from parlib.errors import ConfigError, OutputError
 
 __all__ = ["MARKER", "check_output_dir", "mark_output", "umask_mode", "write_atomic"]
 
@@ -166,7 +166,7 @@ def _absolute(folder: str | os.PathLike, shown: str) -> Path:
 
 
 def _is_synthetic(folder: Path) -> bool:
-    from .limits import load_yaml
+    from parlib.limits import load_yaml
 
     try:
         data = load_yaml(folder / "dataset.yaml", shown=str(folder), name="dataset.yaml")

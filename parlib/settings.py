@@ -1,6 +1,6 @@
 """The settings parlib reads from the environment (``PARLIB_*``), in one place.
 
-``PARLIB_CLEAN_DIR`` names the folder of cleaned datasets that :mod:`parlib.load`
+``PARLIB_CLEAN_DIR`` names the folder of cleaned datasets that :mod:`parlib.analysis.load`
 reads when no folder is given; the ``PARLIB_MAX_*`` variables raise the limits of
 :mod:`parlib.limits`. :func:`get_settings` reads them as they are when it is
 called, so a notebook or a test that sets one sees it at once.
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError
+from parlib.errors import ConfigError
 
 __all__ = ["LIMITS", "Settings", "get_settings"]
 

@@ -23,6 +23,6 @@ def test_unknown_attribute_names_itself():
     try:
         parlib.nope  # noqa: B018
     except AttributeError as exc:
-        assert "'nope'" in str(exc)
+        assert "nope" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("no error")

@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 import parlib.errors
-from parlib.outputs import dataset_lock
+from parlib.publish.outputs import dataset_lock
 from parlib.pipeline import clean_all, clean_dataset, write_result
 
 BAD = Path(__file__).parent / "data" / "bad"

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from parlib.citations import (Release, cite_dataset, cite_documents, cite_figure, cite_report,
+from parlib.publish.citations import (Release, cite_dataset, cite_documents, cite_figure, cite_report,
                               describe_rows, format_citation, sources_of_rows)
 
 

@@ -5,7 +5,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from parlib.clean import LONG_COLUMNS, SCORE_COLUMNS, clean_scores, derive_scores, fill_defaults
+from parlib.clean.rows import LONG_COLUMNS, SCORE_COLUMNS, clean_scores, derive_scores, fill_defaults
 
 
 def long(**cols) -> pd.DataFrame:

@@ -146,8 +146,8 @@ def test_cite_without_a_good_sidecar_names_the_file_and_the_fix(tmp_path, capsys
 def test_cite_prints_each_format(tmp_path, capsys, fmt, start):
     import matplotlib.pyplot as plt
 
-    from parlib.citations import Release, cite_documents
-    from parlib.figures import save_figure
+    from parlib.publish.citations import Release, cite_documents
+    from parlib.viz.figures import save_figure
 
     fig, ax = plt.subplots()
     ax.plot([1, 2], [3, 4])
@@ -202,7 +202,7 @@ def test_bad_yaml_values_are_one_paragraph_errors(project, capsys, old, new, wor
                                            (30, "the disk is read-only")])
 def test_system_errors_while_writing_are_one_paragraph_and_leave_no_temporary_folder(
         project, capsys, monkeypatch, code, fix):
-    from parlib import outputs
+    from parlib.publish import outputs
 
     assert main(["clean", "--no-progress"]) == 0
     before = (project / "data" / "clean" / "bt" / "scores.csv").read_bytes()

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from parlib.config import find_datasets, read_config
+from parlib.ingest.config import find_datasets, read_config
 from parlib.errors import ConfigError
 
 GOOD = """\

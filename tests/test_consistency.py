@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parlib.consistency import check_rankings
+from parlib.clean.consistency import check_rankings
 
 
 def ranking(scores, ranks, n=None):
@@ -83,7 +83,7 @@ def test_ranking_size_lists_each_rankings_sizes_in_order():
 def test_first_contradictions_count_each_rank_beating_a_better_ranks_lowest_score():
     import numpy as np
 
-    from parlib.consistency import _first_contradictions
+    from parlib.clean.consistency import _first_contradictions
 
     rng = np.random.default_rng(2)
     n = 5000

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from parlib.figure_data import (FIGURE_COLUMNS, changes_data, correlation_data, figure_rows,
+from parlib.viz.figure_data import (FIGURE_COLUMNS, changes_data, correlation_data, figure_rows,
                                 ranking_data, trend_data)
-from parlib.plots import plot_ranking, plot_trend
-from parlib.stats import compute_trend
+from parlib.viz.plots import plot_ranking, plot_trend
+from parlib.analysis.stats import compute_trend
 
 
 @pytest.fixture(autouse=True)

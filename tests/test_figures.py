@@ -6,9 +6,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from parlib.citations import Release, cite_documents
-from parlib.figures import FigureFiles, read_sidecar, save_figure, slugify, source_line
-from parlib.plots import plot_trend
+from parlib.publish.citations import Release, cite_documents
+from parlib.viz.figures import FigureFiles, read_sidecar, save_figure, slugify, source_line
+from parlib.viz.plots import plot_trend
 
 
 def _sha(path) -> str:

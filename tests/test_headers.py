@@ -1,4 +1,4 @@
-"""Tests for parlib.headers: column roles, validation, and melting to the long raw form."""
+"""Tests for parlib.ingest.headers: column roles, validation, and melting to the long raw form."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-import parlib.headers as headers
+import parlib.ingest.headers as headers
 from parlib.errors import HeaderError
-from parlib.headers import (AGGREGATE_COLUMNS, LONG_RAW_COLUMNS, HeaderRole, classify_header,
+from parlib.ingest.headers import (AGGREGATE_COLUMNS, LONG_RAW_COLUMNS, HeaderRole, classify_header,
                             melt_aggregates, melt_table, recognize_columns)
-from parlib.read import RawTable, read_raw
+from parlib.ingest.read import RawTable, read_raw
 from parlib.reference import component_lookup
 from parlib.text import match_key
 
@@ -84,7 +84,7 @@ def test_classify_header_knows_every_documented_alias(expected, label):
 
 
 def test_classify_header_vocabulary_file_is_consistent():
-    path = Path(headers.__file__).parent / "reference" / "headers.csv"
+    path = Path(headers.__file__).parents[1] / "reference" / "headers.csv"
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert set(rows[0]) == {"role", "alias", "index", "scale"}

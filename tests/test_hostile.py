@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from parlib.cli import main
 from parlib.errors import ConfigError
-from parlib.figures import slugify
+from parlib.viz.figures import slugify
 from parlib.pipeline import clean_all
 from parlib.reports import read_reports_config, run_reports, slugify_report
 from parlib.text import clean_text
@@ -283,7 +283,7 @@ def test_unit_names_with_dollar_signs_do_not_break_figures(tmp_path):
     import matplotlib
 
     matplotlib.use("Agg")
-    from parlib import plots
+    from parlib.viz import plots
 
     rows = [{"dataset": "d", "province_code": "83", "province": "Bến Tre",
              "province_code_2025": "86", "province_2025": "Vĩnh Long", "year": year,

@@ -1,7 +1,7 @@
 """Interrupted and concurrent runs: a killed or doubled run never loses or corrupts outputs.
 
 ``parlib clean`` runs as a subprocess and is killed with SIGKILL at named points of the
-atomic write (the run is started by a small script that sets :data:`parlib.outputs.on_stage`
+atomic write (the run is started by a small script that sets :data:`parlib.publish.outputs.on_stage`
 to stop at a stage and say so in a file), and after random delays. After every kill the output folder holds the previous outputs or the new ones,
 complete and byte-identical to what a clean run writes, never a mix and never nothing;
 the next run completes; the raw files are never modified. Two runs started together
@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from parlib.errors import LockError
-from parlib.outputs import recover_outputs
+from parlib.publish.outputs import recover_outputs
 from parlib.pipeline import clean_all
 
 pytestmark = pytest.mark.slow
@@ -60,7 +60,8 @@ def digest(folder: Path) -> dict[str, str] | None:
 # atomic write; with "no", as on a system without renameat2 (two renames).
 _PAUSING = """
 import pathlib, sys, time
-from parlib import cli, outputs
+from parlib import cli
+from parlib.publish import outputs
 stages, marker, seconds, exchange = sys.argv[1:5]
 
 def pause(stage):

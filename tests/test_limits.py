@@ -21,7 +21,7 @@ import pytest
 
 from parlib.errors import ConfigError, RawFileError
 from parlib.limits import check_xlsx, limit, load_yaml
-from parlib.read import read_raw
+from parlib.ingest.read import read_raw
 
 GB = 1 << 30
 YAML = """\
@@ -223,7 +223,7 @@ def test_outputs_larger_than_the_limit_are_refused_and_leave_nothing(tmp_path, m
     import pandas as pd
 
     from parlib.errors import OutputError
-    from parlib.outputs import write_dataset
+    from parlib.publish.outputs import write_dataset
 
     monkeypatch.setenv("PARLIB_MAX_OUTPUT_BYTES", "1000")
     frame = pd.DataFrame({"a": ["x" * 100] * 20, "b": range(20)})

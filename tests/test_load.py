@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from parlib.errors import ParlibError
-from parlib.load import default_clean_dir, find_project_root, load_scores
+from parlib.analysis.load import default_clean_dir, find_project_root, load_scores
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parlib import names
+from parlib.clean import names
 from parlib.errors import UnknownNameError
-from parlib.names import (
+from parlib.clean.names import (
     PROVINCE_COLUMNS,
     match_components,
     match_indices,

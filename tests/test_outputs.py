@@ -1,4 +1,4 @@
-"""Tests for parlib.outputs: the atomic swap of a dataset's output folder.
+"""Tests for parlib.publish.outputs: the atomic swap of a dataset's output folder.
 
 Killing a run at each stage of the swap is tested in tests/test_interrupts.py.
 """
@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from parlib import outputs
-from parlib.outputs import dataset_lock, json_text, records, recover_outputs, write_dataset
+from parlib.publish import outputs
+from parlib.publish.outputs import dataset_lock, json_text, records, recover_outputs, write_dataset
 
 
 def write(out, value: str):
@@ -212,7 +212,7 @@ def test_write_csv_neutralises_formulas_in_text_and_leaves_numbers(tmp_path, kin
 
 
 def test_clean_outputs_are_excel_safe_and_parquet_and_loaders_keep_the_text(tmp_path):
-    from parlib.load import load_scores, load_sources
+    from parlib.analysis.load import load_scores, load_sources
 
     raw = tmp_path / "raw" / "bt"
     raw.mkdir(parents=True)

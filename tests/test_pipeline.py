@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from parlib.errors import ConfigError, RawFileError
-from parlib.outputs import records
+from parlib.publish.outputs import records
 from parlib.pipeline import clean_all, clean_dataset
 
 YAML = """\

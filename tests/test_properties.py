@@ -29,13 +29,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parlib import names, reference, values
-from parlib.clean import QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, fill_defaults
+from parlib.clean import names, values
+from parlib import reference
+from parlib.clean.rows import QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, fill_defaults
 from parlib.errors import HeaderError, ParlibError
-from parlib.headers import classify_header
+from parlib.ingest.headers import classify_header
 from parlib.pipeline import clean_dataset
 from parlib.text import match_key
-from parlib.validate import validate_scores
+from parlib.clean.validate import validate_scores
 
 FAST = settings(max_examples=100, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

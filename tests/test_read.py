@@ -1,4 +1,4 @@
-"""Tests for parlib.read: raw CSV and XLSX files into tables of text cells."""
+"""Tests for parlib.ingest.read: raw CSV and XLSX files into tables of text cells."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from openpyxl.styles import Font
 
 from parlib.errors import HeaderError, RawFileError
-from parlib.read import RawTable, read_raw
+from parlib.ingest.read import RawTable, read_raw
 
 HEADER = "Tên đơn vị,Điểm,Xếp hạng"
 UNITS = ["Sở Nội vụ", "Sở Tư pháp", "Sở Giáo dục và Đào tạo", "UBND huyện Ba Tri"]
@@ -453,7 +453,7 @@ TRICKY = ["  a  b ", "a\tb", "\x1c x \x1f", "", "   ", "Sở\u00a0Nội vụ", "
     [f"{k}" for k in range(2000)] + TRICKY,  # mostly distinct, some not ASCII
 ])
 def test_clean_cells_match_clean_text(values):
-    from parlib.read import _clean
+    from parlib.ingest.read import _clean
     from parlib.text import clean_text
 
     cleaned, blank = _clean(values)
@@ -464,7 +464,7 @@ def test_clean_cells_match_clean_text(values):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.text(st.characters(exclude_categories=("Cs",)), max_size=8), max_size=40))
 def test_clean_cells_match_clean_text_for_any_text(values):
-    from parlib.read import _clean
+    from parlib.ingest.read import _clean
     from parlib.text import clean_text
 
     assert _clean(values)[0].tolist() == [clean_text(v) for v in values]
@@ -527,7 +527,7 @@ def test_read_xlsx_that_is_empty_or_text_says_so(tmp_path):
 
 def test_a_file_utf8_only_in_its_first_lines_is_read_as_what_it_is(tmp_path):
     # The head (an ASCII header and 300 ASCII rows) is UTF-8; the rest is Windows-1258.
-    from parlib._demo_formats import to_cp1258_form
+    from parlib.demo.formats import to_cp1258_form
 
     head = "STT,Don vi,Diem\n" + "".join(f"{i},Unit {i},\"9{i % 10},5\"\n" for i in range(1, 301))
     tail = "301,Sở Tư pháp,\"88,5\"\n302,Sở Nội vụ,\"87,0\"\n"
@@ -554,7 +554,7 @@ def test_a_file_utf8_only_in_its_first_lines_is_read_as_what_it_is(tmp_path):
 def test_each_encoding_is_read_by_the_one_csv_reader(tmp_path, name, content, expected):
     path = tmp_path / name
     if content is None:  # ASCII (so UTF-8) in its first lines, Windows-1258 further down
-        from parlib._demo_formats import to_cp1258_form
+        from parlib.demo.formats import to_cp1258_form
 
         head = "STT,Don vi,Diem\n" + "".join(f"{k},Unit {k},90\n" for k in range(1, 301))
         path.write_bytes(to_cp1258_form(head + "301,Sở Tư pháp,91\n").encode("cp1258"))

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from parlib.errors import SelectionError
-from parlib.resolve import (NameNote, describe_available, find_province, resolve_name,
+from parlib.analysis.resolve import (NameNote, describe_available, find_province, resolve_name,
                             select_provinces, select_values, suggest_provinces)
-from parlib.stats import compute_trend, select_scores
+from parlib.analysis.stats import compute_trend, select_scores
 
 
 @pytest.fixture

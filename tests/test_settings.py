@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from parlib.errors import ConfigError
-from parlib.load import default_clean_dir
+from parlib.analysis.load import default_clean_dir
 from parlib.settings import LIMITS, Settings, get_settings
 
 

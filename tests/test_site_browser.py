@@ -118,7 +118,7 @@ def test_index_and_one_report_of_each_kind_load_cleanly(site, browser):
 
 
 def test_codebook_page_is_linked_and_readable(site, browser, tmp_path):
-    from parlib.codebook import render_codebook
+    from parlib.publish.codebook import render_codebook
 
     (site / "fx-synthetic" / "codebook.html").write_text(
         render_codebook({"name": "fx", "title": "Bộ dữ liệu <i>x</i>", "resources": []}),

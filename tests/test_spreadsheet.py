@@ -6,7 +6,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from parlib.spreadsheet import XLSX_MAX_ROWS, xlsx_bytes
+from parlib.publish.xlsx import XLSX_MAX_ROWS, xlsx_bytes
 
 
 def test_workbook_keeps_types_text_and_frozen_headers():

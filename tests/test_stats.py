@@ -7,7 +7,7 @@ import parlib
 import pytest
 from scipy import stats as st
 
-from parlib.stats import (compute_changes, compute_correlation, compute_correlation_matrix,
+from parlib.analysis.stats import (compute_changes, compute_correlation, compute_correlation_matrix,
                           compute_percentiles, compute_trend, describe_by_year, group_to_2025,
                           select_scores)
 

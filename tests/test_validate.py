@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from parlib.validate import validate_scores
+from parlib.clean.validate import validate_scores
 
 
 def rows(**overrides) -> pd.DataFrame:
@@ -117,7 +117,7 @@ def _first_rule(row: dict, last: int) -> str | None:
 def test_each_row_is_named_by_the_first_rule_it_breaks_whatever_the_dtypes(dtypes):
     import numpy as np
 
-    from parlib import validate
+    from parlib.clean import validate
 
     rng = np.random.default_rng(11)
     n = 3000

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from parlib.values import (
+from parlib.clean.values import (
     detect_decimal_styles,
     parse_numbers,
     parse_ranks,

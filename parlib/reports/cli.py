@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import ParlibError
+from parlib.errors import ParlibError
 
 __all__ = ["add_parser", "run"]
 
@@ -54,8 +54,8 @@ def run(args: argparse.Namespace) -> int:
         when the configuration or a parameter is wrong (nothing ran then); 2
         for a wrong command line.
     """
-    from ..text import printable
-    from .runner import run_reports
+    from parlib.text import printable
+    from parlib.reports.runner import run_reports
 
     if args.jobs is not None and args.jobs < 1:
         print(f"parlib reports: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)

@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, ParameterError
-from ..limits import load_yaml
-from ..text import match_key
-from .parameters import coerce_parameter
+from parlib.errors import ConfigError, ParameterError
+from parlib.limits import load_yaml
+from parlib.text import match_key
+from parlib.reports.parameters import coerce_parameter
 
 __all__ = ["ReportSpec", "ReportsConfig", "read_reports_config", "slugify_report",
            "notebook_parameters", "INJECTED_PARAMETERS"]
@@ -308,7 +308,7 @@ def _check_parameters(params: dict[str, Any], known: dict[str, Any], nb_path: Pa
 
 def _check_provinces(value: Any, shown: str, where: str) -> None:
     """Refuse a province name that no spelling, alias or code of either era matches."""
-    from ..resolve import did_you_mean, find_province, suggest_provinces
+    from parlib.analysis.resolve import did_you_mean, find_province, suggest_provinces
 
     for name in [value] if isinstance(value, str) else list(value or []):
         if find_province(name) is None:

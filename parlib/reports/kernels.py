@@ -30,7 +30,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..errors import ReportError
+from parlib.errors import ReportError
 
 __all__ = ["KernelPool", "choose_kernel_name", "preload", "describe_exit", "KERNEL_LOG",
            "WARMUP_CODE"]
@@ -58,11 +58,11 @@ def preload() -> None:
     import matplotlib.pyplot as plt
 
     for name in ("IPython.display", "pyarrow.parquet", "scipy.stats", "seaborn",
-                 "parlib.figure_data", "parlib.figures", "parlib.load", "parlib.stats",
+                 "parlib.viz.figure_data", "parlib.viz.figures", "parlib.analysis.load", "parlib.analysis.stats",
                  "parlib.reports.notebook"):
         importlib.import_module(name)  # what the notebooks import
-    from parlib.labels import label
-    from parlib.plots import plot_theme
+    from parlib.viz.labels import label
+    from parlib.viz.plots import plot_theme
 
     label("PAR", "vi"), label("procedures", "en"), label("y_te", "vi")
     with plot_theme():

@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..safety import write_atomic
+from parlib.safety import write_atomic
 
 __all__ = ["INPUT_FILES", "MANIFEST", "FAILURE", "hash_file", "input_hashes", "report_key",
            "read_manifest", "write_json", "git_commit", "relative_posix"]

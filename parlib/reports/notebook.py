@@ -2,7 +2,7 @@
 
 A notebook starts with :func:`start_report`, which finds the clean data from
 wherever the kernel runs and loads the scores and sources. Each figure goes
-through :meth:`Report.publish`: saved once with :func:`parlib.figures.save_figure`
+through :meth:`Report.publish`: saved once with :func:`parlib.viz.figures.save_figure`
 (caption, source line, citation, synthetic label), closed, and shown as the
 saved PNG, so the inline backend never draws it a second time.
 """
@@ -21,10 +21,10 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from ..errors import ParameterError
-from ..labels import check_lang, label
-from ..load import find_project_root
-from .texts import TEXTS, say
+from parlib.errors import ParameterError
+from parlib.viz.labels import check_lang, label
+from parlib.analysis.load import find_project_root
+from parlib.reports.texts import TEXTS, say
 
 __all__ = ["Report", "start_report", "resolve_project_path", "apply_boundaries",
            "filter_units", "adhoc_slug"]
@@ -44,7 +44,7 @@ def adhoc_slug(parameters: dict[str, Any]) -> str:
     >>> adhoc_slug({})
     'defaults'
     """
-    from .config import slugify_report
+    from parlib.reports.config import slugify_report
 
     words = []
     for name in sorted(set(parameters) - set(_RUNNER_SET)):
@@ -92,7 +92,7 @@ def filter_units(scores: pd.DataFrame, *, provinces: list[str] | str | None = No
                  unit_type: list[str] | str | None = None) -> pd.DataFrame:
     """Keep the rows of some provinces (names or codes, any spelling) and unit types.
 
-    Names go through the one resolver, :mod:`parlib.resolve`: aliases, English
+    Names go through the one resolver, :mod:`parlib.analysis.resolve`: aliases, English
     names, names without diacritics and GSO codes; under 2025 boundaries a
     legacy name selects its 2025 province (with a note). Empty or None filters
     keep everything.
@@ -103,7 +103,7 @@ def filter_units(scores: pd.DataFrame, *, provinces: list[str] | str | None = No
         When a province or unit type matches no row; the message lists what
         exists and the closest names.
     """
-    from ..resolve import select_provinces, select_values
+    from parlib.analysis.resolve import select_provinces, select_values
 
     out = scores
     wanted = [provinces] if isinstance(provinces, (str, int)) else list(provinces or [])
@@ -125,7 +125,7 @@ def apply_boundaries(scores: pd.DataFrame, boundaries: str = "legacy", *, how: s
     boundaries
         "legacy" keeps the provinces as published; "2025" groups legacy
         provinces into the province they form from 1 July 2025 with
-        :func:`parlib.stats.group_to_2025`.
+        :func:`parlib.analysis.stats.group_to_2025`.
     how
         "mean" or "median" of the former provinces' scores.
 
@@ -151,7 +151,7 @@ def apply_boundaries(scores: pd.DataFrame, boundaries: str = "legacy", *, how: s
             scores = scores.loc[scores["boundaries"].astype("string").ne("2025").fillna(True)
                                 .to_numpy(dtype=bool)]
         return scores, Markdown(say("legacy", lang))
-    from ..stats import group_to_2025
+    from parlib.analysis.stats import group_to_2025
 
     grouped, description = group_to_2025(scores, how=how)
     merged = description.loc[description["n_members"] > 1]
@@ -178,7 +178,7 @@ class Report:
     figures: list[dict[str, Any]] = field(default_factory=list)
     aggregates: pd.DataFrame | None = None
     disputed: pd.DataFrame | None = None
-    release: Any = None  # the parlib.citations.Release of the dataset
+    release: Any = None  # the parlib.publish.citations.Release of the dataset
     cited: list[Any] = field(default_factory=list)  # each figure's Citation
 
     @property
@@ -197,7 +197,7 @@ class Report:
     @property
     def citation(self) -> dict[str, Any]:
         """Return the report's citation in every form: the union of its figures' documents."""
-        from ..citations import cite_report
+        from parlib.publish.citations import cite_report
 
         title = say(f"title_{self.notebook}", self.lang) if f"title_{self.notebook}" in TEXTS \
             else self.notebook
@@ -226,16 +226,16 @@ class Report:
         title
             Default: the figure's own title.
         data
-            The rows drawn (a :mod:`parlib.figure_data` function's answer): written
+            The rows drawn (a :mod:`parlib.viz.figure_data` function's answer): written
             as ``figures/<name>.csv`` beside the figure, hashed into its citation,
             and the only rows whose documents the figure cites.
         """
         import matplotlib.pyplot as plt
         from IPython.display import Image, Markdown, display
 
-        from ..citations import cite_documents, cite_figure
-        from ..figure_data import figure_rows
-        from ..figures import save_figure
+        from parlib.publish.citations import cite_documents, cite_figure
+        from parlib.viz.figure_data import figure_rows
+        from parlib.viz.figures import save_figure
 
         figure = getattr(fig, "figure", fig)
         title = title or _figure_title(figure) or name
@@ -285,7 +285,7 @@ class Report:
         A corrected row cites its correction's evidence too; without rows, every
         document of the dataset.
         """
-        from ..citations import sources_of_rows
+        from parlib.publish.citations import sources_of_rows
 
         if rows is None:
             return self.sources
@@ -421,7 +421,7 @@ class Report:
         return say(key, self.lang, **fields)
 
     def year_table(self, trend: pd.DataFrame, *, values: str = "change") -> Any:
-        """Return ``values`` of :func:`parlib.stats.compute_trend` as a units × years table."""
+        """Return ``values`` of :func:`parlib.analysis.stats.compute_trend` as a units × years table."""
         wide = trend.pivot_table(index="unit", columns="year", values=values, observed=True,
                                  dropna=False, sort=True)
         wide.columns = [str(int(c)) for c in wide.columns]
@@ -441,7 +441,7 @@ class Report:
     def latest_year(self, scores: pd.DataFrame, *, index: str, component: str,
                     level: str) -> int:
         """Return the latest year with a score of ``index``/``component`` at ``level``."""
-        from ..stats import select_scores
+        from parlib.analysis.stats import select_scores
 
         rows = select_scores(scores, index=index, component=component, level=level)
         return int(rows.dropna(subset=["score"])["year"].max())
@@ -487,11 +487,11 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
         value cannot be read as its parameter's type, or ``lang`` is not "vi"
         or "en".
     ParlibError
-        When the dataset has not been cleaned (from :func:`parlib.load.load_scores`).
+        When the dataset has not been cleaned (from :func:`parlib.analysis.load.load_scores`).
     """
-    from ..citations import Release, read_release
-    from ..load import load_aggregates, load_disputed, load_scores, load_sources
-    from .parameters import check_injected, show_errors_briefly
+    from parlib.publish.citations import Release, read_release
+    from parlib.analysis.load import load_aggregates, load_disputed, load_scores, load_sources
+    from parlib.reports.parameters import check_injected, show_errors_briefly
 
     show_errors_briefly()
     injected = check_injected()

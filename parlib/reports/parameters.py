@@ -34,7 +34,7 @@ import json
 import warnings
 from typing import Any
 
-from ..errors import ParameterError, ParlibError
+from parlib.errors import ParameterError, ParlibError
 
 __all__ = ["coerce_parameter", "parameters_of", "check_injected", "check_parameters",
            "show_errors_briefly", "INJECTED_MARK"]
@@ -299,8 +299,8 @@ def show_errors_briefly(shell: Any = None) -> bool:
 
 
 def _brief_warning(plain: Any) -> Any:
-    """Format parlib's notes (:class:`parlib.resolve.NameNote`) as one line, no source line."""
-    from ..resolve import NameNote
+    """Format parlib's notes (:class:`parlib.analysis.resolve.NameNote`) as one line, no source line."""
+    from parlib.analysis.resolve import NameNote
 
     def formatwarning(message, category, filename, lineno, line=None):
         if isinstance(category, type) and issubclass(category, NameNote):

@@ -32,16 +32,16 @@ from typing import Any
 
 import filelock
 
-from .. import __version__
-from ..errors import ConfigError, LockError
-from ..safety import check_output_dir, mark_output, umask_mode
-from ..text import printable
-from .config import ReportsConfig, ReportSpec, read_reports_config
-from .export import export_html
-from .kernels import KERNEL_LOG, KernelPool, choose_kernel_name, describe_exit
-from .manifest import (FAILURE, INPUT_FILES, MANIFEST, SCHEMA, git_commit, input_hashes,
+from parlib import __version__
+from parlib.errors import ConfigError, LockError
+from parlib.safety import check_output_dir, mark_output, umask_mode
+from parlib.text import printable
+from parlib.reports.config import ReportsConfig, ReportSpec, read_reports_config
+from parlib.reports.export import export_html
+from parlib.reports.kernels import KERNEL_LOG, KernelPool, choose_kernel_name, describe_exit
+from parlib.reports.manifest import (FAILURE, INPUT_FILES, MANIFEST, SCHEMA, git_commit, input_hashes,
                        read_manifest, relative_posix, report_key, write_json)
-from .site import write_site
+from parlib.reports.site import write_site
 
 __all__ = ["run_reports", "report_states", "RunSummary", "ReportResult"]
 

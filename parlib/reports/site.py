@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .. import __version__
-from ..safety import check_output_dir
-from .manifest import FAILURE, MANIFEST, read_manifest, write_if_changed, write_json
+from parlib import __version__
+from parlib.safety import check_output_dir
+from parlib.reports.manifest import FAILURE, MANIFEST, read_manifest, write_if_changed, write_json
 
 __all__ = ["collect_reports", "write_site"]
 

@@ -1,7 +1,7 @@
 """Vietnamese and English sentences the report notebooks write about their results.
 
 Names of indices, components, levels and department types come from
-:func:`parlib.labels.label`; this table holds only the report prose.
+:func:`parlib.viz.labels.label`; this table holds only the report prose.
 
 >>> say("pairs_too_few", "en", n=2)
 'Only 2 pairs: at least 3 are needed for a correlation, so none is reported.'
@@ -9,7 +9,7 @@ Names of indices, components, levels and department types come from
 
 from __future__ import annotations
 
-from ..labels import check_lang
+from parlib.viz.labels import check_lang
 
 __all__ = ["say", "TEXTS"]
 

@@ -1,7 +1,7 @@
 """The rows behind each figure: exactly the values drawn, in the columns of ``scores``.
 
 Every report figure is saved with a ``<name>.csv`` beside it (see
-:func:`parlib.figures.save_figure`) holding what this module returns for it.
+:func:`parlib.viz.figures.save_figure`) holding what this module returns for it.
 The columns are those of the clean scores table, ``province, unit, year, index,
 component, score, rank, n_units, source_id``, plus ``role`` ("shown": a value
 the figure draws for a unit; "reference": a value behind its reference line or
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .stats import (CorrelationResult, Names, Years, _prepare, compute_changes,
+from parlib.analysis.stats import (CorrelationResult, Names, Years, _prepare, compute_changes,
                     compute_correlation, compute_percentiles, reference_rows, select_scores)
 
 __all__ = ["FIGURE_COLUMNS", "changes_data", "components_data", "correlation_data",
@@ -70,7 +70,7 @@ def figure_rows(rows: pd.DataFrame, *, role: str | None = None,
 def trend_data(scores: pd.DataFrame, *, index: str, component: str = "total",
                level: str = "province", provinces: Names = None, unit_type: Names = None,
                years: Years = None, aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return the rows :func:`parlib.plots.plot_trend` draws: the units' scores and the reference.
+    """Return the rows :func:`parlib.viz.plots.plot_trend` draws: the units' scores and the reference.
 
     Examples
     --------
@@ -107,7 +107,7 @@ def trend_data(scores: pd.DataFrame, *, index: str, component: str = "total",
 
 def ranking_data(scores: pd.DataFrame, *, index: str, year: int, component: str = "total",
                  level: str = "province", provinces: Names = None) -> pd.DataFrame:
-    """Return the rows :func:`parlib.plots.plot_ranking` draws, best first, with ``rank_kind``.
+    """Return the rows :func:`parlib.viz.plots.plot_ranking` draws, best first, with ``rank_kind``.
 
     A published rank keeps the n it was published with. Units without a
     published rank get a computed one among the units with a figure, and
@@ -126,7 +126,7 @@ def ranking_data(scores: pd.DataFrame, *, index: str, year: int, component: str 
 def changes_data(scores: pd.DataFrame, *, index: str, component: str = "total",
                  level: str = "province", start: int | None = None, end: int | None = None,
                  n: int = 5, provinces: Names = None, unit_type: Names = None) -> pd.DataFrame:
-    """Return the first- and last-year rows of the units :func:`parlib.plots.plot_changes` draws."""
+    """Return the first- and last-year rows of the units :func:`parlib.viz.plots.plot_changes` draws."""
     changes = compute_changes(scores, index=index, component=component, level=level,
                               start=start, end=end, n=n, provinces=provinces,
                               unit_type=unit_type)
@@ -147,7 +147,7 @@ def changes_data(scores: pd.DataFrame, *, index: str, component: str = "total",
 def components_data(scores: pd.DataFrame, *, index: str, components: list[str],
                     level: str = "province", provinces: Names = None, years: Years = None,
                     aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return the rows of :func:`parlib.plots.plot_components`: :func:`trend_data` per panel."""
+    """Return the rows of :func:`parlib.viz.plots.plot_components`: :func:`trend_data` per panel."""
     scores = _prepare(scores)
     frames = [trend_data(scores, index=index, component=c, level=level, provinces=provinces,
                          years=years, aggregates=aggregates) for c in components]
@@ -157,11 +157,11 @@ def components_data(scores: pd.DataFrame, *, index: str, components: list[str],
 def correlation_data(scores: pd.DataFrame, *, x: str, y: str, years: Years = None,
                      level: str = "province", result: CorrelationResult | None = None
                      ) -> pd.DataFrame:
-    """Return both scores of every pair :func:`parlib.plots.plot_correlation` draws.
+    """Return both scores of every pair :func:`parlib.viz.plots.plot_correlation` draws.
 
     Each pair gives two rows, one per variable, with a ``variable`` column
     ("x" or "y") and the ``pair`` number of its point. ``result``, the
-    :func:`parlib.stats.compute_correlation` of the same arguments, saves
+    :func:`parlib.analysis.stats.compute_correlation` of the same arguments, saves
     computing it again.
     """
     if result is None:
@@ -182,7 +182,7 @@ def correlation_data(scores: pd.DataFrame, *, x: str, y: str, years: Years = Non
 
 def matrix_data(scores: pd.DataFrame, *, index: str, years: Years = None,
                 level: str = "province") -> pd.DataFrame:
-    """Return the scores :func:`parlib.stats.compute_correlation_matrix` correlates for ``index``."""
+    """Return the scores :func:`parlib.analysis.stats.compute_correlation_matrix` correlates for ``index``."""
     rows = scores.loc[(scores["index"] == index).to_numpy(dtype=bool)
                       & (scores["level"] == level).to_numpy(dtype=bool)]
     if years is not None:

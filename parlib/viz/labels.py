@@ -16,7 +16,7 @@ import csv
 from functools import lru_cache
 from importlib import resources
 
-from .errors import ParameterError
+from parlib.errors import ParameterError
 
 __all__ = ["LANGS", "check_lang", "component_rank", "label"]
 
@@ -132,7 +132,7 @@ def _unit_types() -> dict[str, dict[str, str]]:
 def _reference(name: str) -> tuple[dict[str, str], ...]:
     """Rows of a reference table as text, through ``parlib.reference`` or else its CSV file."""
     try:
-        from . import reference
+        from parlib import reference
 
         table = getattr(reference, name)()
         return tuple(table.astype(object).where(table.notna(), "").astype(str)

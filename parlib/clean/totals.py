@@ -14,8 +14,8 @@ import functools
 import numpy as np
 import pandas as pd
 
-from .clean import concat_rows
-from .reference import component_names, components, index_scale
+from parlib.clean.rows import concat_rows
+from parlib.reference import component_names, components, index_scale
 
 __all__ = ["SUMMED_INDICES", "derive_totals"]
 
@@ -35,7 +35,7 @@ def derive_totals(scores: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     scores
-        Clean score rows (:data:`parlib.clean.SCORE_COLUMNS`).
+        Clean score rows (:data:`parlib.clean.rows.SCORE_COLUMNS`).
 
     Returns
     -------

@@ -25,9 +25,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from . import names, values
-from .reference import index_scale
-from .text import categorical, distinct, match_key, objects
+from parlib.clean import names, values
+from parlib.reference import index_scale
+from parlib.text import categorical, distinct, match_key, objects
 
 __all__ = ["LONG_COLUMNS", "SCORE_COLUMNS", "QUARANTINE_COLUMNS", "fill_defaults",
            "clean_scores", "derive_scores"]

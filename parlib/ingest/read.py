@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from parlib.errors import HeaderError, RawFileError
-from parlib.headers import HeaderRole, classify_header
+from parlib.ingest.headers import HeaderRole, classify_header
 from parlib.limits import check_xlsx, limit, too_big
 from parlib.reference import component_lookup
 from parlib.text import categorical as to_categorical

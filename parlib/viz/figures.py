@@ -3,7 +3,7 @@
 :func:`save_figure` is the one way figures leave parlib: it draws the source
 line (and a synthetic-data label) once, writes PNG, SVG and PDF that are
 byte-identical when remade from the same inputs, and a JSON sidecar with the
-title, caption, sources and the citation in every form of :mod:`parlib.citations`.
+title, caption, sources and the citation in every form of :mod:`parlib.publish.citations`.
 
 >>> slugify("Bà Rịa – Vũng Tàu: PAR 2018–2023")
 'ba-ria-vung-tau-par-2018-2023'
@@ -27,12 +27,12 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 
-from .citations import Citation, cite_documents
-from .errors import ArgumentTypeError, ParameterError
-from .labels import check_lang, label
-from .outputs import write_csv
-from .safety import write_atomic
-from .text import clean_text, match_key
+from parlib.publish.citations import Citation, cite_documents
+from parlib.errors import ArgumentTypeError, ParameterError
+from parlib.viz.labels import check_lang, label
+from parlib.publish.outputs import write_csv
+from parlib.safety import write_atomic
+from parlib.text import clean_text, match_key
 
 __all__ = ["A4_INCHES", "FORMATS", "FigureFiles", "check_layout", "read_sidecar", "save_figure",
            "slugify", "source_line"]
@@ -154,11 +154,11 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
     source
         The source line, or the sources table to build it with :func:`source_line`.
     citation
-        The figure's :class:`parlib.citations.Citation` (see
-        :func:`parlib.citations.cite_figure`); by default one citing the
+        The figure's :class:`parlib.publish.citations.Citation` (see
+        :func:`parlib.publish.citations.cite_figure`); by default one citing the
         sources table given as ``source``, keyed by the file name.
     data
-        The values the figure draws (see :func:`parlib.figure_data.figure_rows`),
+        The values the figure draws (see :func:`parlib.viz.figure_data.figure_rows`),
         written beside it as ``<name>.csv`` and listed in the sidecar; when
         ``data_hash`` is None it is the SHA-256 of that file.
     note
@@ -370,7 +370,7 @@ def _frozen_layout(fig: Figure) -> Iterator[None]:
 
 def _draw_footer(fig: Figure, line: str, *, synthetic: bool, lang: str,
                  note: str | None = None, dpi: float | None = None) -> None:
-    from .plots import PALETTE, plot_theme
+    from parlib.viz.plots import PALETTE, plot_theme
 
     for text in [t for t in fig.texts if t.get_gid() in _GIDS]:
         text.remove()
@@ -430,7 +430,7 @@ def _sha256(path: Path) -> str:
 
 def _version() -> str:
     try:
-        from . import __version__
+        from parlib import __version__
     except ImportError:  # an editable install seen as a namespace package
         from importlib.metadata import version
 

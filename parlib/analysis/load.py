@@ -10,9 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import ParlibError
-from .settings import get_settings
-from .text import unprotect_formula
+from parlib.errors import ParlibError
+from parlib.settings import get_settings
+from parlib.text import unprotect_formula
 
 __all__ = ["BOUNDARIES", "load_scores", "load_sources", "load_quarantine", "load_aggregates",
            "load_disputed",
@@ -206,7 +206,7 @@ def _read_csv(name: str, dataset, clean_dir, *, optional: bool = False) -> pd.Da
 
 def _english_names(scores: pd.DataFrame) -> pd.DataFrame:
     """Add ``province_en`` and ``province_2025_en`` after the Vietnamese names, by code and era."""
-    from .reference import provinces
+    from parlib.reference import provinces
 
     out = scores
     english = {era: dict(zip(table["code"], table["name_en"]))

@@ -1,6 +1,6 @@
 """Layouts, spellings and byte-stable writers for parlib's synthetic demo files.
 
-:mod:`parlib.demo` makes the figures; this module lays them out the way published
+:mod:`parlib.demo.panel` makes the figures; this module lays them out the way published
 tables do and returns bytes that depend only on its arguments: CSV lines end with
 ``\\n``, XLSX files carry fixed timestamps and a sorted zip, YAML keeps its order.
 """
@@ -244,7 +244,7 @@ def _stable_zip(raw: bytes, replace: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-# --- Layouts: figures from parlib.demo to (file name, bytes, dataset.yaml entries) ---
+# --- Layouts: figures from parlib.demo.panel to (file name, bytes, dataset.yaml entries) ---
 
 Output = tuple[str, bytes, list[dict]]
 

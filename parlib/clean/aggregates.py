@@ -15,10 +15,10 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from . import names, values
-from .clean import _blank_to_na, _eras, _match_provinces_by_era, _Problems
-from .consistency import WARNING_COLUMNS
-from .text import match_key, match_keys
+from parlib.clean import names, values
+from parlib.clean.rows import _blank_to_na, _eras, _match_provinces_by_era, _Problems
+from parlib.clean.consistency import WARNING_COLUMNS
+from parlib.text import match_key, match_keys
 
 __all__ = ["AGGREGATE_COLUMNS", "STATISTICS", "clean_aggregates", "check_aggregates"]
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
-from .limits import load_yaml
+from parlib.errors import ConfigError
+from parlib.limits import load_yaml
 
 __all__ = ["Correction", "DatasetConfig", "FileSpec", "Source", "read_config", "find_datasets"]
 
@@ -475,6 +475,6 @@ def _text(value: Any, shown: str, key: str) -> str:
 def _opt_text(value: Any) -> str | None:
     if value is None:
         return None
-    from .text import clean_text
+    from parlib.text import clean_text
 
     return clean_text(str(value))

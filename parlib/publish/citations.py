@@ -34,9 +34,9 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import ColumnError, ParameterError
-from .labels import check_lang, label
-from .text import clean_text, match_key
+from parlib.errors import ColumnError, ParameterError
+from parlib.viz.labels import check_lang, label
+from parlib.text import clean_text, match_key
 
 __all__ = ["FORMATS", "Citation", "Release", "cite_dataset", "cite_documents", "cite_figure",
            "cite_report",
@@ -461,6 +461,6 @@ def _csl(citation: Citation) -> list[dict[str, Any]]:
 
 
 def _version() -> str:
-    from . import __version__
+    from parlib import __version__
 
     return __version__

@@ -5,7 +5,7 @@ it is given (or a new figure) and returns the Axes; :func:`plot_components`
 returns its Figure. Text is drawn in DejaVu Sans, which covers Vietnamese, and
 colours come from the colour-blind-safe Okabe–Ito palette. The theme is
 applied inside each call only (see :func:`plot_theme`): importing this module
-changes no global state. Saving goes through :func:`parlib.figures.save_figure`.
+changes no global state. Saving goes through :func:`parlib.viz.figures.save_figure`.
 
 >>> scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "province",
 ...     "unit": ["Bến Tre", "Bến Tre", "Trà Vinh", "Trà Vinh"], "year": [2020, 2021] * 2,
@@ -38,9 +38,9 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .errors import ParameterError, SelectionError
-from .labels import check_lang, component_rank, label
-from .stats import (Names, Years, _pick, _prepare, compute_changes, compute_correlation,
+from parlib.errors import ParameterError, SelectionError
+from parlib.viz.labels import check_lang, component_rank, label
+from parlib.analysis.stats import (Names, Years, _pick, _prepare, compute_changes, compute_correlation,
                     compute_percentiles, compute_trend)
 
 __all__ = ["PALETTE", "THEME", "plot_changes", "plot_components", "plot_correlation",
@@ -122,7 +122,7 @@ def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     without a figure is a gap (never bridged); the year axis covers only the
     years with data.
 
-    The reference line is that of :func:`parlib.stats.compute_trend`: a
+    The reference line is that of :func:`parlib.analysis.stats.compute_trend`: a
     department or district is set only against its own province's units (the
     province's published mean where ``aggregates`` has it); a province against
     the published national average, else the mean of the provinces in the data,
@@ -136,7 +136,7 @@ def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     scores
         The clean scores table.
     index, component, level, provinces, unit_type, years, aggregates
-        What to draw, as in :func:`parlib.stats.compute_trend`; ``provinces``
+        What to draw, as in :func:`parlib.analysis.stats.compute_trend`; ``provinces``
         chooses the coloured lines.
     lang
         "vi" or "en", for every text on the plot.
@@ -181,7 +181,7 @@ def plot_changes(scores: pd.DataFrame, *, index: str, component: str = "total",
                  ax: Axes | None = None) -> Axes:
     """Draw horizontal bars of the biggest risers and fallers between two years.
 
-    Parameters are those of :func:`parlib.stats.compute_changes`, plus ``lang``
+    Parameters are those of :func:`parlib.analysis.stats.compute_changes`, plus ``lang``
     and ``ax`` as in :func:`plot_trend`. Returns the Axes, one bar per unit.
 
     Examples
@@ -299,7 +299,7 @@ def plot_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = Non
     """Draw a scatter of two indices with the fitted line, outliers named, statistics boxed.
 
     ``x``, ``y``, ``years`` and ``level`` are those of
-    :func:`parlib.stats.compute_correlation`. The box gives Pearson r with its
+    :func:`parlib.analysis.stats.compute_correlation`. The box gives Pearson r with its
     95% interval and p, Spearman rho and p, and n (and the years pooled).
     Outliers (|studentised residual| > 2) are named, with the year when pooled;
     the names are moved apart from each other and from the dots with adjustText.
@@ -373,7 +373,7 @@ def plot_correlation_matrix(matrix: pd.DataFrame, *, lang: str = "vi",
                             ax: Axes | None = None) -> Axes:
     """Draw a correlation matrix as an annotated heatmap, diverging around 0 from -1 to 1.
 
-    ``matrix`` is what :func:`parlib.stats.compute_correlation_matrix` returns;
+    ``matrix`` is what :func:`parlib.analysis.stats.compute_correlation_matrix` returns;
     a ValueError names anything else. The palette is ColorBrewer RdBu (safe
     for colour-blind readers), white at 0.
 
@@ -428,7 +428,7 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
     ("02/63"); a unit without one gets the rank parlib computes among the units
     with a figure, labelled as such ("3rd of the 6 provinces with a figure"),
     never in the "03/63" form. The rows drawn are
-    :func:`parlib.figure_data.ranking_data`. More than 32 units are drawn in
+    :func:`parlib.viz.figure_data.ranking_data`. More than 32 units are drawn in
     two columns so that a 63-province ranking fits a page; the first column's
     Axes is returned. Below province level a ranking is one province's: pass
     ``provinces``, else a ValueError lists them.
@@ -446,7 +446,7 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['B  1st of the 2 provinces with a figure', 'A  40/63']
     """
-    from .figure_data import ranking_data
+    from parlib.viz.figure_data import ranking_data
 
     ranks = ranking_data(scores, index=index, year=year, component=component, level=level,
                          provinces=provinces)
@@ -567,11 +567,11 @@ def _reference_lines(scores: pd.DataFrame, trend: pd.DataFrame, *, index: str, c
                      aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
     """The units of the reference group that are not chosen, one row a year, drawn in grey.
 
-    Exactly the unit rows of :func:`parlib.figure_data.trend_data` with the role
+    Exactly the unit rows of :func:`parlib.viz.figure_data.trend_data` with the role
     "reference" (its published averages are the reference line, not grey
     lines), so the figure's data file and citation hold every grey line.
     """
-    from .figure_data import trend_data
+    from parlib.viz.figure_data import trend_data
 
     provinces = trend["province_code"].dropna().unique().tolist() or None
     rows = trend_data(scores, index=index, component=component, level=level,
@@ -638,7 +638,7 @@ _REFERENCE_STYLE = {"national": ("-", "x"), "province_published": ("-", "x"),
 
 
 def _draw_reference(ax: Axes, trend: pd.DataFrame, years: np.ndarray, *, lang: str) -> None:
-    """Draw the reference of :func:`parlib.stats.compute_trend`, one line per kind.
+    """Draw the reference of :func:`parlib.analysis.stats.compute_trend`, one line per kind.
 
     Units of several provinces below province level share no reference (each
     province scores its own units): nothing is drawn for them.

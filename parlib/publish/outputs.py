@@ -37,11 +37,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from .errors import LockError, OutputError
-from .limits import limit, too_big
-from .memory import release_memory
-from .safety import check_output_dir, mark_output
-from .text import protect_formula
+from parlib.errors import LockError, OutputError
+from parlib.limits import limit, too_big
+from parlib.memory import release_memory
+from parlib.safety import check_output_dir, mark_output
+from parlib.text import protect_formula
 
 __all__ = ["COLUMN_DOCS", "dataset_lock", "write_dataset", "recover_outputs", "datapackage",
            "json_text", "records"]

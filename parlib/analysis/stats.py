@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
-from .errors import ArgumentTypeError, ColumnError, ParameterError, SelectionError
-from .labels import component_rank
-from .resolve import (did_you_mean, resolve_name, select_provinces, select_values,
+from parlib.errors import ArgumentTypeError, ColumnError, ParameterError, SelectionError
+from parlib.viz.labels import component_rank
+from parlib.analysis.resolve import (did_you_mean, resolve_name, select_provinces, select_values,
                       suggest_names)
 
 __all__ = ["CorrelationResult", "compute_changes", "compute_correlation",
@@ -245,7 +245,7 @@ def count_provinces(boundaries: str = "legacy") -> int:
     >>> count_provinces(), count_provinces("2025")
     (63, 34)
     """
-    from .reference import provinces
+    from parlib.reference import provinces
 
     return len(provinces(era="2025" if str(boundaries) == "2025" else "legacy"))
 

@@ -2,7 +2,7 @@
 
 - :func:`check_rankings`: a rank order that contradicts the score order in one
   ranking, and rankings whose stated number of units disagree;
-- :func:`parlib.aggregates.check_aggregates` (next module): published
+- :func:`parlib.clean.aggregates.check_aggregates` (next module): published
   aggregates against the unit rows and against each other.
 
 Each check returns a DataFrame of warnings with the columns
@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .names import _combine_each
-from .text import distinct
+from parlib.clean.names import _combine_each
+from parlib.text import distinct
 
 __all__ = ["RANKING", "WARNING_COLUMNS", "check_rankings"]
 

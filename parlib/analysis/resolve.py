@@ -1,7 +1,7 @@
 """One resolver for the names people write in filters: provinces, indices, levels, unit types.
 
 Statistics, plots, the report notebooks and ``reports.yaml`` all select rows
-through this module, and it resolves names through :mod:`parlib.names` and
+through this module, and it resolves names through :mod:`parlib.clean.names` and
 the reference tables the cleaning uses (``parlib/reference/``): a province is
 found by its official name, full name, English name, an alias of
 ``province_aliases.csv`` or its GSO code, with or without diacritics, in
@@ -36,11 +36,11 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from . import reference as ref
-from .errors import SelectionError
-from .names import match_components, match_indices, match_levels, match_provinces, \
+from parlib import reference as ref
+from parlib.errors import SelectionError
+from parlib.clean.names import match_components, match_indices, match_levels, match_provinces, \
     match_unit_types
-from .text import match_key, match_keys
+from parlib.text import match_key, match_keys
 
 __all__ = ["NameNote", "find_province", "suggest_provinces", "select_provinces", "select_values",
            "resolve_name", "suggest_names", "describe_available", "did_you_mean"]

@@ -34,7 +34,7 @@ from parlib.text import categorical as to_categorical
 from parlib.text import clean_text, distinct, match_key, mostly_words, objects
 
 if TYPE_CHECKING:
-    from parlib.read import RawTable
+    from parlib.ingest.read import RawTable
 
 __all__ = ["AGGREGATE_COLUMNS", "LONG_RAW_COLUMNS", "HeaderRole", "classify_header",
            "melt_aggregates", "melt_table", "recognize_columns", "unrecognized_columns"]
@@ -94,7 +94,7 @@ _TWO_ROLES_FIX = ("give each figure its own column with its own header, for exam
 
 @cache
 def _vocabulary() -> dict[str, HeaderRole]:
-    path = Path(__file__).parent / "reference" / "headers.csv"
+    path = Path(__file__).parents[1] / "reference" / "headers.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     vocab: dict[str, HeaderRole] = {}
@@ -380,7 +380,7 @@ def unrecognized_columns(table: RawTable, roles: Sequence[HeaderRole | None], *,
     Examples
     --------
     >>> import numpy as np
-    >>> from parlib.read import RawTable
+    >>> from parlib.ingest.read import RawTable
     >>> frame = pd.DataFrame({"Đơn vị": ["Sở A"], "2O22": ["91"]}, dtype=object)
     >>> table = RawTable(frame=frame, rows=np.array([2]), columns=list(frame.columns),
     ...                  header_row=1, path="t.csv", display_path="t.csv")
@@ -428,7 +428,7 @@ def _did_you_mean(label: str, lookup: ComponentLookup) -> str | None:
 @cache
 def _spelled() -> dict[str, str]:
     """Match key -> a spelling to show: header aliases and component names as written."""
-    path = Path(__file__).parent / "reference" / "headers.csv"
+    path = Path(__file__).parents[1] / "reference" / "headers.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         out = {match_key(row["alias"]): row["alias"] for row in csv.DictReader(handle)}
     for name in component_spellings():
@@ -629,7 +629,7 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
     Examples
     --------
     >>> import numpy as np
-    >>> from parlib.read import RawTable
+    >>> from parlib.ingest.read import RawTable
     >>> frame = pd.DataFrame({"Đơn vị": ["Sở A", "Sở B"], "2020": ["90", None],
     ...                       "2021": ["91,5", "88"]}, dtype=object)
     >>> table = RawTable(frame=frame, rows=np.array([2, 3]), columns=list(frame.columns),

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from parlib import _demo_formats as fmt
+from parlib.demo import formats as fmt
 from parlib import reference
 from parlib.safety import check_output_dir
 
@@ -306,7 +306,7 @@ def _districts(rng: np.random.Generator) -> pd.DataFrame:
 
 def _dataset(seed: int, entries: list[dict]) -> dict:
     """Return the ``dataset.yaml`` content for the generated files."""
-    call = f"parlib.demo.write_demo_data(seed={seed})"
+    call = f"parlib.demo.panel.write_demo_data(seed={seed})"
     return {
         "title": "Synthetic demo panel: PAR Index, SIPAS and PAPI (synthetic, not real data)",
         "kind": "synthetic",

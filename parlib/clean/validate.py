@@ -16,9 +16,9 @@ import datetime as _dt
 import numpy as np
 import pandas as pd
 
-from .clean import QUARANTINE_COLUMNS, concat_rows
-from .names import _combine_each
-from .text import categorical, distinct
+from parlib.clean.rows import QUARANTINE_COLUMNS, concat_rows
+from parlib.clean.names import _combine_each
+from parlib.text import categorical, distinct
 
 __all__ = ["KEY", "RULES", "validate_scores"]
 
@@ -61,14 +61,14 @@ def validate_scores(scores: pd.DataFrame, *, last_year: int | None = None
     Parameters
     ----------
     scores
-        Clean score rows (:data:`parlib.clean.SCORE_COLUMNS`).
+        Clean score rows (:data:`parlib.clean.rows.SCORE_COLUMNS`).
     last_year
         The latest plausible year; default the current year.
 
     Returns
     -------
     (valid, quarantine)
-        ``quarantine`` has :data:`parlib.clean.QUARANTINE_COLUMNS`, one record
+        ``quarantine`` has :data:`parlib.clean.rows.QUARANTINE_COLUMNS`, one record
         per quarantined row, with the rule it broke.
 
     Examples
