@@ -138,9 +138,11 @@ def test_papi_sub_dimensions_sit_under_their_dimension():
 
 def test_papi_sub_dimension_names_carry_their_years():
     names = ref.component_names("PAPI").set_index("name")
-    years = lambda name: (int(names.loc[name, "from_year"]),  # noqa: E731
-                          None if pd.isna(names.loc[name, "to_year"]) else
-                          int(names.loc[name, "to_year"]))
+
+    def years(name: str) -> tuple[int, int | None]:
+        last = names.loc[name, "to_year"]
+        return int(names.loc[name, "from_year"]), None if pd.isna(last) else int(last)
+
     assert years("Quality of Elections") == (2011, 2017)
     assert years("Quality of Village Head Elections") == (2018, None)
     assert years("Community Investment Boards") == (2011, 2015)
@@ -231,11 +233,11 @@ _HEADER = "index,key,code,order,name_vi,name_en,aliases,parent\n"
 
 
 @pytest.mark.parametrize(("rows", "message"), [
-    ("PAPI,participation,D1,1,Tham gia,Participation,,\n"
-     "PAPI,participation.civic_knowledge,,11,Tri thức công dân,Civic Knowledge,,\n",
+    (("PAPI,participation,D1,1,Tham gia,Participation,,\n"
+      "PAPI,participation.civic_knowledge,,11,Tri thức công dân,Civic Knowledge,,\n"),
      r"row 3, column 'parent'.*dotted key.*Fix: set parent to 'participation'"),
-    ("PAPI,participation,D1,1,Tham gia,Participation,,\n"
-     "PAPI,civic_knowledge,,11,Tri thức công dân,Civic Knowledge,,participation\n",
+    (("PAPI,participation,D1,1,Tham gia,Participation,,\n"
+      "PAPI,civic_knowledge,,11,Tri thức công dân,Civic Knowledge,,participation\n"),
      r"row 3, column 'key'.*start with its parent's key"),
     ("PAPI,participation.civic_knowledge,,11,Tri thức công dân,Civic Knowledge,,participation\n",
      r"row 2, column 'parent'.*not a top-level component of PAPI"),
