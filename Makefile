@@ -7,12 +7,13 @@ LOCK   := requirements-lock.txt
 TOOLS  := .venv-tools
 JOBS   ?=
 
-.PHONY: install clean-data demo-data reports test test-fast fuzz lab bench clean-outputs help lock browser
+.PHONY: install clean-data demo-data reports test test-fast fuzz lint lab bench clean-outputs help lock browser
 
 help:
 	@echo "make reports   create .venv, install parlib, clean data/raw into data/clean, build reports/"
 	@echo "make test      run the whole test suite"
 	@echo "make fuzz      run the property tests on fresh random examples"
+	@echo "make lint      ruff (checks and format) and mypy on the package"
 	@echo "make lab       start JupyterLab with the 'parlib' kernel"
 	@echo "make bench     run the speed and memory benchmarks"
 	@echo "make lock      refresh $(LOCK), the exact versions (with hashes) make installs"
@@ -78,3 +79,10 @@ bench: $(STAMP)
 
 clean-outputs:
 	find data/clean reports -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
+
+# Lint and types: ruff's checks and formatting, and mypy on the package (settings in
+# pyproject.toml). .ci/run runs this before the tests.
+lint: $(STAMP)
+	$(BIN)/ruff check parlib tests benchmarks
+	$(BIN)/ruff format --check parlib tests benchmarks
+	$(BIN)/mypy

@@ -17,10 +17,15 @@ from .reference import (
 from .text import (
     match_key as match_key, clean_text as clean_text,
 )
-from .clean.names import (
+from .clean.provinces import (
     match_provinces as match_provinces, normalize_province as normalize_province,
-    match_unit_types as match_unit_types, match_indices as match_indices,
-    match_levels as match_levels, match_components as match_components,
+)
+from .clean.units import (
+    match_unit_types as match_unit_types,
+)
+from .clean.indices import (
+    match_indices as match_indices, match_levels as match_levels,
+    match_components as match_components,
 )
 from .clean.values import (
     parse_scores as parse_scores, parse_ranks as parse_ranks, parse_years as parse_years,

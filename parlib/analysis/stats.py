@@ -183,7 +183,7 @@ def compute_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     on = ["year"] if level == "province" else ["province_code", "year"]
     frame = frame.merge(summary, on=on, how="left")
     if years is not None:
-        frame = _pick(frame, "year", years)
+        frame = pick_rows(frame, "year", years)
     frame = frame.sort_values(["province_code", "province", "unit", "year"], kind="stable")
     return frame[[*_UNIT_COLS, "year", "score", "change", *_REFERENCE_COLS,
                   "synthetic"]].reset_index(drop=True)
@@ -385,7 +385,7 @@ def compute_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = 
     >>> compute_correlation(scores.iloc[[0, 1, 4, 5]], x="PAR", y="SIPAS").message
     'Only 2 pairs of PAR and SIPAS in 2021; at least 3 are needed for a correlation.'
     """
-    data = _prepare(scores)
+    data = prepare_scores(scores)
     sides = []
     for spec in (x, y):
         index, component = _parse_spec(spec, data)
@@ -467,9 +467,9 @@ def compute_correlation_matrix(scores: pd.DataFrame, *, index: str | None = None
     if method not in _METHODS:
         raise ParameterError(f"The value for `method` must be one of {_METHODS}, but {method!r} "
                              "was passed.")
-    data = _pick(_prepare(scores), "level", level)
+    data = pick_rows(prepare_scores(scores), "level", level)
     if years is not None:
-        data = _pick(data, "year", years)
+        data = pick_rows(data, "year", years)
     specs = _matrix_specs(data, index=index, components=components)
     columns = {spec: _dedupe(_select(data, index=idx, component=comp, level=level))
                .set_index(["_key", "year"])["score"]
@@ -525,7 +525,7 @@ def compute_percentiles(scores: pd.DataFrame, *, index: str, component: str = "t
     data = _dedupe(_select(scores, index=index, component=component, level=level))
     scored = sorted(int(v) for v in data.loc[data["score"].notna(), "year"].unique())
     year = (scored[-1] if scored else int(data["year"].max())) if year is None else year
-    data = _pick(data, "year", year).copy()
+    data = pick_rows(data, "year", year).copy()
     group = data["_key"].str.rpartition("|")[0] if level != "province" else pd.Series(
         "all", index=data.index)
     by_score = data.groupby(group)["score"].rank(ascending=False, method="min")
@@ -548,7 +548,7 @@ def compute_percentiles(scores: pd.DataFrame, *, index: str, component: str = "t
     data["percentile"] = ((n - data["rank"].astype(float)) / (n - 1) * 100).where(
         (n > 1) & usable)
     if unit_type is not None:
-        data = _pick(data, "unit_type", unit_type)
+        data = pick_rows(data, "unit_type", unit_type)
     data = data.sort_values(["percentile", "score", "province", "unit"],
                             ascending=[False, False, True, True], kind="stable")
     keep = [*_UNIT_COLS, "year", "score", "rank", "n_units", "rank_source", "rank_kind",
@@ -590,7 +590,7 @@ def group_to_2025(scores: pd.DataFrame, *, how: str = "mean") -> tuple[pd.DataFr
     """
     if how not in _HOWS:
         raise ParameterError(f"The value for `how` must be one of {_HOWS}, but {how!r} was passed.")
-    data = _prepare(scores)
+    data = prepare_scores(scores)
     legacy = ((data["level"] == "province") & data["province_code"].notna()
               & data["province_code_2025"].notna())
     if "boundaries" in data:  # rows published in 2025 boundaries are already grouped
@@ -647,7 +647,11 @@ def group_to_2025(scores: pd.DataFrame, *, how: str = "mean") -> tuple[pd.DataFr
 
 # -- helpers -------------------------------------------------------------------------------
 
-def _prepare(scores: pd.DataFrame) -> pd.DataFrame:
+def prepare_scores(scores: pd.DataFrame) -> pd.DataFrame:
+    """Check a scores table and add the columns the statistics work on (a no-op when done).
+
+    Raises ArgumentTypeError for a non-DataFrame and ColumnError naming missing columns.
+    """
     if not isinstance(scores, pd.DataFrame):
         raise ArgumentTypeError(f"`scores` must be a DataFrame, but a {type(scores).__name__} "
                                 "was passed.")
@@ -673,19 +677,20 @@ def _prepare(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def _select(scores, *, index, component, level, provinces=None, unit_type=None, years=None):
-    by_index = _pick(_prepare(scores), "index", index)
-    data = _pick(by_index, "level", level, f"index={index!r}")
-    data = _pick(data, "component", component, f"index={index!r}, level={level!r}")
+    by_index = pick_rows(prepare_scores(scores), "index", index)
+    data = pick_rows(by_index, "level", level, f"index={index!r}")
+    data = pick_rows(data, "component", component, f"index={index!r}, level={level!r}")
     if provinces is not None:
         data = _pick_provinces(data, provinces, f"index={index!r}, level={level!r}", by_index)
     if unit_type is not None:
-        data = _pick(data, "unit_type", unit_type, f"index={index!r}, level={level!r}")
+        data = pick_rows(data, "unit_type", unit_type, f"index={index!r}, level={level!r}")
     if years is not None:
-        data = _pick(data, "year", years, f"index={index!r}, level={level!r}")
+        data = pick_rows(data, "year", years, f"index={index!r}, level={level!r}")
     return data
 
 
-def _pick(data: pd.DataFrame, column: str, wanted, context: str = "") -> pd.DataFrame:
+def pick_rows(data: pd.DataFrame, column: str, wanted, context: str = "") -> pd.DataFrame:
+    """Return the rows whose ``column`` holds one of ``wanted``; SelectionError if none do."""
     if column == "year":
         values = _years_list(wanted)
         available = sorted(data["year"].dropna().unique().tolist())
@@ -846,7 +851,7 @@ def _matrix_specs(data, *, index, components) -> list[str]:
                 specs.append(index if comp == "total" else f"{index}:{comp}")
         return list(dict.fromkeys(specs))
     if index is not None:
-        comps = _pick(data, "index", index)["component"].dropna().unique().tolist()
+        comps = pick_rows(data, "index", index)["component"].dropna().unique().tolist()
         comps = sorted(comps, key=lambda c: component_rank(index, c))
         return [index] + [f"{index}:{c}" for c in comps if c != "total"]
     totals = data.loc[data["component"] == "total", "index"].dropna().unique().tolist()

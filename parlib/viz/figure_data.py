@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parlib.analysis.stats import (CorrelationResult, Names, Years, _prepare, compute_changes,
+from parlib.analysis.stats import (CorrelationResult, Names, Years, prepare_scores, compute_changes,
                     compute_correlation, compute_percentiles, reference_rows, select_scores)
 
 __all__ = ["FIGURE_COLUMNS", "changes_data", "components_data", "correlation_data",
@@ -84,7 +84,7 @@ def trend_data(scores: pd.DataFrame, *, index: str, component: str = "total",
     1   Bến Tre   80.0  reference
     2  Trà Vinh   90.0  reference
     """
-    scores = _prepare(scores)  # once for both selections (a no-op when already prepared)
+    scores = prepare_scores(scores)  # once for both selections (a no-op when already prepared)
     shown = select_scores(scores, index=index, component=component, level=level,
                           provinces=provinces, unit_type=unit_type)
     shown = shown.loc[shown["score"].notna()]
@@ -148,7 +148,7 @@ def components_data(scores: pd.DataFrame, *, index: str, components: list[str],
                     level: str = "province", provinces: Names = None, years: Years = None,
                     aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the rows of :func:`parlib.viz.plots.plot_components`: :func:`trend_data` per panel."""
-    scores = _prepare(scores)
+    scores = prepare_scores(scores)
     frames = [trend_data(scores, index=index, component=c, level=level, provinces=provinces,
                          years=years, aggregates=aggregates) for c in components]
     return pd.concat(frames, ignore_index=True) if frames else figure_rows(scores.iloc[0:0])

@@ -40,7 +40,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from parlib.errors import ParameterError, SelectionError
 from parlib.viz.labels import check_lang, component_rank, label
-from parlib.analysis.stats import (Names, Years, _pick, _prepare, compute_changes, compute_correlation,
+from parlib.analysis.stats import (Names, Years, pick_rows, prepare_scores, compute_changes, compute_correlation,
                     compute_percentiles, compute_trend)
 
 __all__ = ["PALETTE", "THEME", "plot_changes", "plot_components", "plot_correlation",
@@ -250,7 +250,7 @@ def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province"
     >>> [ax.get_title().replace(chr(10), " ") for ax in fig.axes]
     ['Administrative procedure reform', 'Civil service reform']
     """
-    data = _pick(_pick(_prepare(scores), "index", index), "level", level, f"index={index!r}")
+    data = pick_rows(pick_rows(prepare_scores(scores), "index", index), "level", level, f"index={index!r}")
     components = _component_order(index, data["component"].dropna().unique())
     if not components:
         raise SelectionError(f"No components for index={index!r}, level={level!r}; only 'total'.")
