@@ -62,12 +62,19 @@ def _index_aliases() -> pd.DataFrame:
 def components(index: str | None = None) -> pd.DataFrame:
     """Return the components of one index (or all), in published order.
 
-    Each index also has a ``total`` row (order 0) for the overall score.
+    Each index also has a ``total`` row (order 0) for the overall score. A
+    sub-component (a PAPI sub-dimension) names its component in ``parent`` and
+    comes after the components.
 
     Examples
     --------
     >>> components("PAPI")["code"].dropna().tolist()
     ['D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8']
+    >>> papi = components("PAPI")
+    >>> papi.loc[papi["parent"] == "participation", "key"].tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['participation.civic_knowledge', 'participation.opportunities',
+     'participation.elections', 'participation.contributions']
     """
     df = _components()
     if index is None:
@@ -90,6 +97,19 @@ def _components() -> pd.DataFrame:
         line = int(codes.index[dup][0]) + 2
         raise table_error(file, "duplicate code within the index", row=line, column="code",
                           value=df.loc[line - 2, "code"], fix="give each component its own code")
+    top = set(zip(df.loc[df["parent"].isna(), "index"], df.loc[df["parent"].isna(), "key"]))
+    for i, (index, key, parent) in enumerate(zip(df["index"], df["key"], df["parent"])):
+        if pd.isna(parent) and "." in key:
+            raise table_error(file, "a dotted key names a sub-component but the parent is empty",
+                              row=i + 2, column="parent", value=key,
+                              fix=f"set parent to {key.split('.')[0]!r}")
+        if pd.notna(parent) and not key.startswith(f"{parent}."):
+            raise table_error(file, "a sub-component's key must start with its parent's key and a dot",
+                              row=i + 2, column="key", value=key, fix=f"write it as {parent}.<name>")
+        if pd.notna(parent) and (index, parent) not in top:
+            raise table_error(file, f"the parent is not a top-level component of {index}", row=i + 2,
+                              column="parent", value=parent,
+                              fix="name a component of the same index that has no parent itself")
     owner: dict[tuple[str, str | None], str] = {}
     for i, row in enumerate(df.itertuples(index=False)):
         for spelling in _spellings(row):
@@ -177,21 +197,28 @@ def _component_lookup() -> dict[str, tuple[tuple[str, str], ...]]:
 
 
 def index_scale(index: str, *, year: int | None, component: str = "total") -> float:
-    """Return the maximum possible score of an index total or component.
+    """Return the maximum possible score of an index total, component or sub-component.
+
+    A sub-component (a key with a ``parent`` in ``components.csv``, such as the PAPI
+    sub-dimension ``"participation.civic_knowledge"``) has an equal share of its
+    parent's maximum among the parent's sub-components in use that year
+    (``component_names.csv``): 2.5 of 10 points for one of four, 10/3 for one of three.
 
     Parameters
     ----------
     index
         Index key: "PAR", "SIPAS", "PAPI" or "PCI".
     year
-        Survey year; needed for the PAPI total (60 before 2018, 80 from 2018).
+        Survey year; needed for the PAPI total (60 before 2018, 80 from 2018) and for
+        sub-components.
     component
         "total" for the overall score, anything else for a component.
 
     Raises
     ------
     ValueError
-        If the index is unknown, or the PAPI total is asked for without a year.
+        If the index is unknown, the PAPI total or a sub-component is asked for
+        without a year, or a sub-component is asked for a year it was not used in.
 
     Examples
     --------
@@ -199,6 +226,8 @@ def index_scale(index: str, *, year: int | None, component: str = "total") -> fl
     (80.0, 10.0)
     >>> index_scale("PAR", year=None)
     100.0
+    >>> index_scale("PAPI", year=2018, component="e_governance.internet")  # one of two
+    5.0
     """
     table = _scales_by_index()
     if index not in table:
@@ -207,7 +236,16 @@ def index_scale(index: str, *, year: int | None, component: str = "total") -> fl
         raise ValueError(msg)
     row = table[index]
     if component != "total":
-        return float(row["component_scale_max"])
+        parent = _parents().get((index, component))
+        if parent is None:
+            return float(row["component_scale_max"])
+        shares = _children_in_use(index, parent, year)
+        if component not in shares:
+            msg = (f"The maximum of {index} {component!r} depends on the sub-components in "
+                   f"use that year, and component_names.csv lists none for year={year!r}; "
+                   "pass a year in which it was used")
+            raise ValueError(msg)
+        return float(row["component_scale_max"]) / len(shares)
     before = row["scale_max_before_2018"]
     if pd.isna(before):
         return float(row["scale_max"])
@@ -215,3 +253,22 @@ def index_scale(index: str, *, year: int | None, component: str = "total") -> fl
         msg = f"The maximum {index} total depends on the year; pass year=..."
         raise ValueError(msg)
     return float(before if year < 2018 else row["scale_max"])
+
+
+@functools.cache
+def _parents() -> dict[tuple[str, str], str]:
+    """(index, sub-component key) -> parent key."""
+    df = _components().dropna(subset=["parent"])
+    return {(i, k): p for i, k, p in zip(df["index"], df["key"], df["parent"])}
+
+
+@functools.cache
+def _children_in_use(index: str, parent: str, year: int | None) -> frozenset[str]:
+    """The sub-components of ``parent`` that component_names.csv lists for ``year``."""
+    if year is None:
+        return frozenset()
+    names = _component_names()
+    use = ((names["index"] == index) & names["key"].str.startswith(f"{parent}.")
+           & (names["from_year"] <= year)
+           & (names["to_year"].isna() | (names["to_year"] >= year)).astype(bool))
+    return frozenset(names.loc[use.to_numpy(dtype=bool), "key"])

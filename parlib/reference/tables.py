@@ -33,6 +33,7 @@ _FOLDER = "parlib/reference"
 _CODE = re.compile(r"^\d{2}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_COMPONENT_KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")  # "parent.child"
 
 
 class ReferenceDataError(ParlibError, ValueError):
@@ -104,10 +105,10 @@ _SPECS: dict[str, dict] = {
         "unique": [("alias",)],
     },
     "components.csv": {
-        "columns": ["index", "key", "code", "order", "name_vi", "name_en", "aliases"],
+        "columns": ["index", "key", "code", "order", "name_vi", "name_en", "aliases", "parent"],
         "required": ["index", "key", "order", "name_vi", "name_en"],
         "unique": [("index", "key"), ("index", "order")],
-        "formats": {"key": _KEY, "order": re.compile(r"^\d+$")},
+        "formats": {"key": _COMPONENT_KEY, "order": re.compile(r"^\d+$"), "parent": _KEY},
     },
     "component_names.csv": {
         "columns": ["index", "key", "name", "from_year", "to_year", "methodology"],
