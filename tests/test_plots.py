@@ -14,7 +14,8 @@ from parlib.viz.figures import check_layout
 from parlib.viz.plots import (PALETTE, plot_changes, plot_components, plot_correlation,
                           plot_correlation_matrix, plot_percentiles, plot_ranking, plot_theme,
                           plot_trend)
-from parlib.analysis.stats import compute_correlation_matrix, compute_trend
+from parlib.analysis.correlation import compute_correlation_matrix
+from parlib.analysis.trend import compute_trend
 
 VIETNAMESE = "Bà Rịa - Vũng Tàu, Đắk Lắk, Thừa Thiên Huế"
 

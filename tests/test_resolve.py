@@ -10,7 +10,8 @@ import pytest
 from parlib.errors import SelectionError
 from parlib.analysis.resolve import (NameNote, describe_available, find_province, resolve_name,
                             select_provinces, select_values, suggest_provinces)
-from parlib.analysis.stats import compute_trend, select_scores
+from parlib.analysis.select import select_scores
+from parlib.analysis.trend import compute_trend
 
 
 @pytest.fixture

@@ -37,13 +37,27 @@ import numpy as np
 import pandas as pd
 
 from parlib import reference as ref
+from parlib.clean.names import (
+    match_components,
+    match_indices,
+    match_levels,
+    match_provinces,
+    match_unit_types,
+)
 from parlib.errors import SelectionError
-from parlib.clean.names import match_components, match_indices, match_levels, match_provinces, \
-    match_unit_types
 from parlib.text import match_key, match_keys
 
-__all__ = ["NameNote", "find_province", "suggest_provinces", "select_provinces", "select_values",
-           "resolve_name", "suggest_names", "describe_available", "did_you_mean"]
+__all__ = [
+    "NameNote",
+    "describe_available",
+    "did_you_mean",
+    "find_province",
+    "resolve_name",
+    "select_provinces",
+    "select_values",
+    "suggest_names",
+    "suggest_provinces",
+]
 
 _KINDS = ("index", "level", "component", "unit_type")
 
@@ -101,7 +115,8 @@ def _resolve_province(name: object) -> tuple[str | None, str | None, str | None,
     if text.isdigit() and len(text) <= 2:  # a GSO code; YAML reads 01 as the number 1
         code = text.zfill(2)
         legacy = code if code in _codes()["legacy"] else None
-        new = code if code in _codes()["2025"] and legacy is None else _to_2025().get(legacy)
+        new = (code if code in _codes()["2025"] and legacy is None
+               else _to_2025().get(legacy) if legacy is not None else None)
         if legacy is None and new is None:
             return None, None, None, text
         named = ref.provinces("legacy" if legacy else "2025").set_index("code")["name"]
@@ -148,7 +163,8 @@ def suggest_provinces(name: object) -> list[str]:
     return list(dict.fromkeys(spellings.get(c, c) for c in suggest_names(name, spellings)))
 
 
-def select_provinces(scores: pd.DataFrame, provinces: object, *, context: str = "",
+def select_provinces(scores: pd.DataFrame, provinces: str | int | Iterable[object] | None, *,
+                     context: str = "",
                      everything: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the rows of ``scores`` that belong to the named provinces, in any spelling.
 

@@ -58,7 +58,7 @@ def preload() -> None:
     import matplotlib.pyplot as plt
 
     for name in ("IPython.display", "pyarrow.parquet", "scipy.stats", "seaborn",
-                 "parlib.viz.figure_data", "parlib.viz.figures", "parlib.analysis.load", "parlib.analysis.stats",
+                 "parlib.viz.figure_data", "parlib.viz.figures", "parlib.analysis.load", "parlib.analysis.trend", "parlib.analysis.correlation", "parlib.analysis.percentiles",
                  "parlib.reports.notebook"):
         importlib.import_module(name)  # what the notebooks import
     from parlib.viz.labels import label

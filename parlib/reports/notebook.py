@@ -151,7 +151,7 @@ def apply_boundaries(scores: pd.DataFrame, boundaries: str = "legacy", *, how: s
             scores = scores.loc[scores["boundaries"].astype("string").ne("2025").fillna(True)
                                 .to_numpy(dtype=bool)]
         return scores, Markdown(say("legacy", lang))
-    from parlib.analysis.stats import group_to_2025
+    from parlib.analysis.merger import group_to_2025
 
     grouped, description = group_to_2025(scores, how=how)
     merged = description.loc[description["n_members"] > 1]
@@ -441,7 +441,7 @@ class Report:
     def latest_year(self, scores: pd.DataFrame, *, index: str, component: str,
                     level: str) -> int:
         """Return the latest year with a score of ``index``/``component`` at ``level``."""
-        from parlib.analysis.stats import select_scores
+        from parlib.analysis.select import select_scores
 
         rows = select_scores(scores, index=index, component=component, level=level)
         return int(rows.dropna(subset=["score"])["year"].max())

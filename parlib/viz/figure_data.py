@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parlib.analysis.stats import (CorrelationResult, Names, Years, prepare_scores, compute_changes,
-                    compute_correlation, compute_percentiles, reference_rows, select_scores)
+from parlib.analysis.correlation import CorrelationResult, compute_correlation
+from parlib.analysis.percentiles import compute_percentiles
+from parlib.analysis.select import Names, Years, prepare_scores, select_scores
+from parlib.analysis.trend import compute_changes, reference_rows
 
 __all__ = ["FIGURE_COLUMNS", "changes_data", "components_data", "correlation_data",
            "figure_rows", "matrix_data", "ranking_data", "trend_data"]

@@ -40,8 +40,10 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from parlib.errors import ParameterError, SelectionError
 from parlib.viz.labels import check_lang, component_rank, label
-from parlib.analysis.stats import (Names, Years, pick_rows, prepare_scores, compute_changes, compute_correlation,
-                    compute_percentiles, compute_trend)
+from parlib.analysis.correlation import compute_correlation
+from parlib.analysis.percentiles import compute_percentiles
+from parlib.analysis.select import Names, Years, pick_rows, prepare_scores
+from parlib.analysis.trend import compute_changes, compute_trend
 
 __all__ = ["PALETTE", "THEME", "plot_changes", "plot_components", "plot_correlation",
            "plot_correlation_matrix", "plot_percentiles", "plot_ranking", "plot_theme",
