@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 import parlib
-from parlib.analysis.trend import compute_changes, compute_trend, describe_by_year
+from parlib.analysis.averages import describe_by_year
+from parlib.analysis.trend import compute_changes, compute_trend
 
 
 def _par(scores: pd.DataFrame, year: int | None = None) -> pd.DataFrame:

@@ -26,7 +26,8 @@ import pandas as pd
 from parlib.analysis.correlation import CorrelationResult, compute_correlation
 from parlib.analysis.percentiles import compute_percentiles
 from parlib.analysis.select import Names, Years, prepare_scores, select_scores
-from parlib.analysis.trend import compute_changes, reference_rows
+from parlib.analysis.averages import reference_rows
+from parlib.analysis.trend import compute_changes
 
 __all__ = ["FIGURE_COLUMNS", "changes_data", "components_data", "correlation_data",
            "figure_rows", "matrix_data", "ranking_data", "trend_data"]
