@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
-from parlib.analysis.resolve import did_you_mean, resolve_name, suggest_names
+from parlib.analysis.hints import did_you_mean, suggest_names
+from parlib.analysis.resolve import resolve_name
 from parlib.analysis.select import (
     Years,
     as_list,
