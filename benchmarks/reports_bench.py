@@ -208,32 +208,33 @@ def _table(report: Any, name: str, styler: Any) -> None:
 
 def _floor_trend(report, scores, *, index="PAR", component="total", level="province",
                  provinces=(), unit_type="", years=(), lang="vi", **_):
-    from parlib.viz import rank_plots, trend_plots
-    from parlib.analysis import stats
+    from parlib.viz.rank_plots import plot_changes
+    from parlib.viz.trend_plots import plot_components, plot_trend
+    from parlib.analysis.trend import compute_changes, compute_trend
 
     provinces, years = list(provinces), list(years)
     selection = dict(index=index, component=component, level=level,
                      provinces=provinces or None, unit_type=unit_type or None,
                      years=years or None)
-    trend = stats.compute_trend(scores, **selection)
+    trend = compute_trend(scores, **selection)
     report.describe(trend, index=index, component=component, level=level, unit_type=unit_type)
-    ax = trend_plots.plot_trend(scores, **selection, lang=lang)
+    ax = plot_trend(scores, **selection, lang=lang)
     _publish(report, ax, "trend", report.say("trend_caption", n=int(trend["n"].max())), trend)
     _table(report, "change", report.year_table(trend, values="change"))
     if report.components_of(scores, index=index, level=level):
-        fig = trend_plots.plot_components(scores, index=index, level=level,
-                                    provinces=provinces or None, years=years or None, lang=lang)
+        fig = plot_components(scores, index=index, level=level,
+                              provinces=provinces or None, years=years or None, lang=lang)
         _publish(report, fig, "components", report.say("components_caption", index=index))
     span = report.year_span(trend)
     if span is not None:
         start, end = span
-        changes = stats.compute_changes(scores, index=index, component=component, level=level,
-                                        start=start, end=end, provinces=provinces or None,
-                                        unit_type=unit_type or None)
+        changes = compute_changes(scores, index=index, component=component, level=level,
+                                  start=start, end=end, provinces=provinces or None,
+                                  unit_type=unit_type or None)
         if not changes.empty:
-            ax = rank_plots.plot_changes(scores, index=index, component=component, level=level,
-                                    start=start, end=end, provinces=provinces or None,
-                                    unit_type=unit_type or None, lang=lang)
+            ax = plot_changes(scores, index=index, component=component, level=level,
+                              start=start, end=end, provinces=provinces or None,
+                              unit_type=unit_type or None, lang=lang)
             _publish(report, ax, "changes",
                      report.say("changes_caption", start=start, end=end), changes)
             _table(report, "changes", report.table(changes, ["unit", "province", "start_score",
@@ -243,48 +244,48 @@ def _floor_trend(report, scores, *, index="PAR", component="total", level="provi
 def _floor_correlation(report, scores, *, index="PAR", component="total", y_index="SIPAS",
                        y_component="total", level="province", provinces=(), unit_type="",
                        years=(), lang="vi", **_):
-    from parlib.viz import correlation_plots
-    from parlib.analysis import stats
+    from parlib.viz.correlation_plots import plot_correlation, plot_correlation_matrix
+    from parlib.analysis.correlation import compute_correlation, compute_correlation_matrix
     from parlib.reports import filter_units
 
     years = list(years)
     scores = filter_units(scores, provinces=list(provinces), unit_type=unit_type)
     x = index if component == "total" else f"{index}:{component}"
     y = y_index if y_component == "total" else f"{y_index}:{y_component}"
-    res = stats.compute_correlation(scores, x=x, y=y, years=years or None, level=level)
+    res = compute_correlation(scores, x=x, y=y, years=years or None, level=level)
     report.describe_correlation(res)
     _table(report, "correlation", report.table(res.to_frame(), [
         "n", "years", "pearson_r", "pearson_ci_low", "pearson_ci_high", "pearson_p",
         "spearman_rho", "spearman_p"]))
     if not res.message:
-        ax = correlation_plots.plot_correlation(scores, x=x, y=y, years=years or None, level=level,
-                                    lang=lang)
+        ax = plot_correlation(scores, x=x, y=y, years=years or None, level=level,
+                              lang=lang)
         _publish(report, ax, "scatter", report.say("scatter_caption"), res.pairs)
     if report.components_of(scores, index=index, level=level):
-        matrix = stats.compute_correlation_matrix(scores, index=index, years=years or None,
-                                                  level=level)
-        ax = correlation_plots.plot_correlation_matrix(matrix, lang=lang)
+        matrix = compute_correlation_matrix(scores, index=index, years=years or None,
+                                            level=level)
+        ax = plot_correlation_matrix(matrix, lang=lang)
         _publish(report, ax, "matrix", report.say("matrix_caption", index=index), matrix)
 
 
 def _floor_comparison(report, scores, *, index="PAR", component="total", level="province",
                       provinces=(), unit_type="", year=0, lang="vi", **_):
-    from parlib.viz import rank_plots
-    from parlib.analysis import stats
+    from parlib.viz.rank_plots import plot_percentiles, plot_ranking
+    from parlib.analysis.percentiles import compute_percentiles
     from parlib.reports import filter_units
 
     scores = filter_units(scores, provinces=list(provinces))
     year = year or report.latest_year(scores, index=index, component=component, level=level)
     if report.count_rankings(scores, level=level) == 1:
-        ax = rank_plots.plot_ranking(filter_units(scores, unit_type=unit_type), index=index,
-                                year=year, component=component, level=level, lang=lang)
+        ax = plot_ranking(filter_units(scores, unit_type=unit_type), index=index,
+                          year=year, component=component, level=level, lang=lang)
         _publish(report, ax, "ranking", report.say("ranking_caption", index=index, year=year))
-    percentiles = stats.compute_percentiles(scores, index=index, component=component,
-                                            level=level, year=year,
-                                            unit_type=unit_type or None)
+    percentiles = compute_percentiles(scores, index=index, component=component,
+                                      level=level, year=year,
+                                      unit_type=unit_type or None)
     if level != "province":
-        ax = rank_plots.plot_percentiles(scores, index=index, year=year, unit_type=unit_type or None,
-                                    component=component, level=level, lang=lang)
+        ax = plot_percentiles(scores, index=index, year=year, unit_type=unit_type or None,
+                              component=component, level=level, lang=lang)
         _publish(report, ax, "percentiles", report.say("percentiles_caption"), percentiles)
     _table(report, "table", report.table(percentiles, ["unit", "province", "unit_type", "score",
                                                        "rank", "n_units", "percentile"]))
@@ -323,7 +324,7 @@ def _floor_main(tasks_file: str, processes: int) -> int:
     import parlib.viz.rank_plots  # noqa: F401
     import parlib.viz.trend_plots  # noqa: F401
     import parlib.reports  # noqa: F401
-    import parlib.analysis.stats  # noqa: F401
+    import parlib.analysis.trend  # noqa: F401
 
     tasks = [tuple(t) for t in json.loads(Path(tasks_file).read_text(encoding="utf-8"))]
     if processes == 1:  # one process: the reports one after another, no Pool

@@ -61,11 +61,21 @@ from .clean.totals import (
 from .pipeline import (
     clean_dataset as clean_dataset, clean_all as clean_all,
 )
-from .analysis.stats import (
-    select_scores as select_scores, compute_trend as compute_trend,
-    compute_changes as compute_changes, compute_correlation as compute_correlation,
+from .analysis.select import (
+    select_scores as select_scores,
+)
+from .analysis.trend import (
+    compute_trend as compute_trend, compute_changes as compute_changes,
+)
+from .analysis.correlation import (
+    compute_correlation as compute_correlation,
     compute_correlation_matrix as compute_correlation_matrix,
-    compute_percentiles as compute_percentiles, group_to_2025 as group_to_2025,
+)
+from .analysis.percentiles import (
+    compute_percentiles as compute_percentiles,
+)
+from .analysis.merger import (
+    group_to_2025 as group_to_2025,
 )
 from .viz.trend_plots import (
     plot_trend as plot_trend, plot_components as plot_components,

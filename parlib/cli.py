@@ -250,7 +250,7 @@ def _run_info(args: argparse.Namespace) -> int:
     if args.dataset:
         known = clean_datasets(clean)
         if args.dataset not in known:
-            from parlib.analysis.resolve import did_you_mean, suggest_names
+            from parlib.analysis.hints import did_you_mean, suggest_names
 
             hint = did_you_mean(suggest_names(args.dataset, known)).strip()
             raise ParlibError("no such cleaned dataset", file=clean, value=args.dataset,

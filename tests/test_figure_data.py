@@ -11,7 +11,7 @@ from parlib.viz.figure_data import (FIGURE_COLUMNS, changes_data, correlation_da
                                 ranking_data, trend_data)
 from parlib.viz.rank_plots import plot_ranking
 from parlib.viz.trend_plots import plot_trend
-from parlib.analysis.stats import compute_trend
+from parlib.analysis.trend import compute_trend
 
 
 @pytest.fixture(autouse=True)

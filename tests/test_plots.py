@@ -15,7 +15,8 @@ from parlib.viz.layout import check_layout
 from parlib.viz.rank_plots import plot_changes, plot_percentiles, plot_ranking
 from parlib.viz.theme import PALETTE, plot_theme
 from parlib.viz.trend_plots import plot_components, plot_trend
-from parlib.analysis.stats import compute_correlation_matrix, compute_trend
+from parlib.analysis.correlation import compute_correlation_matrix
+from parlib.analysis.trend import compute_trend
 
 VIETNAMESE = "Bà Rịa - Vũng Tàu, Đắk Lắk, Thừa Thiên Huế"
 

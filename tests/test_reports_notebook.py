@@ -116,7 +116,7 @@ def test_start_report_shows_the_synthetic_warning_first(project, monkeypatch):
 
 
 def test_describe_lists_gaps(project):
-    from parlib.analysis.stats import compute_trend
+    from parlib.analysis.trend import compute_trend
 
     report = start_report("trend", "fx-synthetic", lang="en")
     trend = compute_trend(report.scores, index="PAR", provinces=["Trà Vinh"])

@@ -7,10 +7,18 @@ import warnings
 import pandas as pd
 import pytest
 
+from parlib.analysis.hints import describe_available
+from parlib.analysis.resolve import (
+    NameNote,
+    find_province,
+    resolve_name,
+    select_provinces,
+    select_values,
+    suggest_provinces,
+)
+from parlib.analysis.select import select_scores
+from parlib.analysis.trend import compute_trend
 from parlib.errors import SelectionError
-from parlib.analysis.resolve import (NameNote, describe_available, find_province, resolve_name,
-                            select_provinces, select_values, suggest_provinces)
-from parlib.analysis.stats import compute_trend, select_scores
 
 
 @pytest.fixture

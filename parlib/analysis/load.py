@@ -14,10 +14,19 @@ from parlib.errors import ParlibError
 from parlib.settings import get_settings
 from parlib.text import unprotect_formula
 
-__all__ = ["BOUNDARIES", "load_scores", "load_sources", "load_quarantine", "load_aggregates",
-           "load_disputed",
-           "load_report",
-           "clean_datasets", "default_clean_dir", "find_project_root", "PROJECT_MARKERS"]
+__all__ = [
+    "BOUNDARIES",
+    "PROJECT_MARKERS",
+    "clean_datasets",
+    "default_clean_dir",
+    "find_project_root",
+    "load_aggregates",
+    "load_disputed",
+    "load_quarantine",
+    "load_report",
+    "load_scores",
+    "load_sources",
+]
 
 _CATEGORIES = ["dataset", "dataset_kind", "boundaries", "level", "index", "component"]
 _STRINGS = ["province_code", "province", "province_code_2025", "province_2025", "unit",
@@ -224,7 +233,7 @@ def _english_names(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def _insert_after(frame: pd.DataFrame, after: str, name: str, values: pd.Series) -> pd.DataFrame:
-    out = frame.copy() if frame is not None else frame
+    out = frame.copy()
     position = list(out.columns).index(after) + 1 if after in out else len(out.columns)
     out.insert(position, name, values)
     return out

@@ -308,7 +308,8 @@ def _check_parameters(params: dict[str, Any], known: dict[str, Any], nb_path: Pa
 
 def _check_provinces(value: Any, shown: str, where: str) -> None:
     """Refuse a province name that no spelling, alias or code of either era matches."""
-    from parlib.analysis.resolve import did_you_mean, find_province, suggest_provinces
+    from parlib.analysis.hints import did_you_mean
+    from parlib.analysis.resolve import find_province, suggest_provinces
 
     for name in [value] if isinstance(value, str) else list(value or []):
         if find_province(name) is None:

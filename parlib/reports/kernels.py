@@ -58,8 +58,9 @@ def preload() -> None:
     import matplotlib.pyplot as plt
 
     for name in ("IPython.display", "pyarrow.parquet", "scipy.stats", "seaborn",
-                 "parlib.viz.figure_data", "parlib.viz.figures", "parlib.viz.trend_plots",
-                 "parlib.viz.rank_plots", "parlib.viz.correlation_plots", "parlib.analysis.load", "parlib.analysis.stats",
+                 "parlib.analysis.load", "parlib.analysis.trend", "parlib.analysis.correlation",
+                 "parlib.analysis.percentiles", "parlib.viz.figure_data", "parlib.viz.figures",
+                 "parlib.viz.trend_plots", "parlib.viz.rank_plots", "parlib.viz.correlation_plots",
                  "parlib.reports.notebook"):
         importlib.import_module(name)  # what the notebooks import
     from parlib.viz.labels import label

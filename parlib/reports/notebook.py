@@ -125,7 +125,7 @@ def apply_boundaries(scores: pd.DataFrame, boundaries: str = "legacy", *, how: s
     boundaries
         "legacy" keeps the provinces as published; "2025" groups legacy
         provinces into the province they form from 1 July 2025 with
-        :func:`parlib.analysis.stats.group_to_2025`.
+        :func:`parlib.analysis.merger.group_to_2025`.
     how
         "mean" or "median" of the former provinces' scores.
 
@@ -151,7 +151,7 @@ def apply_boundaries(scores: pd.DataFrame, boundaries: str = "legacy", *, how: s
             scores = scores.loc[scores["boundaries"].astype("string").ne("2025").fillna(True)
                                 .to_numpy(dtype=bool)]
         return scores, Markdown(say("legacy", lang))
-    from parlib.analysis.stats import group_to_2025
+    from parlib.analysis.merger import group_to_2025
 
     grouped, description = group_to_2025(scores, how=how)
     merged = description.loc[description["n_members"] > 1]
@@ -421,7 +421,7 @@ class Report:
         return say(key, self.lang, **fields)
 
     def year_table(self, trend: pd.DataFrame, *, values: str = "change") -> Any:
-        """Return ``values`` of :func:`parlib.analysis.stats.compute_trend` as a units × years table."""
+        """Return ``values`` of :func:`parlib.analysis.trend.compute_trend` as a units × years table."""
         wide = trend.pivot_table(index="unit", columns="year", values=values, observed=True,
                                  dropna=False, sort=True)
         wide.columns = [str(int(c)) for c in wide.columns]
@@ -441,7 +441,7 @@ class Report:
     def latest_year(self, scores: pd.DataFrame, *, index: str, component: str,
                     level: str) -> int:
         """Return the latest year with a score of ``index``/``component`` at ``level``."""
-        from parlib.analysis.stats import select_scores
+        from parlib.analysis.select import select_scores
 
         rows = select_scores(scores, index=index, component=component, level=level)
         return int(rows.dropna(subset=["score"])["year"].max())

@@ -14,7 +14,8 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
-from parlib.analysis.stats import Years, compute_correlation
+from parlib.analysis.correlation import compute_correlation
+from parlib.analysis.select import Years
 from parlib.errors import ParameterError
 from parlib.viz.annotate import place_labels
 from parlib.viz.labels import label
@@ -32,7 +33,7 @@ def plot_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = Non
     """Draw a scatter of two indices with the fitted line, outliers named, statistics boxed.
 
     ``x``, ``y``, ``years`` and ``level`` are those of
-    :func:`parlib.analysis.stats.compute_correlation`. The box gives Pearson r with its
+    :func:`parlib.analysis.correlation.compute_correlation`. The box gives Pearson r with its
     95% interval and p, Spearman rho and p, and n (and the years pooled).
     Outliers (|studentised residual| > 2) are named, with the year when pooled;
     the names are moved apart from each other and from the dots with adjustText.
@@ -106,7 +107,7 @@ def plot_correlation_matrix(matrix: pd.DataFrame, *, lang: str = "vi",
                             ax: Axes | None = None) -> Axes:
     """Draw a correlation matrix as an annotated heatmap, diverging around 0 from -1 to 1.
 
-    ``matrix`` is what :func:`parlib.analysis.stats.compute_correlation_matrix` returns;
+    ``matrix`` is what :func:`parlib.analysis.correlation.compute_correlation_matrix` returns;
     a ValueError names anything else. The palette is ColorBrewer RdBu (safe
     for colour-blind readers), white at 0.
 

@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parlib.analysis.stats import (CorrelationResult, Names, Years, prepare_scores, compute_changes,
-                    compute_correlation, compute_percentiles, reference_rows, select_scores)
+from parlib.analysis.correlation import CorrelationResult, compute_correlation
+from parlib.analysis.percentiles import compute_percentiles
+from parlib.analysis.select import Names, Years, prepare_scores, select_scores
+from parlib.analysis.averages import reference_rows
+from parlib.analysis.trend import compute_changes
 
 __all__ = ["FIGURE_COLUMNS", "changes_data", "components_data", "correlation_data",
            "figure_rows", "matrix_data", "ranking_data", "trend_data"]
@@ -161,7 +164,7 @@ def correlation_data(scores: pd.DataFrame, *, x: str, y: str, years: Years = Non
 
     Each pair gives two rows, one per variable, with a ``variable`` column
     ("x" or "y") and the ``pair`` number of its point. ``result``, the
-    :func:`parlib.analysis.stats.compute_correlation` of the same arguments, saves
+    :func:`parlib.analysis.correlation.compute_correlation` of the same arguments, saves
     computing it again.
     """
     if result is None:
@@ -182,7 +185,7 @@ def correlation_data(scores: pd.DataFrame, *, x: str, y: str, years: Years = Non
 
 def matrix_data(scores: pd.DataFrame, *, index: str, years: Years = None,
                 level: str = "province") -> pd.DataFrame:
-    """Return the scores :func:`parlib.analysis.stats.compute_correlation_matrix` correlates for ``index``."""
+    """Return the scores :func:`parlib.analysis.correlation.compute_correlation_matrix` correlates for ``index``."""
     rows = scores.loc[(scores["index"] == index).to_numpy(dtype=bool)
                       & (scores["level"] == level).to_numpy(dtype=bool)]
     if years is not None:

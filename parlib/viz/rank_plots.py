@@ -15,7 +15,9 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from parlib.analysis.stats import Names, compute_changes, compute_percentiles
+from parlib.analysis.percentiles import compute_percentiles
+from parlib.analysis.select import Names
+from parlib.analysis.trend import compute_changes
 from parlib.errors import ParameterError
 from parlib.viz.labels import label
 from parlib.viz.plot_text import format_number, index_title, place_suffix, score_label
@@ -31,7 +33,7 @@ def plot_changes(scores: pd.DataFrame, *, index: str, component: str = "total",
                  ax: Axes | None = None) -> Axes:
     """Draw horizontal bars of the biggest risers and fallers between two years.
 
-    Parameters are those of :func:`parlib.analysis.stats.compute_changes`, plus ``lang``
+    Parameters are those of :func:`parlib.analysis.trend.compute_changes`, plus ``lang``
     and ``ax`` as in :func:`parlib.viz.trend_plots.plot_trend`. Returns the Axes, one bar per unit.
 
     Examples

@@ -28,7 +28,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from parlib.analysis.stats import Names, Years, compute_trend, pick_rows, prepare_scores
+from parlib.analysis.select import Names, Years, pick_rows, prepare_scores
+from parlib.analysis.trend import compute_trend
 from parlib.errors import SelectionError
 from parlib.viz.annotate import label_line_ends
 from parlib.viz.labels import component_rank, label
@@ -54,7 +55,7 @@ def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     without a figure is a gap (never bridged); the year axis covers only the
     years with data.
 
-    The reference line is that of :func:`parlib.analysis.stats.compute_trend`: a
+    The reference line is that of :func:`parlib.analysis.trend.compute_trend`: a
     department or district is set only against its own province's units (the
     province's published mean where ``aggregates`` has it); a province against
     the published national average, else the mean of the provinces in the data,
@@ -68,7 +69,7 @@ def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     scores
         The clean scores table.
     index, component, level, provinces, unit_type, years, aggregates
-        What to draw, as in :func:`parlib.analysis.stats.compute_trend`; ``provinces``
+        What to draw, as in :func:`parlib.analysis.trend.compute_trend`; ``provinces``
         chooses the coloured lines.
     lang
         "vi" or "en", for every text on the plot.
@@ -268,7 +269,7 @@ _REFERENCE_STYLE = {"national": ("-", "x"), "province_published": ("-", "x"),
 
 
 def _draw_reference(ax: Axes, trend: pd.DataFrame, years: np.ndarray, *, lang: str) -> None:
-    """Draw the reference of :func:`parlib.analysis.stats.compute_trend`, one line per kind.
+    """Draw the reference of :func:`parlib.analysis.trend.compute_trend`, one line per kind.
 
     Units of several provinces below province level share no reference (each
     province scores its own units): nothing is drawn for them.
