@@ -16,7 +16,8 @@ import parlib.ingest.headers as headers
 from parlib.errors import HeaderError
 from parlib.ingest.headers import (AGGREGATE_COLUMNS, LONG_RAW_COLUMNS, HeaderRole, classify_header,
                             melt_aggregates, melt_table, recognize_columns)
-from parlib.ingest.read import RawTable, read_raw
+from parlib.ingest.read import read_raw
+from parlib.ingest.table import RawTable
 from parlib.text import match_key
 
 LOOKUP = {

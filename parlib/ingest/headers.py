@@ -34,7 +34,7 @@ from parlib.text import categorical as to_categorical
 from parlib.text import clean_text, distinct, match_key, mostly_words, objects
 
 if TYPE_CHECKING:
-    from parlib.ingest.read import RawTable
+    from parlib.ingest.table import RawTable
 
 __all__ = ["AGGREGATE_COLUMNS", "LONG_RAW_COLUMNS", "HeaderRole", "classify_header",
            "melt_aggregates", "melt_table", "recognize_columns", "unrecognized_columns"]
@@ -379,7 +379,7 @@ def unrecognized_columns(table: RawTable, roles: Sequence[HeaderRole | None], *,
     Examples
     --------
     >>> import numpy as np
-    >>> from parlib.ingest.read import RawTable
+    >>> from parlib.ingest.table import RawTable
     >>> frame = pd.DataFrame({"Đơn vị": ["Sở A"], "2O22": ["91"]}, dtype=object)
     >>> table = RawTable(frame=frame, rows=np.array([2]), columns=list(frame.columns),
     ...                  header_row=1, path="t.csv", display_path="t.csv")
@@ -628,7 +628,7 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
     Examples
     --------
     >>> import numpy as np
-    >>> from parlib.ingest.read import RawTable
+    >>> from parlib.ingest.table import RawTable
     >>> frame = pd.DataFrame({"Đơn vị": ["Sở A", "Sở B"], "2020": ["90", None],
     ...                       "2021": ["91,5", "88"]}, dtype=object)
     >>> table = RawTable(frame=frame, rows=np.array([2, 3]), columns=list(frame.columns),
