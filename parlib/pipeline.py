@@ -24,7 +24,8 @@ from parlib.clean.rows import (QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, 
 from parlib.ingest.config import Correction, DatasetConfig, FileSpec, find_datasets, read_config
 from parlib.clean.consistency import WARNING_COLUMNS, check_rankings
 from parlib.errors import ConfigError, ParlibError
-from parlib.ingest.headers import melt_aggregates, melt_table, recognize_columns, unrecognized_columns
+from parlib.ingest.columns import recognize_columns, unrecognized_columns
+from parlib.ingest.melt import melt_aggregates, melt_table
 from parlib.memory import release_memory
 from parlib.publish.outputs import datapackage, dataset_lock, records, write_dataset
 from parlib.publish.xlsx import XLSX_MAX_ROWS, xlsx_bytes
