@@ -21,7 +21,8 @@ from parlib import __version__
 from parlib.clean.aggregates import AGGREGATE_COLUMNS, check_aggregates, clean_aggregates
 from parlib.clean.rows import (QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, concat_rows, fill_defaults,
                     stack_blocks)
-from parlib.ingest.config import Correction, DatasetConfig, FileSpec, find_datasets, read_config
+from parlib.ingest.config import DatasetConfig, find_datasets, read_config
+from parlib.ingest.config_entries import Correction, FileSpec
 from parlib.clean.consistency import WARNING_COLUMNS, check_rankings
 from parlib.errors import ConfigError, ParlibError
 from parlib.ingest.columns import recognize_columns, unrecognized_columns

@@ -1,7 +1,8 @@
 """Reading raw score tables: dataset configuration, file reading, header recognition.
 
-The first stage of the pipeline: ``dataset.yaml`` (:mod:`~parlib.ingest.config`), CSV/XLSX
-cells as text (:mod:`~parlib.ingest.read`, with :mod:`~parlib.ingest.csv`,
+The first stage of the pipeline: ``dataset.yaml`` (:mod:`~parlib.ingest.config`, its
+sources, files and corrections in :mod:`~parlib.ingest.config_entries`), CSV/XLSX cells
+as text (:mod:`~parlib.ingest.read`, with :mod:`~parlib.ingest.csv`,
 :mod:`~parlib.ingest.xlsx`, :mod:`~parlib.ingest.encoding` and
 :mod:`~parlib.ingest.table`), which column holds what (:mod:`~parlib.ingest.headers`
 for one header, :mod:`~parlib.ingest.columns` for a table) and the long raw form
