@@ -50,19 +50,21 @@ def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | No
         msg = (f"The value for `kind` must be one of ['scores', 'aggregates'], but {kind!r} was "
                "passed.")
         raise ValueError(msg)
-    where = {"file": table.display_path, "row": table.header_row}
+    shown, at = table.display_path, table.header_row
     roles: list[HeaderRole | None] = []
     for label in table.columns:
         try:
             roles.append(classify_header(label, component_lookup=component_lookup, index=index))
         except HeaderError as err:
-            raise HeaderError(err.problem, column=label, fix=err.fix, **where) from None
+            raise HeaderError(err.problem, file=shown, row=at, column=label,
+                              fix=err.fix) from None
     for role in ("rank", "max_points"):
         bare = [j for j, r in enumerate(roles) if r and r.role == role and r.hints == (None,) * 3]
         for j in bare if len(bare) > 1 else []:
             left = next((r for r in reversed(roles[:j]) if r and r.role == "score"), None)
-            if left is not None:
-                roles[j] = replace(roles[j], index=left.index, component=left.component,
+            bare_role = roles[j]
+            if left is not None and bare_role is not None:
+                roles[j] = replace(bare_role, index=left.index, component=left.component,
                                    year=left.year)
     roles = _points_beside_percent(roles)
     if kind == "scores":
@@ -79,7 +81,7 @@ def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | No
                 f"{label!r}",
                 column=label, fix="rename one of them so each names its own year, index or "
                 "component (for example 'Điểm 2021' and 'Điểm 2022'), or remove the extra column",
-                **where)
+                file=shown, row=at)
         seen[r.role, figure_key(r)] = label
     present = {r.role for r in roles if r}
     needed = [["unit", "province"]] if kind == "scores" else [["statistic"], ["value", "score"]]
@@ -88,7 +90,7 @@ def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | No
             raise HeaderError(
                 f"no column is recognised as {' or '.join(options)}; the headers are "
                 f"{list(table.columns)}", fix="rename the column as listed in data/raw/README.md "
-                "('Recognised headers'), or set header_row: in dataset.yaml", **where)
+                "('Recognised headers'), or set header_row: in dataset.yaml", file=shown, row=at)
     if warn:
         for record in unrecognized_columns(table, roles, component_lookup=component_lookup):
             warnings.warn(record["message"], stacklevel=2)

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from parlib.errors import HeaderError, RawFileError
 from parlib.ingest.encoding import as_utf8
-from parlib.ingest.table import HEADER_FIX, RawTable, find_header, no_header, table_parts
+from parlib.ingest.table import HEADER_FIX, Cells, RawTable, find_header, no_header, table_parts
 from parlib.limits import limit, too_big
 from parlib.text import categorical as to_categorical
 from parlib.text import clean_text
@@ -69,6 +69,7 @@ def read_csv_file(path: Path, shown: str, *, header_row: int | None, encoding: s
     if wide is not None and (best is None or not best[2]):
         raise too_big("columns", f"the line splits into {wide[1]:,} cells on {wide[0]!r}",
                       file=shown, row=wide[2])
+    assert best is not None  # each delimiter either splits the head (best) or is too wide
     d, records, agree, found, most = best
     if not agree:
         tried = repr(delimiter) if delimiter else "',', ';', tab or '|'"
@@ -255,7 +256,7 @@ def _check_head_lines(data: bytes, n_lines: int, shown: str) -> None:
         pos = end + 1
 
 
-def _clean(values, *, categorical: bool = False) -> tuple[object, np.ndarray]:
+def _clean(values, *, categorical: bool = False) -> tuple[Cells, np.ndarray]:
     """Return clean_text of every cell, and where the cells are blank.
 
     For ASCII text clean_text only collapses and trims spaces, which pyarrow kernels
@@ -291,7 +292,7 @@ def _clean(values, *, categorical: bool = False) -> tuple[object, np.ndarray]:
     if categorical:
         cells = to_categorical(codes, uniques)
         return cells, cells.codes < 0
-    return uniques[codes], np.equal(uniques, None)[codes]
+    return uniques[codes], np.equal(uniques, np.array(None))[codes]
 
 
 def _chunks(arr: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
@@ -302,7 +303,7 @@ def _mostly_distinct(sample: pa.Array | pa.ChunkedArray) -> bool:
     return len(pc.unique(sample)) > 0.9 * len(sample)
 
 
-def _plain(arr: pa.Array | pa.ChunkedArray, *, categorical: bool) -> tuple[object, np.ndarray]:
+def _plain(arr: pa.Array | pa.ChunkedArray, *, categorical: bool) -> tuple[Cells, np.ndarray]:
     """Clean an ASCII column of mostly distinct values cell by cell, with pyarrow kernels."""
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()

@@ -78,11 +78,11 @@ def _decode(data: bytes, shown: str, declared: str | None) -> tuple[str, str, li
         except UnicodeDecodeError:
             pass
         else:
-            line = _line(data, first.start())
+            raw_line = _line(data, first.start())
             raise RawFileError(
-                f"the file is declared cp1258 but is UTF-8 text: {line.decode('utf-8')[:40]!r} "
+                f"the file is declared cp1258 but is UTF-8 text: {raw_line.decode('utf-8')[:40]!r} "
                 f"would be read as mojibake", file=shown, row=line_of(first.start()),
-                value=line.decode("cp1258", "replace")[:40],
+                value=raw_line.decode("cp1258", "replace")[:40],
                 fix="remove encoding: cp1258 from dataset.yaml, or set encoding: utf-8")
     try:
         text = data.decode(codec or "cp1258")

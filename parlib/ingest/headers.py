@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import TypedDict
 
 from parlib.errors import HeaderError
 from parlib.reference import component_spellings
@@ -72,6 +73,18 @@ class _Clash:
     fix: str
 
 
+class _Unit(TypedDict, total=False):
+    """What a bracket gives: a scale, a maximum or a year."""
+
+    scale: str
+    max_points: float
+    year: int
+
+
+_Found = tuple[HeaderRole, bool]  # a role, and whether the words name the role themselves
+_Result = _Found | _Clash | None
+_Context = tuple[ComponentLookup, str | None, dict[tuple[str, ...], _Result]]
+
 _TWO_ROLES_FIX = ("give each figure its own column with its own header, for example 'Điểm' and "
                   "'Xếp hạng' (see data/raw/README.md, 'Recognised headers')")
 
@@ -105,7 +118,7 @@ def _plain(text: str) -> str:
     return text.casefold().strip()
 
 
-def _bracket_unit(inner: str) -> dict | None:
+def _bracket_unit(inner: str) -> _Unit | None:
     """Return the scale, maximum or year a bracket gives, or None if it gives none."""
     text = _plain(inner)
     if re.fullmatch(r"(ty le\s*)?%|phan tram|percent", text):
@@ -120,7 +133,7 @@ def _bracket_unit(inner: str) -> dict | None:
     return None
 
 
-def _lookup(key: str, ctx: tuple) -> tuple[HeaderRole, bool] | _Clash | None:
+def _lookup(key: str, ctx: _Context) -> _Result:
     """Return (role, names-a-role-itself) for one alias, year or component name."""
     components, index, _ = ctx
     if (known := _vocabulary().get(key)) is not None:
@@ -140,7 +153,7 @@ def _lookup(key: str, ctx: tuple) -> tuple[HeaderRole, bool] | _Clash | None:
                       component=pairs[0][1]), False
 
 
-def _merge(a: tuple[HeaderRole, bool], b: tuple[HeaderRole, bool]):
+def _merge(a: _Found, b: _Found) -> _Result:
     """Combine two words of one header ("Xếp hạng" + "SIPAS"); a _Clash if they conflict."""
     if a[0].role not in _TAKES_HINTS or b[0].role not in _TAKES_HINTS:
         return None
@@ -160,14 +173,14 @@ def _merge(a: tuple[HeaderRole, bool], b: tuple[HeaderRole, bool]):
     return HeaderRole(claimed.pop() if claimed else "score", **fields), a[1] or b[1]
 
 
-def _resolve(tokens: tuple[str, ...], ctx: tuple):
+def _resolve(tokens: tuple[str, ...], ctx: _Context) -> _Result:
     memo = ctx[2]
     if tokens in memo:
         return memo[tokens]
     memo[tokens] = None
     found = _lookup(" ".join(tokens), ctx)
     if found is None and 2 <= len(tokens) <= _MAX_TOKENS:
-        clash = None
+        clash: _Clash | None = None
         for i in range(1, len(tokens)):
             rights = [tokens[i:]]
             if tokens[i] in _CONNECTORS and i + 1 < len(tokens):
@@ -176,7 +189,10 @@ def _resolve(tokens: tuple[str, ...], ctx: tuple):
                 a, b = _resolve(tokens[:i], ctx), _resolve(right, ctx)
                 if a is None or b is None:
                     continue
-                merged = next((x for x in (a, b) if isinstance(x, _Clash)), None) or _merge(a, b)
+                if isinstance(a, _Clash) or isinstance(b, _Clash):
+                    merged: _Result = a if isinstance(a, _Clash) else b
+                else:
+                    merged = _merge(a, b)
                 if isinstance(merged, _Clash):
                     clash = clash or merged
                 elif merged is not None:
@@ -189,8 +205,9 @@ def _resolve(tokens: tuple[str, ...], ctx: tuple):
     return found
 
 
-def _classify_part(text: str, ctx: tuple):
-    base, extras, asides = text, {}, []
+def _classify_part(text: str, ctx: _Context) -> _Result:
+    extras: _Unit = {}
+    base, asides = text, []
     while (m := _BRACKET.match(base)) and m[1]:
         unit = _bracket_unit(m[2])
         if unit is None:
@@ -277,12 +294,12 @@ def classify_header(label: str, *, component_lookup: ComponentLookup | None = No
     text = clean_text(label)
     if text is None:
         return None
-    ctx = (component_lookup or {}, _index_code(index), {})
+    ctx: _Context = (component_lookup or {}, _index_code(index), {})
     results = [_classify_part(part.strip(), ctx) for part in text.split(" | ") if part.strip()]
     for result in results:
         if isinstance(result, _Clash):
             raise HeaderError(result.problem, column=text, fix=result.fix)
-    roles = [r[0] if r else None for r in results]
+    roles = [r[0] if isinstance(r, tuple) else None for r in results]
     return roles[0] if len(roles) == 1 else _combine(roles)
 
 
@@ -303,8 +320,12 @@ def header_spellings() -> dict[str, str]:
     (:func:`parlib.ingest.columns.unrecognized_columns`).
     """
     path = Path(__file__).parents[1] / "reference" / "headers.csv"
+    out: dict[str, str] = {}
     with path.open(encoding="utf-8", newline="") as handle:
-        out = {match_key(row["alias"]): row["alias"] for row in csv.DictReader(handle)}
+        for row in csv.DictReader(handle):
+            if (key := match_key(row["alias"])) is not None:
+                out[key] = row["alias"]
     for name in component_spellings():
-        out.setdefault(match_key(name), name)
+        if (key := match_key(name)) is not None:
+            out.setdefault(key, name)
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -50,7 +50,7 @@ class _Text(NamedTuple):
 
     def cells(self) -> np.ndarray:
         """Return the cells as an object array, None where missing."""
-        return np.append(self.values, None)[self.codes]
+        return np.append(self.values, np.array([None], dtype=object))[self.codes]
 
 
 def _coded(column: pd.Series) -> _Text:
@@ -124,7 +124,7 @@ class _Gather:
         values = np.concatenate([np.empty(0, dtype=object), *self._values])
         if categorical:
             return to_categorical(self.codes, values)
-        return np.append(values, None)[self.codes]
+        return np.append(values, np.array([None], dtype=object))[self.codes]
 
 
 def _row_scale(text: object) -> object:
@@ -133,15 +133,27 @@ def _row_scale(text: object) -> object:
     return "points" if match_key(text) in ("diem", "d", "points", "point") else text
 
 
-def _measures(columns: Sequence[str], roles: Sequence[HeaderRole | None]) -> list[dict]:
+class _Measure(TypedDict):
+    """One figure of a row: the columns of its score, rank, points and maxima."""
+
+    label: str
+    head: HeaderRole
+    score: int | None
+    rank: int | None
+    max: list[int]
+    points: int | None
+
+
+def _measures(columns: Sequence[str], roles: Sequence[HeaderRole | None]) -> list[_Measure]:
     """Group score, rank and maximum columns into measures, one per figure per row.
 
     A rank or maximum column goes with the score columns its hints fit; among those,
     with the one that has the fewest hints it lacks ("Xếp hạng" goes with "Tổng điểm",
     not with "D1"). A maximum without one closest score column goes with all that fit.
     """
-    measures = [{"label": columns[j], "head": r, "score": j, "rank": None, "max": [],
-                 "points": None} for j, r in enumerate(roles) if r and r.role == "score"]
+    measures: list[_Measure] = [
+        {"label": columns[j], "head": r, "score": j, "rank": None, "max": [], "points": None}
+        for j, r in enumerate(roles) if r and r.role == "score"]
     with_score = list(measures)
     for j, r in enumerate(roles):
         if r and r.role == "points":
@@ -208,15 +220,16 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
     nothing = np.ones(n, dtype=bool)
     coded: dict[int, _Text] = {}
 
-    def col(j: int | None) -> _Text | None:
-        if j is None:
-            return None
+    def text_of(j: int) -> _Text:
         if j not in coded:  # columns no role reads stay as they are
             coded[j] = _coded(frame.iloc[:, j])
         return coded[j]
 
+    def col(j: int | None) -> _Text | None:
+        return None if j is None else text_of(j)
+
     def null(j: int | None) -> np.ndarray:
-        return nothing if j is None else col(j).null()
+        return nothing if j is None else text_of(j).null()
 
     first: dict[str, int] = {}
     for j, r in enumerate(roles):
@@ -226,8 +239,8 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
     ids = {name: col(j) for name, j in at.items()}
     for j, r in enumerate(roles):
         if r is not None and r.role == "grade":  # a grade ("Xuất sắc") is kept as note text
-            ids["note"] = _append(ids["note"], _prefixed(table.columns[j] + ": ", col(j)), "; ")
-    row_scale = _map_values(col(first["scale"]), _row_scale) if "scale" in first else None
+            ids["note"] = _append(ids["note"], _prefixed(table.columns[j] + ": ", text_of(j)), "; ")
+    row_scale = _map_values(text_of(first["scale"]), _row_scale) if "scale" in first else None
     scale_null = row_scale.null() if row_scale is not None else nothing
     try:
         measures = _measures(table.columns, roles)
@@ -241,10 +254,11 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
     notes = empty & idless if measures else nothing.copy()
     for name in ("unit", "province"):
         looks = np.flatnonzero(empty & ~null(at[name]) & ~notes)
-        if len(looks):
-            present, where = np.unique(ids[name].codes[looks], return_inverse=True)
+        ident = ids[name]
+        if len(looks) and ident is not None:
+            present, where = np.unique(ident.codes[looks], return_inverse=True)
             flags = np.array([bool(_NOTE_START.match(match_key(v) or "") or str(v).lstrip(
-                "( ").startswith("*")) for v in ids[name].values[present]], dtype=bool)
+                "( ").startswith("*")) for v in ident.values[present]], dtype=np.bool_)
             notes[looks[flags[where]]] = True
     keep = np.flatnonzero(~notes)
     counts = np.where(notes, 1, len(measures))
@@ -254,16 +268,17 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
     raw_row = np.empty(size, dtype=np.int64)
     note_pos = np.flatnonzero(notes)
     if len(note_pos):
-        dest = starts[note_pos]
-        for name, values in ids.items():
-            out[name].put(dest, values, note_pos)
-        raw_row[dest] = rows[note_pos]
-        text = None
+        note_dest = starts[note_pos]
+        for name, ident in ids.items():
+            out[name].put(note_dest, ident, note_pos)
+        raw_row[note_dest] = rows[note_pos]
+        text: _Text | None = None
         for j in range(frame.shape[1]):  # a row's text, for the few note rows only
             text = _append(text, _coded(frame.iloc[note_pos, j]), " | ")
+        assert text is not None  # a row has cells, so the table has a column
         note_null = nothing if ids["note"] is None else ids["note"].null()
         fill = idless[note_pos] & note_null[note_pos]
-        out["note"].put(dest[fill], text.take(np.flatnonzero(fill)))
+        out["note"].put(note_dest[fill], text.take(np.flatnonzero(fill)))
     whole = len(keep) == n
     for s, m in enumerate(measures):
         # Every row out once per measure: measure s of row i is long row i * len + s.

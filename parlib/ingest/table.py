@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,11 @@ from parlib.ingest.headers import HeaderRole, classify_header
 from parlib.reference import component_lookup
 from parlib.text import mostly_words
 
-__all__ = ["HEADER_FIX", "SCAN_ROWS", "RawTable", "find_header", "no_header", "table_parts"]
+__all__ = ["HEADER_FIX", "SCAN_ROWS", "Cells", "RawTable", "find_header", "no_header",
+           "table_parts"]
+
+# A column's cells: an object array, or a Categorical or string array (``categorical=True``).
+Cells: TypeAlias = np.ndarray | pd.api.extensions.ExtensionArray
 
 SCAN_ROWS = 30
 _LOOK_ROWS = 5  # rows under a candidate header read to tell a text column
@@ -139,7 +144,7 @@ def _labels(cells: list[str | None], blank_name) -> list[str]:
     return out
 
 
-def table_parts(columns: list[tuple[object, np.ndarray]], header: list[str | None],
+def table_parts(columns: list[tuple[Cells, np.ndarray]], header: list[str | None],
                 rows: np.ndarray, blank_name) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
     """Drop blank rows, and blank columns without a header; return frame, rows and labels.
 

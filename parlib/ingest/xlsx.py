@@ -17,7 +17,15 @@ from pathlib import Path
 import numpy as np
 
 from parlib.errors import RawFileError
-from parlib.ingest.table import HEADER_FIX, SCAN_ROWS, RawTable, find_header, no_header, table_parts
+from parlib.ingest.table import (
+    HEADER_FIX,
+    SCAN_ROWS,
+    Cells,
+    RawTable,
+    find_header,
+    no_header,
+    table_parts,
+)
 from parlib.limits import check_xlsx, limit, too_big
 from parlib.text import categorical as to_categorical
 from parlib.text import clean_text, distinct, match_key
@@ -73,13 +81,13 @@ def read_xlsx_file(path: Path, shown: str, *, sheet: str | int | None,
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as err:  # zip, XML and openpyxl errors all mean the same to the user
         with path.open("rb") as handle:
-            head = handle.read(4096)
-        if not head:
+            start = handle.read(4096)
+        if not start:
             raise RawFileError("the file is empty (0 bytes), not an XLSX workbook", file=shown,
                                fix="download or export the workbook again") from None
-        if not head.startswith(b"PK") and b"\0" not in head:
+        if not start.startswith(b"PK") and b"\0" not in start:
             raise RawFileError("the file is text, not an XLSX workbook (a CSV file with an .xlsx "
-                               "name?)", file=shown, value=head.splitlines()[0][:80].decode(
+                               "name?)", file=shown, value=start.splitlines()[0][:80].decode(
                                    "utf-8", "replace"),
                                fix="rename it to .csv (and its path in dataset.yaml), or open it "
                                "in Excel or LibreOffice and save it as .xlsx") from None
@@ -116,7 +124,8 @@ def read_xlsx_file(path: Path, shown: str, *, sheet: str | int | None,
     merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
     nonblank = [r for r, row in enumerate(grid, 1) if any(row)]
     scanned = min(len(grid), max(nonblank[: SCAN_ROWS + 2][-1], header_row or 0) + 1)
-    filled, spread = [list(row) for row in grid[:scanned]], set()
+    filled = [list(row) for row in grid[:scanned]]
+    spread: set[tuple[int, int]] = set()
     for r1, c1, r2, c2 in merged:
         for r in range(r1, min(r2, scanned) + 1):
             filled[r - 1][c1 - 1:c2] = [grid[r1 - 1][c1 - 1]] * (c2 - c1 + 1)
@@ -142,12 +151,12 @@ def read_xlsx_file(path: Path, shown: str, *, sheet: str | int | None,
         header.append(" | ".join(dict.fromkeys(v for _, v in block if v)) if own else None)
     formulas, uncached = _formulas(path, name, top, grid)
     body = grid[bottom:]
-    columns = []
+    columns: list[tuple[Cells, np.ndarray]] = []
     for col in zip(*body) if body else [()] * width:
         values = np.empty(len(col), dtype=object)
         values[:] = col
         columns.append((to_categorical(*distinct(values)) if categorical else values,
-                        np.equal(values, None)))
+                        np.equal(values, np.array(None))))
     frame, rows, labels = table_parts(columns, header, np.arange(bottom + 1, len(grid) + 1),
                                       lambda k: get_column_letter(k + 1))
     hidden = sorted(r for r, dim in ws.row_dimensions.items()
