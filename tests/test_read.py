@@ -89,7 +89,7 @@ def test_read_csv_in_cp1258_is_detected_and_normalised(tmp_path):
     table = read_raw(write(tmp_path, "t.csv", raw))
     assert table.encoding == "cp1258"
     assert table.columns == ["Tên đơn vị", "Điểm"]
-    assert table.frame["Tên đơn vị"].tolist() == UNITS + ["Đắk Lắk"]
+    assert table.frame["Tên đơn vị"].tolist() == [*UNITS, "Đắk Lắk"]
     assert table.rows.tolist() == [2, 3, 4, 5, 6]
     assert any("cp1258" in w for w in table.warnings)
 
