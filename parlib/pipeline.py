@@ -19,8 +19,9 @@ import pandas as pd
 
 from parlib import __version__
 from parlib.clean.aggregates import AGGREGATE_COLUMNS, check_aggregates, clean_aggregates
-from parlib.clean.rows import (QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, concat_rows, fill_defaults,
-                    stack_blocks)
+from parlib.clean.columns import concat_rows, stack_blocks
+from parlib.clean.quarantine import QUARANTINE_COLUMNS
+from parlib.clean.rows import SCORE_COLUMNS, clean_scores, fill_defaults
 from parlib.ingest.config import DatasetConfig, find_datasets, read_config
 from parlib.ingest.config_entries import Correction, FileSpec
 from parlib.clean.consistency import WARNING_COLUMNS, check_rankings

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 import warnings
 from pathlib import Path
 
@@ -362,17 +361,19 @@ def test_melt_table_from_a_read_xlsx(tmp_path):
     assert long["note"].iloc[-1] == "Ghi chú: Sở B không đánh giá năm 2022"
 
 
-def test_melt_table_is_vectorised():
+def test_melt_table_keeps_every_cell_of_a_large_table_in_order():
+    # Speed is measured by benchmarks/ (a ratio to the read_csv floor), not here.
     n = 200_000
     table = make_table({"Tên đơn vị": ["Sở A", "Sở B"] * (n // 2), "2020": ["90"] * n,
                         "2021": ["91"] * n, "Xếp hạng 2021": [None] * n})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         roles = recognize_columns(table)
-    start = time.perf_counter()
     long = melt_table(table, roles)
     assert len(long) == 2 * n
-    assert time.perf_counter() - start < 5  # a loop over rows would take far longer
+    assert long["year"].astype(str).value_counts().to_dict() == {"2020": n, "2021": n}
+    assert long["raw_row"].is_monotonic_increasing  # rows stay in file order
+    assert (long["unit"].iloc[:4] == ["Sở A", "Sở A", "Sở B", "Sở B"]).all()
 
 
 def test_melt_table_checks_the_roles_length():

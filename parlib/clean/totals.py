@@ -14,7 +14,7 @@ import functools
 import numpy as np
 import pandas as pd
 
-from parlib.clean.rows import concat_rows
+from parlib.clean.columns import concat_rows
 from parlib.reference import component_names, index_scale
 
 __all__ = ["SUMMED_INDICES", "derive_totals"]
