@@ -7,12 +7,15 @@ from .analysis.load import (
     load_aggregates as load_aggregates, load_disputed as load_disputed,
     load_report as load_report, clean_datasets as clean_datasets,
 )
-from .reference import (
+from .reference.units import (
     provinces as provinces, province_merger as province_merger,
     province_aliases as province_aliases, former_provinces as former_provinces,
     unit_types as unit_types, unit_type_aliases as unit_type_aliases,
-    department_mergers as department_mergers, indices as indices, components as components,
-    levels as levels, index_scale as index_scale, component_names as component_names,
+    department_mergers as department_mergers, levels as levels,
+)
+from .reference.definitions import (
+    indices as indices, components as components, index_scale as index_scale,
+    component_names as component_names,
 )
 from .text import (
     match_key as match_key, clean_text as clean_text,

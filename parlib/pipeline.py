@@ -29,7 +29,8 @@ from parlib.errors import ConfigError, ParlibError
 from parlib.ingest.columns import recognize_columns, unrecognized_columns
 from parlib.ingest.melt import melt_aggregates, melt_table
 from parlib.memory import release_memory
-from parlib.publish.outputs import datapackage, dataset_lock, records, write_dataset
+from parlib.publish.datapackage import datapackage
+from parlib.publish.outputs import dataset_lock, records, write_dataset
 from parlib.publish.xlsx import XLSX_MAX_ROWS, xlsx_bytes
 from parlib.ingest.read import read_raw
 from parlib.reference import component_lookup, unit_type_aliases, unit_types

@@ -18,6 +18,7 @@ from parlib.ingest.headers import HeaderRole, classify_header
 from parlib.ingest.melt import AGGREGATE_COLUMNS, LONG_RAW_COLUMNS, melt_aggregates, melt_table
 from parlib.ingest.read import read_raw
 from parlib.ingest.table import RawTable
+from parlib.reference import component_lookup
 from parlib.text import match_key
 
 LOOKUP = {
@@ -149,6 +150,24 @@ def test_classify_header_picks_the_component_of_the_given_index():
     with pytest.raises(HeaderError, match="matches components of several indices.*index:"):
         role("Tiếp cận dịch vụ")
     assert role("D1", index="PAR INDEX").component == "participation"  # only PAPI has D1
+
+
+@pytest.mark.parametrize(("label", "component"), [
+    ("1.1: Civic Knowledge", "participation.civic_knowledge"),
+    (" 1: Participation at Local Levels", "participation"),
+    ("2.4: Quy hoạch, kế hoạch sử dụng đất; giá bồi thường thu hồi đất", "transparency.land_use"),
+    ("3.2: Giải đáp khiếu nại, tố cáo, khúc mắc của người dân*", "accountability.appeals"),
+    ("Chất lượng không khí", "environment.air"),
+])
+def test_classify_header_numbered_papi_sub_dimensions(label, component):
+    found = classify_header(label, component_lookup=component_lookup(), index="PAPI")
+    assert (found.role, found.index, found.component) == ("score", "PAPI", component)
+
+
+def test_classify_header_numbering_is_not_taken_from_a_year():
+    found = classify_header("2021 Participation", component_lookup=component_lookup(),
+                            index="PAPI")
+    assert (found.component, found.year) == ("participation", 2021)
 
 
 @pytest.mark.parametrize("label", ["Điểm/Xếp hạng", "Điểm và xếp hạng", "Điểm, xếp loại",

@@ -338,6 +338,26 @@ def test_match_components_papi_codes_and_enumerators():
         "participation", "e_governance", "corruption_control", "transparency"]
 
 
+def test_match_components_papi_sub_dimensions_in_english_and_vietnamese():
+    s = pd.Series(["1.1: Civic Knowledge", "1.1. Tri thức công dân", "Quality of Elections",
+                   "Quality of Village Head Elections", "2.1: Tiếp cận thông tin*",
+                   "Land Tittle Procedures",
+                   "8.3 Phúc đáp của chính quyền qua cổng thông tin điện tử",
+                   "Participation at Local Levels"])
+    assert match_components(s, index="PAPI").tolist() == [
+        "participation.civic_knowledge", "participation.civic_knowledge",
+        "participation.elections", "participation.elections", "transparency.information",
+        "procedures.land_titles", "e_governance.e_responsiveness", "participation"]
+
+
+def test_match_components_maps_a_name_whatever_the_year_it_is_used_in():
+    # Years in component_names.csv document a name's use; matching does not depend on them,
+    # as for the PAR area names before 2022 ("Hiện đại hóa hành chính" stays e_government).
+    s = pd.Series(["Community Investment Boards", "Hiện đại hóa hành chính"])
+    assert match_components(s, index=pd.Series(["PAPI", "PAR"])).tolist() == [
+        "accountability.investment_boards", "e_government"]
+
+
 def test_match_components_uses_the_row_index_and_never_guesses():
     s = pd.Series(["E-government", "E-government", "E-government", "Tên lạ"])
     idx = pd.Series(["PAR", "PAPI", None, "PAR"])

@@ -22,7 +22,7 @@ from parlib.text import match_key
 __all__ = ["index_lookup", "level_key", "match_components", "match_indices", "match_levels",
            "resolve_component"]
 
-_ENUMERATOR = re.compile(r"^(?:[ivx]+|\d+|[a-z]|d\d+)\s+")
+_ENUMERATOR = re.compile(r"^(?:[ivx]+|\d+(?: \d+)?|[a-z]|d\d+)\s+")
 
 
 @functools.cache
