@@ -40,8 +40,11 @@ from .ingest.config import (
 from .ingest.read import (
     read_raw as read_raw,
 )
-from .ingest.headers import (
-    recognize_columns as recognize_columns, melt_table as melt_table,
+from .ingest.columns import (
+    recognize_columns as recognize_columns,
+)
+from .ingest.melt import (
+    melt_table as melt_table,
 )
 from .clean.rows import (
     fill_defaults as fill_defaults, clean_scores as clean_scores,

@@ -22,10 +22,12 @@ from parlib.clean.aggregates import AGGREGATE_COLUMNS, check_aggregates, clean_a
 from parlib.clean.columns import concat_rows, stack_blocks
 from parlib.clean.quarantine import QUARANTINE_COLUMNS
 from parlib.clean.rows import SCORE_COLUMNS, clean_scores, fill_defaults
-from parlib.ingest.config import Correction, DatasetConfig, FileSpec, find_datasets, read_config
+from parlib.ingest.config import DatasetConfig, find_datasets, read_config
+from parlib.ingest.config_entries import Correction, FileSpec
 from parlib.clean.consistency import WARNING_COLUMNS, check_rankings
 from parlib.errors import ConfigError, ParlibError
-from parlib.ingest.headers import melt_aggregates, melt_table, recognize_columns, unrecognized_columns
+from parlib.ingest.columns import recognize_columns, unrecognized_columns
+from parlib.ingest.melt import melt_aggregates, melt_table
 from parlib.memory import release_memory
 from parlib.publish.datapackage import datapackage
 from parlib.publish.outputs import dataset_lock, records, write_dataset

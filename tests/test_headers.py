@@ -1,4 +1,4 @@
-"""Tests for parlib.ingest.headers: column roles, validation, and melting to the long raw form."""
+"""Tests for parlib.ingest.headers, columns and melt: column roles, validation, and melting to the long raw form."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ import pytest
 
 import parlib.ingest.headers as headers
 from parlib.errors import HeaderError
-from parlib.ingest.headers import (AGGREGATE_COLUMNS, LONG_RAW_COLUMNS, HeaderRole, classify_header,
-                            melt_aggregates, melt_table, recognize_columns)
-from parlib.ingest.read import RawTable, read_raw
+from parlib.ingest.columns import recognize_columns
+from parlib.ingest.headers import HeaderRole, classify_header
+from parlib.ingest.melt import AGGREGATE_COLUMNS, LONG_RAW_COLUMNS, melt_aggregates, melt_table
+from parlib.ingest.read import read_raw
+from parlib.ingest.table import RawTable
 from parlib.reference import component_lookup
 from parlib.text import match_key
 

@@ -1,4 +1,4 @@
-"""Tests for parlib.ingest.read: raw CSV and XLSX files into tables of text cells."""
+"""Tests for parlib.ingest.read (and its csv, xlsx, encoding and table modules): raw CSV and XLSX files into tables of text cells."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from openpyxl.styles import Font
 
 from parlib.errors import HeaderError, RawFileError
-from parlib.ingest.read import RawTable, read_raw
+from parlib.ingest.read import read_raw
+from parlib.ingest.table import RawTable
 
 HEADER = "Tên đơn vị,Điểm,Xếp hạng"
 UNITS = ["Sở Nội vụ", "Sở Tư pháp", "Sở Giáo dục và Đào tạo", "UBND huyện Ba Tri"]
@@ -88,7 +89,7 @@ def test_read_csv_in_cp1258_is_detected_and_normalised(tmp_path):
     table = read_raw(write(tmp_path, "t.csv", raw))
     assert table.encoding == "cp1258"
     assert table.columns == ["Tên đơn vị", "Điểm"]
-    assert table.frame["Tên đơn vị"].tolist() == UNITS + ["Đắk Lắk"]
+    assert table.frame["Tên đơn vị"].tolist() == [*UNITS, "Đắk Lắk"]
     assert table.rows.tolist() == [2, 3, 4, 5, 6]
     assert any("cp1258" in w for w in table.warnings)
 
@@ -453,7 +454,7 @@ TRICKY = ["  a  b ", "a\tb", "\x1c x \x1f", "", "   ", "Sở\u00a0Nội vụ", "
     [f"{k}" for k in range(2000)] + TRICKY,  # mostly distinct, some not ASCII
 ])
 def test_clean_cells_match_clean_text(values):
-    from parlib.ingest.read import _clean
+    from parlib.ingest.csv import _clean
     from parlib.text import clean_text
 
     cleaned, blank = _clean(values)
@@ -464,7 +465,7 @@ def test_clean_cells_match_clean_text(values):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.text(st.characters(exclude_categories=("Cs",)), max_size=8), max_size=40))
 def test_clean_cells_match_clean_text_for_any_text(values):
-    from parlib.ingest.read import _clean
+    from parlib.ingest.csv import _clean
     from parlib.text import clean_text
 
     assert _clean(values)[0].tolist() == [clean_text(v) for v in values]
