@@ -1,5 +1,8 @@
 # The public names of parlib.reports, attached lazily by lazy_loader (see __init__.py).
 
+from .build import (
+    ReportResult as ReportResult,
+)
 from .config import (
     ReportSpec as ReportSpec, ReportsConfig as ReportsConfig,
     read_reports_config as read_reports_config, slugify_report as slugify_report,
@@ -12,7 +15,7 @@ from .report import (
     Report as Report,
 )
 from .runner import (
-    ReportResult as ReportResult, RunSummary as RunSummary, run_reports as run_reports,
+    RunSummary as RunSummary, run_reports as run_reports,
 )
 from .site import (
     write_site as write_site,
