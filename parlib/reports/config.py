@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import difflib
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,11 +35,17 @@ from typing import Any
 
 from parlib.errors import ConfigError, ParameterError
 from parlib.limits import load_yaml
-from parlib.text import match_key
 from parlib.reports.parameters import coerce_parameter
+from parlib.text import match_key
 
-__all__ = ["ReportSpec", "ReportsConfig", "read_reports_config", "slugify_report",
-           "notebook_parameters", "INJECTED_PARAMETERS"]
+__all__ = [
+    "INJECTED_PARAMETERS",
+    "ReportSpec",
+    "ReportsConfig",
+    "notebook_parameters",
+    "read_reports_config",
+    "slugify_report",
+]
 
 #: Parameters the runner sets itself; reports.yaml must not set them.
 INJECTED_PARAMETERS = ("dataset", "clean_dir", "output_dir")
@@ -135,8 +142,8 @@ def notebook_parameters(path: Path) -> dict[str, Any]:
     return out
 
 
-def read_reports_config(path: str | Path = "reports.yaml", *, root: str | Path | None = None
-                        ) -> ReportsConfig:
+def read_reports_config(path: str | os.PathLike[str] = "reports.yaml", *,
+                        root: str | os.PathLike[str] | None = None) -> ReportsConfig:
     """Read and check ``reports.yaml`` and the parameters it gives each notebook.
 
     Parameters
