@@ -208,7 +208,7 @@ def _table(report: Any, name: str, styler: Any) -> None:
 
 def _floor_trend(report, scores, *, index="PAR", component="total", level="province",
                  provinces=(), unit_type="", years=(), lang="vi", **_):
-    from parlib.viz import plots
+    from parlib.viz import rank_plots, trend_plots
     from parlib.analysis import stats
 
     provinces, years = list(provinces), list(years)
@@ -217,11 +217,11 @@ def _floor_trend(report, scores, *, index="PAR", component="total", level="provi
                      years=years or None)
     trend = stats.compute_trend(scores, **selection)
     report.describe(trend, index=index, component=component, level=level, unit_type=unit_type)
-    ax = plots.plot_trend(scores, **selection, lang=lang)
+    ax = trend_plots.plot_trend(scores, **selection, lang=lang)
     _publish(report, ax, "trend", report.say("trend_caption", n=int(trend["n"].max())), trend)
     _table(report, "change", report.year_table(trend, values="change"))
     if report.components_of(scores, index=index, level=level):
-        fig = plots.plot_components(scores, index=index, level=level,
+        fig = trend_plots.plot_components(scores, index=index, level=level,
                                     provinces=provinces or None, years=years or None, lang=lang)
         _publish(report, fig, "components", report.say("components_caption", index=index))
     span = report.year_span(trend)
@@ -231,7 +231,7 @@ def _floor_trend(report, scores, *, index="PAR", component="total", level="provi
                                         start=start, end=end, provinces=provinces or None,
                                         unit_type=unit_type or None)
         if not changes.empty:
-            ax = plots.plot_changes(scores, index=index, component=component, level=level,
+            ax = rank_plots.plot_changes(scores, index=index, component=component, level=level,
                                     start=start, end=end, provinces=provinces or None,
                                     unit_type=unit_type or None, lang=lang)
             _publish(report, ax, "changes",
@@ -243,7 +243,7 @@ def _floor_trend(report, scores, *, index="PAR", component="total", level="provi
 def _floor_correlation(report, scores, *, index="PAR", component="total", y_index="SIPAS",
                        y_component="total", level="province", provinces=(), unit_type="",
                        years=(), lang="vi", **_):
-    from parlib.viz import plots
+    from parlib.viz import correlation_plots
     from parlib.analysis import stats
     from parlib.reports import filter_units
 
@@ -257,33 +257,33 @@ def _floor_correlation(report, scores, *, index="PAR", component="total", y_inde
         "n", "years", "pearson_r", "pearson_ci_low", "pearson_ci_high", "pearson_p",
         "spearman_rho", "spearman_p"]))
     if not res.message:
-        ax = plots.plot_correlation(scores, x=x, y=y, years=years or None, level=level,
+        ax = correlation_plots.plot_correlation(scores, x=x, y=y, years=years or None, level=level,
                                     lang=lang)
         _publish(report, ax, "scatter", report.say("scatter_caption"), res.pairs)
     if report.components_of(scores, index=index, level=level):
         matrix = stats.compute_correlation_matrix(scores, index=index, years=years or None,
                                                   level=level)
-        ax = plots.plot_correlation_matrix(matrix, lang=lang)
+        ax = correlation_plots.plot_correlation_matrix(matrix, lang=lang)
         _publish(report, ax, "matrix", report.say("matrix_caption", index=index), matrix)
 
 
 def _floor_comparison(report, scores, *, index="PAR", component="total", level="province",
                       provinces=(), unit_type="", year=0, lang="vi", **_):
-    from parlib.viz import plots
+    from parlib.viz import rank_plots
     from parlib.analysis import stats
     from parlib.reports import filter_units
 
     scores = filter_units(scores, provinces=list(provinces))
     year = year or report.latest_year(scores, index=index, component=component, level=level)
     if report.count_rankings(scores, level=level) == 1:
-        ax = plots.plot_ranking(filter_units(scores, unit_type=unit_type), index=index,
+        ax = rank_plots.plot_ranking(filter_units(scores, unit_type=unit_type), index=index,
                                 year=year, component=component, level=level, lang=lang)
         _publish(report, ax, "ranking", report.say("ranking_caption", index=index, year=year))
     percentiles = stats.compute_percentiles(scores, index=index, component=component,
                                             level=level, year=year,
                                             unit_type=unit_type or None)
     if level != "province":
-        ax = plots.plot_percentiles(scores, index=index, year=year, unit_type=unit_type or None,
+        ax = rank_plots.plot_percentiles(scores, index=index, year=year, unit_type=unit_type or None,
                                     component=component, level=level, lang=lang)
         _publish(report, ax, "percentiles", report.say("percentiles_caption"), percentiles)
     _table(report, "table", report.table(percentiles, ["unit", "province", "unit_type", "score",
@@ -319,7 +319,9 @@ def _floor_main(tasks_file: str, processes: int) -> int:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401  the workers fork with it imported, like a warm kernel
-    import parlib.viz.plots  # noqa: F401
+    import parlib.viz.correlation_plots  # noqa: F401
+    import parlib.viz.rank_plots  # noqa: F401
+    import parlib.viz.trend_plots  # noqa: F401
     import parlib.reports  # noqa: F401
     import parlib.analysis.stats  # noqa: F401
 

@@ -17,15 +17,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-from parlib.clean import names, values
+from parlib.clean import values
+from parlib.clean.cells import parse_rank_cell
+from parlib.clean.indices import index_lookup, resolve_component
+from parlib.clean.provinces import province_tables, resolve_province
+from parlib.clean.units import resolve_unit, unit_tables
 from parlib.reference import index_scale
 from parlib.text import match_key
 
 
 def main(path: str) -> int:
-    provinces = names._province_tables()
-    units = names._unit_tables()
-    indices = names._index_lookup()
+    provinces = province_tables()
+    units = unit_tables()
+    indices = index_lookup()
     out = Path(tempfile.mkdtemp())
     with open(path, encoding="utf-8", newline="") as raw, \
             open(out / "scores.csv", "w", encoding="utf-8", newline="") as good, \
@@ -34,16 +38,15 @@ def main(path: str) -> int:
         clean_writer = csv.writer(good)
         bad_writer = csv.writer(bad)
         for line, row in enumerate(reader, start=2):
-            prov = names._resolve_province(row["Tỉnh/thành phố"], "legacy", provinces)
+            prov = resolve_province(row["Tỉnh/thành phố"], "legacy", provinces)
             if prov[6] != "ok":
                 bad_writer.writerow([line, "province", row["Tỉnh/thành phố"], prov[7]])
                 continue
-            unit, unit_type, _ = names._resolve_unit(row["Tên đơn vị"], "department", prov[1],
-                                                     units)
+            unit, unit_type, _ = resolve_unit(row["Tên đơn vị"], "department", prov[1], units)
             index = indices.get(match_key(row["Chỉ số"]))
-            component = names._resolve_component(row["Lĩnh vực"], index)
+            component = resolve_component(row["Lĩnh vực"], index)
             score = values.parse_score(row["Điểm"])
-            rank, n_units, _, _, rank_error = values._rank(row["Xếp hạng"])
+            rank, n_units, _, _, rank_error = parse_rank_cell(row["Xếp hạng"])
             value = score["percent"] if score["percent"] is not None else (
                 score["points"] if score["points"] is not None else score["number"])
             scale = index_scale(index, year=int(row["Năm"]), component=component)

@@ -7,20 +7,28 @@ from .analysis.load import (
     load_aggregates as load_aggregates, load_disputed as load_disputed,
     load_report as load_report, clean_datasets as clean_datasets,
 )
-from .reference import (
+from .reference.units import (
     provinces as provinces, province_merger as province_merger,
     province_aliases as province_aliases, former_provinces as former_provinces,
     unit_types as unit_types, unit_type_aliases as unit_type_aliases,
-    department_mergers as department_mergers, indices as indices, components as components,
-    levels as levels, index_scale as index_scale, component_names as component_names,
+    department_mergers as department_mergers, levels as levels,
+)
+from .reference.definitions import (
+    indices as indices, components as components, index_scale as index_scale,
+    component_names as component_names,
 )
 from .text import (
     match_key as match_key, clean_text as clean_text,
 )
-from .clean.names import (
+from .clean.provinces import (
     match_provinces as match_provinces, normalize_province as normalize_province,
-    match_unit_types as match_unit_types, match_indices as match_indices,
-    match_levels as match_levels, match_components as match_components,
+)
+from .clean.units import (
+    match_unit_types as match_unit_types,
+)
+from .clean.indices import (
+    match_indices as match_indices, match_levels as match_levels,
+    match_components as match_components,
 )
 from .clean.values import (
     parse_scores as parse_scores, parse_ranks as parse_ranks, parse_years as parse_years,
@@ -59,10 +67,18 @@ from .analysis.stats import (
     compute_correlation_matrix as compute_correlation_matrix,
     compute_percentiles as compute_percentiles, group_to_2025 as group_to_2025,
 )
-from .viz.plots import (
-    plot_trend as plot_trend, plot_changes as plot_changes, plot_components as plot_components,
+from .viz.trend_plots import (
+    plot_trend as plot_trend, plot_components as plot_components,
+)
+from .viz.rank_plots import (
+    plot_changes as plot_changes, plot_ranking as plot_ranking,
+    plot_percentiles as plot_percentiles,
+)
+from .viz.correlation_plots import (
     plot_correlation as plot_correlation, plot_correlation_matrix as plot_correlation_matrix,
-    plot_ranking as plot_ranking, plot_percentiles as plot_percentiles, plot_theme as plot_theme,
+)
+from .viz.theme import (
+    plot_theme as plot_theme,
 )
 from .viz.figures import (
     save_figure as save_figure, source_line as source_line, read_sidecar as read_sidecar,

@@ -17,14 +17,10 @@ import numpy as np
 import pandas as pd
 
 from parlib.clean.aggregates import AGGREGATE_COLUMNS, check_aggregates, clean_aggregates
+from parlib.clean.columns import concat_rows, stack_blocks
 from parlib.clean.consistency import WARNING_COLUMNS, check_rankings
-from parlib.clean.rows import (
-    QUARANTINE_COLUMNS,
-    SCORE_COLUMNS,
-    clean_scores,
-    concat_rows,
-    stack_blocks,
-)
+from parlib.clean.quarantine import QUARANTINE_COLUMNS
+from parlib.clean.rows import SCORE_COLUMNS, clean_scores
 from parlib.clean.totals import derive_totals
 from parlib.clean.validate import KEY, validate_scores
 from parlib.clean_result import (
@@ -39,7 +35,8 @@ from parlib.dataset_files import mark_corrections, raw_file_label, read_file_row
 from parlib.errors import ConfigError
 from parlib.ingest.config import find_datasets, read_config
 from parlib.memory import release_memory
-from parlib.publish.outputs import datapackage, dataset_lock, write_dataset
+from parlib.publish.datapackage import datapackage
+from parlib.publish.outputs import dataset_lock, write_dataset
 from parlib.publish.xlsx import XLSX_MAX_ROWS, xlsx_bytes
 from parlib.safety import check_output_dir
 

@@ -151,7 +151,7 @@ def normalize_text(values: pd.Series) -> pd.Series:
 def _map_unique(values: pd.Series, func) -> pd.Series:
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = [func(v) for v in uniques]
-    lookup = pd.array(mapped + [None], dtype=object)
+    lookup = pd.array([*mapped, None], dtype=object)
     return pd.Series(lookup[codes], index=values.index, dtype=object, name=values.name)
 
 
@@ -171,7 +171,7 @@ def distinct(values: pd.Series | pd.Categorical | np.ndarray) -> tuple[np.ndarra
     ([0, -1, 0], ['Huế'])
     """
     dtype = getattr(values, "dtype", None)
-    if isinstance(dtype, pd.CategoricalDtype):
+    if isinstance(dtype, pd.CategoricalDtype) and not isinstance(values, np.ndarray):
         cat = values.array if isinstance(values, pd.Series) else values
         return np.asarray(cat.codes, dtype=np.intp), cat.categories.to_numpy(dtype=object)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -208,7 +208,7 @@ def objects(values: pd.Series | pd.Categorical | np.ndarray) -> np.ndarray:
     """
     if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
         codes, uniques = distinct(values)
-        return np.append(uniques, None)[codes]
+        return np.append(uniques, np.array([None], dtype=object))[codes]
     return np.asarray(values, dtype=object)
 
 

@@ -21,8 +21,12 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # The test suite is a gate: the same commit passes or fails every time, so property tests
 # draw the same examples on every run ("repeatable"). `make fuzz` draws fresh random examples
 # each time; a failure it finds becomes an @example in the test.
-settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
-settings.register_profile("explore", derandomize=False, database=None, print_blob=True)
+# No deadline: CI machines are shared, and a slow example is not a wrong one (speed is
+# measured by benchmarks/).
+settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True,
+                          deadline=None)
+settings.register_profile("explore", derandomize=False, database=None, print_blob=True,
+                          deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 PROVINCES = [  # legacy code, name, 2025 code, 2025 name

@@ -6,8 +6,16 @@ import pandas as pd
 import pytest
 import yaml
 
-from parlib.publish.citations import (Release, cite_dataset, cite_documents, cite_figure, cite_report,
-                              describe_rows, format_citation, sources_of_rows)
+from parlib.publish.citation_formats import format_citation
+from parlib.publish.citations import (
+    Release,
+    cite_dataset,
+    cite_documents,
+    cite_figure,
+    cite_report,
+    describe_rows,
+    sources_of_rows,
+)
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from parlib import reference
-from parlib.demo.formats import spell, to_cp1258_form
-from parlib.ingest.config import read_config
 from parlib.demo.panel import DEFAULT_SEED, write_demo_data
+from parlib.demo.writers import spell, to_cp1258_form
+from parlib.ingest.config import read_config
 from parlib.text import match_key
 
 # The file keys that data/raw/README.md lists.

@@ -40,7 +40,8 @@ def test_a_parameter_error_keeps_where_and_fix():
 
 def test_stats_and_plots_raise_parlib_errors(scores):
     from parlib.viz.figures import save_figure
-    from parlib.viz.plots import plot_correlation_matrix, plot_trend
+    from parlib.viz.correlation_plots import plot_correlation_matrix
+    from parlib.viz.trend_plots import plot_trend
 
     calls = [
         (lambda: parlib.compute_correlation_matrix(scores, method="x"), ParameterError),

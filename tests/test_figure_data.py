@@ -9,7 +9,8 @@ import pytest
 
 from parlib.viz.figure_data import (FIGURE_COLUMNS, changes_data, correlation_data, figure_rows,
                                 ranking_data, trend_data)
-from parlib.viz.plots import plot_ranking, plot_trend
+from parlib.viz.rank_plots import plot_ranking
+from parlib.viz.trend_plots import plot_trend
 from parlib.analysis.stats import compute_trend
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from parlib.publish.citations import Release, cite_documents
 from parlib.viz.figures import FigureFiles, read_sidecar, save_figure, slugify, source_line
-from parlib.viz.plots import plot_trend
+from parlib.viz.trend_plots import plot_trend
 
 
 def _sha(path) -> str:

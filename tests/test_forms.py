@@ -28,6 +28,15 @@ FILES = {  # file -> dataset.yaml defaults; no header_row anywhere
                            "province": "Thừa Thiên Huế"},
     "dropped-column.csv": {"index": "PAR", "year": 2021, "level": "department",
                            "province": "Bến Tre"},
+    # PAPI's own sub-dimension tables (rows of three provinces; see tests/data/forms/README.md)
+    "papi-subdimensions-2019-en.csv": {"index": "PAPI", "year": 2019, "level": "province",
+                                       "derive_total": True},
+    "papi-subdimensions-2018-vi.csv": {"index": "PAPI", "year": 2018, "level": "province",
+                                       "derive_total": True},
+    "papi-subdimensions-2016-en.csv": {"index": "PAPI", "year": 2016, "level": "province",
+                                       "derive_total": True},
+    "papi-subdimension-outside-years.csv": {"index": "PAPI", "year": 2015, "level": "province",
+                                            "derive_total": True},
 }
 
 
@@ -134,6 +143,77 @@ def test_par_area_names_used_before_2022_are_recognised(result):
     rows = _rows(result, "par-areas-2020.csv")
     assert rows.set_index("component")["score"].to_dict() == {
         "civil_service": 8.5, "e_government": 7.0, "institutions": 6.0, "public_finance": 5.5}
+
+
+def _scores(result, file: str, province: str) -> dict[str, float]:
+    rows = _rows(result, file)
+    return rows.loc[rows["province"] == province].set_index("component")["score"].to_dict()
+
+
+def test_papi_sub_dimension_tables_clean_into_dimension_and_sub_dimension_keys(result):
+    en = _rows(result, "papi-subdimensions-2019-en.csv")
+    assert len(en) == 3 * (8 + 29 + 1)  # dimensions, sub-dimensions, derived total
+    hanoi = _scores(result, "papi-subdimensions-2019-en.csv", "Hà Nội")
+    assert hanoi["participation.civic_knowledge"] == pytest.approx(0.7362544536590576)
+    assert hanoi["e_governance.e_responsiveness"] == pytest.approx(1.475195050239563)
+    assert hanoi["procedures.land_titles"] == pytest.approx(1.6862058639526367)  # "Land Tittle"
+    parts = [k for k in hanoi if k.startswith("participation.")]
+    assert sum(hanoi[k] for k in parts) == pytest.approx(hanoi["participation"], abs=1e-6)
+    vi = _scores(result, "papi-subdimensions-2018-vi.csv", "Hà Nội")
+    assert len([k for k in vi if "." in k]) == 28  # no E-Responsiveness before 2019
+    assert vi["transparency.land_use"] == pytest.approx(1.2874383926391602)
+    assert vi["accountability.appeals"] == pytest.approx(0.8075522780418396)
+    old = _scores(result, "papi-subdimensions-2016-en.csv", "Thái Nguyên")
+    assert {k for k in old if k.startswith("accountability.")} == {
+        "accountability.interactions", "accountability.responsiveness",
+        "accountability.inspection_boards"}
+    assert not [q for q in result.quarantine["raw_file"] if "subdim" in q]
+
+
+def test_papi_total_sums_dimensions_only_beside_sub_dimensions(result):
+    # the publisher's unweighted totals: 41.53302 (2019), 42.31947 (2018), 33.80596 (2016)
+    for file, total in (("papi-subdimensions-2019-en.csv", 41.53302001953125),
+                        ("papi-subdimensions-2018-vi.csv", 42.3194694519043),
+                        ("papi-subdimensions-2016-en.csv", 33.805961)):
+        rows = _rows(result, file)
+        hanoi = rows.loc[(rows["province"] == "Hà Nội") & (rows["component"] == "total")]
+        assert hanoi["score"].item() == pytest.approx(total, abs=1e-5)
+        assert "sum of the" in hanoi["derivation"].item()
+
+
+def test_papi_sub_dimension_maximum_is_its_share_of_the_dimension(result):
+    rows = _rows(result, "papi-subdimensions-2018-vi.csv")
+    scale = rows.loc[rows["province"] == "Hà Nội"].set_index("component")["scale_max"]
+    assert scale["participation"] == 10
+    assert scale["participation.civic_knowledge"] == 2.5
+    assert scale["accountability.justice"] == pytest.approx(10 / 3)
+    assert scale["e_governance.internet"] == 5  # two sub-dimensions in 2018
+
+
+def test_papi_unpublished_sub_dimensions_stay_blank_and_block_the_total(result):
+    rows = _rows(result, "papi-subdimensions-2018-vi.csv")
+    dong_thap = rows.loc[rows["province"] == "Đồng Tháp"].set_index("component")
+    kcdl = dong_thap.loc[dong_thap["score"].isna()]
+    assert set(kcdl.index) == {"transparency", "transparency.information",
+                               "transparency.poverty_lists", "transparency.communal_budgets",
+                               "transparency.land_use", "corruption_control",
+                               "corruption_control.local_government",
+                               "corruption_control.service_delivery",
+                               "corruption_control.employment", "corruption_control.willingness"}
+    assert "total" not in dong_thap.index
+
+
+def test_papi_sub_dimension_outside_its_years_is_kept_like_a_dimension_outside_its_years(result):
+    rows = _rows(result, "papi-subdimension-outside-years.csv").set_index("component")
+    # Access to Information (from 2018) in a 2015 table keeps its key, as Environmental
+    # Governance (from 2018) keeps its key; neither counts in the 2015 total of six.
+    assert rows.loc["transparency.information", "score"] == 0.8
+    assert rows.loc["environment", "score"] == 3.0
+    assert rows.loc["total", "score"] == pytest.approx(5.0 + 5.5 + 5.0 + 6.0 + 7.0 + 7.0)
+    assert rows.loc["total", "derivation"] == "sum of the 6 dimension scores"
+    # its maximum is an equal share of the sub-dimensions in use that year: none is defined
+    assert pd.isna(rows.loc["transparency.information", "scale_max"])
+    assert rows.loc["transparency.poverty_lists", "scale_max"] == pytest.approx(10 / 3)
 
 
 def test_dropped_column_and_unit_without_type_are_warnings_in_the_report(result):

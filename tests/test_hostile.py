@@ -283,7 +283,7 @@ def test_unit_names_with_dollar_signs_do_not_break_figures(tmp_path):
     import matplotlib
 
     matplotlib.use("Agg")
-    from parlib.viz import plots
+    from parlib.viz import trend_plots
 
     rows = [{"dataset": "d", "province_code": "83", "province": "Bến Tre",
              "province_code_2025": "86", "province_2025": "Vĩnh Long", "year": year,
@@ -292,8 +292,8 @@ def test_unit_names_with_dollar_signs_do_not_break_figures(tmp_path):
              "rank": None, "n_units": None, "synthetic": False}
             for i, unit in enumerate(["Sở $\\undefined$ A", "Sở B $x^$", "Sở C"])
             for year in (2021, 2022)]
-    ax = plots.plot_trend(pd.DataFrame(rows), index="PAR", component="total",
-                          level="department")
+    ax = trend_plots.plot_trend(pd.DataFrame(rows), index="PAR", component="total",
+                                level="department")
     ax.figure.savefig(tmp_path / "trend.png")
 
 

@@ -10,10 +10,11 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from parlib.viz.figures import check_layout
-from parlib.viz.plots import (PALETTE, plot_changes, plot_components, plot_correlation,
-                          plot_correlation_matrix, plot_percentiles, plot_ranking, plot_theme,
-                          plot_trend)
+from parlib.viz.correlation_plots import plot_correlation, plot_correlation_matrix
+from parlib.viz.layout import check_layout
+from parlib.viz.rank_plots import plot_changes, plot_percentiles, plot_ranking
+from parlib.viz.theme import PALETTE, plot_theme
+from parlib.viz.trend_plots import plot_components, plot_trend
 from parlib.analysis.stats import compute_correlation_matrix, compute_trend
 
 VIETNAMESE = "Bà Rịa - Vũng Tàu, Đắk Lắk, Thừa Thiên Huế"

@@ -29,9 +29,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parlib.clean import names, values
+from parlib.clean import values
+from parlib.clean.provinces import match_provinces
+from parlib.clean.units import match_unit_types
 from parlib import reference
-from parlib.clean.rows import QUARANTINE_COLUMNS, SCORE_COLUMNS, clean_scores, fill_defaults
+from parlib.clean.quarantine import QUARANTINE_COLUMNS
+from parlib.clean.rows import SCORE_COLUMNS, clean_scores, fill_defaults
 from parlib.errors import HeaderError, ParlibError
 from parlib.ingest.headers import classify_header
 from parlib.pipeline import clean_dataset
@@ -186,7 +189,7 @@ PROVINCES = reference.provinces("legacy")
 @FAST
 @given(st.lists(TEXT, max_size=8), st.sampled_from(["legacy", "2025"]))
 def test_match_provinces_answers_every_name(texts, era):
-    out = names.match_provinces(pd.Series(texts, dtype=object), era=era)
+    out = match_provinces(pd.Series(texts, dtype=object), era=era)
     assert len(out) == len(texts)
     assert set(out["status"]) <= {"ok", "missing", "former", "unknown", "ambiguous"}
     ok = out["status"] == "ok"
@@ -200,7 +203,7 @@ def test_match_provinces_answers_every_name(texts, era):
        st.sampled_from(["NFC", "NFD"]), st.sampled_from([str.upper, str.lower, str]))
 def test_official_province_names_resolve_however_written(name, form, norm, case):
     text = case(unicodedata.normalize(norm, form.format(name)))
-    out = names.match_provinces(pd.Series([text]))
+    out = match_provinces(pd.Series([text]))
     assert out["status"][0] == "ok"
     assert out["province"][0] == name
 
@@ -210,7 +213,7 @@ def test_official_province_names_resolve_however_written(name, form, norm, case)
        st.sampled_from(["department", "district", "commune", "province"]))
 def test_match_unit_types_answers_every_unit(texts, level):
     series = pd.Series(texts, dtype=object)
-    out = names.match_unit_types(series, level=level)
+    out = match_unit_types(series, level=level)
     assert out.index.equals(series.index)
     assert set(out["status"]) <= {"ok", "unknown", "missing"}
     assert (out["status"] == "missing").sum() == sum(match_key(t) is None for t in texts)

@@ -527,7 +527,7 @@ def test_read_xlsx_that_is_empty_or_text_says_so(tmp_path):
 
 def test_a_file_utf8_only_in_its_first_lines_is_read_as_what_it_is(tmp_path):
     # The head (an ASCII header and 300 ASCII rows) is UTF-8; the rest is Windows-1258.
-    from parlib.demo.formats import to_cp1258_form
+    from parlib.demo.writers import to_cp1258_form
 
     head = "STT,Don vi,Diem\n" + "".join(f"{i},Unit {i},\"9{i % 10},5\"\n" for i in range(1, 301))
     tail = "301,Sở Tư pháp,\"88,5\"\n302,Sở Nội vụ,\"87,0\"\n"
@@ -554,7 +554,7 @@ def test_a_file_utf8_only_in_its_first_lines_is_read_as_what_it_is(tmp_path):
 def test_each_encoding_is_read_by_the_one_csv_reader(tmp_path, name, content, expected):
     path = tmp_path / name
     if content is None:  # ASCII (so UTF-8) in its first lines, Windows-1258 further down
-        from parlib.demo.formats import to_cp1258_form
+        from parlib.demo.writers import to_cp1258_form
 
         head = "STT,Don vi,Diem\n" + "".join(f"{k},Unit {k},90\n" for k in range(1, 301))
         path.write_bytes(to_cp1258_form(head + "301,Sở Tư pháp,91\n").encode("cp1258"))

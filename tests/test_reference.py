@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from parlib import reference as ref
+from parlib.reference import definitions, tables
 from parlib.text import match_key
 
 LOADERS = [
@@ -118,11 +119,46 @@ def test_components_follow_the_published_structure():
     assert keys["PAR"] == ["total", "direction", "institutions", "procedures", "apparatus",
                            "civil_service", "public_finance", "e_government", "impact"]
     assert keys["SIPAS"] == ["total", "access", "procedures", "civil_servants", "results",
-                             "feedback"]
-    assert keys["PAPI"][1:] == ["participation", "transparency", "accountability",
-                                "corruption_control", "procedures", "service_delivery",
-                                "environment", "e_governance"]
+                             "feedback", "policy"]
+    papi = ref.components("PAPI")
+    assert papi.loc[papi["parent"].isna(), "key"].tolist()[1:] == [
+        "participation", "transparency", "accountability", "corruption_control", "procedures",
+        "service_delivery", "environment", "e_governance"]
     assert ref.components("PAPI")["code"].dropna().tolist() == [f"D{i}" for i in range(1, 9)]
+
+
+def test_papi_sub_dimensions_sit_under_their_dimension():
+    papi = ref.components("PAPI")
+    subs = papi.dropna(subset=["parent"])
+    assert subs["parent"].value_counts().to_dict() == {
+        "accountability": 6, "participation": 4, "transparency": 4, "corruption_control": 4,
+        "procedures": 4, "service_delivery": 4, "environment": 3, "e_governance": 3}
+    assert all(k.startswith(f"{p}.") for k, p in zip(subs["key"], subs["parent"]))
+    assert subs["code"].isna().all()  # "2.1" meant Poverty Lists before 2018: no stable code
+
+
+def test_papi_sub_dimension_names_carry_their_years():
+    names = ref.component_names("PAPI").set_index("name")
+
+    def years(name: str) -> tuple[int, int | None]:
+        last = names.loc[name, "to_year"]
+        return int(names.loc[name, "from_year"]), None if pd.isna(last) else int(last)
+
+    assert years("Quality of Elections") == (2011, 2017)
+    assert years("Quality of Village Head Elections") == (2018, None)
+    assert years("Community Investment Boards") == (2011, 2015)
+    assert years("Access to Information") == (2018, None)
+    assert years("Construction Permits") == (2011, 2019)
+    assert names.loc["Responsive to Citizen Actions", "key"] == "accountability.responsiveness"
+    assert names.loc["Governments Responsive to Citizen Appeals", "key"] == "accountability.appeals"
+
+
+def test_sipas_policy_making_component_starts_in_2022():
+    names = ref.component_names("SIPAS")
+    policy = names.loc[names["key"] == "policy"]
+    assert set(policy["from_year"]) == {2022} and policy["to_year"].isna().all()
+    assert ref.component_lookup()[match_key("Xây dựng, tổ chức thực hiện chính sách")] == [
+        ("SIPAS", "policy")]
 
 
 def test_components_rejects_unknown_index():
@@ -157,12 +193,70 @@ def test_index_scale_names_the_problem():
         ref.index_scale("PAPI", year=None)
 
 
+@pytest.mark.parametrize(("year", "component", "expected"), [
+    (2018, "e_governance.internet", 5.0),          # one of two in 2018 (0.5-5.0 points)
+    (2019, "e_governance.internet", 10 / 3),       # E-Responsiveness added in 2019
+    (2016, "transparency.poverty_lists", 10 / 3),  # three before Access to Information
+    (2018, "transparency.poverty_lists", 2.5),
+    (2019, "procedures.commune", 2.5),
+    (2022, "procedures.commune", 10 / 3),          # construction permits last listed 2019
+    (2016, "accountability.inspection_boards", 10 / 3),
+])
+def test_sub_dimension_scale_is_an_equal_share_of_the_dimension(year, component, expected):
+    assert ref.index_scale("PAPI", year=year, component=component) == pytest.approx(expected)
+
+
+def test_sub_dimension_scale_needs_a_year_it_was_used_in():
+    with pytest.raises(ValueError, match=r"'transparency.information'.*year=2015"):
+        ref.index_scale("PAPI", year=2015, component="transparency.information")
+    with pytest.raises(ValueError, match="year=None"):
+        ref.index_scale("PAPI", year=None, component="participation.civic_knowledge")
+
+
+@pytest.fixture
+def fake_components(tmp_path, monkeypatch):
+    """components.csv and component_names.csv written by the test, beside the real indices.csv."""
+    real = tables.resources.files("parlib.reference")
+    (tmp_path / "indices.csv").write_text(real.joinpath("indices.csv").read_text("utf-8"),
+                                          encoding="utf-8")
+    (tmp_path / "component_names.csv").write_text(
+        "index,key,name,from_year,to_year,methodology\n", encoding="utf-8")
+    monkeypatch.setattr(tables, "resources", SimpleNamespace(files=lambda package: tmp_path))
+    caches = (tables.read_table, definitions._indices, definitions._components,
+              definitions._component_names)
+    for cache in caches:
+        cache.cache_clear()
+    yield tmp_path
+    for cache in caches:
+        cache.cache_clear()
+
+
+_HEADER = "index,key,code,order,name_vi,name_en,aliases,parent\n"
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    (("PAPI,participation,D1,1,Tham gia,Participation,,\n"
+      "PAPI,participation.civic_knowledge,,11,Tri thức công dân,Civic Knowledge,,\n"),
+     r"row 3, column 'parent'.*dotted key.*Fix: set parent to 'participation'"),
+    (("PAPI,participation,D1,1,Tham gia,Participation,,\n"
+      "PAPI,civic_knowledge,,11,Tri thức công dân,Civic Knowledge,,participation\n"),
+     r"row 3, column 'key'.*start with its parent's key"),
+    ("PAPI,participation.civic_knowledge,,11,Tri thức công dân,Civic Knowledge,,participation\n",
+     r"row 2, column 'parent'.*not a top-level component of PAPI"),
+])
+def test_components_file_rejects_a_sub_component_without_its_parent(fake_components, rows,
+                                                                      message):
+    (fake_components / "components.csv").write_text(_HEADER + rows, encoding="utf-8")
+    with pytest.raises(ref.ReferenceDataError, match=message):
+        ref.components()
+
+
 @pytest.fixture
 def fake_folder(tmp_path, monkeypatch):
-    monkeypatch.setattr(ref, "resources", SimpleNamespace(files=lambda package: tmp_path))
-    ref._read.cache_clear()
+    monkeypatch.setattr(tables, "resources", SimpleNamespace(files=lambda package: tmp_path))
+    tables.read_table.cache_clear()
     yield tmp_path
-    ref._read.cache_clear()
+    tables.read_table.cache_clear()
 
 
 def test_validation_names_file_row_and_value(fake_folder):
@@ -170,21 +264,21 @@ def test_validation_names_file_row_and_value(fake_folder):
         "alias,era,code\nTP.HCM,legacy,79\nTP. HCM,legacy,79\n", encoding="utf-8")
     with pytest.raises(ref.ReferenceDataError,
                        match=r"province_aliases\.csv, row 3, column 'alias': duplicate"):
-        ref._read("province_aliases.csv")
+        tables.read_table("province_aliases.csv")
 
 
 def test_validation_rejects_unknown_era(fake_folder):
     (fake_folder / "province_aliases.csv").write_text(
         "alias,era,code\nSài Gòn,2030,79\n", encoding="utf-8")
     with pytest.raises(ref.ReferenceDataError, match=r"row 2, column 'era'.*'2030'"):
-        ref._read("province_aliases.csv")
+        tables.read_table("province_aliases.csv")
 
 
 def test_validation_rejects_non_nfc_text(fake_folder):
     (fake_folder / "levels.csv").write_text(
         "alias,level\nhuye\u0302\u0323n,district\n", encoding="utf-8")
     with pytest.raises(ref.ReferenceDataError, match="not Unicode NFC"):
-        ref._read("levels.csv")
+        tables.read_table("levels.csv")
 
 
 def test_reference_frames_use_pandas_string_dtype():

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from parlib.viz.figures import A4_INCHES
+from parlib.viz.layout import A4_INCHES
 from parlib.pipeline import clean_all
 from parlib.reports import run_reports
 

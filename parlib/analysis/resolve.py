@@ -38,8 +38,9 @@ import pandas as pd
 
 from parlib import reference as ref
 from parlib.errors import SelectionError
-from parlib.clean.names import match_components, match_indices, match_levels, match_provinces, \
-    match_unit_types
+from parlib.clean.indices import match_components, match_indices, match_levels
+from parlib.clean.provinces import match_provinces
+from parlib.clean.units import match_unit_types
 from parlib.text import match_key, match_keys
 
 __all__ = ["NameNote", "find_province", "suggest_provinces", "select_provinces", "select_values",

@@ -15,12 +15,16 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from parlib.clean import names, values
-from parlib.clean.rows import _blank_to_na, _eras, _match_provinces_by_era, _Problems
+from parlib.clean import values
+from parlib.clean.columns import blank_to_na
 from parlib.clean.consistency import WARNING_COLUMNS
+from parlib.clean.indices import match_components, match_indices, match_levels
+from parlib.clean.provinces import boundaries_by_year, match_provinces_by_era
+from parlib.clean.quarantine import Problems
+from parlib.clean.units import match_unit_types
 from parlib.text import match_key, match_keys
 
-__all__ = ["AGGREGATE_COLUMNS", "STATISTICS", "clean_aggregates", "check_aggregates"]
+__all__ = ["AGGREGATE_COLUMNS", "STATISTICS", "check_aggregates", "clean_aggregates"]
 
 STATISTICS = ("mean", "max", "min", "spread", "n_units", "count_above_mean", "count_at_least",
               "count_below", "count_between")
@@ -36,7 +40,8 @@ _TOLERANCE = 0.011  # published figures carry two decimals
 def _statistic_aliases() -> dict[str, str]:
     text = resources.files("parlib.reference").joinpath("statistics.csv").read_text("utf-8")
     table = pd.read_csv(pd.io.common.StringIO(text), dtype=str)
-    return {match_key(a): s for a, s in zip(table["alias"], table["statistic"])}
+    keys = ((match_key(a), s) for a, s in zip(table["alias"], table["statistic"]))
+    return {k: s for k, s in keys if k is not None}
 
 
 def clean_aggregates(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: str = "",
@@ -59,22 +64,22 @@ def clean_aggregates(long: pd.DataFrame, *, raw_file: str, source_id: str, datas
                 "lower", "upper", "unit", "note", "source", "raw_column"):
         if col not in df.columns:
             df[col] = None
-    problems = _Problems(df, raw_file=raw_file, dataset=dataset)
+    problems = Problems(df, raw_file=raw_file, dataset=dataset)
     stat = match_keys(df["statistic"]).map(_statistic_aliases())
     problems.add(stat.isna(), "statistic", "statistic", df["statistic"],
                  f"unknown statistic; use one of {list(STATISTICS)}")
     years = values.parse_years(df["year"])
     problems.add(years["year"].isna(), "year", "year", df["year"],
                  "no valid year; write it as 2021")
-    index = names.match_indices(df["index"])
+    index = match_indices(df["index"])
     problems.add(index.isna(), "index", "index", df["index"], "unknown or missing index")
-    level = names.match_levels(df["level"])
+    level = match_levels(df["level"])
     problems.add(level.isna(), "level", "level", df["level"], "unknown or missing level")
-    component = names.match_components(df["component"], index=index)
-    prov_text = _blank_to_na(df["province"])
+    component = match_components(df["component"], index=index)
+    prov_text = blank_to_na(df["province"])
     national = prov_text.isna() | match_keys(prov_text.fillna("")).isin(NATIONAL)
-    era = _eras(years["year"], boundaries)
-    prov = _match_provinces_by_era(prov_text.where(~national, None), era)
+    era = boundaries_by_year(years["year"], boundaries)
+    prov = match_provinces_by_era(prov_text.where(~national, None), era)
     problems.add(~national & prov["status"].ne("ok"), "province", "province", prov_text,
                  prov["reason"].fillna("unknown province"))
     is_count = stat.isin(["count_above_mean", "count_at_least", "count_below", "count_between",
@@ -92,7 +97,7 @@ def clean_aggregates(long: pd.DataFrame, *, raw_file: str, source_id: str, datas
     needs |= stat.isin(["count_below", "count_between"]) & upper.isna()
     problems.add(needs, "bounds", "lower", df["lower"],
                  "a count needs its bounds: fill in 'lower' and/or 'upper'")
-    units = names.match_unit_types(_blank_to_na(df["unit"]), level=level.fillna("department"))
+    units = match_unit_types(blank_to_na(df["unit"]), level=level.fillna("department"))
     out = pd.DataFrame({
         "dataset": dataset, "boundaries": era,
         "province_code": prov["province_code"].where(~national),
@@ -102,9 +107,9 @@ def clean_aggregates(long: pd.DataFrame, *, raw_file: str, source_id: str, datas
         "year": years["year"], "level": level, "index": index,
         "component": component.fillna("total"), "statistic": stat, "value": value,
         "n_units": n_units.round().astype("Int64"), "lower": lower, "upper": upper,
-        "unit": units["unit"].where(_blank_to_na(df["unit"]).notna()),
-        "note": _blank_to_na(df["note"]),
-        "source_id": _blank_to_na(df["source"]).fillna(source_id),
+        "unit": units["unit"].where(blank_to_na(df["unit"]).notna()),
+        "note": blank_to_na(df["note"]),
+        "source_id": blank_to_na(df["source"]).fillna(source_id),
         "raw_file": raw_file, "raw_row": df["raw_row"].astype("int64")})
     bad = problems.mask()
     return out.loc[~bad, AGGREGATE_COLUMNS].reset_index(drop=True), problems.frame()

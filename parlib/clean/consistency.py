@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from parlib.clean.names import _combine_each
+from parlib.clean.codes import combine_codes
 from parlib.text import distinct
 
 __all__ = ["RANKING", "WARNING_COLUMNS", "check_rankings"]
@@ -53,7 +53,7 @@ def check_rankings(scores: pd.DataFrame) -> pd.DataFrame:
             codes = distinct(scores[col])[0][rows] + 1  # 0: missing, a value of its own
             yield np.where(national, -1, codes) if col in WITHIN_PROVINCE else codes
 
-    ranking = _combine_each(keys())[0]  # numbered in order of first appearance
+    ranking = combine_codes(keys())[0]  # numbered in order of first appearance
     warnings = [_rank_order(scores, rows, ranking), _ranking_size(scores, rows, ranking)]
     out = pd.concat([w for w in warnings if len(w)], ignore_index=True) if any(
         len(w) for w in warnings) else pd.DataFrame(columns=WARNING_COLUMNS)

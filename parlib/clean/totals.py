@@ -14,8 +14,8 @@ import functools
 import numpy as np
 import pandas as pd
 
-from parlib.clean.rows import concat_rows
-from parlib.reference import component_names, index_scale
+from parlib.clean.columns import concat_rows
+from parlib.reference import component_names, components, index_scale
 
 __all__ = ["SUMMED_INDICES", "derive_totals"]
 
@@ -104,7 +104,12 @@ def derive_totals(scores: pd.DataFrame) -> pd.DataFrame:
 
 @functools.cache
 def _components_in_use(index: str, year: int) -> frozenset[str]:
-    """Return the components of ``index`` that ``component_names.csv`` lists for ``year``."""
+    """Return the components of ``index`` that ``component_names.csv`` lists for ``year``.
+
+    Sub-components (PAPI's sub-dimensions) are parts of their dimension, not terms of the sum.
+    """
     names = component_names(index)
     in_use = (names["from_year"] <= year) & (names["to_year"].isna() | (names["to_year"] >= year))
-    return frozenset(names.loc[in_use.to_numpy(dtype=bool), "key"])
+    parts = components(index)
+    top = set(parts.loc[parts["parent"].isna(), "key"])
+    return frozenset(names.loc[in_use.to_numpy(dtype=bool), "key"]) & top

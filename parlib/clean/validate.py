@@ -16,8 +16,9 @@ import datetime as _dt
 import numpy as np
 import pandas as pd
 
-from parlib.clean.rows import QUARANTINE_COLUMNS, concat_rows
-from parlib.clean.names import _combine_each
+from parlib.clean.codes import combine_codes
+from parlib.clean.columns import concat_rows
+from parlib.clean.quarantine import QUARANTINE_COLUMNS
 from parlib.text import categorical, distinct
 
 __all__ = ["KEY", "RULES", "validate_scores"]
@@ -68,7 +69,7 @@ def validate_scores(scores: pd.DataFrame, *, last_year: int | None = None
     Returns
     -------
     (valid, quarantine)
-        ``quarantine`` has :data:`parlib.clean.rows.QUARANTINE_COLUMNS`, one record
+        ``quarantine`` has :data:`parlib.clean.quarantine.QUARANTINE_COLUMNS`, one record
         per quarantined row, with the rule it broke.
 
     Examples
@@ -160,7 +161,7 @@ def _key_codes(df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
             blank = np.flatnonzero([isinstance(u, str) and u == "" for u in uniques])
             yield np.where(np.isin(codes, blank), -1, codes) if len(blank) else codes
 
-    return _combine_each(parts())[0]
+    return combine_codes(parts())[0]
 
 
 def _resolve_duplicates(df: pd.DataFrame, passed: np.ndarray
@@ -196,7 +197,7 @@ def _resolve_duplicates(df: pd.DataFrame, passed: np.ndarray
                     "value": _fmt(row[col]), "rule": "unique_key", "reason": reason})
             continue
         first = group.iloc[0].copy()
-        for col in _MEASURES + ["points", "derivation", "note", "missing_marker"]:
+        for col in [*_MEASURES, "points", "derivation", "note", "missing_marker"]:
             if pd.isna(first[col]):
                 filled = group[col].dropna()
                 if len(filled):

@@ -1,29 +1,21 @@
-"""Layouts, spellings and byte-stable writers for parlib's synthetic demo files.
+"""Layouts of parlib's synthetic demo files: each table laid out as published tables are.
 
-:mod:`parlib.demo.panel` makes the figures; this module lays them out the way published
-tables do and returns bytes that depend only on its arguments: CSV lines end with
-``\\n``, XLSX files carry fixed timestamps and a sorted zip, YAML keeps its order.
+:mod:`parlib.demo.panel` makes the figures; this module lays them out (long or wide,
+one sheet or file per year, ranks as ``05/63``, points over their maximum) and
+returns each file's name, bytes and ``dataset.yaml`` entries. The text and bytes
+are written by :mod:`parlib.demo.writers`.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import unicodedata
-import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pandas as pd
-import yaml
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.xml.functions import tostring
+
+from parlib.demo.writers import Sheet, UnicodeForm, csv_bytes, fmt_number, spell, xlsx_bytes
 
 SOURCE_ID = "parlib-demo"
 ABSENT = "<absent>"  # marker of a row left out of its table
-FIXED_TIME = dt.datetime(2025, 7, 1)
 SYNTHETIC_NOTE = ("Ghi chú: dữ liệu tổng hợp giả lập (synthetic) do parlib sinh ra, "
                   "không phải số liệu thật.")
 PAR_NAMES = {
@@ -50,9 +42,6 @@ SIPAS_NAMES = {
 PAPI_KEYS = tuple(f"D{i}" for i in range(1, 9))
 _PAR_KEYS = tuple(PAR_NAMES)
 _DEPT_KEYS = _PAR_KEYS[:7]
-# Tone marks are combining characters in cp1258; the other diacritics are precomposed.
-_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
-_SPELLING_STYLES = ("canonical", "long", "abbrev", "old_tones", "suffix", "nfd", "short_types")
 # Spelling of department names by province code and year (default canonical).
 _DEPT_STYLE = {
     "83": {2017: "long", 2018: "long", 2019: "long", 2022: "suffix", 2023: "old_tones",
@@ -64,185 +53,6 @@ _DEPT_STYLE = {
 }
 _DISTRICT_STYLE = {("83", 2018): "short_types", ("83", 2019): "short_types",
                    ("83", 2020): "short_types", ("19", 2023): "old_tones"}
-_LONG = {
-    "Văn phòng UBND tỉnh": "Văn phòng Ủy ban nhân dân tỉnh",
-    "Sở Công Thương": "Sở Công thương",
-    "Ban Quản lý các khu công nghiệp": "Ban Quản lý các Khu công nghiệp tỉnh",
-    "Sở Lao động - Thương binh và Xã hội": "Sở Lao động – Thương binh và Xã hội",
-}
-_ABBREV = {
-    "Văn phòng UBND tỉnh": "VP UBND tỉnh",
-    "Sở Kế hoạch và Đầu tư": "Sở KH&ĐT",
-    "Sở Công Thương": "Sở CT",
-    "Sở Nông nghiệp và Phát triển nông thôn": "Sở NN&PTNT",
-    "Sở Giao thông vận tải": "Sở GTVT",
-    "Sở Tài nguyên và Môi trường": "Sở TN&MT",
-    "Sở Thông tin và Truyền thông": "Sở TT&TT",
-    "Sở Lao động - Thương binh và Xã hội": "Sở LĐ-TB&XH",
-    "Sở Văn hóa, Thể thao và Du lịch": "Sở VHTT&DL",
-    "Sở Khoa học và Công nghệ": "Sở KH&CN",
-    "Sở Giáo dục và Đào tạo": "Sở GD&ĐT",
-    "Ban Quản lý các khu công nghiệp": "BQL các KCN",
-}
-# New-style tone placement ("hòa", "thủy") to the old style ("hoà", "thuỷ").
-_OLD_TONES = (("óa", "oá"), ("òa", "oà"), ("ỏa", "oả"), ("õa", "oã"), ("ọa", "oạ"),
-              ("úy", "uý"), ("ùy", "uỳ"), ("ủy", "uỷ"), ("ũy", "uỹ"), ("ụy", "uỵ"), ("Ủy", "Uỷ"))
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One worksheet: title rows, a header, data rows and a notes row below."""
-
-    name: str
-    titles: Sequence[str]
-    header: Sequence[str]
-    rows: Sequence[Sequence[object]]
-    notes: str
-
-    @property
-    def header_row(self) -> int:
-        """Return the 1-based row of the header (one blank row under the titles)."""
-        return len(self.titles) + 2
-
-
-def fmt_number(value: float, decimals: int = 2, *, comma: bool = False, suffix: str = "") -> str:
-    """Return ``value`` as published text: fixed decimals, optional decimal comma and suffix.
-
-    Examples
-    --------
-    >>> fmt_number(68.3249, comma=True, suffix=" điểm")
-    '68,32 điểm'
-    """
-    text = f"{value:.{decimals}f}"
-    return (text.replace(".", ",") if comma else text) + suffix
-
-
-def spell(name: str, style: str, province: str = "") -> str:
-    """Return ``name`` written in one of the spellings published tables use.
-
-    Examples
-    --------
-    >>> spell("Sở Công Thương", "suffix", "Bến Tre")
-    'Sở Công Thương tỉnh Bến Tre'
-    >>> spell("Sở Văn hóa, Thể thao và Du lịch", "old_tones")
-    'Sở Văn hoá, Thể thao và Du lịch'
-    """
-    if style == "canonical":
-        return name
-    if style == "long":
-        return _LONG.get(name, name)
-    if style == "abbrev":
-        return _ABBREV.get(name, name)
-    if style == "old_tones":
-        for new, old in _OLD_TONES:
-            name = name.replace(new, old)
-        return name
-    if style == "suffix":
-        return f"{name} {province}" if name.endswith(" tỉnh") else f"{name} tỉnh {province}"
-    if style == "nfd":
-        return unicodedata.normalize("NFD", name)
-    if style == "short_types":
-        for long, short in (("Thành phố ", "TP. "), ("Thị xã ", "TX. "), ("Huyện ", "H. ")):
-            name = name.replace(long, short)
-        return name
-    msg = (f"The value for `style` must be one of {list(_SPELLING_STYLES)}, "
-           f"but {style!r} was passed.")
-    raise ValueError(msg)
-
-
-def to_cp1258_form(text: str) -> str:
-    """Return ``text`` with base letters precomposed and tone marks combining, as cp1258 stores it.
-
-    Examples
-    --------
-    >>> raw = to_cp1258_form("Sở Lao động").encode("cp1258")
-    >>> unicodedata.normalize("NFC", raw.decode("cp1258"))
-    'Sở Lao động'
-    """
-    out = []
-    for char in unicodedata.normalize("NFC", text):
-        parts = unicodedata.normalize("NFD", char)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONE_MARKS))
-        out.append(base + "".join(c for c in parts if c in _TONE_MARKS))
-    return "".join(out)
-
-
-def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[object]], *,
-              delimiter: str = ",", encoding: str = "utf-8", form: str = "NFC") -> bytes:
-    """Return a CSV table as bytes with ``\\n`` line endings, its text in Unicode ``form``.
-
-    Examples
-    --------
-    >>> csv_bytes(["Tỉnh", "Điểm"], [["Hà Nội", "98,56"]], delimiter=";").decode()
-    'Tỉnh;Điểm\\nHà Nội;98,56\\n'
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    text = unicodedata.normalize(form, buffer.getvalue())
-    if encoding == "cp1258":
-        text = to_cp1258_form(text)
-    return text.encode(encoding)
-
-
-def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """Return a workbook of ``sheets`` whose bytes do not depend on the clock.
-
-    Titles and the notes row are merged across the table's width.
-    """
-    wb = Workbook()
-    wb.remove(wb.active)
-    for sheet in sheets:
-        ws = wb.create_sheet(sheet.name)
-        width = len(sheet.header)
-        for row, title in enumerate(sheet.titles, start=1):
-            ws.cell(row, 1, title).font = Font(bold=True)
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-            ws.cell(row, 1).alignment = Alignment(horizontal="center")
-        for col, text in enumerate(sheet.header, start=1):
-            ws.cell(sheet.header_row, col, text).font = Font(bold=True)
-        for row, values in enumerate(sheet.rows, start=sheet.header_row + 1):
-            for col, value in enumerate(values, start=1):
-                cell = ws.cell(row, col, value)
-                if isinstance(value, float):
-                    cell.number_format = "0.00"
-        notes_row = sheet.header_row + len(sheet.rows) + 2
-        ws.cell(notes_row, 1, sheet.notes).font = Font(italic=True)
-        ws.merge_cells(start_row=notes_row, start_column=1, end_row=notes_row, end_column=width)
-        ws.column_dimensions["B"].width = 42
-    props = wb.properties
-    props.creator = props.lastModifiedBy = "parlib"
-    buffer = io.BytesIO()
-    wb.save(buffer)  # openpyxl stamps `modified` with the clock here; undone below
-    props.created = props.modified = FIXED_TIME
-    return _stable_zip(buffer.getvalue(), {"docProps/core.xml": tostring(props.to_tree())})
-
-
-def yaml_bytes(data: dict) -> bytes:
-    """Return ``data`` as UTF-8 YAML, keys in the order given.
-
-    Examples
-    --------
-    >>> yaml_bytes({"kind": "synthetic", "title": "Dữ liệu"}).decode()
-    'kind: synthetic\\ntitle: Dữ liệu\\n'
-    """
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    return text.encode("utf-8")
-
-
-def _stable_zip(raw: bytes, replace: dict[str, bytes]) -> bytes:
-    """Rewrite a zip archive with sorted entries, a fixed time and fixed attributes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w") as dst:
-        for name in sorted(src.namelist()):
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, replace.get(name, src.read(name)), compresslevel=6)
-    return out.getvalue()
-
 
 # --- Layouts: figures from parlib.demo.panel to (file name, bytes, dataset.yaml entries) ---
 
@@ -398,7 +208,7 @@ def _dong_thap(data: pd.DataFrame, spec) -> list[Output]:
                    if sipas else [])]
                 for i, r in enumerate(group.itertuples(), 1)]
         path = f"dong-thap-departments-{year}.csv"
-        form = "NFD" if year == 2021 else "NFC"
+        form: UnicodeForm = "NFD" if year == 2021 else "NFC"
         outputs.append((path, csv_bytes(header, rows, delimiter=";", form=form),
                         [_entry(path, **_dept(spec, year=year), delimiter=";")]))
     return outputs

@@ -14,8 +14,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from parlib.demo import formats as fmt
 from parlib import reference
+from parlib.demo import formats as fmt
+from parlib.demo.writers import yaml_bytes
 from parlib.safety import check_output_dir
 
 __all__ = ["DEFAULT_SEED", "write_demo_data"]
@@ -155,7 +156,7 @@ def write_demo_data(out_dir: str | Path = "data/raw/demo-synthetic", *,
         (out / name).write_bytes(data)
         written.append(out / name)
     entries = [entry for *_, file_entries in outputs for entry in file_entries]
-    (out / "dataset.yaml").write_bytes(fmt.yaml_bytes(_dataset(seed, entries)))
+    (out / "dataset.yaml").write_bytes(yaml_bytes(_dataset(seed, entries)))
     return [*written, out / "dataset.yaml"]
 
 
@@ -270,7 +271,9 @@ def _departments(rng: np.random.Generator) -> pd.DataFrame:
                             + 2.5 * (0.4 * z + 0.9 * rng.standard_normal(n)), 70, 99.8).round(2)
             if year < _SURVEY_YEARS[0]:
                 sipas[:] = np.nan
-            marker = np.where((first[active] == year) & (year > spec.years[0]), "KĐG", None)
+            # numpy's stubs reject None, which np.where takes as an object scalar
+            marker = np.where((first[active] == year) & (year > spec.years[0]), "KĐG",
+                              None)  # type: ignore[call-overload]
             column, text = _DEPT_MISSING.get((code, year), (None, None))
             if column == "marker":
                 marker[rng.choice(np.flatnonzero(pd.isna(marker)))] = text

@@ -53,6 +53,7 @@ _CLASHING = frozenset({"score", "rank", "max_points", "grade"})
 _CONNECTORS = frozenset({"va", "and", "hoac", "or"})
 _MAX_TOKENS = 12
 _YEAR_KEY = re.compile(r"(?:(?:nam|year) )?((?:19|20)\d\d)")
+_NUMBERING = re.compile(r"^\d{1,2}(?: \d{1,2})? (?=[^\d ])")  # the "1.1:" of "1.1: Civic Knowledge"
 _BRACKET = re.compile(r"^(.*?)\s*[(\[]([^()\[\]]*)[)\]]\s*$")
 _MAXIMUM = re.compile(r"(?:(toi da|max|maximum|thang diem|tren)\s*:?\s*)?(/)?\s*"
                       r"(\d+(?:[.,]\d+)?)\s*(diem|d|points?|pts)?\.?")
@@ -142,7 +143,7 @@ def _lookup(key: str, ctx: tuple) -> tuple[HeaderRole, bool] | _Clash | None:
         return known, known.index is None
     if year := _YEAR_KEY.fullmatch(key):
         return HeaderRole("score", year=int(year[1])), False
-    pairs = sorted(set(components.get(key) or ()))
+    pairs = sorted(set(components.get(key) or components.get(_NUMBERING.sub("", key)) or ()))
     if not pairs:
         return None
     if index is not None:

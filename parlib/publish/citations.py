@@ -26,7 +26,6 @@ TY  - FIGURE
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,21 +34,14 @@ from typing import Any
 import pandas as pd
 
 from parlib.errors import ColumnError, ParameterError
+from parlib.publish.citation_formats import citation_key, csl_items, format_citation
+from parlib.text import clean_text
 from parlib.viz.labels import check_lang, label
-from parlib.text import clean_text, match_key
 
-__all__ = ["FORMATS", "Citation", "Release", "cite_dataset", "cite_documents", "cite_figure",
-           "cite_report",
-           "describe_rows", "format_citation", "read_release", "sources_of_rows"]
+__all__ = ["Citation", "Release", "cite_dataset", "cite_documents", "cite_figure",
+           "cite_report", "describe_rows", "read_release", "sources_of_rows"]
 
-#: The forms :func:`format_citation` writes.
-FORMATS = ("text", "bibtex", "ris", "csl-json")
-_BIB_ESCAPE = str.maketrans({"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&",
-                             "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                             "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"})
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _SOURCE_FIELDS = ("source_id", "title", "publisher", "date", "url", "document", "accessed")
-_AUTHOR = "parlib"
 
 
 @dataclass(frozen=True)
@@ -66,7 +58,7 @@ class Release:
     @property
     def key(self) -> str:
         """The citation key of the release, e.g. ``vn-published-2026-12``."""
-        return _key(self.dataset, self.version)
+        return citation_key(self.dataset, self.version)
 
 
 @dataclass(frozen=True)
@@ -92,7 +84,7 @@ class Citation:
         """Return every form at once, for a sidecar or manifest (CSL-JSON as a list)."""
         return {"key": self.key, "text": format_citation(self, "text"),
                 "bibtex": format_citation(self, "bibtex"), "ris": format_citation(self, "ris"),
-                "csl_json": _csl(self), "documents": [d["source_id"] for d in self.documents]}
+                "csl_json": csl_items(self), "documents": [d["source_id"] for d in self.documents]}
 
 
 def read_release(dataset: str, *, clean_dir: str | Path) -> Release:
@@ -240,7 +232,7 @@ def cite_documents(sources: pd.DataFrame | None, *, key: str, title: str,
     """
     check_lang(lang)
     documents = _documents(sources) if sources is not None else ()
-    return Citation(key=_key(key), title=title, kind="figure", release=release,
+    return Citation(key=citation_key(key), title=title, kind="figure", release=release,
                     documents=documents, data_hash=data_hash, lang=lang, synthetic=synthetic)
 
 
@@ -253,7 +245,7 @@ def cite_report(figures: Iterable[Citation], *, release: Release, key: str, titl
     for fig in figures:
         for doc in fig.documents:
             seen.setdefault(doc["source_id"], doc)
-    return Citation(key=_key(key), title=title, kind="report", release=release,
+    return Citation(key=citation_key(key), title=title, kind="report", release=release,
                     documents=tuple(sorted(seen.values(), key=_doc_order)), lang=lang,
                     parts=tuple(f.key for f in figures))
 
@@ -265,36 +257,7 @@ def cite_dataset(release: Release, *, sources: pd.DataFrame, lang: str = "vi") -
                     documents=_documents(sources), lang=lang)
 
 
-def format_citation(citation: Citation, fmt: str = "text") -> str:
-    """Return ``citation`` as "text", "bibtex", "ris" or "csl-json" (a JSON array).
-
-    The BibTeX, RIS and CSL-JSON forms hold one entry for the figure (or
-    report), one for the dataset release and one per source document, the
-    organisation that published it as author, with its address and access date.
-
-    Raises
-    ------
-    ParameterError
-        When ``fmt`` is not one of :data:`FORMATS`.
-    """
-    if fmt not in FORMATS:
-        raise ParameterError(f"The value for `format` must be one of {list(FORMATS)}, but "
-                             f"{fmt!r} was passed.")
-    if fmt == "text":
-        return _text(citation)
-    if fmt == "bibtex":
-        return "\n\n".join(_bibtex(e) for e in _entries(citation)) + "\n"
-    if fmt == "ris":
-        return "\n".join(_ris(e) for e in _entries(citation))
-    return json.dumps(_csl(citation), ensure_ascii=False, indent=2) + "\n"
-
-
 # -- helpers -------------------------------------------------------------------------------
-
-def _key(*parts: str) -> str:
-    text = "-".join(str(p) for p in parts if p)
-    return re.sub(r"-+", "-", (match_key(text.replace(".", " ")) or "x").replace(" ", "-"))
-
 
 def _names(rows: pd.DataFrame, column: str) -> list[str]:
     if column not in rows:
@@ -320,147 +283,3 @@ def _documents(sources: pd.DataFrame) -> tuple[dict[str, Any], ...]:
 
 def _doc_order(doc: dict[str, Any]) -> tuple[str, str]:
     return (doc.get("date") or "", doc["source_id"])
-
-
-def _notice() -> str:
-    return label("synthetic_notice_cite", "en") + " / " + label("synthetic_notice_cite", "vi")
-
-
-def _kind_text(citation: Citation) -> str:
-    lang = citation.lang
-    if citation.kind == "dataset":
-        return label("cite_dataset", lang)
-    return label(f"cite_{citation.kind}", lang, version=_version())
-
-
-def _release_text(release: Release, lang: str) -> str:
-    text = f"{release.title}, {label('version', lang)} {release.version}"
-    return text + (f" ({release.released})" if release.released else "")
-
-
-def _doc_text(doc: dict[str, Any], lang: str) -> str:
-    bits = [doc.get("publisher"), f"“{doc['title']}”" if doc.get("title") else None,
-            doc.get("document"), doc.get("date"), doc.get("url")]
-    text = ", ".join(b for b in bits if b)
-    if doc.get("accessed"):
-        text += f" ({label('accessed', lang)} {doc['accessed']})"
-    return text
-
-
-def _text(citation: Citation) -> str:
-    lang, release = citation.lang, citation.release
-    released = release.released if release else None
-    parts = [f"{_AUTHOR} ({released[:4] if released else 'n.d.'})",
-             f"“{citation.title}”", _kind_text(citation)]
-    if release is not None and citation.kind != "dataset":
-        parts.append(f"{label('dataset', lang)}: {_release_text(release, lang)} "
-                     f"[{release.key}]")
-    elif release is not None:
-        parts.append(f"{label('version', lang)} {release.version}"
-                     + (f" ({release.released})" if release.released else ""))
-    if citation.is_synthetic:
-        parts.insert(0, _notice().upper())
-    if citation.data_hash:
-        parts.append(f"{label('data_hash', lang)}: {citation.data_hash}")
-    if citation.documents:
-        docs = "; ".join(_doc_text(d, lang) for d in citation.documents)
-        parts.append(f"{label('sources' if len(citation.documents) > 1 else 'source', lang)}: "
-                     f"{docs}")
-    return ". ".join(p.rstrip(".") for p in parts) + "."
-
-
-def _entries(citation: Citation) -> list[dict[str, Any]]:
-    """The entries of a citation: itself, the dataset release, then each document."""
-    release, lang = citation.release, citation.lang
-    notes = [_notice()] if citation.is_synthetic else []
-    main = {"key": citation.key, "kind": citation.kind, "title": citation.title,
-            "author": _AUTHOR, "date": release.released if release else None,
-            "version": release.version if release else None,
-            "publisher": _AUTHOR, "howpublished": _kind_text(citation),
-            "note": ". ".join([*notes, *([f"{label('data_hash', lang)}: {citation.data_hash}"]
-                                        if citation.data_hash else [])]),
-            "related": [release.key] if release and citation.kind != "dataset" else []}
-    if release is not None and citation.kind != "dataset":
-        main["note"] = ". ".join(p for p in (main["note"], f"{label('dataset', lang)}: "
-                                             f"{_release_text(release, lang)}") if p)
-    main["related"] += [_doc_key(release, d) for d in citation.documents]
-    entries = [main]
-    if release is not None and citation.kind != "dataset":
-        entries.append({"key": release.key, "kind": "dataset", "title": release.title,
-                        "author": _AUTHOR, "date": release.released, "version": release.version,
-                        "publisher": _AUTHOR, "howpublished": label("cite_dataset", lang),
-                        "note": ". ".join(notes), "related": []})
-    for doc in citation.documents:
-        entries.append({"key": _doc_key(release, doc), "kind": "document",
-                        "title": doc.get("title") or doc.get("document") or doc["source_id"],
-                        "author": doc.get("publisher"), "date": doc.get("date"),
-                        "url": doc.get("url"), "accessed": doc.get("accessed"),
-                        "publisher": doc.get("publisher"), "note": doc.get("document") or "",
-                        "related": []})
-    return entries
-
-
-def _doc_key(release: Release | None, doc: dict[str, Any]) -> str:
-    return _key(release.dataset if release else "", "src", doc["source_id"])
-
-
-def _bib(text: object) -> str:
-    return str(text).translate(_BIB_ESCAPE)
-
-
-def _bibtex(entry: dict[str, Any]) -> str:
-    kind = {"dataset": "dataset", "document": "misc"}.get(entry["kind"], "misc")
-    date = entry.get("date")
-    fields = [("title", "{" + _bib(entry["title"]) + "}"),
-              ("author", "{" + _bib(entry["author"]) + "}" if entry.get("author") else None),
-              ("year", date[:4] if date else None), ("date", date),
-              ("version", entry.get("version")),
-              ("publisher", _bib(entry["publisher"]) if entry.get("publisher") else None),
-              ("howpublished", _bib(entry["howpublished"]) if entry.get("howpublished")
-               else None),
-              ("url", entry.get("url")), ("urldate", entry.get("accessed")),
-              ("note", _bib(entry["note"]) if entry.get("note") else None),
-              ("related", ",".join(entry["related"]) if entry.get("related") else None)]
-    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
-    return f"@{kind}{{{entry['key']},\n{body}}}"
-
-
-def _ris(entry: dict[str, Any]) -> str:
-    kind = {"figure": "FIGURE", "report": "RPRT", "dataset": "DATA"}.get(entry["kind"], "ELEC")
-    date = entry.get("date") or ""
-    lines = [("TY", kind), ("ID", entry["key"]), ("TI", entry["title"]),
-             ("AU", f"{entry['author']}," if entry.get("author") else None),
-             ("PY", date[:4] or None), ("DA", date.replace("-", "/") or None),
-             ("ET", entry.get("version")), ("PB", entry.get("publisher")),
-             ("UR", entry.get("url")), ("Y2", entry.get("accessed")),
-             ("N1", entry.get("note") or None)]
-    return "".join(f"{tag}  - {value}\n" for tag, value in lines if value) + "ER  - \n"
-
-
-def _csl_date(text: str | None) -> dict[str, Any] | None:
-    match = _DATE.match(text or "")
-    if not match:
-        return None
-    return {"date-parts": [[int(p) for p in match.groups() if p]]}
-
-
-def _csl(citation: Citation) -> list[dict[str, Any]]:
-    kind = {"figure": "figure", "report": "report", "dataset": "dataset",
-            "document": "webpage"}
-    items = []
-    for entry in _entries(citation):
-        item = {"id": entry["key"], "type": kind[entry["kind"]], "title": entry["title"],
-                "author": [{"literal": entry["author"]}] if entry.get("author") else None,
-                "issued": _csl_date(entry.get("date")), "version": entry.get("version"),
-                "publisher": entry.get("publisher"), "URL": entry.get("url"),
-                "accessed": _csl_date(entry.get("accessed")), "note": entry.get("note") or None}
-        if entry["kind"] == "document" and not entry.get("url"):
-            item["type"] = "document"
-        items.append({k: v for k, v in item.items() if v})
-    return items
-
-
-def _version() -> str:
-    from parlib import __version__
-
-    return __version__

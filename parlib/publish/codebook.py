@@ -30,7 +30,7 @@ def render_codebook(package: dict[str, Any], report: dict[str, Any] | None = Non
              f"<title>Codebook: {title}</title><style>{_STYLE}</style></head><body>",
              f"<h1>Codebook: {title}</h1>",
              f"<p>Dataset <code>{escape(str(package.get('name', '')))}</code>. "
-             f"Licence: {escape(', '.join(l.get('name', '') for l in package.get('licenses', [])))}."
+             f"Licence: {escape(', '.join(lic.get('name', '') for lic in package.get('licenses', [])))}."
              "</p>"]
     if "synthetic" in package.get("keywords", []):
         parts.append("<p class=\"synthetic\"><strong>Synthetic data</strong> (dữ liệu giả lập): "

@@ -64,11 +64,12 @@ def preload() -> None:
     import matplotlib.pyplot as plt
 
     for name in ("IPython.display", "pyarrow.parquet", "scipy.stats", "seaborn",
-                 "parlib.viz.figure_data", "parlib.viz.figures", "parlib.analysis.load", "parlib.analysis.stats",
+                 "parlib.viz.figure_data", "parlib.viz.figures", "parlib.viz.trend_plots",
+                 "parlib.viz.rank_plots", "parlib.viz.correlation_plots", "parlib.analysis.load", "parlib.analysis.stats",
                  "parlib.reports.notebook"):
         importlib.import_module(name)  # what the notebooks import
     from parlib.viz.labels import label
-    from parlib.viz.plots import plot_theme
+    from parlib.viz.theme import plot_theme
 
     label("PAR", "vi"), label("procedures", "en"), label("y_te", "vi")
     with plot_theme():

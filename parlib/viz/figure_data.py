@@ -70,7 +70,7 @@ def figure_rows(rows: pd.DataFrame, *, role: str | None = None,
 def trend_data(scores: pd.DataFrame, *, index: str, component: str = "total",
                level: str = "province", provinces: Names = None, unit_type: Names = None,
                years: Years = None, aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return the rows :func:`parlib.viz.plots.plot_trend` draws: the units' scores and the reference.
+    """Return the rows :func:`parlib.viz.trend_plots.plot_trend` draws: the units' scores and the reference.
 
     Examples
     --------
@@ -107,7 +107,7 @@ def trend_data(scores: pd.DataFrame, *, index: str, component: str = "total",
 
 def ranking_data(scores: pd.DataFrame, *, index: str, year: int, component: str = "total",
                  level: str = "province", provinces: Names = None) -> pd.DataFrame:
-    """Return the rows :func:`parlib.viz.plots.plot_ranking` draws, best first, with ``rank_kind``.
+    """Return the rows :func:`parlib.viz.rank_plots.plot_ranking` draws, best first, with ``rank_kind``.
 
     A published rank keeps the n it was published with. Units without a
     published rank get a computed one among the units with a figure, and
@@ -126,7 +126,7 @@ def ranking_data(scores: pd.DataFrame, *, index: str, year: int, component: str 
 def changes_data(scores: pd.DataFrame, *, index: str, component: str = "total",
                  level: str = "province", start: int | None = None, end: int | None = None,
                  n: int = 5, provinces: Names = None, unit_type: Names = None) -> pd.DataFrame:
-    """Return the first- and last-year rows of the units :func:`parlib.viz.plots.plot_changes` draws."""
+    """Return the first- and last-year rows of the units :func:`parlib.viz.rank_plots.plot_changes` draws."""
     changes = compute_changes(scores, index=index, component=component, level=level,
                               start=start, end=end, n=n, provinces=provinces,
                               unit_type=unit_type)
@@ -147,7 +147,7 @@ def changes_data(scores: pd.DataFrame, *, index: str, component: str = "total",
 def components_data(scores: pd.DataFrame, *, index: str, components: list[str],
                     level: str = "province", provinces: Names = None, years: Years = None,
                     aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return the rows of :func:`parlib.viz.plots.plot_components`: :func:`trend_data` per panel."""
+    """Return the rows of :func:`parlib.viz.trend_plots.plot_components`: :func:`trend_data` per panel."""
     scores = prepare_scores(scores)
     frames = [trend_data(scores, index=index, component=c, level=level, provinces=provinces,
                          years=years, aggregates=aggregates) for c in components]
@@ -157,7 +157,7 @@ def components_data(scores: pd.DataFrame, *, index: str, components: list[str],
 def correlation_data(scores: pd.DataFrame, *, x: str, y: str, years: Years = None,
                      level: str = "province", result: CorrelationResult | None = None
                      ) -> pd.DataFrame:
-    """Return both scores of every pair :func:`parlib.viz.plots.plot_correlation` draws.
+    """Return both scores of every pair :func:`parlib.viz.correlation_plots.plot_correlation` draws.
 
     Each pair gives two rows, one per variable, with a ``variable`` column
     ("x" or "y") and the ``pair`` number of its point. ``result``, the

@@ -12,6 +12,7 @@ title, caption, sources and the citation in every form of :mod:`parlib.publish.c
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -25,21 +26,20 @@ from typing import Any
 import matplotlib as mpl
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import DrawEvent
 from matplotlib.figure import Figure, SubFigure
 
-from parlib.publish.citations import Citation, cite_documents
 from parlib.errors import ArgumentTypeError, ParameterError
-from parlib.viz.labels import check_lang, label
+from parlib.publish.citations import Citation, cite_documents
 from parlib.publish.outputs import write_csv
 from parlib.safety import write_atomic
 from parlib.text import clean_text, match_key
+from parlib.viz.labels import check_lang, label
+from parlib.viz.layout import canvas_renderer, check_layout, text_overlaps
 
-__all__ = ["A4_INCHES", "FORMATS", "FigureFiles", "check_layout", "read_sidecar", "save_figure",
-           "slugify", "source_line"]
+__all__ = ["FORMATS", "FigureFiles", "read_sidecar", "save_figure", "slugify", "source_line"]
 
 FORMATS = ("png", "svg", "pdf")
-#: An A4 page (210 × 297 mm) in inches: at 300 dpi, 2480 × 3508 pixels.
-A4_INCHES = (210 / 25.4, 297 / 25.4)
 _GIDS = ("parlib-source", "parlib-synthetic", "parlib-note")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}
@@ -211,18 +211,20 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
                                                  "savefig.facecolor": "white"}):
         _draw_footer(figure, line, synthetic=synthetic, lang=lang, note=note, dpi=dpi)
         # One crop for every format: "tight" would lay the figure out again per file.
-        box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(0.15)
+        box = figure.get_tightbbox(canvas_renderer(figure)).padded(0.15)
         layout = check_layout(figure, dpi=dpi, box=box)
         # The labels are measured again as the PNG is drawn (cropped to the box): what is
         # saved is what is checked.
         drawn: list[list[list[str]]] = []
-        hook = figure.canvas.mpl_connect("draw_event",
-                                         lambda event: drawn.append(_overlaps(figure,
-                                                                              event.renderer)))
+
+        def measure(event: DrawEvent) -> None:
+            drawn.append(text_overlaps(figure, event.renderer))
+
+        hook = figure.canvas.mpl_connect("draw_event", measure)
         for fmt in formats:
-            written[fmt] = write_atomic(folder / f"{stem}.{fmt}", lambda handle, fmt=fmt:
-                                        figure.savefig(handle, format=fmt, dpi=dpi,
-                                                       metadata=meta[fmt], bbox_inches=box))
+            written[fmt] = write_atomic(folder / f"{stem}.{fmt}",
+                                        functools.partial(figure.savefig, format=fmt, dpi=dpi,
+                                                          metadata=meta[fmt], bbox_inches=box))
         figure.canvas.mpl_disconnect(hook)
         if drawn:
             layout["overlaps"] = [pair for pairs in drawn for pair in pairs
@@ -251,79 +253,6 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
     return FigureFiles(json=json_path, **written)
 
 
-def check_layout(fig: Figure, *, dpi: float = 300, box=None) -> dict[str, Any]:
-    """Return the size of the figure as saved and the pairs of its text labels that overlap.
-
-    Every visible, non-empty text of the figure counts (titles, axis and tick
-    labels in view, annotations, legend entries, the source line), except the
-    "synthetic data" watermark drawn across the axes on purpose. Two labels
-    overlap when their extents (as matplotlib measures them) share more than
-    one pixel in both directions.
-
-    Returns
-    -------
-    dict
-        ``width_px``, ``height_px`` at ``dpi``, ``fits_a4`` (both within
-        :data:`A4_INCHES` at ``dpi``, either way round for the width) and
-        ``overlaps``: a list of ``[text, text]`` pairs.
-
-    Examples
-    --------
-    >>> import matplotlib.pyplot as plt
-    >>> fig, ax = plt.subplots(figsize=(4, 3))
-    >>> _ = ax.text(0.5, 0.5, "Bến Tre"), ax.text(0.5, 0.5, "Trà Vinh")
-    >>> layout = check_layout(fig, dpi=100)
-    >>> layout["overlaps"], layout["fits_a4"]
-    ([['Bến Tre', 'Trà Vinh']], True)
-    >>> plt.close(fig)
-    """
-    renderer = fig.canvas.get_renderer()
-    fig.draw_without_rendering()
-    if box is None:
-        box = fig.get_tightbbox(renderer).padded(0.15)
-    width, height = box.width * dpi, box.height * dpi
-    page_w, page_h = (A4_INCHES[0] * dpi, A4_INCHES[1] * dpi)
-    fits = (width <= page_w + 1 and height <= page_h + 1) or (
-        width <= page_h + 1 and height <= page_w + 1)  # a landscape page
-    return {"width_px": round(width), "height_px": round(height), "fits_a4": bool(fits),
-            "overlaps": _overlaps(fig, renderer)}
-
-
-def _overlaps(fig: Figure, renderer) -> list[list[str]]:
-    """The pairs of the figure's texts whose extents overlap, as ``renderer`` draws them."""
-    from matplotlib.text import Text
-
-    hidden = set()
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            lo, hi = sorted(axis.get_view_interval())
-            eps = (hi - lo) * 1e-6
-            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
-                if not lo - eps <= tick.get_loc() <= hi + eps:
-                    hidden.update((id(tick.label1), id(tick.label2)))
-    boxes = []
-    for text in fig.findobj(match=Text):
-        if (not text.get_visible() or not text.get_text().strip() or id(text) in hidden
-                or text.get_gid() == "parlib-synthetic-axes" or not _drawn(text)):
-            continue
-        extent = Text.get_window_extent(text, renderer)  # an annotation's text, not its arrow
-        if extent.width > 0 and extent.height > 0:
-            boxes.append((text.get_text(), extent))
-    overlaps = []
-    for i, (a, box_a) in enumerate(boxes):
-        for b, box_b in boxes[i + 1:]:
-            width = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
-            height = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
-            if width > 1 and height > 1:
-                overlaps.append([a, b])
-    return overlaps
-
-
-def _drawn(text) -> bool:
-    """Whether a text is drawn at all: not inside an Axes that is hidden."""
-    return text.axes is None or text.axes.get_visible()
-
-
 def read_sidecar(path: str | os.PathLike) -> dict[str, Any]:
     """Return the JSON sidecar of a saved figure, given it or any of the figure's files.
 
@@ -350,14 +279,16 @@ def _frozen_layout(fig: Figure) -> Iterator[None]:
     engine = fig.get_layout_engine()
     fig.draw_without_rendering()
     for ax in fig.axes:
-        ax.set_position([round(v, 6) for v in ax.get_position().bounds], which="both")
+        x0, y0, width, height = (round(v, 6) for v in ax.get_position().bounds)
+        ax.set_position((x0, y0, width, height), which="both")
     # A figure legend placed by the layout ("outside lower center") is anchored to the
     # figure's box, which a cropped save moves: anchor it where it stands.
     anchors = []
     for legend in fig.legends:
         anchors.append((legend, legend.get_bbox_to_anchor()))
         where = legend.get_window_extent().transformed(fig.transFigure.inverted())
-        legend.set_bbox_to_anchor([round(v, 6) for v in where.bounds], transform=fig.transFigure)
+        x0, y0, width, height = (round(v, 6) for v in where.bounds)
+        legend.set_bbox_to_anchor((x0, y0, width, height), transform=fig.transFigure)
     if engine is not None:  # no engine at all: savefig then skips its own layout pass
         with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
             fig.set_layout_engine(None)
@@ -370,7 +301,7 @@ def _frozen_layout(fig: Figure) -> Iterator[None]:
 
 def _draw_footer(fig: Figure, line: str, *, synthetic: bool, lang: str,
                  note: str | None = None, dpi: float | None = None) -> None:
-    from parlib.viz.plots import PALETTE, plot_theme
+    from parlib.viz.theme import PALETTE, plot_theme
 
     for text in [t for t in fig.texts if t.get_gid() in _GIDS]:
         text.remove()
@@ -379,7 +310,7 @@ def _draw_footer(fig: Figure, line: str, *, synthetic: bool, lang: str,
     screen = fig.dpi
     fig.set_dpi(dpi or screen)
     try:
-        box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
+        box = fig.get_tightbbox(canvas_renderer(fig))  # inches
     finally:
         fig.set_dpi(screen)
     width, height = fig.get_size_inches()

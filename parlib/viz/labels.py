@@ -13,6 +13,7 @@ and department-type names come from the reference tables
 from __future__ import annotations
 
 import csv
+import io
 from functools import lru_cache
 from importlib import resources
 
@@ -137,14 +138,15 @@ def _reference(name: str) -> tuple[dict[str, str], ...]:
         table = getattr(reference, name)()
         return tuple(table.astype(object).where(table.notna(), "").astype(str)
                      .to_dict("records"))
-    except Exception:  # noqa: BLE001 - the loader is missing or failing: read the file
+    except Exception:  # the loader is missing or failing: read the file
         return tuple(_read_csv(f"{name}.csv"))
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
     try:
         path = resources.files("parlib").joinpath("reference", name)
-        with path.open(encoding="utf-8", newline="") as handle:
+        # newline="" as the csv module asks; Traversable.open does not take it, TextIOWrapper does
+        with io.TextIOWrapper(path.open("rb"), encoding="utf-8", newline="") as handle:
             return list(csv.DictReader(handle))
     except (FileNotFoundError, OSError):
         return []

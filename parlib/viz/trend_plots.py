@@ -1,0 +1,320 @@
+"""Trend plots of the clean ``scores`` table, in Vietnamese or English: one index, or its components.
+
+Each function takes the scores first, options keyword-only, draws on the Axes
+it is given (or a new figure) and returns the Axes; :func:`plot_components`
+returns its Figure. Text is drawn in DejaVu Sans, which covers Vietnamese, and
+colours come from the colour-blind-safe Okabe–Ito palette. The theme is
+applied inside each call only (see :func:`parlib.viz.theme.plot_theme`): importing
+this module changes no global state. Saving goes through
+:func:`parlib.viz.figures.save_figure`.
+>>> scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "province",
+...     "unit": ["Bến Tre", "Bến Tre", "Trà Vinh", "Trà Vinh"], "year": [2020, 2021] * 2,
+...     "score": [82.0, 85.0, 79.0, 81.0]})
+>>> ax = plot_trend(scores, index="PAR", lang="en")
+>>> [line.get_label() for line in ax.lines][1:]
+['Bến Tre', 'Trà Vinh']
+>>> ax.lines[0].get_label().replace("\\n", " ")
+'Mean of the 2 provinces in this dataset (2 of 63: not a national average)'
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from parlib.analysis.stats import Names, Years, compute_trend, pick_rows, prepare_scores
+from parlib.errors import SelectionError
+from parlib.viz.annotate import label_line_ends
+from parlib.viz.labels import component_rank, label
+from parlib.viz.plot_text import format_span, index_title, place_suffix, score_label
+from parlib.viz.theme import GREY, MARKERS, PALETTE, decimal_axis, mark_synthetic, new_axes, themed
+
+__all__ = ["plot_components", "plot_trend"]
+
+
+@themed
+def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
+               level: str = "province", provinces: Names = None, unit_type: Names = None,
+               years: Years = None, aggregates: pd.DataFrame | None = None,
+               lang: str = "vi", ax: Axes | None = None) -> Axes:
+    """Draw the chosen units' scores by year in colour over the rest of their group in grey.
+
+    In the style of policy charts: at most eight units in colour (with more
+    chosen, the four highest and four lowest of the latest year, as the title
+    says), every other unit of the reference group (the level; below province
+    level, the chosen units' provinces) as a thin grey line, the mean dashed,
+    the interquartile range shaded, and each coloured line named at its end
+    instead of a legend. A unit with one year of figures is a point; a year
+    without a figure is a gap (never bridged); the year axis covers only the
+    years with data.
+
+    The reference line is that of :func:`parlib.analysis.stats.compute_trend`: a
+    department or district is set only against its own province's units (the
+    province's published mean where ``aggregates`` has it); a province against
+    the published national average, else the mean of the provinces in the data,
+    labelled with how many of the 63 (or 34) they are. The shaded band, the
+    interquartile range, is drawn only for a complete set of provinces or for
+    one province's units. Units of several provinces below province level get
+    no reference line.
+
+    Parameters
+    ----------
+    scores
+        The clean scores table.
+    index, component, level, provinces, unit_type, years, aggregates
+        What to draw, as in :func:`parlib.analysis.stats.compute_trend`; ``provinces``
+        chooses the coloured lines.
+    lang
+        "vi" or "en", for every text on the plot.
+    ax
+        The Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    Axes
+        Lines: the grey reference units (unlabelled), the mean, then one per
+        coloured unit, labelled with its name.
+
+    Raises
+    ------
+    ValueError
+        When a filter matches nothing or ``lang`` is unknown; the message names
+        the value and the ones available.
+
+    Examples
+    --------
+    See the module docstring.
+    """
+    trend = compute_trend(scores, index=index, component=component, level=level,
+                          provinces=provinces, unit_type=unit_type, years=years,
+                          aggregates=aggregates)
+    others = _reference_lines(scores, trend, index=index, component=component, level=level,
+                              unit_type=unit_type, years=years, aggregates=aggregates)
+    ax = new_axes(ax, (7.2, 4.4))
+    note = _draw_trend(ax, trend, others, lang=lang)
+    ax.set(xlabel=label("year", lang), ylabel=score_label(scores, index, component, lang))
+    title = index_title(index, component, lang) + place_suffix(trend, level, lang)
+    ax.set_title(title + (f"\n{note}" if note else ""), loc="left", fontsize=11.5)
+    label_line_ends(ax)
+    mark_synthetic(ax, trend["synthetic"].any(), lang)
+    return ax
+
+
+@themed
+def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province",
+                    provinces: Names = None, years: Years = None,
+                    aggregates: pd.DataFrame | None = None, lang: str = "vi") -> Figure:
+    """Draw one small panel per component of ``index`` (not the total), x and y shared.
+
+    Each panel is :func:`plot_trend` of one component, in the order of
+    ``components.csv``, on one y-scale so the panels compare; the year ticks are
+    thinned to stay readable, and the legend of the coloured units is shared.
+    Parameters as in :func:`plot_trend`.
+
+    Returns
+    -------
+    Figure
+        A new figure with one Axes per component.
+
+    Raises
+    ------
+    ValueError
+        When ``index`` has no components at ``level``.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"index": "PAR", "level": "province", "unit": "Bến Tre",
+    ...     "component": ["procedures", "civil_service"] * 2, "year": [2020, 2020, 2021, 2021],
+    ...     "score": [80.0, 70.0, 82.0, 75.0]})
+    >>> fig = plot_components(scores, index="PAR", lang="en")
+    >>> [ax.get_title().replace(chr(10), " ") for ax in fig.axes]
+    ['Administrative procedure reform', 'Civil service reform']
+    """
+    data = pick_rows(pick_rows(prepare_scores(scores), "index", index), "level", level, f"index={index!r}")
+    components = _component_order(index, data["component"].dropna().unique())
+    if not components:
+        raise SelectionError(f"No components for index={index!r}, level={level!r}; only 'total'.")
+    ncols = min(3, len(components))
+    nrows = -(-len(components) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False,
+                             layout="constrained",
+                             figsize=(min(2.45 * ncols + 0.9, 7.5), min(2.2 * nrows + 1.6, 10)))
+    synthetic = False
+    notes = set()
+    for ax, component in zip(axes.flat, components):
+        trend = compute_trend(data, index=index, component=component, level=level,
+                              provinces=provinces, years=years, aggregates=aggregates)
+        others = _reference_lines(data, trend, index=index, component=component, level=level,
+                                  unit_type=None, years=years, aggregates=aggregates)
+        notes.add(_draw_trend(ax, trend, others, lang=lang))
+        ax.set_title(textwrap.fill(label(f"{index}:{component}", lang), 28), fontsize=9)
+        synthetic |= bool(trend["synthetic"].any())
+    years_shown = sorted({int(t) for ax in axes.flat[:len(components)] for t in ax.get_xticks()})
+    step = 1 if len(years_shown) <= 4 else 2 if len(years_shown) <= 8 else 3
+    for ax in axes.flat[:len(components)]:
+        ticks = years_shown[::-1][::step][::-1]  # always the latest year
+        ax.set_xticks(ticks, labels=[str(y) for y in ticks], rotation=0, ha="center")
+        ax.tick_params(axis="x", labelsize=8)
+        ax.tick_params(axis="y", labelsize=8)
+    for ax in axes.flat[len(components):]:
+        axes[axes.shape[0] - 2, list(axes[-1]).index(ax)].xaxis.set_tick_params(labelbottom=True)
+        ax.remove()
+    handles, labels_ = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels_, loc="outside lower center", ncol=min(3, len(handles)),
+               fontsize=8)
+    title = label("components_title", lang, index=label(index, lang))
+    if synthetic:
+        title += f" — {label('synthetic_data', lang).upper()}"
+    note = next((n for n in notes if n), "")
+    if note:
+        title += "\n" + note
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=10.5)
+    fig.supylabel(score_label(scores, index, components[0], lang), fontsize=10)
+    return fig
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+_LIGHT = "#C9C9C9"
+_MAX_COLOURED = 8
+#: Line colours: Okabe–Ito without its yellow (unreadable as text on white), then Tol's wine.
+_LINE_COLOURS = [*PALETTE[:7], "#882255"]
+
+
+def _unit_key(frame: pd.DataFrame) -> pd.Series:
+    return (frame["province_code"].astype("string").fillna("") + "|"
+            + frame["unit"].astype("string").fillna(""))
+
+
+def _reference_lines(scores: pd.DataFrame, trend: pd.DataFrame, *, index: str, component: str,
+                     level: str, unit_type: Names, years: Years,
+                     aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The units of the reference group that are not chosen, one row a year, drawn in grey.
+
+    Exactly the unit rows of :func:`parlib.viz.figure_data.trend_data` with the role
+    "reference" (its published averages are the reference line, not grey
+    lines), so the figure's data file and citation hold every grey line.
+    """
+    from parlib.viz.figure_data import trend_data
+
+    provinces = trend["province_code"].dropna().unique().tolist() or None
+    rows = trend_data(scores, index=index, component=component, level=level,
+                      provinces=provinces, unit_type=unit_type, years=years,
+                      aggregates=aggregates)
+    rows = rows.loc[(rows["role"] == "reference").to_numpy(dtype=bool)]
+    if "statistic" in rows:
+        rows = rows.loc[rows["statistic"].isna().to_numpy(dtype=bool)]
+    rows = rows.assign(province_code=rows["province_code"].astype("string"),
+                       year=rows["year"].astype("Int64"))
+    return rows.loc[~_unit_key(rows).isin(_unit_key(trend)).to_numpy(dtype=bool)]
+
+
+def _draw_trend(ax: Axes, trend: pd.DataFrame, others: pd.DataFrame | None = None, *,
+                lang: str, names: bool = True) -> str:
+    """Draw the trend chart's layers; return the note on which units are coloured ("" if all).
+
+    The coloured lines are labelled for :func:`label_line_ends` (or a legend).
+    """
+    others = trend.iloc[:0] if others is None else others
+    data_years = sorted({int(y) for y in pd.concat([trend.loc[trend["score"].notna(), "year"],
+                                                    others.loc[others["score"].notna(), "year"]])
+                         .dropna()})
+    if not data_years:
+        data_years = sorted(int(y) for y in trend["year"].dropna().unique())
+    years = np.arange(data_years[0], data_years[-1] + 1)
+    for _, unit in others.groupby(["province_code", "unit"], dropna=False, sort=False):
+        _draw_unit(ax, unit, years, color=_LIGHT, linewidth=0.9, size=3, zorder=1.5)
+    _draw_reference(ax, trend, years, lang=lang)
+    groups = list(trend.groupby(["province_code", "province", "unit"], dropna=False,
+                                sort=False))
+    note = ""
+    if len(groups) > _MAX_COLOURED:
+        latest = {key: unit.dropna(subset=["score"]).sort_values("year")["score"].iloc[-1]
+                  for key, unit in groups if unit["score"].notna().any()}
+        ranked = sorted(latest, key=lambda k: -latest[k])
+        half = _MAX_COLOURED // 2
+        chosen = set(ranked[:half] + ranked[-half:])
+        for key, unit in groups:
+            if key not in chosen:
+                _draw_unit(ax, unit, years, color=_LIGHT, linewidth=0.9, size=3, zorder=1.5)
+        groups = [(key, unit) for key, unit in groups if key in chosen]
+        groups.sort(key=lambda g: -latest[g[0]])
+        note = label("highlight_note", lang, n=half)
+    several = trend["province"].nunique() > 1
+    for i, (_, unit) in enumerate(groups):
+        name = unit["unit"].iloc[0]
+        if several and pd.notna(unit["province"].iloc[0]) \
+                and str(unit["unit"].iloc[0]) != str(unit["province"].iloc[0]):
+            name = f"{name} ({unit['province'].iloc[0]})"
+        _draw_unit(ax, unit, years, color=_LINE_COLOURS[i % len(_LINE_COLOURS)], linewidth=2,
+                   size=5, zorder=3, label=str(name) if names else None,
+                   marker=MARKERS[(i // len(_LINE_COLOURS)) % len(MARKERS)])
+    slanted: dict[str, Any] = {"rotation": 45, "ha": "right"} if len(data_years) > 8 else {}
+    ax.set_xticks(data_years, labels=[str(y) for y in data_years], **slanted)
+    ax.set_xlim(data_years[0] - 0.4, data_years[-1] + 0.4)
+    ax.grid(axis="x", visible=False)
+    decimal_axis(ax.yaxis, lang)
+    return note
+
+
+_REFERENCE_STYLE = {"national": ("-", "x"), "province_published": ("-", "x"),
+                    "dataset": ("--", "o"), "province": ("--", "o")}
+
+
+def _draw_reference(ax: Axes, trend: pd.DataFrame, years: np.ndarray, *, lang: str) -> None:
+    """Draw the reference of :func:`parlib.analysis.stats.compute_trend`, one line per kind.
+
+    Units of several provinces below province level share no reference (each
+    province scores its own units): nothing is drawn for them.
+    """
+    ref = trend.dropna(subset=["mean"])
+    if "reference" not in ref or ref.empty:
+        return
+    local = ref["reference"].isin(["province", "province_published"])
+    if local.any() and ref.loc[local, "province_code"].nunique() > 1:
+        return
+    summary = ref.drop_duplicates("year").set_index("year").reindex(years)
+    band = summary["q25"].notna()
+    if band.any():
+        n = int(summary.loc[band, "n"].max())
+        key = "band_iqr_province" if local.any() else "band_iqr_all"
+        ax.fill_between(years, summary["q25"].to_numpy(float), summary["q75"].to_numpy(float),
+                        color=GREY, alpha=0.12, linewidth=0, zorder=1,
+                        label=label(key, lang, n=n))
+    province = str(ref["province"].iloc[0])
+    for kind, (style, marker) in _REFERENCE_STYLE.items():
+        line = summary["mean"].where(summary["reference"] == kind)
+        if line.isna().all():
+            continue
+        counts = summary.loc[summary["reference"] == kind, "n"].dropna().astype(int)
+        expected = summary["n_expected"].dropna()
+        expected = int(expected.iloc[0]) if len(expected) else 0
+        if kind == "dataset" and len(counts) and counts.min() >= expected:
+            text = label("ref_dataset_all", lang, n=expected)
+        else:
+            text = label(f"ref_{kind}", lang, n=format_span(counts), expected=expected,
+                         province=province)
+        ax.plot(years, line.to_numpy(float), color=GREY, linestyle=style, marker=marker,
+                markersize=4, markerfacecolor="white" if marker == "o" else GREY,
+                linewidth=1.5, zorder=2, label=textwrap.fill(text, 42))
+
+
+def _draw_unit(ax: Axes, unit: pd.DataFrame, years: np.ndarray, *, color: str, linewidth: float,
+               size: float, zorder: float, label: str | None = None, marker: str = "o") -> None:
+    """One unit's line; a unit with a single year of figures is a point."""
+    line = unit.set_index("year")["score"].reindex(years).to_numpy(float)
+    one = np.isfinite(line).sum() == 1
+    ax.plot(years, line, color=color, linewidth=0 if one else linewidth, marker=marker,
+            markersize=size + (1.5 if one else 0), zorder=zorder, label=label or "_nolegend_")
+
+
+def _component_order(index: str, present) -> list[str]:
+    return sorted((c for c in present if c != "total"), key=lambda c: component_rank(index, c))
+
+
