@@ -190,15 +190,15 @@ def _publish(report: Any, fig: Any, name: str, caption: str, data: Any = None) -
     """What ``Report.publish`` does, less showing the PNG in a notebook."""
     import matplotlib.pyplot as plt
 
+    from parlib.reports.report import data_hash, figure_title
     from parlib.viz.figures import save_figure
-    from parlib.reports.notebook import _data_hash, _figure_title
 
     figure = getattr(fig, "figure", fig)
-    title = _figure_title(figure) or name
+    title = figure_title(figure) or name
     save_figure(figure, report.figures_dir / name, title=title, caption=caption,
                 source=report.sources, synthetic=report.synthetic, lang=report.lang,
                 citation={"dataset": report.dataset, "sources": report.sources},
-                data_hash=_data_hash(data))
+                data_hash=data_hash(data))
     plt.close(figure)
 
 

@@ -99,7 +99,9 @@ def _os_error(exc: OSError) -> str:
     """One paragraph for an error the system gave: the file, what happened, the fix."""
     where = exc.filename if exc.filename is not None else "a file"
     what = exc.strerror or str(exc)
-    fix = _OS_FIXES.get(exc.errno, "check the path and the disk, then run the command again")
+    fix = "check the path and the disk, then run the command again"
+    if exc.errno is not None:
+        fix = _OS_FIXES.get(exc.errno, fix)
     return (f"{where}: the system refused to read or write it ({what}). Fix: {fix}; "
             "earlier outputs are unchanged.")
 
@@ -129,8 +131,8 @@ def _parser() -> argparse.ArgumentParser:
     try:
         from parlib.reports import cli as reports_cli
     except ImportError:  # pragma: no cover - reports not installed
-        reports_cli = None
-    if reports_cli is not None:
+        pass
+    else:
         reports_cli.add_parser(sub)
 
     info = sub.add_parser("info", help="list the cleaned datasets, their coverage and the reports",
@@ -243,8 +245,8 @@ def _run_demo(args: argparse.Namespace) -> int:
 def _run_info(args: argparse.Namespace) -> int:
     import json
 
-    from parlib.info import describe_dataset, describe_datasets, format_info
     from parlib.analysis.load import clean_datasets, default_clean_dir
+    from parlib.info import describe_dataset, describe_datasets, format_info
 
     clean = Path(args.clean_dir) if args.clean_dir else default_clean_dir()
     if args.dataset:

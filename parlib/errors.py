@@ -20,18 +20,18 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "ParlibError",
-    "ConfigError",
-    "RawFileError",
-    "HeaderError",
-    "UnknownNameError",
-    "ReportError",
-    "ParameterError",
     "ArgumentTypeError",
     "ColumnError",
+    "ConfigError",
+    "HeaderError",
     "LockError",
     "OutputError",
+    "ParameterError",
+    "ParlibError",
+    "RawFileError",
+    "ReportError",
     "SelectionError",
+    "UnknownNameError",
 ]
 
 _UNSET: Any = object()

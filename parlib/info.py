@@ -9,9 +9,9 @@ Examples
 >>> scores = pd.DataFrame({"index": "PAR", "level": "province", "boundaries": "legacy",
 ...     "province": ["Bến Tre", "Bến Tre", "Trà Vinh"],
 ...     "unit": ["Bến Tre", "Bến Tre", "Trà Vinh"], "component": "total", "year": [2022, 2023, 2023], "score": [85.0, 86.0, 80.0]})
->>> compute_coverage(scores)["PAR province"]
+>>> compute_coverage(scores)["PAR province"]  # doctest: +NORMALIZE_WHITESPACE
 year      2022  2023
-province            
+province
 Bến Tre      1     1
 Trà Vinh     0     1
 """

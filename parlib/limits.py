@@ -37,7 +37,7 @@ import yaml
 from parlib.errors import ConfigError, RawFileError
 from parlib.settings import LIMITS, get_settings
 
-__all__ = ["LIMITS", "limit", "load_yaml", "check_xlsx", "too_big"]
+__all__ = ["LIMITS", "check_xlsx", "limit", "load_yaml", "too_big"]
 
 def limit(name: str) -> int:
     """Return the limit ``name`` of :data:`LIMITS`, from its environment variable if set.
@@ -105,8 +105,10 @@ def load_yaml(path: Path, *, shown: str, name: str) -> Any:
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent):
+                start = event.start_mark
                 raise ConfigError(f"{name} uses a YAML alias (*{event.anchor}); parlib does not "
-                                  "expand aliases", file=shown, row=event.start_mark.line + 1,
+                                  "expand aliases", file=shown,
+                                  row=start.line + 1 if start is not None else None,
                                   fix="write the value out in full where the alias stands")
         return yaml.load(text, Loader=_Loader)  # a SafeLoader
     except yaml.YAMLError as exc:

@@ -161,7 +161,8 @@ def _absolute(folder: str | os.PathLike, shown: str) -> Path:
     try:
         return Path(os.path.abspath(folder)).resolve()
     except (OSError, RuntimeError) as exc:  # a symlink loop
-        raise OutputError(f"the path cannot be resolved ({exc.strerror or exc})", file=shown,
+        reason = exc.strerror if isinstance(exc, OSError) else None
+        raise OutputError(f"the path cannot be resolved ({reason or exc})", file=shown,
                           fix="give a plain folder path") from None
 
 

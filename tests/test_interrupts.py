@@ -414,7 +414,7 @@ def test_killed_reports_run_leaves_no_kernel_running(tmp_path, signum):
 
 
 def test_report_swap_failure_keeps_the_previous_report(tmp_path, monkeypatch):
-    from parlib.reports import run_reports, runner
+    from parlib.reports import build, run_reports, runner
 
     root = report_project(tmp_path)
     assert run_reports(root=root, jobs=1, progress=False, only="probe-a").exit_code == 0
@@ -431,7 +431,7 @@ def test_report_swap_failure_keeps_the_previous_report(tmp_path, monkeypatch):
     failed = run_reports(root=root, jobs=1, progress=False, only="probe-a", force=True)
     monkeypatch.undo()
     assert [r.status for r in failed.results] == ["failed"]
-    runner._recover(root / "reports")  # what the next run does first, under its lock
+    build.recover_folders(root / "reports")  # what the next run does first, under its lock
     assert (final / "report.html").is_file() and digest(final) is not None
     good = ("report.html", "report.ipynb", "manifest.json")  # the failure is kept beside them
     assert {k: v for k, v in digest(final).items() if k in good} == {

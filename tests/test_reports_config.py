@@ -9,7 +9,7 @@ import pytest
 
 from parlib.errors import ConfigError, ParameterError
 from parlib.reports import read_reports_config, slugify_report
-from parlib.reports.config import notebook_parameters
+from parlib.reports.notebook_params import notebook_parameters
 
 REPO = Path(__file__).resolve().parents[1]
 PARAMS = ('dataset = "demo"\nindex = "PAR"\nprovinces = []\nyear = 0\nlang = "vi"\n'

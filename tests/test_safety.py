@@ -114,6 +114,13 @@ def test_out_that_is_a_file_or_holds_nul_is_refused(project, capsys):
         check_output_dir("a\0b")
 
 
+def test_an_output_path_through_a_symlink_loop_is_named(tmp_path):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(OutputError, match="the path cannot be resolved"):
+        check_output_dir(tmp_path / "a" / "out")
+
+
 def test_reports_refuse_an_output_dir_in_raw_data(project):
     from parlib.reports import run_reports
 

@@ -2,7 +2,8 @@
 
 ``run_reports`` builds every report of ``reports.yaml`` whose inputs changed,
 in parallel, on pre-started kernels; the notebooks call ``start_report`` and
-the other helpers of :mod:`parlib.reports.notebook`.
+the other helpers of :mod:`parlib.reports.notebook`, then the methods of the
+:class:`~parlib.reports.report.Report` it returns.
 """
 
 from __future__ import annotations

@@ -54,8 +54,8 @@ def run(args: argparse.Namespace) -> int:
         when the configuration or a parameter is wrong (nothing ran then); 2
         for a wrong command line.
     """
-    from parlib.text import printable
     from parlib.reports.runner import run_reports
+    from parlib.text import printable
 
     if args.jobs is not None and args.jobs < 1:
         print(f"parlib reports: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)

@@ -32,8 +32,14 @@ from typing import Any
 
 from parlib.errors import ReportError
 
-__all__ = ["KernelPool", "choose_kernel_name", "preload", "describe_exit", "KERNEL_LOG",
-           "WARMUP_CODE"]
+__all__ = [
+    "KERNEL_LOG",
+    "WARMUP_CODE",
+    "KernelPool",
+    "choose_kernel_name",
+    "describe_exit",
+    "preload",
+]
 
 #: The kernel's output, in the report's folder.
 KERNEL_LOG = "kernel.log"

@@ -17,8 +17,18 @@ from typing import Any
 
 from parlib.safety import write_atomic
 
-__all__ = ["INPUT_FILES", "MANIFEST", "FAILURE", "hash_file", "input_hashes", "report_key",
-           "read_manifest", "write_json", "git_commit", "relative_posix"]
+__all__ = [
+    "FAILURE",
+    "INPUT_FILES",
+    "MANIFEST",
+    "git_commit",
+    "hash_file",
+    "input_hashes",
+    "read_manifest",
+    "relative_posix",
+    "report_key",
+    "write_json",
+]
 
 #: Files of ``<clean_dir>/<dataset>/`` that a report reads.
 INPUT_FILES = ("scores.parquet", "sources.csv")

@@ -36,8 +36,14 @@ from typing import Any
 
 from parlib.errors import ParameterError, ParlibError
 
-__all__ = ["coerce_parameter", "parameters_of", "check_injected", "check_parameters",
-           "show_errors_briefly", "INJECTED_MARK"]
+__all__ = [
+    "INJECTED_MARK",
+    "check_injected",
+    "check_parameters",
+    "coerce_parameter",
+    "parameters_of",
+    "show_errors_briefly",
+]
 
 #: The first line of the cell papermill injects (its ``comment="Parameters"``).
 INJECTED_MARK = "# Parameters"
@@ -191,16 +197,21 @@ def parameters_of(source: str) -> dict[str, Any] | None:
         return None
     out: dict[str, Any] = {}
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else (
-            [node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else None)
-        if not targets or not all(isinstance(t, ast.Name) for t in targets):
+        if isinstance(node, ast.Assign):
+            targets, expr = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, expr = [node.target], node.value
+        else:
+            return None
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        if not names or len(names) != len(targets):
             return None
         try:
-            value = ast.literal_eval(node.value)
+            value = ast.literal_eval(expr)
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             value = None  # a default that is not a literal: any value fits it
-        for target in targets:
-            out[target.id] = value
+        for name in names:
+            out[name] = value
     return out or None
 
 

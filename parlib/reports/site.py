@@ -9,16 +9,16 @@ copied to any web server. Every text is HTML-escaped by Jinja's autoescape.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from parlib import __version__
-from parlib.safety import check_output_dir
 from parlib.reports.manifest import FAILURE, MANIFEST, read_manifest, write_if_changed, write_json
+from parlib.safety import check_output_dir
 
 __all__ = ["collect_reports", "write_site"]
 
@@ -85,8 +85,8 @@ def write_site(output_dir: str | Path, *, clean_dir: str | Path | None = None,
     out_dir = check_output_dir(output_dir)
     entries = [_view(e, out_dir) for e in collect_reports(out_dir, reports=reports)]
     groups = []
-    for dataset, items in groupby(entries, key=lambda e: e["dataset"]):
-        items = list(items)
+    for dataset, of_dataset in groupby(entries, key=lambda e: e["dataset"]):
+        items = list(of_dataset)
         kinds = [(kind, list(group)) for kind, group in groupby(items, key=lambda e: e["notebook"])]
         groups.append({"dataset": dataset, "kinds": kinds,
                        "codebook_href": _codebook(out_dir, dataset, clean_dir),
@@ -132,7 +132,7 @@ def _last_build(entries: list[dict[str, Any]]) -> str | None:
             continue
     if not times:
         return None
-    return max(times).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return max(times).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _view(entry: dict[str, Any], out_dir: Path) -> dict[str, Any]:

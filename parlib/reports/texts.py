@@ -9,9 +9,12 @@ Names of indices, components, levels and department types come from
 
 from __future__ import annotations
 
+import html
+import re
+
 from parlib.viz.labels import check_lang
 
-__all__ = ["say", "TEXTS"]
+__all__ = ["TEXTS", "escape_md", "say"]
 
 TEXTS: dict[str, dict[str, str]] = {
     "selection": {
@@ -201,3 +204,18 @@ def say(key: str, lang: str = "vi", **fields: object) -> str:
     if key not in TEXTS:
         raise KeyError(f"No report text {key!r}; known: {sorted(TEXTS)}.")
     return TEXTS[key][lang].format(**fields)
+
+
+def escape_md(value: object) -> str:
+    r"""Escape data text (a unit's name) for Markdown: no HTML, no emphasis or links.
+
+    Names come from published tables, so ``<``, ``&`` and Markdown's marks in them
+    are shown as written rather than read as markup.
+
+    Examples
+    --------
+    >>> escape_md("Sở *Tư pháp* <b>")
+    'Sở \\*Tư pháp\\* &lt;b&gt;'
+    """
+    text = html.escape(str(value), quote=False)
+    return re.sub(r"([\\`*_{}\[\]#|!])", r"\\\1", text)
