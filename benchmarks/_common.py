@@ -14,13 +14,15 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def run_timed(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None
-              ) -> tuple[float, int]:
+def run_timed(
+    cmd: list[str], *, cwd: Path | None = None, env: dict | None = None
+) -> tuple[float, int]:
     """Run ``cmd``; return (wall seconds, peak resident memory of that child in bytes)."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
-                                stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=err
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -37,8 +39,9 @@ def best_of(runs: int, cmd: list[str], **kw) -> tuple[float, int]:
     return min(times), max(peaks)
 
 
-def result(name: str, ratio: float, target: str, ok: bool, detail: str, *,
-           also: Sequence[str] = ()) -> bool:
+def result(
+    name: str, ratio: float, target: str, ok: bool, detail: str, *, also: Sequence[str] = ()
+) -> bool:
     """Print the one result line of a benchmark and return whether it met its target.
 
     The line reads ``NAME: ratio R (target T) PASS|FAIL; ALSO; ... - DETAIL``: ``R`` is
@@ -47,6 +50,8 @@ def result(name: str, ratio: float, target: str, ok: bool, detail: str, *,
     ``benchmarks/run.py`` parses this line; an ``ALSO`` must not contain " - ".
     """
     extra = "".join(f"; {text}" for text in also)
-    print(f"{name}: ratio {ratio:.3f} (target {target}) {'PASS' if ok else 'FAIL'}{extra} - "
-          f"{detail}", flush=True)
+    print(
+        f"{name}: ratio {ratio:.3f} (target {target}) {'PASS' if ok else 'FAIL'}{extra} - {detail}",
+        flush=True,
+    )
     return ok

@@ -37,7 +37,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BIN, ROOT, best_of, result, run_timed  # noqa: E402
+from _common import BIN, ROOT, best_of, result, run_timed
 
 DATASET = "demo-synthetic"
 NOTEBOOKS = ("trend", "correlation", "comparison")
@@ -45,10 +45,16 @@ MEASURES = ("reports", "floor", "no-op")
 
 # -- the parameter sets ------------------------------------------------------------------------
 
-_GROUPS = [["Bến Tre", "Trà Vinh", "Vĩnh Long"], ["Quảng Ninh", "Hà Tĩnh"], ["01", "79"],
-           ["Thái Nguyên"], ["Đồng Tháp", "An Giang", "Kiên Giang", "Cần Thơ"],
-           ["Hà Nội", "Hải Phòng", "Quảng Ninh"], ["Đà Nẵng", "Quảng Nam"],
-           ["Lào Cai", "Yên Bái", "Hà Giang"]]
+_GROUPS = [
+    ["Bến Tre", "Trà Vinh", "Vĩnh Long"],
+    ["Quảng Ninh", "Hà Tĩnh"],
+    ["01", "79"],
+    ["Thái Nguyên"],
+    ["Đồng Tháp", "An Giang", "Kiên Giang", "Cần Thơ"],
+    ["Hà Nội", "Hải Phòng", "Quảng Ninh"],
+    ["Đà Nẵng", "Quảng Nam"],
+    ["Lào Cai", "Yên Bái", "Hà Giang"],
+]
 _GROUPS_2025 = [["Vĩnh Long"], ["Thái Nguyên", "Cần Thơ"], ["01", "79"], ["Quảng Ninh"]]
 _SUB = ["Bến Tre", "Quảng Ninh", "Hà Tĩnh", "Thái Nguyên", "Đồng Tháp"]
 _UNIT_TYPES = ["tai_chinh", "noi_vu", "tu_phap", "y_te", "xay_dung"]
@@ -65,28 +71,60 @@ def _interleave(*lists: list) -> list:
 def _variants() -> dict[str, list[dict[str, Any]]]:
     """Return valid parameter sets per notebook, varied first where they differ most."""
     trend = _interleave(
-        [{"index": _INDICES[i % 3], "level": "province", "provinces": g}
-         for i, g in enumerate(_GROUPS * 3)],
-        [{"index": ix, "level": "department", "provinces": [p]}
-         for p in _SUB for ix in ("PAR", "SIPAS")],
-        [{"index": ix, "level": "district", "provinces": [p]}
-         for p in _SUB for ix in ("SIPAS", "PAR")])
-    pairs = [("PAR", "total", "SIPAS", "total"), ("PAR", "procedures", "PAPI", "total"),
-             ("SIPAS", "total", "PAPI", "total"), ("PAR", "e_government", "SIPAS", "total"),
-             ("PAPI", "total", "PAR", "total")]
-    correlation = [{"index": x, "component": xc, "y_index": y, "y_component": yc,
-                    "level": "province", "years": years}
-                   for years in ([2023], [], [2022], [2019, 2020, 2021], [2024])
-                   for x, xc, y, yc in pairs]
-    correlation.insert(3, {"index": "PAR", "y_index": "SIPAS", "level": "department",
-                           "years": [2023]})
+        [
+            {"index": _INDICES[i % 3], "level": "province", "provinces": g}
+            for i, g in enumerate(_GROUPS * 3)
+        ],
+        [
+            {"index": ix, "level": "department", "provinces": [p]}
+            for p in _SUB
+            for ix in ("PAR", "SIPAS")
+        ],
+        [
+            {"index": ix, "level": "district", "provinces": [p]}
+            for p in _SUB
+            for ix in ("SIPAS", "PAR")
+        ],
+    )
+    pairs = [
+        ("PAR", "total", "SIPAS", "total"),
+        ("PAR", "procedures", "PAPI", "total"),
+        ("SIPAS", "total", "PAPI", "total"),
+        ("PAR", "e_government", "SIPAS", "total"),
+        ("PAPI", "total", "PAR", "total"),
+    ]
+    correlation = [
+        {
+            "index": x,
+            "component": xc,
+            "y_index": y,
+            "y_component": yc,
+            "level": "province",
+            "years": years,
+        }
+        for years in ([2023], [], [2022], [2019, 2020, 2021], [2024])
+        for x, xc, y, yc in pairs
+    ]
+    correlation.insert(
+        3, {"index": "PAR", "y_index": "SIPAS", "level": "department", "years": [2023]}
+    )
     comparison = _interleave(
-        [{"index": ix, "level": "province", "year": year}
-         for year in (2023, 2022, 2024, 0) for ix in _INDICES],
-        [{"index": "PAR", "level": "department", "unit_type": t, "year": year}
-         for year in (2023, 2022) for t in _UNIT_TYPES],
-        [{"index": "PAR", "level": level, "provinces": [p], "year": year}
-         for level, year in (("department", 2022), ("district", 2023)) for p in _SUB])
+        [
+            {"index": ix, "level": "province", "year": year}
+            for year in (2023, 2022, 2024, 0)
+            for ix in _INDICES
+        ],
+        [
+            {"index": "PAR", "level": "department", "unit_type": t, "year": year}
+            for year in (2023, 2022)
+            for t in _UNIT_TYPES
+        ],
+        [
+            {"index": "PAR", "level": level, "provinces": [p], "year": year}
+            for level, year in (("department", 2022), ("district", 2023))
+            for p in _SUB
+        ],
+    )
     return {"trend": trend, "correlation": correlation, "comparison": comparison}
 
 
@@ -109,19 +147,28 @@ def parameter_sets(n: int) -> list[dict[str, Any]]:
             params["boundaries"] = "2025"
             if "provinces" in params:
                 params["provinces"] = _GROUPS_2025[j % len(_GROUPS_2025)]
-        out.append({"notebook": notebook, "slug": f"r{i:03d}-{notebook}",
-                    "title": f"Benchmark report {i}: {notebook}", "parameters": params})
+        out.append(
+            {
+                "notebook": notebook,
+                "slug": f"r{i:03d}-{notebook}",
+                "title": f"Benchmark report {i}: {notebook}",
+                "parameters": params,
+            }
+        )
     return out
 
 
 def write_config(project: Path, name: str, n: int, output_dir: str) -> Path:
     """Write a reports file with ``n`` parameter sets into ``project``."""
-    config = {"clean_dir": "data/clean", "output_dir": output_dir,
-              "notebooks_dir": "notebooks", "timeout": 600,
-              "datasets": {DATASET: {"reports": parameter_sets(n)}}}
+    config = {
+        "clean_dir": "data/clean",
+        "output_dir": output_dir,
+        "notebooks_dir": "notebooks",
+        "timeout": 600,
+        "datasets": {DATASET: {"reports": parameter_sets(n)}},
+    }
     path = project / name
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
@@ -131,13 +178,26 @@ def make_project(project: Path) -> Path:
     for name in NOTEBOOKS:
         shutil.copy2(ROOT / "notebooks" / f"{name}.ipynb", project / "notebooks")
     (project / "pyproject.toml").write_text(
-        '[project]\nname = "parlib-bench-project"\nversion = "0"\n', encoding="utf-8")
-    run_timed([str(BIN / "parlib"), "clean", "--raw", str(ROOT / "data" / "raw"), "--dataset",
-               DATASET, "--out", str(project / "data" / "clean"), "--no-progress"])
+        '[project]\nname = "parlib-bench-project"\nversion = "0"\n', encoding="utf-8"
+    )
+    run_timed(
+        [
+            str(BIN / "parlib"),
+            "clean",
+            "--raw",
+            str(ROOT / "data" / "raw"),
+            "--dataset",
+            DATASET,
+            "--out",
+            str(project / "data" / "clean"),
+            "--no-progress",
+        ]
+    )
     return project
 
 
 # -- the plain way: papermill then nbconvert, one report after another or CORES at a time -------
+
 
 def _papermill_args(params: dict[str, Any]) -> list[str]:
     """Return ``-p``/``-r``/``-y`` options giving papermill exactly these values and types."""
@@ -152,24 +212,41 @@ def _papermill_args(params: dict[str, Any]) -> list[str]:
     return args
 
 
-def _plain_report(project: Path, spec: dict[str, Any], kernel: str, folder: str
-                  ) -> tuple[float, float]:
+def _plain_report(
+    project: Path, spec: dict[str, Any], kernel: str, folder: str
+) -> tuple[float, float]:
     """Run one report with the papermill and nbconvert commands; return their seconds."""
     out = project / folder / spec["slug"]
     out.mkdir(parents=True)
-    params = {"dataset": DATASET, **spec["parameters"],
-              "clean_dir": str(project / "data" / "clean"), "output_dir": "."}
+    params = {
+        "dataset": DATASET,
+        **spec["parameters"],
+        "clean_dir": str(project / "data" / "clean"),
+        "output_dir": ".",
+    }
     nb_out = out / "report.ipynb"
-    pm, _ = run_timed([str(BIN / "papermill"),
-                       str(project / "notebooks" / f"{spec['notebook']}.ipynb"), str(nb_out),
-                       "-k", kernel, "--cwd", str(out), *_papermill_args(params)], cwd=project)
-    nbc, _ = run_timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-                        str(nb_out)], cwd=project)
+    pm, _ = run_timed(
+        [
+            str(BIN / "papermill"),
+            str(project / "notebooks" / f"{spec['notebook']}.ipynb"),
+            str(nb_out),
+            "-k",
+            kernel,
+            "--cwd",
+            str(out),
+            *_papermill_args(params),
+        ],
+        cwd=project,
+    )
+    nbc, _ = run_timed(
+        [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb_out)], cwd=project
+    )
     return pm, nbc
 
 
-def run_plain(project: Path, specs: list[dict[str, Any]], kernel: str, *, workers: int,
-              folder: str) -> tuple[float, float]:
+def run_plain(
+    project: Path, specs: list[dict[str, Any]], kernel: str, *, workers: int, folder: str
+) -> tuple[float, float]:
     """Run every report the plain way, ``workers`` reports at a time, into ``folder``.
 
     Each worker runs its report's two commands one after the other, as a researcher's
@@ -186,6 +263,7 @@ def run_plain(project: Path, specs: list[dict[str, Any]], kernel: str, *, worker
 
 # -- the floor: the same figures and tables, no kernels, one process per core ------------------
 
+
 def _publish(report: Any, fig: Any, name: str, caption: str, data: Any = None) -> None:
     """What ``Report.publish`` does, less showing the PNG in a notebook."""
     import matplotlib.pyplot as plt
@@ -195,10 +273,17 @@ def _publish(report: Any, fig: Any, name: str, caption: str, data: Any = None) -
 
     figure = getattr(fig, "figure", fig)
     title = figure_title(figure) or name
-    save_figure(figure, report.figures_dir / name, title=title, caption=caption,
-                source=report.sources, synthetic=report.synthetic, lang=report.lang,
-                citation={"dataset": report.dataset, "sources": report.sources},
-                data_hash=data_hash(data))
+    save_figure(
+        figure,
+        report.figures_dir / name,
+        title=title,
+        caption=caption,
+        source=report.sources,
+        synthetic=report.synthetic,
+        lang=report.lang,
+        citation={"dataset": report.dataset, "sources": report.sources},
+        data_hash=data_hash(data),
+    )
     plt.close(figure)
 
 
@@ -206,47 +291,100 @@ def _table(report: Any, name: str, styler: Any) -> None:
     (report.output_dir / f"{name}.html").write_text(styler.to_html(), encoding="utf-8")
 
 
-def _floor_trend(report, scores, *, index="PAR", component="total", level="province",
-                 provinces=(), unit_type="", years=(), lang="vi", **_):
+def _floor_trend(
+    report,
+    scores,
+    *,
+    index="PAR",
+    component="total",
+    level="province",
+    provinces=(),
+    unit_type="",
+    years=(),
+    lang="vi",
+    **_,
+):
+    from parlib.analysis.trend import compute_changes, compute_trend
     from parlib.viz.rank_plots import plot_changes
     from parlib.viz.trend_plots import plot_components, plot_trend
-    from parlib.analysis.trend import compute_changes, compute_trend
 
     provinces, years = list(provinces), list(years)
-    selection = dict(index=index, component=component, level=level,
-                     provinces=provinces or None, unit_type=unit_type or None,
-                     years=years or None)
+    selection = dict(
+        index=index,
+        component=component,
+        level=level,
+        provinces=provinces or None,
+        unit_type=unit_type or None,
+        years=years or None,
+    )
     trend = compute_trend(scores, **selection)
     report.describe(trend, index=index, component=component, level=level, unit_type=unit_type)
     ax = plot_trend(scores, **selection, lang=lang)
     _publish(report, ax, "trend", report.say("trend_caption", n=int(trend["n"].max())), trend)
     _table(report, "change", report.year_table(trend, values="change"))
     if report.components_of(scores, index=index, level=level):
-        fig = plot_components(scores, index=index, level=level,
-                              provinces=provinces or None, years=years or None, lang=lang)
+        fig = plot_components(
+            scores,
+            index=index,
+            level=level,
+            provinces=provinces or None,
+            years=years or None,
+            lang=lang,
+        )
         _publish(report, fig, "components", report.say("components_caption", index=index))
     span = report.year_span(trend)
     if span is not None:
         start, end = span
-        changes = compute_changes(scores, index=index, component=component, level=level,
-                                  start=start, end=end, provinces=provinces or None,
-                                  unit_type=unit_type or None)
+        changes = compute_changes(
+            scores,
+            index=index,
+            component=component,
+            level=level,
+            start=start,
+            end=end,
+            provinces=provinces or None,
+            unit_type=unit_type or None,
+        )
         if not changes.empty:
-            ax = plot_changes(scores, index=index, component=component, level=level,
-                              start=start, end=end, provinces=provinces or None,
-                              unit_type=unit_type or None, lang=lang)
-            _publish(report, ax, "changes",
-                     report.say("changes_caption", start=start, end=end), changes)
-            _table(report, "changes", report.table(changes, ["unit", "province", "start_score",
-                                                             "end_score", "change"]))
+            ax = plot_changes(
+                scores,
+                index=index,
+                component=component,
+                level=level,
+                start=start,
+                end=end,
+                provinces=provinces or None,
+                unit_type=unit_type or None,
+                lang=lang,
+            )
+            _publish(
+                report, ax, "changes", report.say("changes_caption", start=start, end=end), changes
+            )
+            _table(
+                report,
+                "changes",
+                report.table(changes, ["unit", "province", "start_score", "end_score", "change"]),
+            )
 
 
-def _floor_correlation(report, scores, *, index="PAR", component="total", y_index="SIPAS",
-                       y_component="total", level="province", provinces=(), unit_type="",
-                       years=(), lang="vi", **_):
-    from parlib.viz.correlation_plots import plot_correlation, plot_correlation_matrix
+def _floor_correlation(
+    report,
+    scores,
+    *,
+    index="PAR",
+    component="total",
+    y_index="SIPAS",
+    y_component="total",
+    level="province",
+    provinces=(),
+    unit_type="",
+    years=(),
+    lang="vi",
+    **_,
+):
     from parlib.analysis.correlation import compute_correlation, compute_correlation_matrix
     from parlib.reports import filter_units
+    from parlib.viz.correlation_plots import plot_correlation, plot_correlation_matrix
 
     years = list(years)
     scores = filter_units(scores, provinces=list(provinces), unit_type=unit_type)
@@ -254,45 +392,90 @@ def _floor_correlation(report, scores, *, index="PAR", component="total", y_inde
     y = y_index if y_component == "total" else f"{y_index}:{y_component}"
     res = compute_correlation(scores, x=x, y=y, years=years or None, level=level)
     report.describe_correlation(res)
-    _table(report, "correlation", report.table(res.to_frame(), [
-        "n", "years", "pearson_r", "pearson_ci_low", "pearson_ci_high", "pearson_p",
-        "spearman_rho", "spearman_p"]))
+    _table(
+        report,
+        "correlation",
+        report.table(
+            res.to_frame(),
+            [
+                "n",
+                "years",
+                "pearson_r",
+                "pearson_ci_low",
+                "pearson_ci_high",
+                "pearson_p",
+                "spearman_rho",
+                "spearman_p",
+            ],
+        ),
+    )
     if not res.message:
-        ax = plot_correlation(scores, x=x, y=y, years=years or None, level=level,
-                              lang=lang)
+        ax = plot_correlation(scores, x=x, y=y, years=years or None, level=level, lang=lang)
         _publish(report, ax, "scatter", report.say("scatter_caption"), res.pairs)
     if report.components_of(scores, index=index, level=level):
-        matrix = compute_correlation_matrix(scores, index=index, years=years or None,
-                                            level=level)
+        matrix = compute_correlation_matrix(scores, index=index, years=years or None, level=level)
         ax = plot_correlation_matrix(matrix, lang=lang)
         _publish(report, ax, "matrix", report.say("matrix_caption", index=index), matrix)
 
 
-def _floor_comparison(report, scores, *, index="PAR", component="total", level="province",
-                      provinces=(), unit_type="", year=0, lang="vi", **_):
-    from parlib.viz.rank_plots import plot_percentiles, plot_ranking
+def _floor_comparison(
+    report,
+    scores,
+    *,
+    index="PAR",
+    component="total",
+    level="province",
+    provinces=(),
+    unit_type="",
+    year=0,
+    lang="vi",
+    **_,
+):
     from parlib.analysis.percentiles import compute_percentiles
     from parlib.reports import filter_units
+    from parlib.viz.rank_plots import plot_percentiles, plot_ranking
 
     scores = filter_units(scores, provinces=list(provinces))
     year = year or report.latest_year(scores, index=index, component=component, level=level)
     if report.count_rankings(scores, level=level) == 1:
-        ax = plot_ranking(filter_units(scores, unit_type=unit_type), index=index,
-                          year=year, component=component, level=level, lang=lang)
+        ax = plot_ranking(
+            filter_units(scores, unit_type=unit_type),
+            index=index,
+            year=year,
+            component=component,
+            level=level,
+            lang=lang,
+        )
         _publish(report, ax, "ranking", report.say("ranking_caption", index=index, year=year))
-    percentiles = compute_percentiles(scores, index=index, component=component,
-                                      level=level, year=year,
-                                      unit_type=unit_type or None)
+    percentiles = compute_percentiles(
+        scores,
+        index=index,
+        component=component,
+        level=level,
+        year=year,
+        unit_type=unit_type or None,
+    )
     if level != "province":
-        ax = plot_percentiles(scores, index=index, year=year, unit_type=unit_type or None,
-                              component=component, level=level, lang=lang)
+        ax = plot_percentiles(
+            scores,
+            index=index,
+            year=year,
+            unit_type=unit_type or None,
+            component=component,
+            level=level,
+            lang=lang,
+        )
         _publish(report, ax, "percentiles", report.say("percentiles_caption"), percentiles)
-    _table(report, "table", report.table(percentiles, ["unit", "province", "unit_type", "score",
-                                                       "rank", "n_units", "percentile"]))
+    _table(
+        report,
+        "table",
+        report.table(
+            percentiles, ["unit", "province", "unit_type", "score", "rank", "n_units", "percentile"]
+        ),
+    )
 
 
-_FLOOR = {"trend": _floor_trend, "correlation": _floor_correlation,
-          "comparison": _floor_comparison}
+_FLOOR = {"trend": _floor_trend, "correlation": _floor_correlation, "comparison": _floor_comparison}
 
 
 def floor_report(task: tuple[str, dict[str, Any], str, str]) -> str:
@@ -306,8 +489,7 @@ def floor_report(task: tuple[str, dict[str, Any], str, str]) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report = start_report(notebook, DATASET, clean_dir=clean_dir, output_dir=out, lang=lang)
-        scores, _ = apply_boundaries(report.scores, params.get("boundaries", "legacy"),
-                                     lang=lang)
+        scores, _ = apply_boundaries(report.scores, params.get("boundaries", "legacy"), lang=lang)
         _FLOOR[notebook](report, scores, **params)
     return out
 
@@ -319,12 +501,13 @@ def _floor_main(tasks_file: str, processes: int) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401  the workers fork with it imported, like a warm kernel
-    import parlib.viz.correlation_plots  # noqa: F401
-    import parlib.viz.rank_plots  # noqa: F401
+    import matplotlib.pyplot
+
+    import parlib.analysis.trend
+    import parlib.reports
+    import parlib.viz.correlation_plots
+    import parlib.viz.rank_plots
     import parlib.viz.trend_plots  # noqa: F401
-    import parlib.reports  # noqa: F401
-    import parlib.analysis.trend  # noqa: F401
 
     tasks = [tuple(t) for t in json.loads(Path(tasks_file).read_text(encoding="utf-8"))]
     if processes == 1:  # one process: the reports one after another, no Pool
@@ -337,24 +520,37 @@ def _floor_main(tasks_file: str, processes: int) -> int:
     return 0
 
 
-def run_floor(project: Path, specs: list[dict[str, Any]], processes: int, *, folder: str
-              ) -> float:
+def run_floor(project: Path, specs: list[dict[str, Any]], processes: int, *, folder: str) -> float:
     """Time the floor script in a process of its own; return its wall seconds."""
     clean = str(project / "data" / "clean")
-    tasks = [(s["notebook"], s["parameters"], clean, str(project / folder / s["slug"]))
-             for s in specs]
+    tasks = [
+        (s["notebook"], s["parameters"], clean, str(project / folder / s["slug"])) for s in specs
+    ]
     tasks_file = project / f"{folder}-tasks.json"
     tasks_file.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
-    seconds, _ = run_timed([str(BIN / "python"), str(Path(__file__).resolve()), "--floor-tasks",
-                            str(tasks_file), "--processes", str(processes)], cwd=project)
+    seconds, _ = run_timed(
+        [
+            str(BIN / "python"),
+            str(Path(__file__).resolve()),
+            "--floor-tasks",
+            str(tasks_file),
+            "--processes",
+            str(processes),
+        ],
+        cwd=project,
+    )
     return seconds
 
 
 # -- checks ------------------------------------------------------------------------------------
 
+
 def _figures(folder: Path) -> set[str]:
-    return {p.name for p in (folder / "figures").glob("*") if p.suffix in (".png", ".svg",
-                                                                          ".pdf", ".json")}
+    return {
+        p.name
+        for p in (folder / "figures").glob("*")
+        if p.suffix in (".png", ".svg", ".pdf", ".json")
+    }
 
 
 def check_same_work(project: Path, specs: list[dict[str, Any]], others: list[str]) -> None:
@@ -368,8 +564,9 @@ def check_same_work(project: Path, specs: list[dict[str, Any]], others: list[str
         for other in others:
             theirs = _figures(project / other / spec["slug"])
             if theirs != mine:
-                problems.append(f"{spec['slug']}: {other} made {sorted(theirs)}, parlib "
-                                f"{sorted(mine)}")
+                problems.append(
+                    f"{spec['slug']}: {other} made {sorted(theirs)}, parlib {sorted(mine)}"
+                )
     if problems:
         raise RuntimeError("the compared runs did not do the same work:\n" + "\n".join(problems))
 
@@ -380,16 +577,27 @@ def _manifest_state(folder: Path) -> dict[str, int]:
 
 # -- main --------------------------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reports", type=int, default=20,
-                        help="reports for the 'reports' and 'floor' lines (default 20)")
-    parser.add_argument("--noop-reports", type=int, default=100,
-                        help="reports for the 'no-op' line (default 100)")
-    parser.add_argument("--only", default=",".join(MEASURES),
-                        help="comma-separated subset of reports,floor,no-op")
-    parser.add_argument("--jobs", type=int, default=None,
-                        help="parlib --jobs and floor processes (default: the cores)")
+    parser.add_argument(
+        "--reports",
+        type=int,
+        default=20,
+        help="reports for the 'reports' and 'floor' lines (default 20)",
+    )
+    parser.add_argument(
+        "--noop-reports", type=int, default=100, help="reports for the 'no-op' line (default 100)"
+    )
+    parser.add_argument(
+        "--only", default=",".join(MEASURES), help="comma-separated subset of reports,floor,no-op"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="parlib --jobs and floor processes (default: the cores)",
+    )
     parser.add_argument("--keep", type=Path, help="keep the generated project here")
     parser.add_argument("--floor-tasks", help=argparse.SUPPRESS)
     parser.add_argument("--processes", type=int, default=1, help=argparse.SUPPRESS)
@@ -427,33 +635,38 @@ def main(argv: list[str] | None = None) -> int:
                 floor1_s = run_floor(project, specs, 1, folder="floor-1")
                 runs += ["floor", "floor-1"]
             if "reports" in only:
-                plain_s, pm = run_plain(project, specs, kernel, workers=cores,
-                                        folder="plain")
+                plain_s, pm = run_plain(project, specs, kernel, workers=cores, folder="plain")
                 plain1_s, pm1 = run_plain(project, specs, kernel, workers=1, folder="plain-1")
                 runs += ["plain", "plain-1"]
             check_same_work(project, specs, runs)
             if "reports" in only:
                 ratio = parlib_s / plain_s
-                ok &= result("reports", ratio,
-                             f"<= 0.35 x papermill + nbconvert {cores} at a time",
-                             ratio <= 0.35,
-                             f"{args.reports} reports ({mix}; {n2025} in 2025 boundaries): "
-                             f"parlib reports --force --jobs {cores} {parlib_s:.1f} s vs "
-                             f"papermill + nbconvert {cores} at a time {plain_s:.1f} s (papermill "
-                             f"{pm:.1f} s summed over reports) and one at a time {plain1_s:.1f} s "
-                             f"(papermill {pm1:.1f} s, nbconvert {plain1_s - pm1:.1f} s); "
-                             f"kernel {kernel}",
-                             also=[f"{parlib_s / plain1_s:.3f} x papermill + nbconvert one "
-                                   f"at a time"])
+                ok &= result(
+                    "reports",
+                    ratio,
+                    f"<= 0.35 x papermill + nbconvert {cores} at a time",
+                    ratio <= 0.35,
+                    f"{args.reports} reports ({mix}; {n2025} in 2025 boundaries): "
+                    f"parlib reports --force --jobs {cores} {parlib_s:.1f} s vs "
+                    f"papermill + nbconvert {cores} at a time {plain_s:.1f} s (papermill "
+                    f"{pm:.1f} s summed over reports) and one at a time {plain1_s:.1f} s "
+                    f"(papermill {pm1:.1f} s, nbconvert {plain1_s - pm1:.1f} s); "
+                    f"kernel {kernel}",
+                    also=[f"{parlib_s / plain1_s:.3f} x papermill + nbconvert one at a time"],
+                )
             if "floor" in only:
                 ratio = parlib_s / floor_s
-                ok &= result("floor", ratio,
-                             f"<= 1.6 x plain script in Pool({cores})", ratio <= 1.6,
-                             f"{args.reports} reports: parlib reports --force --jobs {cores} "
-                             f"{parlib_s:.1f} s vs the same figures and tables by a Python "
-                             f"script in Pool({cores}) {floor_s:.1f} s and in one process "
-                             f"{floor1_s:.1f} s",
-                             also=[f"{parlib_s / floor1_s:.3f} x plain script in one process"])
+                ok &= result(
+                    "floor",
+                    ratio,
+                    f"<= 1.6 x plain script in Pool({cores})",
+                    ratio <= 1.6,
+                    f"{args.reports} reports: parlib reports --force --jobs {cores} "
+                    f"{parlib_s:.1f} s vs the same figures and tables by a Python "
+                    f"script in Pool({cores}) {floor_s:.1f} s and in one process "
+                    f"{floor1_s:.1f} s",
+                    also=[f"{parlib_s / floor1_s:.3f} x plain script in one process"],
+                )
 
         if "no-op" in only:
             write_config(project, "reports-noop.yaml", args.noop_reports, "reports-noop")
@@ -461,19 +674,25 @@ def main(argv: list[str] | None = None) -> int:
             full_s, _ = run_timed([*cmd, "--force"], cwd=project)
             before = _manifest_state(project / "reports-noop" / DATASET)
             if len(before) != args.noop_reports:
-                raise RuntimeError(f"the full build wrote {len(before)} manifests, expected "
-                                   f"{args.noop_reports}")
+                raise RuntimeError(
+                    f"the full build wrote {len(before)} manifests, expected {args.noop_reports}"
+                )
             noop_s, noop_peak = best_of(3, cmd, cwd=project)
             if _manifest_state(project / "reports-noop" / DATASET) != before:
                 raise RuntimeError("the no-op run rebuilt reports")
             startup_s, _ = best_of(3, [str(BIN / "parlib"), "--version"], cwd=project)
             ratio = noop_s / full_s
-            ok &= result("no-op", ratio, "< 0.02 x full build", ratio < 0.02,
-                         f"{args.noop_reports} unchanged reports: parlib reports {noop_s:.2f} s "
-                         f"(best of 3, peak memory {noop_peak / 1e6:.0f} MB) vs the full "
-                         f"build with --force {full_s:.1f} s and parlib --version "
-                         f"{startup_s:.2f} s (best of 3)",
-                         also=[f"{noop_s / startup_s:.2f} x parlib --version start-up"])
+            ok &= result(
+                "no-op",
+                ratio,
+                "< 0.02 x full build",
+                ratio < 0.02,
+                f"{args.noop_reports} unchanged reports: parlib reports {noop_s:.2f} s "
+                f"(best of 3, peak memory {noop_peak / 1e6:.0f} MB) vs the full "
+                f"build with --force {full_s:.1f} s and parlib --version "
+                f"{startup_s:.2f} s (best of 3)",
+                also=[f"{noop_s / startup_s:.2f} x parlib --version start-up"],
+            )
         if args.keep:
             shutil.copytree(project, args.keep, dirs_exist_ok=True, symlinks=True)
         return 0 if ok else 1

@@ -31,9 +31,11 @@ def main(path: str) -> int:
     units = unit_tables()
     indices = index_lookup()
     out = Path(tempfile.mkdtemp())
-    with open(path, encoding="utf-8", newline="") as raw, \
-            open(out / "scores.csv", "w", encoding="utf-8", newline="") as good, \
-            open(out / "quarantine.csv", "w", encoding="utf-8", newline="") as bad:
+    with (
+        open(path, encoding="utf-8", newline="") as raw,
+        open(out / "scores.csv", "w", encoding="utf-8", newline="") as good,
+        open(out / "quarantine.csv", "w", encoding="utf-8", newline="") as bad,
+    ):
         reader = csv.DictReader(raw)
         clean_writer = csv.writer(good)
         bad_writer = csv.writer(bad)
@@ -47,8 +49,11 @@ def main(path: str) -> int:
             component = resolve_component(row["Lĩnh vực"], index)
             score = values.parse_score(row["Điểm"])
             rank, n_units, _, _, rank_error = parse_rank_cell(row["Xếp hạng"])
-            value = score["percent"] if score["percent"] is not None else (
-                score["points"] if score["points"] is not None else score["number"])
+            value = (
+                score["percent"]
+                if score["percent"] is not None
+                else (score["points"] if score["points"] is not None else score["number"])
+            )
             scale = index_scale(index, year=int(row["Năm"]), component=component)
             if score["error"] is not None or value is None or not 0 <= value <= scale:
                 bad_writer.writerow([line, "score", row["Điểm"], score["error"] or "scale"])
@@ -56,9 +61,24 @@ def main(path: str) -> int:
             if rank_error is not None or (rank and n_units and rank > n_units):
                 bad_writer.writerow([line, "rank", row["Xếp hạng"], rank_error or "rank above n"])
                 continue
-            clean_writer.writerow([prov[0], prov[1], prov[2], prov[3], row["Năm"], unit,
-                                   unit_type, index, component, value, scale, rank,
-                                   n_units, line])
+            clean_writer.writerow(
+                [
+                    prov[0],
+                    prov[1],
+                    prov[2],
+                    prov[3],
+                    row["Năm"],
+                    unit,
+                    unit_type,
+                    index,
+                    component,
+                    value,
+                    scale,
+                    rank,
+                    n_units,
+                    line,
+                ]
+            )
     return 0
 
 

@@ -40,21 +40,30 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 LINES = ("clean", "reports", "floor", "no-op")
 #: "NAME: ratio R (target T) PASS|FAIL; SECOND RATIO; ... - DETAIL", see _common.result
-_RESULT = re.compile(r"^(?P<name>clean|reports|floor|no-op): ratio (?P<ratio>\S+) "
-                     r"\(target (?P<target>.*?)\) (?P<status>PASS|FAIL)(?P<also>;.*?)? - ")
+_RESULT = re.compile(
+    r"^(?P<name>clean|reports|floor|no-op): ratio (?P<ratio>\S+) "
+    r"\(target (?P<target>.*?)\) (?P<status>PASS|FAIL)(?P<also>;.*?)? - "
+)
 
 #: (script, the result lines it prints, its options at full size, its options with --quick)
 BENCHMARKS = [
     ("clean_bench.py", ("clean",), [], ["--rows", "200000", "--sample", "10000", "--runs", "1"]),
-    ("reports_bench.py", ("reports", "floor", "no-op"), [],
-     ["--reports", "6", "--noop-reports", "30"]),
+    (
+        "reports_bench.py",
+        ("reports", "floor", "no-op"),
+        [],
+        ["--reports", "6", "--noop-reports", "30"],
+    ),
 ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default=",".join(LINES),
-                        help="comma-separated result lines to measure (default: all four)")
+    parser.add_argument(
+        "--only",
+        default=",".join(LINES),
+        help="comma-separated result lines to measure (default: all four)",
+    )
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a first look")
     args = parser.parse_args(argv)
     only = [name.strip() for name in args.only.split(",") if name.strip()]

@@ -60,8 +60,11 @@ def _dispatch(argv: Sequence[str] | None) -> tuple[int, argparse.Namespace | Non
         _say(f"parlib {args.command}: {_os_error(exc)}", err=True)
         return 1, args
     except ValueError as exc:  # a NUL character in a path, and the like
-        _say(f"parlib {args.command}: {exc}. Fix: check the paths and values given on the "
-             "command line and in the YAML files.", err=True)
+        _say(
+            f"parlib {args.command}: {exc}. Fix: check the paths and values given on the "
+            "command line and in the YAML files.",
+            err=True,
+        )
         return 1, args
 
 
@@ -102,25 +105,33 @@ def _os_error(exc: OSError) -> str:
     fix = "check the path and the disk, then run the command again"
     if exc.errno is not None:
         fix = _OS_FIXES.get(exc.errno, fix)
-    return (f"{where}: the system refused to read or write it ({what}). Fix: {fix}; "
-            "earlier outputs are unchanged.")
+    return (
+        f"{where}: the system refused to read or write it ({what}). Fix: {fix}; "
+        "earlier outputs are unchanged."
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="parlib", description="Clean, validate and report Vietnam's public-administration "
-                                   "indices (PAR Index, SIPAS, PAPI).")
+        prog="parlib",
+        description="Clean, validate and report Vietnam's public-administration "
+        "indices (PAR Index, SIPAS, PAPI).",
+    )
     parser.add_argument("--version", action="version", version=f"parlib {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     clean = sub.add_parser("clean", help="clean every dataset in data/raw into data/clean")
     clean.add_argument("--raw", default="data/raw", help="raw datasets folder (data/raw)")
     clean.add_argument("--out", default="data/clean", help="output folder (data/clean)")
-    clean.add_argument("--dataset", action="append", metavar="NAME",
-                       help="clean only this dataset (repeatable)")
+    clean.add_argument(
+        "--dataset", action="append", metavar="NAME", help="clean only this dataset (repeatable)"
+    )
     clean.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    clean.add_argument("--strict", action="store_true",
-                       help="exit with code 3 when a dataset has warnings or quarantined rows")
+    clean.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with code 3 when a dataset has warnings or quarantined rows",
+    )
     clean.set_defaults(run=_run_clean)
 
     demo = sub.add_parser("demo-data", help="write the synthetic demo dataset")
@@ -135,23 +146,34 @@ def _parser() -> argparse.ArgumentParser:
     else:
         reports_cli.add_parser(sub)
 
-    info = sub.add_parser("info", help="list the cleaned datasets, their coverage and the reports",
-                          description="Show the cleaned datasets (kind, licence, sources), "
-                                      "their indices, levels and components, and the reports "
-                                      "of reports.yaml with their state; with DATASET, a "
-                                      "province x year coverage table per index and level.")
+    info = sub.add_parser(
+        "info",
+        help="list the cleaned datasets, their coverage and the reports",
+        description="Show the cleaned datasets (kind, licence, sources), "
+        "their indices, levels and components, and the reports "
+        "of reports.yaml with their state; with DATASET, a "
+        "province x year coverage table per index and level.",
+    )
     info.add_argument("dataset", nargs="?", help="one cleaned dataset, with its coverage tables")
-    info.add_argument("--clean-dir", default=None,
-                      help="the clean data folder (default: data/clean of the project)")
-    info.add_argument("--config", default="reports.yaml",
-                      help="the reports file (default: %(default)s)")
+    info.add_argument(
+        "--clean-dir",
+        default=None,
+        help="the clean data folder (default: data/clean of the project)",
+    )
+    info.add_argument(
+        "--config", default="reports.yaml", help="the reports file (default: %(default)s)"
+    )
     info.add_argument("--json", action="store_true", help="print JSON for scripts")
     info.set_defaults(run=_run_info)
 
     cite = sub.add_parser("cite", help="print the citation of a report figure")
     cite.add_argument("figure", help="a figure file (PNG, SVG, PDF) or its sidecar JSON")
-    cite.add_argument("--format", choices=["text", "bibtex", "ris", "csl-json"], default="text",
-                      help="text (default), bibtex, ris, or csl-json (imports into Zotero)")
+    cite.add_argument(
+        "--format",
+        choices=["text", "bibtex", "ris", "csl-json"],
+        default="text",
+        help="text (default), bibtex, ris, or csl-json (imports into Zotero)",
+    )
     cite.set_defaults(run=_run_cite)
     return parser
 
@@ -160,33 +182,41 @@ def _run_clean(args: argparse.Namespace) -> int:
     _tune_process()  # before numpy and pyarrow load
     from parlib.pipeline import clean_all
 
-    results = clean_all(args.raw, args.out, datasets=args.dataset,
-                        progress=not args.no_progress)
+    results = clean_all(args.raw, args.out, datasets=args.dataset, progress=not args.no_progress)
     flagged = []
     for result in results:
         report = result.report(frame=True)
         totals = report["totals"]
-        line = (f"{result.config.name}: {_count(totals['rows_read'], 'row')} read from "
-                f"{_count(totals['files'], 'file')}, {_count(totals['figures'], 'figure')} "
-                f"clean, {_count(totals['rows_quarantined'], 'row')} quarantined")
+        line = (
+            f"{result.config.name}: {_count(totals['rows_read'], 'row')} read from "
+            f"{_count(totals['files'], 'file')}, {_count(totals['figures'], 'figure')} "
+            f"clean, {_count(totals['rows_quarantined'], 'row')} quarantined"
+        )
         if report["contradictions"]:
-            line += (f", {_count(report['contradictions'], 'published figure')} "
-                     "contradicting others")
+            line += f", {_count(report['contradictions'], 'published figure')} contradicting others"
         if totals["warnings"]:
             line += f", {_count(totals['warnings'], 'warning')}"
         _say(line + f" -> {args.out}/{result.config.name}/")
         if totals["rows_quarantined"]:
             rules = ", ".join(f"{k} {v}" for k, v in report["quarantine_by_rule"].items())
-            _say(f"  warning: quarantined rows by rule: {rules}; see "
-                 f"{args.out}/{result.config.name}/quarantine.csv", err=True)
+            _say(
+                f"  warning: quarantined rows by rule: {rules}; see "
+                f"{args.out}/{result.config.name}/quarantine.csv",
+                err=True,
+            )
         for fix in report.get("corrections", []):
-            _say(f"  correction: {fix['raw_file']} row {fix['raw_row']}, {fix['column']}: "
-                 f"{fix['published'] or '(empty)'} -> {fix['corrected']} "
-                 f"(evidence: {fix['source_id']})", err=True)
+            _say(
+                f"  correction: {fix['raw_file']} row {fix['raw_row']}, {fix['column']}: "
+                f"{fix['published'] or '(empty)'} -> {fix['corrected']} "
+                f"(evidence: {fix['source_id']})",
+                err=True,
+            )
         if report.get("disputed"):
-            _say(f"  disputed: {_count(len(report['disputed']), 'figure')} whose published "
-                 f"versions disagree; see {args.out}/{result.config.name}/disputed.csv",
-                 err=True)
+            _say(
+                f"  disputed: {_count(len(report['disputed']), 'figure')} whose published "
+                f"versions disagree; see {args.out}/{result.config.name}/disputed.csv",
+                err=True,
+            )
         found = report["warnings"]
         for message in found["message"].head(5):
             _say(f"  warning: {message}", err=True)
@@ -195,8 +225,11 @@ def _run_clean(args: argparse.Namespace) -> int:
         if totals["warnings"] or totals["rows_quarantined"]:
             flagged.append(result.config.name)
     if args.strict and flagged:
-        _say(f"parlib clean --strict: {', '.join(flagged)} had warnings or quarantined rows "
-             "(outputs written; see report.json)", err=True)
+        _say(
+            f"parlib clean --strict: {', '.join(flagged)} had warnings or quarantined rows "
+            "(outputs written; see report.json)",
+            err=True,
+        )
         return 3
     return 0
 
@@ -236,8 +269,9 @@ def _run_demo(args: argparse.Namespace) -> int:
     try:
         paths = write_demo_data(args.out, **kwargs)
     except ValueError as exc:
-        raise ParlibError(str(exc), value=args.seed, fix="pass --seed with a whole number "
-                                                        "from 0") from None
+        raise ParlibError(
+            str(exc), value=args.seed, fix="pass --seed with a whole number from 0"
+        ) from None
     _say(f"wrote {len(paths)} files of synthetic demo data to {args.out}")
     return 0
 
@@ -255,9 +289,13 @@ def _run_info(args: argparse.Namespace) -> int:
             from parlib.analysis.hints import did_you_mean, suggest_names
 
             hint = did_you_mean(suggest_names(args.dataset, known)).strip()
-            raise ParlibError("no such cleaned dataset", file=clean, value=args.dataset,
-                              fix=f"{hint + ' ' if hint else ''}cleaned datasets: {known} "
-                                  "(run `parlib clean` for others)")
+            raise ParlibError(
+                "no such cleaned dataset",
+                file=clean,
+                value=args.dataset,
+                fix=f"{hint + ' ' if hint else ''}cleaned datasets: {known} "
+                "(run `parlib clean` for others)",
+            )
         info = describe_dataset(args.dataset, clean_dir=clean)
     else:
         info = describe_datasets(clean_dir=clean, config=args.config)
@@ -274,24 +312,35 @@ def _run_cite(args: argparse.Namespace) -> int:
     try:
         sidecar = read_sidecar(args.figure)
     except FileNotFoundError:
-        raise ParlibError("the figure has no sidecar file (its caption, source and citation)",
-                          file=args.figure, fix="give a figure saved by parlib's reports: "
-                          "its .json sidecar sits beside the .png, .svg and .pdf") from None
+        raise ParlibError(
+            "the figure has no sidecar file (its caption, source and citation)",
+            file=args.figure,
+            fix="give a figure saved by parlib's reports: "
+            "its .json sidecar sits beside the .png, .svg and .pdf",
+        ) from None
     except ValueError as exc:  # json.JSONDecodeError
-        raise ParlibError(f"the figure's sidecar is not valid JSON ({exc})",
-                          file=str(Path(args.figure).with_suffix(".json")),
-                          fix="rebuild the report that made the figure") from None
+        raise ParlibError(
+            f"the figure's sidecar is not valid JSON ({exc})",
+            file=str(Path(args.figure).with_suffix(".json")),
+            fix="rebuild the report that made the figure",
+        ) from None
     citation = sidecar.get("citation") if isinstance(sidecar, dict) else None
     if not isinstance(citation, dict) or not all(
-            isinstance(citation.get(k, ""), str) for k in ("text", "bibtex")):
-        raise ParlibError("the figure's sidecar holds no citation (a 'citation' mapping with "
-                          "'text' and 'bibtex')", file=str(Path(args.figure).with_suffix(".json")),
-                          fix="give a figure saved by parlib's reports, or rebuild its report")
+        isinstance(citation.get(k, ""), str) for k in ("text", "bibtex")
+    ):
+        raise ParlibError(
+            "the figure's sidecar holds no citation (a 'citation' mapping with "
+            "'text' and 'bibtex')",
+            file=str(Path(args.figure).with_suffix(".json")),
+            fix="give a figure saved by parlib's reports, or rebuild its report",
+        )
     field = {"csl-json": "csl_json"}.get(args.format, args.format)
     if field not in citation:
-        raise ParlibError(f"the figure's sidecar has no {args.format} citation",
-                          file=str(Path(args.figure).with_suffix(".json")),
-                          fix="rebuild the report that made the figure (make reports)")
+        raise ParlibError(
+            f"the figure's sidecar has no {args.format} citation",
+            file=str(Path(args.figure).with_suffix(".json")),
+            fix="rebuild the report that made the figure (make reports)",
+        )
     value = citation[field]
     if field == "csl_json":
         value = json.dumps(value, ensure_ascii=False, indent=2)

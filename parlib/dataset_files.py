@@ -43,24 +43,35 @@ def apply_corrections(table: Any, corrections: Iterable[Correction], *, display:
     for fix in corrections:
         where = np.flatnonzero(rows == fix.row)
         if fix.column not in frame.columns or not len(where):
-            raise ConfigError("a correction names a cell the raw file does not have",
-                              file=display, row=fix.row, column=fix.column,
-                              value=fix.published,
-                              fix=f"check 'corrections:' in dataset.yaml; the columns are "
-                                  f"{list(frame.columns)}")
+            raise ConfigError(
+                "a correction names a cell the raw file does not have",
+                file=display,
+                row=fix.row,
+                column=fix.column,
+                value=fix.published,
+                fix=f"check 'corrections:' in dataset.yaml; the columns are {list(frame.columns)}",
+            )
         cell = frame[fix.column].iloc[where[0]]
         text = "" if cell is None or (not isinstance(cell, str) and pd.isna(cell)) else str(cell)
         if text != fix.published:
-            raise ConfigError("the raw cell no longer holds the value the correction was "
-                              "written for: the raw file changed under it", file=display,
-                              row=fix.row, column=fix.column, value=text,
-                              fix=f"check the cell against its source, then update the "
-                                  f"correction's 'published:' (it says {fix.published!r}) "
-                                  "or remove the correction")
+            raise ConfigError(
+                "the raw cell no longer holds the value the correction was "
+                "written for: the raw file changed under it",
+                file=display,
+                row=fix.row,
+                column=fix.column,
+                value=text,
+                fix=f"check the cell against its source, then update the "
+                f"correction's 'published:' (it says {fix.published!r}) "
+                "or remove the correction",
+            )
         column = frame[fix.column].astype(object)
         column.iloc[where[0]] = fix.corrected
-        frame[fix.column] = column.astype("category") if isinstance(
-            frame[fix.column].dtype, pd.CategoricalDtype) else column
+        frame[fix.column] = (
+            column.astype("category")
+            if isinstance(frame[fix.column].dtype, pd.CategoricalDtype)
+            else column
+        )
 
 
 def mark_corrections(scores: pd.DataFrame, corrections: Iterable[Correction]) -> pd.DataFrame:
@@ -72,9 +83,11 @@ def mark_corrections(scores: pd.DataFrame, corrections: Iterable[Correction]) ->
     corrected figure.
     """
     n = len(scores)
-    out = scores.assign(corrected=np.zeros(n, dtype=bool),
-                        published_value=pd.array([pd.NA] * n, dtype="string"),
-                        correction_source=pd.array([pd.NA] * n, dtype="string"))
+    out = scores.assign(
+        corrected=np.zeros(n, dtype=bool),
+        published_value=pd.array([pd.NA] * n, dtype="string"),
+        correction_source=pd.array([pd.NA] * n, dtype="string"),
+    )
     fixes = list(corrections)
     if not fixes or not n:
         return out
@@ -86,8 +99,9 @@ def mark_corrections(scores: pd.DataFrame, corrections: Iterable[Correction]) ->
             continue
         published = f"{fix.file} row {fix.row}, {fix.column}: {fix.published or '(empty)'}"
         old = out.loc[hit, "published_value"]
-        out.loc[hit, "published_value"] = old.where(old.isna(), old + "; " + published
-                                                    ).fillna(published)
+        out.loc[hit, "published_value"] = old.where(old.isna(), old + "; " + published).fillna(
+            published
+        )
         src = out.loc[hit, "correction_source"]
         out.loc[hit, "correction_source"] = src.where(
             src.isna() | src.str.contains(fix.source, regex=False), src + ";" + fix.source
@@ -96,8 +110,7 @@ def mark_corrections(scores: pd.DataFrame, corrections: Iterable[Correction]) ->
     return out
 
 
-def read_file_rows(config: DatasetConfig, spec: FileSpec, *,
-                   dropped: list[dict] | None = None):
+def read_file_rows(config: DatasetConfig, spec: FileSpec, *, dropped: list[dict] | None = None):
     """Read one file of a dataset and return ``(table, long)`` with defaults filled.
 
     The dataset's corrections of this file are applied to the cells read, before
@@ -105,32 +118,56 @@ def read_file_rows(config: DatasetConfig, spec: FileSpec, *,
     column left out (see :func:`parlib.ingest.headers.unrecognized_columns`); without it
     they are Python warnings.
     """
-    table = read_raw(spec.path, sheet=spec.sheet, header_row=spec.header_row,
-                     encoding=spec.encoding, delimiter=spec.delimiter,
-                     display_path=_display(config, spec), categorical=spec.table == "scores")
+    table = read_raw(
+        spec.path,
+        sheet=spec.sheet,
+        header_row=spec.header_row,
+        encoding=spec.encoding,
+        delimiter=spec.delimiter,
+        display_path=_display(config, spec),
+        categorical=spec.table == "scores",
+    )
     fixes = [c for c in config.corrections if c.file == spec.name]
     if fixes:
         apply_corrections(table, fixes, display=_display(config, spec))
     release_memory()  # the parser's blocks, before melting needs memory
     try:
-        roles = recognize_columns(table, component_lookup=component_lookup(), index=spec.index,
-                                  kind=spec.table, warn=dropped is None)
+        roles = recognize_columns(
+            table,
+            component_lookup=component_lookup(),
+            index=spec.index,
+            kind=spec.table,
+            warn=dropped is None,
+        )
         if dropped is not None:
-            dropped.extend(dict(record, raw_file=raw_file_label(spec), dataset=config.name)
-                           for record in unrecognized_columns(
-                               table, roles, component_lookup=component_lookup()))
+            dropped.extend(
+                dict(record, raw_file=raw_file_label(spec), dataset=config.name)
+                for record in unrecognized_columns(
+                    table, roles, component_lookup=component_lookup()
+                )
+            )
         if spec.table == "aggregates":
             long = melt_aggregates(table, roles)
         else:
             long = melt_table(table, roles, index=spec.index)
     except ParlibError as exc:
         if exc.file is None:
-            raise type(exc)(exc.problem, file=_display(config, spec), row=exc.row,
-                            column=exc.column, value=exc.value, fix=exc.fix) from None
+            raise type(exc)(
+                exc.problem,
+                file=_display(config, spec),
+                row=exc.row,
+                column=exc.column,
+                value=exc.value,
+                fix=exc.fix,
+            ) from None
         raise
-    defaults: dict[str, object] = {"index": spec.index, "year": spec.year,
-                                   "province": spec.province, "level": spec.level,
-                                   "component": spec.component}
+    defaults: dict[str, object] = {
+        "index": spec.index,
+        "year": spec.year,
+        "province": spec.province,
+        "level": spec.level,
+        "component": spec.component,
+    }
     if spec.table == "scores":
         defaults["max_points"] = spec.max_points
         defaults["n_units"] = spec.n_units

@@ -44,16 +44,25 @@ def compute_coverage(scores: pd.DataFrame) -> dict[str, pd.DataFrame]:
     scored = scores.dropna(subset=["score"])
     if "boundaries" not in scored:
         scored = scored.assign(boundaries="legacy")
-    scored = scored.assign(_province=scored["province"].astype("string").fillna(
-        scored["province_2025"].astype("string") if "province_2025" in scored else "—"))
+    scored = scored.assign(
+        _province=scored["province"]
+        .astype("string")
+        .fillna(scored["province_2025"].astype("string") if "province_2025" in scored else "—")
+    )
     out = {}
     keys = ["index", "level", "boundaries"]
-    groups = sorted(scored.groupby(keys, observed=True),
-                    key=lambda g: (str(g[0][0]), str(g[0][1]), str(g[0][2]) == "2025"))
+    groups = sorted(
+        scored.groupby(keys, observed=True),
+        key=lambda g: (str(g[0][0]), str(g[0][1]), str(g[0][2]) == "2025"),
+    )
     for (index, level, era), rows in groups:
         name = f"{index} {level}" + (", 2025 boundaries" if str(era) == "2025" else "")
-        table = (rows.groupby(["_province", "year"], observed=True)["unit"].nunique()
-                 .unstack("year", fill_value=0).astype(int))
+        table = (
+            rows.groupby(["_province", "year"], observed=True)["unit"]
+            .nunique()
+            .unstack("year", fill_value=0)
+            .astype(int)
+        )
         table.index.name, table.columns.name = "province", "year"
         table.columns = [int(c) for c in table.columns]
         table.columns.name = "year"
@@ -61,8 +70,9 @@ def compute_coverage(scores: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return out
 
 
-def describe_dataset(dataset: str, *, clean_dir: str | Path | None = None,
-                     coverage: bool = True) -> dict[str, Any]:
+def describe_dataset(
+    dataset: str, *, clean_dir: str | Path | None = None, coverage: bool = True
+) -> dict[str, Any]:
     """Return one cleaned dataset's kind, licence, sources, indices, levels and coverage.
 
     Raises
@@ -74,15 +84,19 @@ def describe_dataset(dataset: str, *, clean_dir: str | Path | None = None,
     scores = load_scores(dataset, clean_dir=root, boundaries="all")
     sources = load_sources(dataset, clean_dir=root)
     package = _read_json(root / dataset / "datapackage.json")
-    kinds = sorted(scores["dataset_kind"].dropna().astype(str).unique()) \
-        if "dataset_kind" in scores else []
+    kinds = (
+        sorted(scores["dataset_kind"].dropna().astype(str).unique())
+        if "dataset_kind" in scores
+        else []
+    )
     indices: dict[str, Any] = {}
     for index, rows in scores.groupby("index", observed=True, sort=True):
         years = sorted(int(y) for y in rows["year"].dropna().unique())
         indices[str(index)] = {
             "levels": sorted(rows["level"].dropna().astype(str).unique()),
-            "components": sorted(rows["component"].dropna().astype(str).unique(),
-                                 key=lambda c: (c != "total", c)),
+            "components": sorted(
+                rows["component"].dropna().astype(str).unique(), key=lambda c: (c != "total", c)
+            ),
             "years": [years[0], years[-1]] if years else [],
             "figures": int(rows["score"].notna().sum()),
         }
@@ -95,27 +109,35 @@ def describe_dataset(dataset: str, *, clean_dir: str | Path | None = None,
         "sources": len(sources),
         "figures": int(scores["score"].notna().sum()),
         "boundaries": sorted(scores["boundaries"].dropna().astype(str).unique())
-        if "boundaries" in scores else ["legacy"],
+        if "boundaries" in scores
+        else ["legacy"],
         "indices": indices,
     }
     if coverage:
-        info["coverage"] = {name: {str(p): {str(y): int(n) for y, n in row.items() if n}
-                                   for p, row in table.iterrows()}
-                            for name, table in compute_coverage(scores).items()}
+        info["coverage"] = {
+            name: {
+                str(p): {str(y): int(n) for y, n in row.items() if n} for p, row in table.iterrows()
+            }
+            for name, table in compute_coverage(scores).items()
+        }
     return info
 
 
-def describe_datasets(*, clean_dir: str | Path | None = None,
-                      config: str | Path | None = "reports.yaml",
-                      root: str | Path = ".") -> dict[str, Any]:
+def describe_datasets(
+    *,
+    clean_dir: str | Path | None = None,
+    config: str | Path | None = "reports.yaml",
+    root: str | Path = ".",
+) -> dict[str, Any]:
     """Return every cleaned dataset (without coverage tables) and the reports of ``reports.yaml``.
 
     A missing ``reports.yaml`` gives no reports; a malformed one raises its error.
     """
     root_path = Path(root)
     clean = Path(clean_dir) if clean_dir is not None else default_clean_dir()
-    datasets = [describe_dataset(name, clean_dir=clean, coverage=False)
-                for name in clean_datasets(clean)]
+    datasets = [
+        describe_dataset(name, clean_dir=clean, coverage=False) for name in clean_datasets(clean)
+    ]
     reports: list[dict[str, Any]] = []
     if config is not None and (root_path / config).is_file():
         from parlib.reports.runner import report_states
@@ -127,8 +149,13 @@ def describe_datasets(*, clean_dir: str | Path | None = None,
 def format_info(info: dict[str, Any]) -> str:
     """Return what :func:`describe_datasets` or :func:`describe_dataset` gave, as text."""
     if "datasets" in info:
-        lines = [f"Datasets in {info['clean_dir']}:"] if info["datasets"] else [
-            f"No cleaned dataset in {info['clean_dir']}: run `parlib clean` (or `make reports`)."]
+        lines = (
+            [f"Datasets in {info['clean_dir']}:"]
+            if info["datasets"]
+            else [
+                f"No cleaned dataset in {info['clean_dir']}: run `parlib clean` (or `make reports`)."
+            ]
+        )
         for ds in info["datasets"]:
             lines += _dataset_lines(ds)
         if info["reports"]:
@@ -143,8 +170,11 @@ def format_info(info: dict[str, Any]) -> str:
         years = sorted({int(y) for row in table.values() for y in row})
         lines.append("")
         lines.append(f"Coverage, {name} (units with a score):")
-        frame = pd.DataFrame([[row.get(str(y), 0) for y in years] for row in table.values()],
-                             index=list(table), columns=years)
+        frame = pd.DataFrame(
+            [[row.get(str(y), 0) for y in years] for row in table.values()],
+            index=list(table),
+            columns=years,
+        )
         text = frame.replace(0, "·").to_string()
         lines += ["  " + line for line in text.splitlines()]
     return "\n".join(lines)
@@ -154,15 +184,16 @@ def _dataset_lines(ds: dict[str, Any]) -> list[str]:
     kind = ds["kind"] if isinstance(ds["kind"], str) else "/".join(ds["kind"])
     licence = ", ".join(x for x in ds["licence"] if x) or "no licence given"
     flag = ", SYNTHETIC" if ds["synthetic"] and kind != "synthetic" else ""
-    lines = [f"  {ds['dataset']}  ({kind}{flag}; "
-             f"licence {licence}; {ds['sources']} source{'s' if ds['sources'] != 1 else ''}; "
-             f"{ds['figures']:,} figures; boundaries {', '.join(ds['boundaries'])})"]
+    lines = [
+        f"  {ds['dataset']}  ({kind}{flag}; "
+        f"licence {licence}; {ds['sources']} source{'s' if ds['sources'] != 1 else ''}; "
+        f"{ds['figures']:,} figures; boundaries {', '.join(ds['boundaries'])})"
+    ]
     for index, item in ds["indices"].items():
         span = "–".join(str(y) for y in dict.fromkeys(item["years"]))
         comps = item["components"]
         shown = ", ".join(comps[:8]) + (f" and {len(comps) - 8} more" if len(comps) > 8 else "")
-        lines.append(f"    {index} {span}: levels {', '.join(item['levels'])}; "
-                     f"components {shown}")
+        lines.append(f"    {index} {span}: levels {', '.join(item['levels'])}; components {shown}")
     return lines
 
 

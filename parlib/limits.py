@@ -39,6 +39,7 @@ from parlib.settings import LIMITS, get_settings
 
 __all__ = ["LIMITS", "check_xlsx", "limit", "load_yaml", "too_big"]
 
+
 def limit(name: str) -> int:
     """Return the limit ``name`` of :data:`LIMITS`, from its environment variable if set.
 
@@ -50,8 +51,15 @@ def limit(name: str) -> int:
     return get_settings().limits[name]
 
 
-def too_big(name: str, what: str, *, file: Any = None, row: int | None = None,
-            column: str | None = None, error: type = RawFileError) -> Exception:
+def too_big(
+    name: str,
+    what: str,
+    *,
+    file: Any = None,
+    row: int | None = None,
+    column: str | None = None,
+    error: type = RawFileError,
+) -> Exception:
     """Return the error for ``what`` going past the limit ``name`` (the caller raises it).
 
     Examples
@@ -60,10 +68,14 @@ def too_big(name: str, what: str, *, file: Any = None, row: int | None = None,
     t.csv: the table has 20,000 columns, over parlib's limit of 10,000. Fix: check that this is the file you meant; for a table really this large, raise the limit with the environment variable PARLIB_MAX_COLUMNS.
     """
     variable, _ = LIMITS[name]
-    return error(f"{what}, over parlib's limit of {limit(name):,}", file=file,
-                 row=row, column=column,
-                 fix=f"check that this is the file you meant; for a table really this large, "
-                     f"raise the limit with the environment variable {variable}")
+    return error(
+        f"{what}, over parlib's limit of {limit(name):,}",
+        file=file,
+        row=row,
+        column=column,
+        fix=f"check that this is the file you meant; for a table really this large, "
+        f"raise the limit with the environment variable {variable}",
+    )
 
 
 # ------------------------------------------------------------------------------ YAML
@@ -73,7 +85,8 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def load_yaml(path: Path, *, shown: str, name: str) -> Any:
@@ -95,32 +108,41 @@ def load_yaml(path: Path, *, shown: str, name: str) -> Any:
     """
     size = path.stat().st_size
     if size > limit("yaml_bytes"):
-        raise too_big("yaml_bytes", f"{name} is {size:,} bytes", file=shown,
-                      error=ConfigError)
+        raise too_big("yaml_bytes", f"{name} is {size:,} bytes", file=shown, error=ConfigError)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{name} is not UTF-8 text ({exc.reason} at byte {exc.start})",
-                          file=shown, fix="save the file as UTF-8") from None
+        raise ConfigError(
+            f"{name} is not UTF-8 text ({exc.reason} at byte {exc.start})",
+            file=shown,
+            fix="save the file as UTF-8",
+        ) from None
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent):
                 start = event.start_mark
-                raise ConfigError(f"{name} uses a YAML alias (*{event.anchor}); parlib does not "
-                                  "expand aliases", file=shown,
-                                  row=start.line + 1 if start is not None else None,
-                                  fix="write the value out in full where the alias stands")
+                raise ConfigError(
+                    f"{name} uses a YAML alias (*{event.anchor}); parlib does not expand aliases",
+                    file=shown,
+                    row=start.line + 1 if start is not None else None,
+                    fix="write the value out in full where the alias stands",
+                )
         return yaml.load(text, Loader=_Loader)  # a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{name} is not valid YAML: {problem}", file=shown,
-                          row=mark.line + 1 if mark is not None else None,
-                          fix="correct the YAML syntax at that line (indentation, colons, quotes)"
-                          ) from None
+        raise ConfigError(
+            f"{name} is not valid YAML: {problem}",
+            file=shown,
+            row=mark.line + 1 if mark is not None else None,
+            fix="correct the YAML syntax at that line (indentation, colons, quotes)",
+        ) from None
     except ValueError as exc:  # an explicit !!timestamp or !!int that is no such thing
-        raise ConfigError(f"{name} holds a value YAML cannot read ({exc})", file=shown,
-                          fix="write the value as plain text, e.g. date: 2022-09-20") from None
+        raise ConfigError(
+            f"{name} holds a value YAML cannot read ({exc})",
+            file=shown,
+            fix="write the value as plain text, e.g. date: 2022-09-20",
+        ) from None
 
 
 # ------------------------------------------------------------------------------ XLSX
@@ -160,12 +182,12 @@ def check_xlsx(path: Path, shown: str) -> None:
         members = book.infolist()
         unpacked = sum(m.file_size for m in members)
         if unpacked > max_bytes:
-            raise too_big("xlsx_bytes", f"the workbook unpacks to {unpacked:,} bytes",
-                          file=shown)
+            raise too_big("xlsx_bytes", f"the workbook unpacks to {unpacked:,} bytes", file=shown)
         total = 0  # openpyxl builds every sheet's merged cells, whichever sheet is read
         for member in members:
-            if not (member.filename.startswith("xl/worksheets/")
-                    and member.filename.endswith(".xml")):
+            if not (
+                member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
+            ):
                 continue
             sheet = member.filename
             rows = cols = 0
@@ -190,14 +212,22 @@ def check_xlsx(path: Path, shown: str) -> None:
                                 rows, cols = max(rows, cell[0]), max(cols, cell[1])
                         size = max(rows, 1) * max(cols, 1)
                         if size > max_cells:
-                            what = {"c": "a cell", "dimension": "the sheet's dimension record",
-                                    "mergeCell": "a merged range"}[tag]
-                            raise too_big("xlsx_cells", f"{sheet}: {what} {ref} makes "
-                                          f"the sheet {rows:,} rows x {cols:,} columns "
-                                          f"= {size:,} cells", file=shown)
+                            what = {
+                                "c": "a cell",
+                                "dimension": "the sheet's dimension record",
+                                "mergeCell": "a merged range",
+                            }[tag]
+                            raise too_big(
+                                "xlsx_cells",
+                                f"{sheet}: {what} {ref} makes "
+                                f"the sheet {rows:,} rows x {cols:,} columns "
+                                f"= {size:,} cells",
+                                file=shown,
+                            )
             except ElementTree.ParseError:
                 return  # malformed XML: openpyxl's own error says so
             total += rows * cols
             if total > max_cells:
-                raise too_big("xlsx_cells", f"the workbook's sheets span {total:,} cells",
-                              file=shown)
+                raise too_big(
+                    "xlsx_cells", f"the workbook's sheets span {total:,} cells", file=shown
+                )

@@ -42,8 +42,17 @@ from parlib.safety import check_output_dir
 
 __all__ = ["clean_all", "clean_dataset", "write_result"]
 
-SOURCE_COLUMNS = ["dataset", "source_id", "title", "publisher", "date", "url", "document",
-                  "accessed", "notes"]
+SOURCE_COLUMNS = [
+    "dataset",
+    "source_id",
+    "title",
+    "publisher",
+    "date",
+    "url",
+    "document",
+    "accessed",
+    "notes",
+]
 
 
 def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
@@ -69,28 +78,45 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
     if progress:
         from tqdm.auto import tqdm
 
-        specs = tqdm(specs, desc=f"clean {config.name}", unit="file", file=sys.stderr,
-                     leave=False)
+        specs = tqdm(specs, desc=f"clean {config.name}", unit="file", file=sys.stderr, leave=False)
     dropped: list[dict] = []
     for spec in specs:
         table, long = read_file_rows(config, spec, dropped=dropped)
         label = raw_file_label(spec)
-        files.append({"file": label, "table": spec.table, "source": spec.source,
-                      "sheet": table.sheet, "header_row": table.header_row,
-                      "encoding": table.encoding, "title_rows": list(table.title_rows),
-                      "hidden_rows": [int(r) for r in table.hidden_rows],
-                      "raw_rows": np.asarray(table.rows, dtype=np.int64),
-                      "warnings": list(table.warnings)})
+        files.append(
+            {
+                "file": label,
+                "table": spec.table,
+                "source": spec.source,
+                "sheet": table.sheet,
+                "header_row": table.header_row,
+                "encoding": table.encoding,
+                "title_rows": list(table.title_rows),
+                "hidden_rows": [int(r) for r in table.hidden_rows],
+                "raw_rows": np.asarray(table.rows, dtype=np.int64),
+                "warnings": list(table.warnings),
+            }
+        )
         del table  # the raw cells: the long rows hold what cleaning needs
         release_memory()  # and melting's temporaries, before cleaning needs memory
         if spec.table == "aggregates":
-            part, bad = clean_aggregates(long, raw_file=label, source_id=spec.source,
-                                         dataset=config.name, boundaries=spec.boundaries)
+            part, bad = clean_aggregates(
+                long,
+                raw_file=label,
+                source_id=spec.source,
+                dataset=config.name,
+                boundaries=spec.boundaries,
+            )
             agg_parts.append(part)
         else:
-            part, bad = _clean_in_blocks(long, raw_file=label, source_id=spec.source,
-                                         dataset=config.name, dataset_kind=config.kind,
-                                         boundaries=spec.boundaries)
+            part, bad = _clean_in_blocks(
+                long,
+                raw_file=label,
+                source_id=spec.source,
+                dataset=config.name,
+                dataset_kind=config.kind,
+                boundaries=spec.boundaries,
+            )
             if spec.derive_total:
                 part = derive_totals(part)
             scores_parts.append(part)
@@ -99,14 +125,19 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
         release_memory()
     scores = _concat(scores_parts, SCORE_COLUMNS)
     scores_parts.clear()  # held no longer than the frame made of them
-    unknown_ids = {i for ids in scores["source_id"].dropna().unique() for i in ids.split(";")
-                   } - {s.id for s in config.sources}
+    unknown_ids = {i for ids in scores["source_id"].dropna().unique() for i in ids.split(";")} - {
+        s.id for s in config.sources
+    }
     if unknown_ids:
         row = scores.loc[scores["source_id"].isin(unknown_ids)].iloc[0]
-        raise ConfigError("a row names a source that is not in dataset.yaml",
-                          file=f"{config.folder}/{row['raw_file']}", row=int(row["raw_row"]),
-                          column="source", value=row["source_id"],
-                          fix=f"use one of {[s.id for s in config.sources]} or add the source")
+        raise ConfigError(
+            "a row names a source that is not in dataset.yaml",
+            file=f"{config.folder}/{row['raw_file']}",
+            row=int(row["raw_row"]),
+            column="source",
+            value=row["source_id"],
+            fix=f"use one of {[s.id for s in config.sources]} or add the source",
+        )
     scores = mark_corrections(scores, config.corrections)
     before = scores
     scores, bad = validate_scores(scores)
@@ -118,27 +149,62 @@ def clean_dataset(folder: str | Path, *, progress: bool = False) -> CleanResult:
     scores = _in_file_order(scores)
     release_memory()
     aggregates = _concat(agg_parts, AGGREGATE_COLUMNS)
-    warnings = [pd.DataFrame(dropped, columns=WARNING_COLUMNS),
-                unit_type_warnings(scores, config.name), check_rankings(scores),
-                conflict_warnings(quarantine)]
+    warnings = [
+        pd.DataFrame(dropped, columns=WARNING_COLUMNS),
+        unit_type_warnings(scores, config.name),
+        check_rankings(scores),
+        conflict_warnings(quarantine),
+    ]
     if len(aggregates):
         aggregates, agg_warn = check_aggregates(aggregates, scores)
         warnings.append(agg_warn)
     warnings_df = _concat(warnings, WARNING_COLUMNS)
     release_memory()
     account_for_rows(files, scores, quarantine, aggregates)
-    sources = pd.DataFrame([{"dataset": config.name, "source_id": s.id, "title": s.title,
-                             "publisher": s.publisher, "date": s.date, "url": s.url,
-                             "document": s.document, "accessed": s.accessed, "notes": s.notes}
-                            for s in config.sources], columns=SOURCE_COLUMNS)
-    corrections = pd.DataFrame([{"dataset": config.name, "raw_file": c.file, "raw_row": c.row,
-                                 "column": c.column, "published": c.published,
-                                 "corrected": c.corrected, "reason": c.reason,
-                                 "source_id": c.source} for c in config.corrections],
-                               columns=CORRECTION_COLUMNS)
-    return CleanResult(config=config, scores=scores, quarantine=quarantine,
-                       aggregates=aggregates, sources=sources, warnings=warnings_df,
-                       files=files, disputed=disputed, corrections=corrections)
+    sources = pd.DataFrame(
+        [
+            {
+                "dataset": config.name,
+                "source_id": s.id,
+                "title": s.title,
+                "publisher": s.publisher,
+                "date": s.date,
+                "url": s.url,
+                "document": s.document,
+                "accessed": s.accessed,
+                "notes": s.notes,
+            }
+            for s in config.sources
+        ],
+        columns=SOURCE_COLUMNS,
+    )
+    corrections = pd.DataFrame(
+        [
+            {
+                "dataset": config.name,
+                "raw_file": c.file,
+                "raw_row": c.row,
+                "column": c.column,
+                "published": c.published,
+                "corrected": c.corrected,
+                "reason": c.reason,
+                "source_id": c.source,
+            }
+            for c in config.corrections
+        ],
+        columns=CORRECTION_COLUMNS,
+    )
+    return CleanResult(
+        config=config,
+        scores=scores,
+        quarantine=quarantine,
+        aggregates=aggregates,
+        sources=sources,
+        warnings=warnings_df,
+        files=files,
+        disputed=disputed,
+        corrections=corrections,
+    )
 
 
 def _clean_in_blocks(long: pd.DataFrame, **options: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -151,7 +217,7 @@ def _clean_in_blocks(long: pd.DataFrame, **options: Any) -> tuple[pd.DataFrame, 
         return clean_scores(long, **options)
     clean, bad = [], []
     for start in range(0, len(long), _BLOCK_ROWS):
-        part, problems = clean_scores(long.iloc[start:start + _BLOCK_ROWS], **options)
+        part, problems = clean_scores(long.iloc[start : start + _BLOCK_ROWS], **options)
         clean.append(part)
         bad.append(problems)
     return stack_blocks(clean, SCORE_COLUMNS), _concat(bad, QUARANTINE_COLUMNS)
@@ -160,9 +226,14 @@ def _clean_in_blocks(long: pd.DataFrame, **options: Any) -> tuple[pd.DataFrame, 
 _BLOCK_ROWS = 1 << 20  # a million rows cleaned at once peak about 170 MB above their input
 
 
-def clean_all(raw_dir: str | Path = "data/raw", out_dir: str | Path = "data/clean", *,
-              datasets: list[str] | None = None, progress: bool = True,
-              lock_timeout: float = 600.0) -> list[CleanResult]:
+def clean_all(
+    raw_dir: str | Path = "data/raw",
+    out_dir: str | Path = "data/clean",
+    *,
+    datasets: list[str] | None = None,
+    progress: bool = True,
+    lock_timeout: float = 600.0,
+) -> list[CleanResult]:
     """Clean every dataset under ``raw_dir`` and write its outputs under ``out_dir``.
 
     All datasets are read and checked before anything is written; each
@@ -176,12 +247,16 @@ def clean_all(raw_dir: str | Path = "data/raw", out_dir: str | Path = "data/clea
         known = {f.name for f in folders}
         missing = [d for d in datasets if d not in known]
         if missing:
-            raise ConfigError("no such dataset", file=raw_dir, value=missing[0],
-                              fix=f"use one of {sorted(known)}")
+            raise ConfigError(
+                "no such dataset", file=raw_dir, value=missing[0], fix=f"use one of {sorted(known)}"
+            )
         folders = [f for f in folders if f.name in datasets]
     if not folders:
-        raise ConfigError("no dataset folder (with a dataset.yaml) found", file=raw_dir,
-                          fix="add data/raw/<dataset>/dataset.yaml, see data/raw/README.md")
+        raise ConfigError(
+            "no dataset folder (with a dataset.yaml) found",
+            file=raw_dir,
+            fix="add data/raw/<dataset>/dataset.yaml, see data/raw/README.md",
+        )
     results = [clean_dataset(f, progress=progress) for f in folders]
     with dataset_lock(out_dir, timeout=lock_timeout):
         for result in results:
@@ -193,19 +268,22 @@ def write_result(result: CleanResult, out_dir: str | Path) -> Path:
     """Write one dataset's outputs (call under :func:`parlib.publish.outputs.dataset_lock`)."""
     from parlib.publish.codebook import render_codebook
 
-    tables = {"scores": result.scores, "quarantine": result.quarantine,
-              "sources": result.sources}
+    tables = {"scores": result.scores, "quarantine": result.quarantine, "sources": result.sources}
     if len(result.aggregates):
         tables["aggregates"] = result.aggregates
     if len(result.disputed):
         tables["disputed"] = result.disputed
     if len(result.corrections):
         tables["corrections"] = result.corrections
-    package = datapackage(result.config.name, result.config, tables,
-                          {"scores": KEY, "sources": ["source_id"]})
+    package = datapackage(
+        result.config.name, result.config, tables, {"scores": KEY, "sources": ["source_id"]}
+    )
     report = result.report(frame=True)  # its warnings are written from their frame
-    documents: dict[str, Any] = {"report.json": report, "datapackage.json": package,
-                                 "codebook.html": render_codebook(package, report)}
+    documents: dict[str, Any] = {
+        "report.json": report,
+        "datapackage.json": package,
+        "codebook.html": render_codebook(package, report),
+    }
     if len(result.scores) <= XLSX_MAX_ROWS:  # a bigger table is read from CSV or parquet
         documents["scores.xlsx"] = _workbook(result, package)
     release_memory()  # the writers' blocks then reuse what the checks freed
@@ -215,11 +293,20 @@ def write_result(result: CleanResult, out_dir: str | Path) -> Path:
 def _workbook(result: CleanResult, package: dict[str, Any]) -> bytes:
     """``scores.xlsx``: the scores, sources, quarantined and disputed rows, the corrections
     (when there are any) and the codebook."""
-    codebook = pd.DataFrame([(r["name"], f["name"], f["type"], f["description"])
-                             for r in package["resources"] for f in r["schema"]["fields"]],
-                            columns=["table", "column", "type", "description"])
-    sheets = {"scores": result.scores, "sources": result.sources,
-              "quarantine": result.quarantine, "disputed": result.disputed}
+    codebook = pd.DataFrame(
+        [
+            (r["name"], f["name"], f["type"], f["description"])
+            for r in package["resources"]
+            for f in r["schema"]["fields"]
+        ],
+        columns=["table", "column", "type", "description"],
+    )
+    sheets = {
+        "scores": result.scores,
+        "sources": result.sources,
+        "quarantine": result.quarantine,
+        "disputed": result.disputed,
+    }
     if len(result.corrections):
         sheets["corrections"] = result.corrections
     return xlsx_bytes(sheets, codebook=codebook)

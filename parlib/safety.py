@@ -27,13 +27,20 @@ __all__ = ["MARKER", "check_output_dir", "mark_output", "umask_mode", "write_ato
 
 #: The file parlib writes into every folder it makes and may later replace.
 MARKER = ".parlib-output"
-_MARKER_TEXT = ("This folder was made by parlib. parlib replaces it on its next run; "
-                "do not keep other files here.\n")
+_MARKER_TEXT = (
+    "This folder was made by parlib. parlib replaces it on its next run; "
+    "do not keep other files here.\n"
+)
 
 
-def check_output_dir(folder: str | os.PathLike, *, raw: Iterable[str | os.PathLike] = (),
-                     replace: bool = False, known: Iterable[str] = (),
-                     synthetic_dataset: bool = False) -> Path:
+def check_output_dir(
+    folder: str | os.PathLike,
+    *,
+    raw: Iterable[str | os.PathLike] = (),
+    replace: bool = False,
+    known: Iterable[str] = (),
+    synthetic_dataset: bool = False,
+) -> Path:
     """Return ``folder`` made absolute, once parlib may write into it.
 
     Parameters
@@ -72,42 +79,64 @@ def check_output_dir(folder: str | os.PathLike, *, raw: Iterable[str | os.PathLi
     shown = os.fspath(folder)
     path = _absolute(folder, shown)
     if path.exists() and not path.is_dir():
-        raise OutputError("the output folder is a file", file=shown,
-                          fix="give a folder (it is created when missing), not a file")
+        raise OutputError(
+            "the output folder is a file",
+            file=shown,
+            fix="give a folder (it is created when missing), not a file",
+        )
     fix = "write the outputs somewhere else, e.g. data/clean or reports"
     for root in dict.fromkeys(_absolute(r, os.fspath(r)) for r in (*raw, "data/raw")):
         if path == root or root in path.parents:
             if synthetic_dataset and path != root:
                 continue
-            raise OutputError(f"the output folder is {'' if path == root else 'inside '}the raw "
-                              f"data folder {root}; parlib never writes there", file=shown,
-                              fix=fix)
+            raise OutputError(
+                f"the output folder is {'' if path == root else 'inside '}the raw "
+                f"data folder {root}; parlib never writes there",
+                file=shown,
+                fix=fix,
+            )
         if path in root.parents:
-            raise OutputError(f"the output folder contains the raw data folder {root}; parlib "
-                              "never writes over raw data", file=shown, fix=fix)
+            raise OutputError(
+                f"the output folder contains the raw data folder {root}; parlib "
+                "never writes over raw data",
+                file=shown,
+                fix=fix,
+            )
     for above in (path, *path.parents):
         if (above / "dataset.yaml").is_file():
             if synthetic_dataset and above == path and _is_synthetic(above):
                 continue
-            what = ("holds a raw dataset that is not synthetic" if above == path
-                    else f"is inside the raw dataset {above}")
-            raise OutputError(f"the output folder {what}; parlib never writes over raw data",
-                              file=shown, fix=fix if not synthetic_dataset else
-                              "write the demo data into a new folder, e.g. "
-                              "data/raw/demo-synthetic")
+            what = (
+                "holds a raw dataset that is not synthetic"
+                if above == path
+                else f"is inside the raw dataset {above}"
+            )
+            raise OutputError(
+                f"the output folder {what}; parlib never writes over raw data",
+                file=shown,
+                fix=fix
+                if not synthetic_dataset
+                else "write the demo data into a new folder, e.g. data/raw/demo-synthetic",
+            )
     if path.is_dir():
         with os.scandir(path) as entries:
             inside = [e.name for e in entries]
         for name in inside:
             if (path / name / "dataset.yaml").is_file():
-                raise OutputError(f"the output folder contains the raw dataset {name}; parlib "
-                                  "never writes over raw data", file=shown, fix=fix)
+                raise OutputError(
+                    f"the output folder contains the raw dataset {name}; parlib "
+                    "never writes over raw data",
+                    file=shown,
+                    fix=fix,
+                )
         others = set(inside) - set(known) - {MARKER}
         if replace and others and MARKER not in inside:
-            raise OutputError("parlib would replace this folder, but it was not made by "
-                              f"parlib (it holds {sorted(others)[:3]})", file=shown,
-                              fix="move those files away, or write the outputs to another "
-                                  "folder")
+            raise OutputError(
+                "parlib would replace this folder, but it was not made by "
+                f"parlib (it holds {sorted(others)[:3]})",
+                file=shown,
+                fix="move those files away, or write the outputs to another folder",
+            )
     return path
 
 
@@ -141,8 +170,9 @@ def write_atomic(target: str | os.PathLike, write: Callable[[IO[bytes]], object]
     b'whole'
     """
     target = Path(target)
-    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.",
-                                         suffix=".tmp", delete=False)
+    handle = tempfile.NamedTemporaryFile(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+    )
     try:
         with handle:
             write(handle)
@@ -156,14 +186,20 @@ def write_atomic(target: str | os.PathLike, write: Callable[[IO[bytes]], object]
 
 def _absolute(folder: str | os.PathLike, shown: str) -> Path:
     if "\0" in shown:
-        raise OutputError("the path holds a NUL character", file=shown.replace("\0", "\\0"),
-                          fix="give the folder's path without control characters")
+        raise OutputError(
+            "the path holds a NUL character",
+            file=shown.replace("\0", "\\0"),
+            fix="give the folder's path without control characters",
+        )
     try:
         return Path(os.path.abspath(folder)).resolve()
     except (OSError, RuntimeError) as exc:  # a symlink loop
         reason = exc.strerror if isinstance(exc, OSError) else None
-        raise OutputError(f"the path cannot be resolved ({reason or exc})", file=shown,
-                          fix="give a plain folder path") from None
+        raise OutputError(
+            f"the path cannot be resolved ({reason or exc})",
+            file=shown,
+            fix="give a plain folder path",
+        ) from None
 
 
 def _is_synthetic(folder: Path) -> bool:

@@ -51,9 +51,11 @@ class Settings:
         for name, (variable, default) in LIMITS.items():
             text = environ.get(variable, "").strip().replace("_", "")
             if text and (not text.isdigit() or int(text) < 1):
-                raise ConfigError(f"the setting {variable} must be a whole number from 1",
-                                  value=environ[variable], fix=f"unset it (default {default:,}) "
-                                  f"or set e.g. {variable}={default * 2}")
+                raise ConfigError(
+                    f"the setting {variable} must be a whole number from 1",
+                    value=environ[variable],
+                    fix=f"unset it (default {default:,}) or set e.g. {variable}={default * 2}",
+                )
             limits[name] = int(text) if text else default
         clean_dir = environ.get("PARLIB_CLEAN_DIR")
         return cls(clean_dir=Path(clean_dir) if clean_dir else None, limits=limits)

@@ -13,21 +13,38 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-__all__ = ["clean_text", "match_key", "match_keys", "normalize_text", "printable",
-           "protect_formula", "unprotect_formula"]
+__all__ = [
+    "clean_text",
+    "match_key",
+    "match_keys",
+    "normalize_text",
+    "printable",
+    "protect_formula",
+    "unprotect_formula",
+]
 
 _SPACE = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # Dashes and quotes that published tables mix freely.
-_PUNCT = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ",
-                        "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                        "\u200b": "", "\ufeff": ""})
+_PUNCT = str.maketrans(
+    {
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u200b": "",
+        "\ufeff": "",
+    }
+)
 
 # What a terminal acts on instead of showing: C0 controls but tab and newline, DEL, C1
 # controls (0x9b starts a sequence like ESC [), and the bidirectional overrides that
 # reorder what a line appears to say.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
-                      "\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: object, *, lines: bool = False) -> str:
@@ -47,6 +64,7 @@ def printable(text: object, *, lines: bool = False) -> str:
     """
     out = _CONTROL.sub("", str(text))
     return out if lines else out.replace("\n", " ")
+
 
 # A cell a spreadsheet would run as a formula: it begins with = + - @, a tab or a carriage
 # return, maybe after apostrophes (so that protecting is undone exactly).
@@ -194,8 +212,9 @@ def categorical(codes: np.ndarray, values: object) -> pd.Categorical:
     # categories): no wide temporary, no conversion, and no check, as they are valid.
     kind = next(t for t in (np.int8, np.int16, np.int32) if len(uniques) < np.iinfo(t).max)
     cells = np.append(recode, -1).astype(kind)[codes]  # code -1 picks the appended -1
-    return pd.Categorical.from_codes(cells, categories=pd.Index(uniques, dtype=object),
-                                     validate=False)
+    return pd.Categorical.from_codes(
+        cells, categories=pd.Index(uniques, dtype=object), validate=False
+    )
 
 
 def objects(values: pd.Series | pd.Categorical | np.ndarray) -> np.ndarray:

@@ -12,10 +12,13 @@ def test_every_public_name_resolves():
 
 
 def test_import_has_no_heavy_side_effects():
-    code = ("import sys, parlib; "
-            "print(any(m in sys.modules for m in ('matplotlib', 'pandera', 'seaborn')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    code = (
+        "import sys, parlib; "
+        "print(any(m in sys.modules for m in ('matplotlib', 'pandera', 'seaborn')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "False"
 
 

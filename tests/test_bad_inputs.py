@@ -27,14 +27,18 @@ import pytest
 import yaml
 
 import parlib.errors
-from parlib.publish.outputs import dataset_lock
 from parlib.pipeline import clean_all, clean_dataset, write_result
+from parlib.publish.outputs import dataset_lock
 
 BAD = Path(__file__).parent / "data" / "bad"
 SPEC = yaml.safe_load((BAD / "cases.yaml").read_text(encoding="utf-8"))
 CASES = {case["id"]: case for case in SPEC["cases"]}
-SOURCE = {"id": "s1", "title": "Quyết định công bố Chỉ số CCHC năm 2021",
-          "publisher": "UBND tỉnh Bến Tre", "date": "2022-09-20"}
+SOURCE = {
+    "id": "s1",
+    "title": "Quyết định công bố Chỉ số CCHC năm 2021",
+    "publisher": "UBND tỉnh Bến Tre",
+    "date": "2022-09-20",
+}
 
 
 def _scalar(value: object) -> str:
@@ -49,14 +53,18 @@ def dataset_yaml(case: dict, files: list[str]) -> str:
         lines.append("sources: []")
     else:
         lines.append("sources:")
-        lines += [f"  {'- ' if i == 0 else '  '}{k}: {_scalar(v)}" for i, (k, v) in
-                  enumerate(source.items())]
+        lines += [
+            f"  {'- ' if i == 0 else '  '}{k}: {_scalar(v)}"
+            for i, (k, v) in enumerate(source.items())
+        ]
     lines.append("files:")
     for name in files:
         entry = {"path": name, "source": "s1", **SPEC["defaults"], **case.get("defaults", {})}
         entry = {k: v for k, v in entry.items() if v is not None}
-        lines += [f"  {'- ' if i == 0 else '  '}{k}: {_scalar(v)}" for i, (k, v) in
-                  enumerate(entry.items())]
+        lines += [
+            f"  {'- ' if i == 0 else '  '}{k}: {_scalar(v)}"
+            for i, (k, v) in enumerate(entry.items())
+        ]
     text = "\n".join(lines) + "\n"
     if "yaml_edit" in case:
         old, new = case["yaml_edit"]
@@ -66,8 +74,11 @@ def dataset_yaml(case: dict, files: list[str]) -> str:
 
 
 def sha256_tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -122,9 +133,11 @@ def test_error_cases_say_where_what_and_how_to_fix(raw, tmp_path):
     err, message = info.value, str(info.value)
     assert type(err) is kind, message
     assert re.search(expect["match"], message, re.S), message
-    shown = expect.get("file") or ("dataset.yaml" if kind is parlib.errors.ConfigError
-                                   else sorted(p.name for p in (BAD / "files" / case["id"])
-                                               .iterdir())[0])
+    shown = expect.get("file") or (
+        "dataset.yaml"
+        if kind is parlib.errors.ConfigError
+        else sorted(p.name for p in (BAD / "files" / case["id"]).iterdir())[0]
+    )
     assert err.file is not None and err.file.endswith(shown), message
     assert message.startswith(err.file) and ". Fix: " in message and err.fix
     assert err.row == expect["row"], message
@@ -146,7 +159,8 @@ def test_error_cases_say_where_what_and_how_to_fix(raw, tmp_path):
             warnings.simplefilter("ignore")
             clean_all(folder.parent, out, progress=False)
     assert (out / case["id"] / "scores.csv").read_text(encoding="utf-8") == (
-        "previous good outputs\n")
+        "previous good outputs\n"
+    )
 
 
 def _by_file(value, files: list[str]) -> dict[str, list[int]]:
@@ -162,8 +176,9 @@ def _key(key, files: list[str]) -> tuple[str, int]:
 
 def _same(actual, expected) -> bool:
     if expected is None:
-        return actual is None or actual is pd.NA or (isinstance(actual, float) and math.isnan(
-            actual))
+        return (
+            actual is None or actual is pd.NA or (isinstance(actual, float) and math.isnan(actual))
+        )
     if actual is None or actual is pd.NA:
         return False
     if isinstance(expected, float):
@@ -182,19 +197,26 @@ def test_clean_cases_conserve_every_row(raw, tmp_path):
     report = result.report()
     labels = [f["file"] for f in report["files"]]
     scores, quarantine, aggregates = result.scores, result.quarantine, result.aggregates
-    placed = (set(zip(scores["raw_file"], scores["raw_row"].astype(int)))
-              | set(zip(aggregates["raw_file"], aggregates["raw_row"].astype(int)))
-              | set(zip(quarantine["raw_file"], quarantine["raw_row"].astype(int))))
+    placed = (
+        set(zip(scores["raw_file"], scores["raw_row"].astype(int)))
+        | set(zip(aggregates["raw_file"], aggregates["raw_row"].astype(int)))
+        | set(zip(quarantine["raw_file"], quarantine["raw_row"].astype(int)))
+    )
     wanted = {(name, int(r)) for name, rs in _by_file(expect["rows"], labels).items() for r in rs}
     assert placed == wanted, "rows lost or invented"
     assert report["totals"]["rows_read"] == len(wanted)
-    got = {(f, int(r)): rule for f, r, rule in
-           zip(quarantine["raw_file"], quarantine["raw_row"], quarantine["rule"])}
+    got = {
+        (f, int(r)): rule
+        for f, r, rule in zip(quarantine["raw_file"], quarantine["raw_row"], quarantine["rule"])
+    }
     assert got == {_key(k, labels): v for k, v in expect.get("quarantine", {}).items()}
     assert quarantine["reason"].str.len().gt(10).all() and quarantine["column"].notna().all()
     for check in expect.get("clean", []):
-        hits = [row for row in scores.to_dict("records")
-                if all(_same(row[col], value) for col, value in check.items())]
+        hits = [
+            row
+            for row in scores.to_dict("records")
+            if all(_same(row[col], value) for col, value in check.items())
+        ]
         assert len(hits) == 1, f"{check} matches {len(hits)} clean rows"
     if "aggregates" in expect:
         assert sorted(aggregates["raw_row"].astype(int)) == expect["aggregates"]
@@ -211,15 +233,21 @@ def test_clean_cases_conserve_every_row(raw, tmp_path):
         written = write_result(result, out)
     assert len(pd.read_parquet(written / "scores.parquet")) == len(scores)
     assert json.loads((written / "report.json").read_text("utf-8"))["totals"]["rows_read"] == len(
-        wanted)
+        wanted
+    )
     assert not list(out.glob(".tmp-*")) and not list(out.glob(".old-*"))
 
 
 def unicode_nfc(frame: pd.DataFrame) -> bool:
     import unicodedata
 
-    text = [v for col in frame.columns if frame[col].dtype == object
-            for v in frame[col] if isinstance(v, str)]
+    text = [
+        v
+        for col in frame.columns
+        if frame[col].dtype == object
+        for v in frame[col]
+        if isinstance(v, str)
+    ]
     return all(unicodedata.is_normalized("NFC", v) for v in text)
 
 

@@ -20,33 +20,53 @@ from parlib.publish.citations import (
 
 @pytest.fixture
 def sources() -> pd.DataFrame:
-    return pd.DataFrame({
-        "source_id": ["bt-2022", "tn-2023", "consulate"],
-        "title": ["Quyết định công bố Chỉ số CCHC 2021", "Báo cáo CCHC 2022", "Unrelated page"],
-        "publisher": ["UBND tỉnh Bến Tre", "UBND tỉnh Thái Nguyên", "A consulate"],
-        "date": ["2022-09-20", "2023-02-01", "2024-05-05"],
-        "url": ["https://example.org/bt", None, "https://example.org/c"],
-        "accessed": ["2026-11-22", "2026-11-22", None],
-        "document": ["2094/QĐ-UBND", None, None]})
+    return pd.DataFrame(
+        {
+            "source_id": ["bt-2022", "tn-2023", "consulate"],
+            "title": ["Quyết định công bố Chỉ số CCHC 2021", "Báo cáo CCHC 2022", "Unrelated page"],
+            "publisher": ["UBND tỉnh Bến Tre", "UBND tỉnh Thái Nguyên", "A consulate"],
+            "date": ["2022-09-20", "2023-02-01", "2024-05-05"],
+            "url": ["https://example.org/bt", None, "https://example.org/c"],
+            "accessed": ["2026-11-22", "2026-11-22", None],
+            "document": ["2094/QĐ-UBND", None, None],
+        }
+    )
 
 
 @pytest.fixture
 def rows() -> pd.DataFrame:
-    return pd.DataFrame({"source_id": ["bt-2022", "bt-2022;bt-2022", "bt-2022"],
-                         "index": "PAR", "level": "department", "province": "Bến Tre",
-                         "unit": ["Sở Y tế", "Sở Y tế", "Sở Nội vụ"],
-                         "year": [2020, 2021, 2021], "role": ["shown", "shown", "reference"]})
+    return pd.DataFrame(
+        {
+            "source_id": ["bt-2022", "bt-2022;bt-2022", "bt-2022"],
+            "index": "PAR",
+            "level": "department",
+            "province": "Bến Tre",
+            "unit": ["Sở Y tế", "Sở Y tế", "Sở Nội vụ"],
+            "year": [2020, 2021, 2021],
+            "role": ["shown", "shown", "reference"],
+        }
+    )
 
 
 @pytest.fixture
 def release() -> Release:
-    return Release(dataset="vn-published", title="PAR Index as published", version="1.2.0",
-                   released="2026-12-07")
+    return Release(
+        dataset="vn-published",
+        title="PAR Index as published",
+        version="1.2.0",
+        released="2026-12-07",
+    )
 
 
 def test_a_figure_cites_only_the_documents_behind_its_rows(rows, sources, release):
-    cite = cite_figure(rows, sources=sources, release=release, key="vn-published-trend-bt-trend",
-                       title="PAR Index", lang="en")
+    cite = cite_figure(
+        rows,
+        sources=sources,
+        release=release,
+        key="vn-published-trend-bt-trend",
+        title="PAR Index",
+        lang="en",
+    )
     assert [d["source_id"] for d in cite.documents] == ["bt-2022"]
     text = format_citation(cite)
     assert "UBND tỉnh Bến Tre" in text and "https://example.org/bt" in text
@@ -68,8 +88,9 @@ def test_citation_dates_are_the_release_date(rows, sources, release):
 
 
 def test_every_form_says_synthetic(rows, sources):
-    fake = Release(dataset="demo", title="Demo", version="1.0.0", released="2025-07-01",
-                   synthetic=True)
+    fake = Release(
+        dataset="demo", title="Demo", version="1.0.0", released="2025-07-01", synthetic=True
+    )
     cite = cite_figure(rows, sources=sources, release=fake, key="demo-trend-a-trend", title="T")
     for fmt in ("text", "bibtex", "ris", "csl-json"):
         out = format_citation(cite, fmt)
@@ -92,8 +113,9 @@ def test_ris_and_csl_json_hold_one_entry_per_work(rows, sources, release):
 
 def test_a_report_cites_the_union_of_its_figures(rows, sources, release):
     one = cite_figure(rows, sources=sources, release=release, key="r-one", title="A")
-    other = cite_figure(rows.assign(source_id="tn-2023"), sources=sources, release=release,
-                        key="r-two", title="B")
+    other = cite_figure(
+        rows.assign(source_id="tn-2023"), sources=sources, release=release, key="r-two", title="B"
+    )
     report = cite_report([one, other], release=release, key="vn-published-trend-r", title="R")
     assert [d["source_id"] for d in report.documents] == ["bt-2022", "tn-2023"]
     assert report.parts == ("r-one", "r-two")
@@ -102,10 +124,12 @@ def test_a_report_cites_the_union_of_its_figures(rows, sources, release):
 
 
 def test_keys_are_slugs_and_stable(rows, sources, release):
-    cite = cite_figure(rows, sources=sources, release=release, key="VN published/trend Bến Tre",
-                       title="T")
-    again = cite_figure(rows, sources=sources, release=release, key="VN published/trend Bến Tre",
-                        title="T")
+    cite = cite_figure(
+        rows, sources=sources, release=release, key="VN published/trend Bến Tre", title="T"
+    )
+    again = cite_figure(
+        rows, sources=sources, release=release, key="VN published/trend Bến Tre", title="T"
+    )
     assert cite.key == again.key == "vn-published-trend-ben-tre"
     assert format_citation(cite, "bibtex") == format_citation(again, "bibtex")
 
@@ -124,14 +148,18 @@ def test_sources_of_rows_names_unknown_documents(sources):
 
 def test_format_citation_rejects_unknown_formats():
     cite = cite_documents(None, key="k", title="T")
-    with pytest.raises(ValueError, match=r"one of \['text', 'bibtex', 'ris', 'csl-json'\], "
-                                         r"but 'docx' was passed"):
+    with pytest.raises(
+        ValueError,
+        match=r"one of \['text', 'bibtex', 'ris', 'csl-json'\], "
+        r"but 'docx' was passed",
+    ):
         format_citation(cite, "docx")
 
 
 def test_describe_rows_counts_many_provinces():
-    rows = pd.DataFrame({"index": "PAR", "level": "province", "year": 2022,
-                         "unit": [f"P{i}" for i in range(63)]})
+    rows = pd.DataFrame(
+        {"index": "PAR", "level": "province", "year": 2022, "unit": [f"P{i}" for i in range(63)]}
+    )
     assert describe_rows(rows, lang="en") == "PAR Index, 63 provinces, 2022"
     assert describe_rows(rows, lang="vi") == "Chỉ số CCHC (PAR Index), 63 tỉnh, 2022"
 
@@ -142,8 +170,9 @@ def test_citation_cff_lists_the_shipped_datasets_with_their_release():
     root = pathlib.Path(__file__).resolve().parent.parent
     cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
     for ref, name in zip(cff["references"], ["vn-published", "demo-synthetic"]):
-        config = yaml.safe_load((root / "data" / "raw" / name / "dataset.yaml")
-                                .read_text(encoding="utf-8"))
+        config = yaml.safe_load(
+            (root / "data" / "raw" / name / "dataset.yaml").read_text(encoding="utf-8")
+        )
         assert ref["type"] == "data" and str(ref["version"]) == str(config["version"])
         assert str(ref["date-released"]) == str(config["released"])
     assert "synthetic" in cff["references"][1]["title"].lower()
@@ -154,8 +183,9 @@ def test_shipped_source_notes_hold_no_build_internals():
 
     root = pathlib.Path(__file__).resolve().parent.parent
     for name in ("vn-published", "demo-synthetic"):
-        config = yaml.safe_load((root / "data" / "raw" / name / "dataset.yaml")
-                                .read_text(encoding="utf-8"))
+        config = yaml.safe_load(
+            (root / "data" / "raw" / name / "dataset.yaml").read_text(encoding="utf-8")
+        )
         for source in config["sources"]:
             notes = str(source.get("notes") or "").lower()
             for word in ("shared/", "seed article", "corpus", "stored"):

@@ -5,7 +5,13 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from parlib.clean.rows import LONG_COLUMNS, SCORE_COLUMNS, clean_scores, derive_scores, fill_defaults
+from parlib.clean.rows import (
+    LONG_COLUMNS,
+    SCORE_COLUMNS,
+    clean_scores,
+    derive_scores,
+    fill_defaults,
+)
 
 
 def long(**cols) -> pd.DataFrame:
@@ -23,8 +29,9 @@ def run(df, **kw):
 
 
 def dept(**cols):
-    return fill_defaults(long(**cols), index="PAR", year=2022, province="Bến Tre",
-                         level="department")
+    return fill_defaults(
+        long(**cols), index="PAR", year=2022, province="Bến Tre", level="department"
+    )
 
 
 def test_fill_defaults_keeps_what_the_table_says():
@@ -32,7 +39,8 @@ def test_fill_defaults_keeps_what_the_table_says():
     out = fill_defaults(df, year=2021)
     assert out["year"].tolist() == ["2020", "2021", "2021"]
     assert list(out.columns)[: len(LONG_COLUMNS)] == LONG_COLUMNS or set(LONG_COLUMNS) <= set(
-        out.columns)
+        out.columns
+    )
 
 
 def test_fill_defaults_rejects_unknown_key():
@@ -57,17 +65,26 @@ def test_score_forms(text, score, points, derived):
     assert bad.empty, bad.to_dict("records")
     row = clean.iloc[0]
     assert row["score"] == pytest.approx(score)
-    assert (pd.isna(row["points"]) if points is None else row["points"] == pytest.approx(points))
+    assert pd.isna(row["points"]) if points is None else row["points"] == pytest.approx(points)
     assert bool(row["derived"]) is derived
 
 
 def test_points_with_a_maximum_become_a_derived_percent():
-    df = dept(unit=["Sở Nội vụ"], component=["Cải cách thủ tục hành chính"], score=["6"],
-              score_scale=["points"], max_points=["8"])
+    df = dept(
+        unit=["Sở Nội vụ"],
+        component=["Cải cách thủ tục hành chính"],
+        score=["6"],
+        score_scale=["points"],
+        max_points=["8"],
+    )
     clean, _ = run(df)
     row = clean.iloc[0]
     assert (row["component"], row["score"], row["points"], row["max_points"]) == (
-        "procedures", 75.0, 6.0, 8.0)
+        "procedures",
+        75.0,
+        6.0,
+        8.0,
+    )
     assert row["derived"] and "max_points" in row["derivation"]
 
 
@@ -85,15 +102,20 @@ def test_missing_markers_keep_the_marker():
 
 
 def test_ranks_and_ranking_size():
-    clean, _ = run(dept(unit=["Sở Công thương", "Sở Nội vụ"], score=["98,56%", "97"],
-                        rank=["01/18", "2/18"]))
+    clean, _ = run(
+        dept(unit=["Sở Công thương", "Sở Nội vụ"], score=["98,56%", "97"], rank=["01/18", "2/18"])
+    )
     assert clean["rank"].tolist() == [1, 2]
     assert clean["n_units"].tolist() == [18, 18]
 
 
 def test_department_spellings_resolve_to_one_unit():
-    names = ["Sở Công thương", "SCT", "Sở Công Thương tỉnh Bến Tre",
-             unicodedata.normalize("NFD", "Sở Công Thương")]
+    names = [
+        "Sở Công thương",
+        "SCT",
+        "Sở Công Thương tỉnh Bến Tre",
+        unicodedata.normalize("NFD", "Sở Công Thương"),
+    ]
     df = dept(unit=names, score=["90"] * 4, year=["2019", "2020", "2021", "2022"])
     clean, bad = run(df)
     assert bad.empty
@@ -109,8 +131,12 @@ def test_unknown_department_keeps_empty_unit_type():
 
 
 def test_province_level_unit_is_the_province():
-    df = fill_defaults(long(province=["Hoà Bình", "TP. HCM", "ha noi"],
-                            score=["80", "85", "90"]), index="PAR", year=2023, level="province")
+    df = fill_defaults(
+        long(province=["Hoà Bình", "TP. HCM", "ha noi"], score=["80", "85", "90"]),
+        index="PAR",
+        year=2023,
+        level="province",
+    )
     clean, bad = run(df)
     assert bad.empty
     assert clean["unit"].tolist() == ["Hòa Bình", "Hồ Chí Minh", "Hà Nội"]
@@ -160,26 +186,41 @@ def test_synthetic_kind_marks_rows():
 
 
 def test_boundaries_2025_reads_2025_names():
-    df = fill_defaults(long(province=["Gia Lai", "Huế"], score=["60", "61"]), index="PAPI",
-                       year=2024, level="province")
+    df = fill_defaults(
+        long(province=["Gia Lai", "Huế"], score=["60", "61"]),
+        index="PAPI",
+        year=2024,
+        level="province",
+    )
     clean, bad = run(df, boundaries="2025")
     assert bad.empty, bad.to_dict("records")
     assert clean["province_code_2025"].tolist() == ["52", "46"]
 
 
 def test_derive_scores_does_not_mutate():
-    df = pd.DataFrame({"index": ["PAR"], "year": [2022], "component": ["total"],
-                       "number": [90.0], "percent": [None], "points_raw": [None],
-                       "value_max": [None], "max_points_col": [None], "score_scale": [None],
-                       "derivation": [None]})
+    df = pd.DataFrame(
+        {
+            "index": ["PAR"],
+            "year": [2022],
+            "component": ["total"],
+            "number": [90.0],
+            "percent": [None],
+            "points_raw": [None],
+            "value_max": [None],
+            "max_points_col": [None],
+            "score_scale": [None],
+            "derivation": [None],
+        }
+    )
     before = df.copy()
     derive_scores(df)
     pd.testing.assert_frame_equal(df, before)
 
 
 def test_notes_in_the_unit_column_and_summary_rows_are_quarantined():
-    df = dept(unit=["Sở Nội vụ", "Trung bình", "Ghi chú: số liệu tạm tính"],
-              score=["90", "93,99%", None])
+    df = dept(
+        unit=["Sở Nội vụ", "Trung bình", "Ghi chú: số liệu tạm tính"], score=["90", "93,99%", None]
+    )
     clean, bad = run(df)
     assert clean["raw_row"].tolist() == [2]
     assert dict(zip(bad["raw_row"], bad["rule"])) == {3: "summary_row", 4: "not_data"}

@@ -4,8 +4,8 @@ import textwrap
 
 import pytest
 
-from parlib.ingest.config import find_datasets, read_config
 from parlib.errors import ConfigError
+from parlib.ingest.config import find_datasets, read_config
 
 GOOD = """\
 title: Chỉ số CCHC các sở, ngành tỉnh Bến Tre
@@ -33,7 +33,7 @@ def make(tmp_path, text=GOOD, files=("ben-tre-2021.csv",), name="ben-tre"):
     folder.mkdir()
     (folder / "dataset.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
     for f in files:
-        (folder / f).write_text("Đơn vị,Điểm\nSở Nội vụ,\"90,1\"\n", encoding="utf-8")
+        (folder / f).write_text('Đơn vị,Điểm\nSở Nội vụ,"90,1"\n', encoding="utf-8")
     return folder
 
 
@@ -43,7 +43,12 @@ def test_read_config_reads_every_key(tmp_path):
     assert cfg.kind == "compiled" and not cfg.synthetic
     (spec,) = cfg.files
     assert (spec.index, spec.year, spec.province, spec.level, spec.max_points) == (
-        "PAR", 2021, "Bến Tre", "department", 100.0)
+        "PAR",
+        2021,
+        "Bến Tre",
+        "department",
+        100.0,
+    )
     assert cfg.source("bt-2094-2022").document == "2094/QĐ-UBND"
     assert cfg.sources[0].date == "2022-09-20"
 
@@ -62,19 +67,32 @@ def test_missing_raw_folder_names_it(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "match"),
     [
-        ("    source: bt-2094-2022\n    index", "    source: other\n    index",
-         r"names a source that is not in 'sources' \(value 'other'\).*Fix: use one of"),
-        ("  - path: ben-tre-2021.csv", "  - path: missing.csv",
-         r"the file does not exist \(value 'missing.csv'\).*ben-tre-2021.csv"),
-        ("    year: 2021\n", "    yaer: 2021\n", r"unknown key 'files\[0\].yaer'.*did you mean 'year'"),
+        (
+            "    source: bt-2094-2022\n    index",
+            "    source: other\n    index",
+            r"names a source that is not in 'sources' \(value 'other'\).*Fix: use one of",
+        ),
+        (
+            "  - path: ben-tre-2021.csv",
+            "  - path: missing.csv",
+            r"the file does not exist \(value 'missing.csv'\).*ben-tre-2021.csv",
+        ),
+        (
+            "    year: 2021\n",
+            "    yaer: 2021\n",
+            r"unknown key 'files\[0\].yaer'.*did you mean 'year'",
+        ),
         ("kind: compiled", "kind: guessed", r"'kind' must be one of.*value 'guessed'"),
         ("    date: 2022-09-20", "    date: 20/09/2022", r"YYYY-MM-DD.*value '20/09/2022'"),
         ("    level: department", "    level: ministry", r"'level' must be one of"),
         ("    max_points: 100", "    max_points: -5", r"'max_points' must be a positive number"),
         ("    year: 2021", "    year: '2021a'", r"'year' must be a whole number"),
         ("license: CC-BY-4.0\n", "", r"required key 'license' is missing"),
-        ("  - path: ben-tre-2021.csv", "  - path: ../../etc/passwd",
-         r"must stay inside the dataset folder"),
+        (
+            "  - path: ben-tre-2021.csv",
+            "  - path: ../../etc/passwd",
+            r"must stay inside the dataset folder",
+        ),
     ],
 )
 def test_invalid_yaml_values_name_file_key_value_and_fix(tmp_path, old, new, match):
@@ -128,6 +146,8 @@ def test_missing_key_error_names_the_line_of_its_entry_and_no_value(tmp_path):
     with pytest.raises(ConfigError) as info:
         read_config(make(tmp_path, text))
     assert info.value.row == 5 and "(value" not in str(info.value)
-    assert str(info.value).endswith("column 'sources[0].publisher': required key "
-                                    "'sources[0].publisher' is missing or empty. Fix: add "
-                                    "'publisher:' (see data/raw/README.md).")
+    assert str(info.value).endswith(
+        "column 'sources[0].publisher': required key "
+        "'sources[0].publisher' is missing or empty. Fix: add "
+        "'publisher:' (see data/raw/README.md)."
+    )

@@ -7,13 +7,25 @@ from parlib.clean.consistency import check_rankings
 
 def ranking(scores, ranks, n=None):
     k = len(scores)
-    return pd.DataFrame({
-        "dataset": "d", "boundaries": "legacy", "province_code": "83", "province_code_2025": "86",
-        "province": "Bến Tre", "year": 2022, "level": "department", "index": "PAR",
-        "component": "total", "unit": [f"Sở {i}" for i in range(k)], "score": scores,
-        "rank": pd.array(ranks, dtype="Int64"),
-        "n_units": pd.array(n or [k] * k, dtype="Int64"),
-        "raw_file": "f.csv", "raw_row": list(range(2, 2 + k))})
+    return pd.DataFrame(
+        {
+            "dataset": "d",
+            "boundaries": "legacy",
+            "province_code": "83",
+            "province_code_2025": "86",
+            "province": "Bến Tre",
+            "year": 2022,
+            "level": "department",
+            "index": "PAR",
+            "component": "total",
+            "unit": [f"Sở {i}" for i in range(k)],
+            "score": scores,
+            "rank": pd.array(ranks, dtype="Int64"),
+            "n_units": pd.array(n or [k] * k, dtype="Int64"),
+            "raw_file": "f.csv",
+            "raw_row": list(range(2, 2 + k)),
+        }
+    )
 
 
 def test_consistent_ranking_gives_no_warning():
@@ -50,7 +62,8 @@ def test_rankings_are_separate_per_province():
 
 def test_province_level_ranking_spans_provinces():
     national = ranking([80.0, 90.0], [1, 2]).assign(
-        level="province", province_code=["83", "19"], unit=["Bến Tre", "Thái Nguyên"])
+        level="province", province_code=["83", "19"], unit=["Bến Tre", "Thái Nguyên"]
+    )
     warn = check_rankings(national)
     assert warn["check"].tolist() == ["rank_order"]
 
@@ -58,12 +71,19 @@ def test_province_level_ranking_spans_provinces():
 def test_categorical_columns_and_missing_province_codes_keep_rankings_apart():
     # A department ranking with no province code is its own ranking, not the national one.
     national = ranking([80.0, 90.0], [1, 2]).assign(
-        level="province", province_code=["83", "19"], unit=["Bến Tre", "Thái Nguyên"])
+        level="province", province_code=["83", "19"], unit=["Bến Tre", "Thái Nguyên"]
+    )
     unknown = ranking([70.0, 60.0], [1, 2]).assign(province_code=None, province_code_2025=None)
     rows = pd.concat([national, unknown], ignore_index=True)
-    for frame in (rows, rows.astype({c: "category" for c in ("dataset", "boundaries",
-                                                             "province_code", "level",
-                                                             "index", "component")})):
+    for frame in (
+        rows,
+        rows.astype(
+            {
+                c: "category"
+                for c in ("dataset", "boundaries", "province_code", "level", "index", "component")
+            }
+        ),
+    ):
         warn = check_rankings(frame)
         assert warn["check"].tolist() == ["rank_order"]
         assert warn["raw_row"].tolist() == [3]
@@ -93,8 +113,11 @@ def test_first_contradictions_count_each_rank_beating_a_better_ranks_lowest_scor
     counts, at_rank, top, low = _first_contradictions(g, rank, score)
     for ranking in range(300):  # the definition, one ranking and one rank at a time
         mine = g == ranking
-        bad = [r for r in sorted(set(rank[mine]))
-               if score[mine & (rank == r)].max() > score[mine & (rank < r)].min(initial=np.inf)]
+        bad = [
+            r
+            for r in sorted(set(rank[mine]))
+            if score[mine & (rank == r)].max() > score[mine & (rank < r)].min(initial=np.inf)
+        ]
         assert counts[ranking] == len(bad)
         assert at_rank[ranking] == (bad[0] if bad else -1)
         if bad:

@@ -9,10 +9,12 @@ from parlib.analysis.correlation import compute_correlation, compute_correlation
 
 # -- compute_correlation ---------------------------------------------------------------------
 
+
 def test_compute_correlation_matches_scipy_pooled_over_years(scores):
     result = compute_correlation(scores, x="PAR", y="SIPAS")
-    wide = (scores.loc[(scores["component"] == "total") & (scores["level"] == "province")]
-            .pivot_table(index=["province", "year"], columns="index", values="score"))
+    wide = scores.loc[
+        (scores["component"] == "total") & (scores["level"] == "province")
+    ].pivot_table(index=["province", "year"], columns="index", values="score")
     r, p = st.pearsonr(wide["PAR"], wide["SIPAS"])
     rho, rho_p = st.spearmanr(wide["PAR"], wide["SIPAS"])
     fit = st.linregress(wide["PAR"], wide["SIPAS"])
@@ -31,7 +33,8 @@ def test_compute_correlation_matches_scipy_pooled_over_years(scores):
     for year, part in wide.groupby(level="year"):
         assert by_year.loc[year, "n"] == len(part)
         assert by_year.loc[year, "pearson_r"] == pytest.approx(
-            st.pearsonr(part["PAR"], part["SIPAS"]).statistic)
+            st.pearsonr(part["PAR"], part["SIPAS"]).statistic
+        )
     residual = result.pairs["y"] - (fit.intercept + fit.slope * result.pairs["x"])
     np.testing.assert_allclose(result.pairs["residual"], residual)
     assert {"unit", "province", "year", "x", "y", "outlier"} <= set(result.pairs.columns)
@@ -44,10 +47,20 @@ def test_cluster_bootstrap_is_wider_than_fisher_when_provinces_repeat(rng):
     for year in range(2018, 2024):
         noise = rng.normal(0, 1, (2, 8))
         for i in range(8):
-            rows += [{"index": "PAR", "year": year, "unit": f"P{i}", "score": 80 + base[i]
-                      + noise[0, i]},
-                     {"index": "SIPAS", "year": year, "unit": f"P{i}", "score": 80 + base[i]
-                      + noise[1, i]}]
+            rows += [
+                {
+                    "index": "PAR",
+                    "year": year,
+                    "unit": f"P{i}",
+                    "score": 80 + base[i] + noise[0, i],
+                },
+                {
+                    "index": "SIPAS",
+                    "year": year,
+                    "unit": f"P{i}",
+                    "score": 80 + base[i] + noise[1, i],
+                },
+            ]
     scores = pd.DataFrame(rows).assign(component="total", level="province")
     pooled = compute_correlation(scores, x="PAR", y="SIPAS")
     z, se = np.arctanh(pooled.pearson_r), 1 / np.sqrt(pooled.n - 3)
@@ -70,8 +83,9 @@ def test_compute_correlation_with_too_few_pairs_returns_a_message(scores):
     two = scores.loc[scores["province"].isin(["Bến Tre", "Trà Vinh"])]
     result = compute_correlation(two, x="PAR", y="SIPAS", years=2021)
     assert result.n == 2
-    assert result.message == ("Only 2 pairs of PAR and SIPAS in 2021; at least 3 are needed "
-                              "for a correlation.")
+    assert result.message == (
+        "Only 2 pairs of PAR and SIPAS in 2021; at least 3 are needed for a correlation."
+    )
     assert np.isnan(result.pearson_r) and np.isnan(result.slope)
     assert len(result.pairs) == 2
 
@@ -84,10 +98,12 @@ def test_compute_correlation_without_variation_returns_a_message(scores):
 
 
 def test_compute_correlation_flags_an_outlier(scores):
-    odd = (scores["province"] == "Bắc Kạn") & (scores["year"] == 2022) & (
-        scores["index"] == "SIPAS")
-    result = compute_correlation(scores.assign(score=scores["score"].mask(odd, 40.0)),
-                                 x="PAR", y="SIPAS")
+    odd = (
+        (scores["province"] == "Bắc Kạn") & (scores["year"] == 2022) & (scores["index"] == "SIPAS")
+    )
+    result = compute_correlation(
+        scores.assign(score=scores["score"].mask(odd, 40.0)), x="PAR", y="SIPAS"
+    )
     flagged = result.pairs.loc[result.pairs["outlier"]]
     assert ("Bắc Kạn", 2022) in set(zip(flagged["unit"], flagged["year"]))
     assert (flagged["studentized_residual"].abs() > 2).all()
@@ -100,29 +116,42 @@ def test_compute_correlation_names_a_bad_variable(scores):
 
 # -- compute_correlation_matrix --------------------------------------------------------------
 
+
 def test_correlation_matrix_is_symmetric_with_ones_on_the_diagonal(scores):
     matrix = compute_correlation_matrix(scores, index="PAR")
-    assert matrix.columns.tolist() == ["PAR", "PAR:procedures", "PAR:civil_service",
-                                       "PAR:e_government"]
+    assert matrix.columns.tolist() == [
+        "PAR",
+        "PAR:procedures",
+        "PAR:civil_service",
+        "PAR:e_government",
+    ]
     np.testing.assert_allclose(matrix.to_numpy(), matrix.to_numpy().T)
     np.testing.assert_allclose(np.diag(matrix), 1.0)
     assert matrix.attrs["n"]["PAR"]["PAR:procedures"] == 35
-    assert matrix.loc["PAR", "PAR:procedures"] == pytest.approx(compute_correlation(
-        scores, x="PAR", y="PAR:procedures").pearson_r)
+    assert matrix.loc["PAR", "PAR:procedures"] == pytest.approx(
+        compute_correlation(scores, x="PAR", y="PAR:procedures").pearson_r
+    )
 
 
 def test_correlation_matrix_of_totals_and_named_components(scores):
     assert compute_correlation_matrix(scores).columns.tolist() == ["PAR", "SIPAS"]
-    matrix = compute_correlation_matrix(scores, components=["SIPAS", "PAR:procedures"],
-                                        years=2021, method="spearman")
+    matrix = compute_correlation_matrix(
+        scores, components=["SIPAS", "PAR:procedures"], years=2021, method="spearman"
+    )
     assert matrix.columns.tolist() == ["SIPAS", "PAR:procedures"]
-    assert matrix.attrs == {"method": "spearman", "synthetic": False,
-                            "n": {c: {r: 6 for r in matrix.index} for c in matrix.columns}}
+    assert matrix.attrs == {
+        "method": "spearman",
+        "synthetic": False,
+        "n": {c: {r: 6 for r in matrix.index} for c in matrix.columns},
+    }
 
 
 def test_correlation_matrix_errors(scores):
-    with pytest.raises(ValueError, match=r"`method` must be one of \['kendall', 'pearson', "
-                                         r"'spearman'\], but 'pearsn' was passed"):
+    with pytest.raises(
+        ValueError,
+        match=r"`method` must be one of \['kendall', 'pearson', "
+        r"'spearman'\], but 'pearsn' was passed",
+    ):
         compute_correlation_matrix(scores, method="pearsn")
     with pytest.raises(ValueError, match=r"Component 'procedures' needs an index"):
         compute_correlation_matrix(scores, components=["procedures"])

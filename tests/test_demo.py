@@ -19,10 +19,24 @@ from parlib.ingest.config import read_config
 from parlib.text import match_key
 
 # The file keys that data/raw/README.md lists.
-FILE_KEYS = {"path", "source", "index", "year", "province", "level", "component", "max_points",
-             "sheet", "header_row", "encoding", "delimiter", "table", "boundaries", "notes"}
-VIETNAMESE = ("aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợ"
-              "uùúủũụưừứửữựyỳýỷỹỵđ")
+FILE_KEYS = {
+    "path",
+    "source",
+    "index",
+    "year",
+    "province",
+    "level",
+    "component",
+    "max_points",
+    "sheet",
+    "header_row",
+    "encoding",
+    "delimiter",
+    "table",
+    "boundaries",
+    "notes",
+}
+VIETNAMESE = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +55,11 @@ def province_codes() -> dict[str, str]:
     p = reference.provinces("legacy")
     aliases = reference.province_aliases()
     aliases = aliases.loc[aliases["era"] == "legacy"]
-    pairs = [*zip(p["name"], p["code"]), *zip(p["full_name"], p["code"]),
-             *zip(aliases["alias"], aliases["code"])]
+    pairs = [
+        *zip(p["name"], p["code"]),
+        *zip(p["full_name"], p["code"]),
+        *zip(aliases["alias"], aliases["code"]),
+    ]
     return {match_key(name): code for name, code in pairs}
 
 
@@ -62,8 +79,10 @@ def _year(header: str) -> int:
 def test_write_demo_data_is_byte_identical_for_one_seed(demo, tmp_path):
     paths = write_demo_data(tmp_path / "again")
     assert _digests(tmp_path / "again") == _digests(demo)
-    assert [p.name for p in paths] == [*dict.fromkeys(
-        e["path"] for e in yaml.safe_load(paths[-1].read_text("utf-8"))["files"]), "dataset.yaml"]
+    assert [p.name for p in paths] == [
+        *dict.fromkeys(e["path"] for e in yaml.safe_load(paths[-1].read_text("utf-8"))["files"]),
+        "dataset.yaml",
+    ]
 
 
 def test_write_demo_data_changes_with_the_seed(demo, tmp_path):
@@ -71,9 +90,14 @@ def test_write_demo_data_changes_with_the_seed(demo, tmp_path):
     base, other = _digests(demo), _digests(tmp_path / "other")
     assert base.keys() == other.keys()
     changed = {name for name in base if base[name] != other[name]}
-    assert changed >= {"provinces-par-2017-2024.csv", "provinces-sipas-wide.csv",
-                       "provinces-papi-2018-2024.csv", "ben-tre-departments-2017-2024.xlsx",
-                       "ha-tinh-departments-2018-2024.csv", "districts-2018-2024.csv"}
+    assert changed >= {
+        "provinces-par-2017-2024.csv",
+        "provinces-sipas-wide.csv",
+        "provinces-papi-2018-2024.csv",
+        "ben-tre-departments-2017-2024.xlsx",
+        "ha-tinh-departments-2018-2024.csv",
+        "districts-2018-2024.csv",
+    }
 
 
 def test_write_demo_data_names_a_bad_seed(tmp_path):
@@ -183,8 +207,11 @@ def test_papi_2024_is_regrouped_into_the_34_provinces_of_2025(demo, config):
     merged = table.loc[table["Cách tính"].notna()]
     assert len(merged) == 23 and merged["Cách tính"].str.startswith("Trung bình").all()
     papi = pd.read_csv(demo / "provinces-papi-2018-2024.csv")
-    hcm = papi.loc[(papi["Năm"] == 2024) & papi["Tỉnh/thành phố"].isin(
-        ["Thành phố Hồ Chí Minh", "Bình Dương", "Bà Rịa – Vũng Tàu"]), "Tổng điểm"]
+    hcm = papi.loc[
+        (papi["Năm"] == 2024)
+        & papi["Tỉnh/thành phố"].isin(["Thành phố Hồ Chí Minh", "Bình Dương", "Bà Rịa – Vũng Tàu"]),
+        "Tổng điểm",
+    ]
     stated = table.loc[table["Tỉnh/thành phố"] == "Hồ Chí Minh", "Tổng điểm"].item()
     assert stated == pytest.approx(_number(hcm).mean(), abs=1e-4)
     [entry] = [e for e in config["files"] if e["path"] == "provinces-papi-2024-boundaries-2025.csv"]
@@ -215,8 +242,13 @@ def test_ranks_have_ties_written_as_rank_over_count(demo):
 
 def test_sipas_correlates_with_par_index_at_about_one_half(demo, province_codes):
     par = pd.read_csv(demo / "provinces-par-2017-2024.csv", dtype=str)
-    par = pd.DataFrame({"code": par["Tỉnh/thành phố"].map(lambda n: province_codes[match_key(n)]),
-                        "year": par["Năm"].astype(int), "par": _number(par["Chỉ số CCHC (%)"])})
+    par = pd.DataFrame(
+        {
+            "code": par["Tỉnh/thành phố"].map(lambda n: province_codes[match_key(n)]),
+            "year": par["Năm"].astype(int),
+            "par": _number(par["Chỉ số CCHC (%)"]),
+        }
+    )
     wide = pd.read_csv(demo / "provinces-sipas-wide.csv", dtype=str, encoding="utf-8-sig")
     wide = wide.assign(code=wide["Địa phương"].map(lambda n: province_codes[match_key(n)]))
     sipas = wide.melt(id_vars="code", value_vars=list(wide.columns[2:-1]), var_name="year")
@@ -238,17 +270,30 @@ def _nfc(table: pd.DataFrame) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def departments(demo) -> dict[str, pd.DataFrame]:
     """Each province's department file(s), as NFC text, with a ``year`` column."""
-    book = pd.read_excel(demo / "ben-tre-departments-2017-2024.xlsx", sheet_name=None,
-                         header=3, engine="openpyxl")
+    book = pd.read_excel(
+        demo / "ben-tre-departments-2017-2024.xlsx", sheet_name=None, header=3, engine="openpyxl"
+    )
     frames = {
-        "ben-tre": pd.concat([t.loc[t["STT"].notna() & ~t["STT"].astype(str).str.startswith(
-            "Ghi chú")].assign(year=_year(name)) for name, t in book.items()]),
-        "thai-nguyen": pd.read_csv(demo / "thai-nguyen-departments-2018-2024.csv",
-                                   encoding="utf-8-sig"),
-        "dong-thap": pd.concat([_nfc(pd.read_csv(p, sep=";")).assign(year=_year(p.name))
-                                for p in sorted(demo.glob("dong-thap-departments-*.csv"))]),
-        "quang-ninh": pd.read_csv(demo / "quang-ninh-departments-components-2019-2024.csv",
-                                  sep="\t"),
+        "ben-tre": pd.concat(
+            [
+                t.loc[t["STT"].notna() & ~t["STT"].astype(str).str.startswith("Ghi chú")].assign(
+                    year=_year(name)
+                )
+                for name, t in book.items()
+            ]
+        ),
+        "thai-nguyen": pd.read_csv(
+            demo / "thai-nguyen-departments-2018-2024.csv", encoding="utf-8-sig"
+        ),
+        "dong-thap": pd.concat(
+            [
+                _nfc(pd.read_csv(p, sep=";")).assign(year=_year(p.name))
+                for p in sorted(demo.glob("dong-thap-departments-*.csv"))
+            ]
+        ),
+        "quang-ninh": pd.read_csv(
+            demo / "quang-ninh-departments-components-2019-2024.csv", sep="\t"
+        ),
         "ha-tinh": pd.read_csv(demo / "ha-tinh-departments-2018-2024.csv", encoding="cp1258"),
     }
     return {k: _nfc(t).rename(columns={"Năm": "year"}) for k, t in frames.items()}
@@ -278,8 +323,9 @@ def test_department_component_maxima_differ_by_province(departments):
             cells = table.iloc[0, 2:9]
             maxima[name] = tuple(int(c.split("/")[1]) for c in cells)
         else:
-            maxima[name] = tuple(int(m) for c in table.columns
-                                 for m in re.findall(r"\((\d+) điểm\)", c))
+            maxima[name] = tuple(
+                int(m) for c in table.columns for m in re.findall(r"\((\d+) điểm\)", c)
+            )
     assert all(len(m) == 7 and sum(m) == 100 for m in maxima.values()), maxima
     assert len(set(maxima.values())) == 5
     assert {m[0] for m in maxima.values()} == {6, 7}  # direction
@@ -296,10 +342,11 @@ def test_department_points_stay_within_their_maxima(departments):
 
 def test_headers_and_canonical_names_are_known_to_the_reference(demo, departments):
     lookup = reference.component_lookup()
-    headers = [*pd.read_csv(demo / "provinces-par-2017-2024.csv", nrows=0).columns[3:11],
-               *pd.read_csv(demo / "provinces-sipas-factors-2018-2024.csv", sep=";",
-                            nrows=0).columns[2:],
-               *departments["quang-ninh"].columns[2:]]
+    headers = [
+        *pd.read_csv(demo / "provinces-par-2017-2024.csv", nrows=0).columns[3:11],
+        *pd.read_csv(demo / "provinces-sipas-factors-2018-2024.csv", sep=";", nrows=0).columns[2:],
+        *departments["quang-ninh"].columns[2:],
+    ]
     unknown = [h for h in headers if match_key(re.sub(r"\s*\([^)]*\)$", "", h)) not in lookup]
     assert unknown == []
     types = reference.unit_types()
@@ -311,15 +358,24 @@ def test_headers_and_canonical_names_are_known_to_the_reference(demo, department
 
 def test_aggregates_match_their_rankings_except_the_planted_one(demo, departments):
     table = pd.read_csv(demo / "aggregates.csv", dtype=str)
-    assert set(table["statistic"]) >= {"mean", "max", "min", "spread", "n_units",
-                                       "count_above_mean", "count_at_least"}
+    assert set(table["statistic"]) >= {
+        "mean",
+        "max",
+        "min",
+        "spread",
+        "n_units",
+        "count_above_mean",
+        "count_at_least",
+    }
     ranking = departments["thai-nguyen"]
     scores = _number(ranking.loc[ranking["year"] == 2022, "Chỉ số CCHC"]).dropna()
     stated = table.loc[(table["province"] == "Thái Nguyên") & (table["year"] == "2022")]
     stated = stated.set_index("statistic")["value"]
     assert _number(pd.Series([stated["mean"]])).item() == pytest.approx(scores.mean(), abs=0.01)
     assert _number(pd.Series([stated["spread"]])).item() == pytest.approx(
-        scores.max() - scores.min(), abs=0.01)
+        scores.max() - scores.min(), abs=0.01
+    )
     planted = table.loc[table["note"].notna()]
     assert planted[["province", "year", "statistic"]].values.tolist() == [
-        ["Thái Nguyên", "2021", "spread"]]
+        ["Thái Nguyên", "2021", "spread"]
+    ]

@@ -18,9 +18,16 @@ from parlib.errors import (
 )
 
 
-@pytest.mark.parametrize(("error", "builtin"), [
-    (ParameterError, ValueError), (SelectionError, ValueError), (ArgumentTypeError, TypeError),
-    (ColumnError, KeyError), (UnknownNameError, KeyError)])
+@pytest.mark.parametrize(
+    ("error", "builtin"),
+    [
+        (ParameterError, ValueError),
+        (SelectionError, ValueError),
+        (ArgumentTypeError, TypeError),
+        (ColumnError, KeyError),
+        (UnknownNameError, KeyError),
+    ],
+)
 def test_argument_errors_are_parlib_errors_and_builtins(error, builtin):
     assert issubclass(error, ParlibError) and issubclass(error, builtin)
     assert getattr(parlib, error.__name__) is error
@@ -32,15 +39,17 @@ def test_a_column_error_reads_as_its_message_not_a_quoted_key():
 
 
 def test_a_parameter_error_keeps_where_and_fix():
-    err = ParameterError("parameter 'year' must be a whole number", value="last",
-                         fix="pass it as e.g. -p year 0")
-    assert str(err) == ("parameter 'year' must be a whole number (value 'last'). "
-                        "Fix: pass it as e.g. -p year 0.")
+    err = ParameterError(
+        "parameter 'year' must be a whole number", value="last", fix="pass it as e.g. -p year 0"
+    )
+    assert str(err) == (
+        "parameter 'year' must be a whole number (value 'last'). Fix: pass it as e.g. -p year 0."
+    )
 
 
 def test_stats_and_plots_raise_parlib_errors(scores):
-    from parlib.viz.figures import save_figure
     from parlib.viz.correlation_plots import plot_correlation_matrix
+    from parlib.viz.figures import save_figure
     from parlib.viz.trend_plots import plot_trend
 
     calls = [

@@ -7,11 +7,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from parlib.viz.figure_data import (FIGURE_COLUMNS, changes_data, correlation_data, figure_rows,
-                                ranking_data, trend_data)
+from parlib.analysis.trend import compute_trend
+from parlib.viz.figure_data import (
+    FIGURE_COLUMNS,
+    changes_data,
+    correlation_data,
+    figure_rows,
+    ranking_data,
+    trend_data,
+)
 from parlib.viz.rank_plots import plot_ranking
 from parlib.viz.trend_plots import plot_trend
-from parlib.analysis.trend import compute_trend
 
 
 @pytest.fixture(autouse=True)
@@ -22,14 +28,21 @@ def _close():
 
 @pytest.fixture
 def provinces() -> pd.DataFrame:
-    return pd.DataFrame({
-        "index": "PAR", "component": "total", "level": "province",
-        "province": ["Quảng Ninh", "Hải Phòng", "Hà Nội", "Bắc Giang", "Bà Rịa - Vũng Tàu"],
-        "province_code": ["22", "31", "01", "24", "77"], "year": 2023,
-        "unit": ["Quảng Ninh", "Hải Phòng", "Hà Nội", "Bắc Giang", "Bà Rịa - Vũng Tàu"],
-        "score": [92.18, 91.87, 91.43, 91.16, 91.03], "rank": [1, 2, 3, pd.NA, pd.NA],
-        "n_units": [63, 63, 63, pd.NA, pd.NA], "source_id": ["vgp", "vgp", "tt", "vgp", "vgp"],
-    }).astype({"rank": "Int64", "n_units": "Int64"})
+    return pd.DataFrame(
+        {
+            "index": "PAR",
+            "component": "total",
+            "level": "province",
+            "province": ["Quảng Ninh", "Hải Phòng", "Hà Nội", "Bắc Giang", "Bà Rịa - Vũng Tàu"],
+            "province_code": ["22", "31", "01", "24", "77"],
+            "year": 2023,
+            "unit": ["Quảng Ninh", "Hải Phòng", "Hà Nội", "Bắc Giang", "Bà Rịa - Vũng Tàu"],
+            "score": [92.18, 91.87, 91.43, 91.16, 91.03],
+            "rank": [1, 2, 3, pd.NA, pd.NA],
+            "n_units": [63, 63, 63, pd.NA, pd.NA],
+            "source_id": ["vgp", "vgp", "tt", "vgp", "vgp"],
+        }
+    ).astype({"rank": "Int64", "n_units": "Int64"})
 
 
 def test_ranking_data_keeps_published_n_and_labels_computed_ranks(provinces):
@@ -52,20 +65,36 @@ def test_trend_data_is_exactly_the_values_drawn(provinces):
     reference = rows.loc[rows["role"] == "reference"]
     assert len(reference) == 10 and set(reference["year"]) == {2023, 2024}
     ax = plot_trend(scores, index="PAR", provinces=["Hải Phòng"], lang="en")
-    drawn = [line for line in ax.lines if line.get_label() == "Hải Phòng"][0]
+    drawn = next(line for line in ax.lines if line.get_label() == "Hải Phòng")
     np.testing.assert_allclose(drawn.get_ydata(), shown["score"])
     mean = compute_trend(scores, index="PAR", provinces=["Hải Phòng"])["mean"]
     np.testing.assert_allclose(mean, reference.groupby("year")["score"].mean())
-    assert list(rows.columns[:len(FIGURE_COLUMNS) - 3]) == [
-        "province", "unit", "year", "index", "component", "score", "source_id", "role"]
+    assert list(rows.columns[: len(FIGURE_COLUMNS) - 3]) == [
+        "province",
+        "unit",
+        "year",
+        "index",
+        "component",
+        "score",
+        "source_id",
+        "role",
+    ]
 
 
 def test_trend_data_reference_never_mixes_provinces():
-    scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "department",
-                           "province": ["Bến Tre"] * 2 + ["Tây Ninh"] * 2,
-                           "province_code": ["83", "83", "72", "72"], "year": 2022,
-                           "unit": ["Sở Y tế", "Sở Nội vụ", "Sở Y tế", "Sở Nội vụ"],
-                           "score": [90.0, 80.0, 70.0, 60.0], "source_id": "s"})
+    scores = pd.DataFrame(
+        {
+            "index": "PAR",
+            "component": "total",
+            "level": "department",
+            "province": ["Bến Tre"] * 2 + ["Tây Ninh"] * 2,
+            "province_code": ["83", "83", "72", "72"],
+            "year": 2022,
+            "unit": ["Sở Y tế", "Sở Nội vụ", "Sở Y tế", "Sở Nội vụ"],
+            "score": [90.0, 80.0, 70.0, 60.0],
+            "source_id": "s",
+        }
+    )
     rows = trend_data(scores, index="PAR", level="department", provinces=["Bến Tre"])
     assert set(rows["province"]) == {"Bến Tre"}
     both = trend_data(scores, index="PAR", level="department")
@@ -73,8 +102,9 @@ def test_trend_data_reference_never_mixes_provinces():
 
 
 def test_figure_rows_orders_columns_and_drops_what_the_figure_does_not_show():
-    rows = pd.DataFrame({"raw_row": [3], "score": [80.0], "unit": ["A"], "rank": [2],
-                         "n_units": [18]})
+    rows = pd.DataFrame(
+        {"raw_row": [3], "score": [80.0], "unit": ["A"], "rank": [2], "n_units": [18]}
+    )
     out = figure_rows(rows)
     assert list(out.columns) == ["unit", "score", "rank", "n_units", "role", "rank_kind"]
     assert out["rank_kind"].tolist() == ["published"]

@@ -17,24 +17,33 @@ def _sha(path) -> str:
 
 def _save(scores, sources, path, **options):
     ax = plot_trend(scores, index="PAR", provinces=["Bến Tre", "Trà Vinh"])
-    options = {"title": "Chỉ số CCHC 2018–2023", "caption": "Điểm PAR của hai tỉnh.",
-               "source": sources, "data_hash": "sha256:abc123", **options}
+    options = {
+        "title": "Chỉ số CCHC 2018–2023",
+        "caption": "Điểm PAR của hai tỉnh.",
+        "source": sources,
+        "data_hash": "sha256:abc123",
+        **options,
+    }
     return ax.figure, save_figure(ax.figure, path, **options)
 
 
 # -- slugify ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "slug"), [
-    ("../../etc/passwd", "etc-passwd"),
-    ("</script>", "script"),
-    ("Bà Rịa – Vũng Tàu", "ba-ria-vung-tau"),
-    ("Đắk Lắk / PAR", "dak-lak-par"),
-    ("", "figure"),
-    ("..", "figure"),
-    (None, "figure"),
-    ("CON", "figure-con"),
-    ("C:\\Windows\\system32", "c-windows-system32"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("../../etc/passwd", "etc-passwd"),
+        ("</script>", "script"),
+        ("Bà Rịa – Vũng Tàu", "ba-ria-vung-tau"),
+        ("Đắk Lắk / PAR", "dak-lak-par"),
+        ("", "figure"),
+        ("..", "figure"),
+        (None, "figure"),
+        ("CON", "figure-con"),
+        ("C:\\Windows\\system32", "c-windows-system32"),
+    ],
+)
 def test_slugify_returns_safe_names(text, slug):
     assert slugify(text) == slug
 
@@ -46,10 +55,13 @@ def test_slugify_truncates_without_trailing_dash():
 
 # -- source_line and citations ---------------------------------------------------------------
 
+
 def test_source_line_cites_each_document_once_and_counts_the_rest(sources):
     line = source_line(sources)
-    assert line.startswith("Nguồn: Bộ Nội vụ, Báo cáo SIPAS 2021 (2022-05-10); UBND tỉnh Bến Tre, "
-                           "Quyết định 2094/QĐ-UBND (2022-09-20); ")
+    assert line.startswith(
+        "Nguồn: Bộ Nội vụ, Báo cáo SIPAS 2021 (2022-05-10); UBND tỉnh Bến Tre, "
+        "Quyết định 2094/QĐ-UBND (2022-09-20); "
+    )
     assert line.count("2094/QĐ-UBND") == 1
     assert line.endswith("; và 2 nguồn khác")
     english = source_line(sources, lang="en", max_documents=10)
@@ -60,9 +72,11 @@ def test_source_line_cites_each_document_once_and_counts_the_rest(sources):
 def test_source_line_says_when_data_is_synthetic(sources):
     assert source_line(sources.iloc[:1], synthetic=True, lang="en") == (
         "Synthetic data — not real figures. Source: UBND tỉnh Bến Tre, Decision 2094/QĐ-UBND "
-        "(2022-09-20)")
+        "(2022-09-20)"
+    )
     assert source_line(sources.iloc[:0], synthetic=True) == (
-        "Dữ liệu giả lập — không phải số liệu thực")
+        "Dữ liệu giả lập — không phải số liệu thực"
+    )
     with pytest.raises(ValueError, match="No sources to cite"):
         source_line(sources.iloc[:0])
     with pytest.raises(ValueError, match=r"`lang` must be one of \['en', 'vi'\], but 'fr'"):
@@ -71,6 +85,7 @@ def test_source_line_says_when_data_is_synthetic(sources):
 
 # -- save_figure -----------------------------------------------------------------------------
 
+
 def test_save_figure_is_byte_identical_when_remade(scores, sources, tmp_path):
     _, first = _save(scores, sources, tmp_path / "a" / "trend")
     _, again = _save(scores, sources, tmp_path / "b" / "trend")
@@ -78,7 +93,11 @@ def test_save_figure_is_byte_identical_when_remade(scores, sources, tmp_path):
         assert _sha(getattr(first, fmt)) == _sha(getattr(again, fmt)), fmt
     assert first.json.read_text(encoding="utf-8") == again.json.read_text(encoding="utf-8")
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [
-        "trend.json", "trend.pdf", "trend.png", "trend.svg"]  # no temporary files left
+        "trend.json",
+        "trend.pdf",
+        "trend.png",
+        "trend.svg",
+    ]  # no temporary files left
 
 
 def test_save_figure_draws_the_source_line_once(scores, sources, tmp_path):
@@ -91,16 +110,23 @@ def test_save_figure_draws_the_source_line_once(scores, sources, tmp_path):
 
 
 def test_save_figure_labels_synthetic_data(scores, sources, tmp_path):
-    fig, files = _save(scores, sources, tmp_path / "fake", synthetic=True, lang="vi",
-                       formats=["png"], dpi=50)
+    fig, files = _save(
+        scores, sources, tmp_path / "fake", synthetic=True, lang="vi", formats=["png"], dpi=50
+    )
     texts = [t.get_text() for t in fig.texts]
     assert "Dữ liệu giả lập — không phải số liệu thực" in texts
     assert read_sidecar(files.png)["synthetic"] is True
 
 
 def test_save_figure_writes_the_sidecar(scores, sources, tmp_path):
-    _, files = _save(scores, sources, tmp_path / "Bà Rịa – Vũng Tàu.png", lang="en",
-                     formats=["png", "pdf"], dpi=50)
+    _, files = _save(
+        scores,
+        sources,
+        tmp_path / "Bà Rịa – Vũng Tàu.png",
+        lang="en",
+        formats=["png", "pdf"],
+        dpi=50,
+    )
     assert isinstance(files, FigureFiles) and files.svg is None
     assert files.png == tmp_path / "ba-ria-vung-tau.png"
     assert [p.suffix for p in files.paths] == [".png", ".pdf", ".json"]
@@ -120,12 +146,19 @@ def test_save_figure_writes_the_sidecar(scores, sources, tmp_path):
 
 
 def test_save_figure_keeps_the_citation_it_is_given(tmp_path):
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     ax.plot([1, 2], [3, 4])
     release = Release(dataset="ben-tre", title="Bến Tre", version="2.0", released="2024-01-02")
     cite = cite_documents(None, key="ben-tre-trend-x", title="T", release=release)
-    files = save_figure(ax, tmp_path / "x", title="T", caption="C", source="Nguồn: tự tính",
-                        citation=cite, formats=["svg"])
+    files = save_figure(
+        ax,
+        tmp_path / "x",
+        title="T",
+        caption="C",
+        source="Nguồn: tự tính",
+        citation=cite,
+        formats=["svg"],
+    )
     sidecar = read_sidecar(files.svg)
     assert sidecar["source"] == "Nguồn: tự tính"
     assert sidecar["citation"]["key"] == "ben-tre-trend-x"
@@ -134,8 +167,11 @@ def test_save_figure_keeps_the_citation_it_is_given(tmp_path):
 
 def test_save_figure_errors(tmp_path):
     fig, _ = plt.subplots()
-    with pytest.raises(ValueError, match=r"`formats` must be a non-empty list of \['png', 'svg', "
-                                         r"'pdf'\], but \['jpg'\] was passed"):
+    with pytest.raises(
+        ValueError,
+        match=r"`formats` must be a non-empty list of \['png', 'svg', "
+        r"'pdf'\], but \['jpg'\] was passed",
+    ):
         save_figure(fig, tmp_path / "x", title="t", caption="c", source="s", formats=["jpg"])
     with pytest.raises(TypeError, match="must be a matplotlib Figure or Axes, but a str"):
         save_figure("fig", tmp_path / "x", title="t", caption="c", source="s")
@@ -163,14 +199,15 @@ def _embedded_font_tables(pdf: bytes) -> list[set[bytes]]:
             continue
         if data[:4] in (b"\x00\x01\x00\x00", b"true"):
             count = struct.unpack(">H", data[4:6])[0]
-            fonts.append({data[12 + 16 * k:16 + 16 * k] for k in range(count)})
+            fonts.append({data[12 + 16 * k : 16 + 16 * k] for k in range(count)})
     return fonts
 
 
 def test_save_figure_embeds_pdf_fonts_with_glyphs_and_cmap(scores, sources, tmp_path):
     ax = plot_trend(scores, index="PAR", level="department")
-    files = save_figure(ax, tmp_path / "t", title="T", caption="C", source=sources,
-                        formats=("pdf",))
+    files = save_figure(
+        ax, tmp_path / "t", title="T", caption="C", source=sources, formats=("pdf",)
+    )
     plt.close(ax.figure)
     fonts = _embedded_font_tables(files.pdf.read_bytes())
     assert fonts and all(b"glyf" in tags and b"cmap" in tags for tags in fonts)  # text copies
@@ -181,9 +218,16 @@ def test_save_figure_checks_the_labels_as_the_png_draws_them(tmp_path):
     for k, ax in enumerate(axes):
         ax.plot([1, 2], [k, k + 1], label=f"line {k}")
     fig.legend(loc="outside lower center", ncol=2)  # anchored to the figure: a crop moves it
-    files = save_figure(fig, tmp_path / "legend", title="t", caption="c",
-                        source="Nguồn: một dòng nguồn dài " * 4, synthetic=True,
-                        formats=["png"], dpi=60)
+    files = save_figure(
+        fig,
+        tmp_path / "legend",
+        title="t",
+        caption="c",
+        source="Nguồn: một dòng nguồn dài " * 4,
+        synthetic=True,
+        formats=["png"],
+        dpi=60,
+    )
     layout = read_sidecar(files.json)["layout"]
     assert layout["overlaps"] == [] and layout["fits_a4"]
     assert layout["width_px"] <= 2480 and layout["height_px"] <= 3508
@@ -192,10 +236,13 @@ def test_save_figure_checks_the_labels_as_the_png_draws_them(tmp_path):
 def test_figure_data_csv_is_excel_safe(tmp_path):
     fig, ax = plt.subplots()
     ax.plot([2020, 2021], [1, 2])
-    data = pd.DataFrame({"unit": ["=HYPERLINK(\"x\")", "Sở Y tế"], "score": [-1.5, 2.0]})
-    files = save_figure(fig, tmp_path / "t", title="T", caption="C", source="S",
-                        formats=["png"], dpi=30, data=data)
+    data = pd.DataFrame({"unit": ['=HYPERLINK("x")', "Sở Y tế"], "score": [-1.5, 2.0]})
+    files = save_figure(
+        fig, tmp_path / "t", title="T", caption="C", source="S", formats=["png"], dpi=30, data=data
+    )
     text = files.csv.read_text(encoding="utf-8-sig")
     assert text == '"unit","score"\n"\'=HYPERLINK(""x"")",-1.5\n"Sở Y tế",2\n'
-    assert read_sidecar(files.json)["data_hash"] == hashlib.sha256(
-        files.csv.read_bytes()).hexdigest()[:16]
+    assert (
+        read_sidecar(files.json)["data_hash"]
+        == hashlib.sha256(files.csv.read_bytes()).hexdigest()[:16]
+    )

@@ -14,38 +14,80 @@ from parlib.pipeline import clean_dataset
 
 FORMS = Path(__file__).parent / "data" / "forms"
 FILES = {  # file -> dataset.yaml defaults; no header_row anywhere
-    "papi-english.csv": {"index": "PAPI", "year": 2023, "level": "province",
-                         "derive_total": True},
+    "papi-english.csv": {"index": "PAPI", "year": 2023, "level": "province", "derive_total": True},
     "papi-codes.csv": {"index": "PAPI", "year": 2012, "level": "province", "derive_total": True},
     "papi-abbreviations.csv": {"index": "PAPI", "year": 2019, "level": "province"},
-    "par-unit-only-text.csv": {"index": "PAR", "year": 2023, "level": "department",
-                               "province": "Bến Tre"},
-    "par-points-percent.csv": {"index": "PAR", "year": 2021, "level": "department",
-                               "province": "Thừa Thiên Huế"},
-    "par-points-percent-max.csv": {"index": "PAR", "year": 2021, "level": "department",
-                                   "province": "Đồng Tháp"},
-    "par-areas-2020.csv": {"index": "PAR", "year": 2020, "level": "department",
-                           "province": "Thừa Thiên Huế"},
-    "dropped-column.csv": {"index": "PAR", "year": 2021, "level": "department",
-                           "province": "Bến Tre"},
+    "par-unit-only-text.csv": {
+        "index": "PAR",
+        "year": 2023,
+        "level": "department",
+        "province": "Bến Tre",
+    },
+    "par-points-percent.csv": {
+        "index": "PAR",
+        "year": 2021,
+        "level": "department",
+        "province": "Thừa Thiên Huế",
+    },
+    "par-points-percent-max.csv": {
+        "index": "PAR",
+        "year": 2021,
+        "level": "department",
+        "province": "Đồng Tháp",
+    },
+    "par-areas-2020.csv": {
+        "index": "PAR",
+        "year": 2020,
+        "level": "department",
+        "province": "Thừa Thiên Huế",
+    },
+    "dropped-column.csv": {
+        "index": "PAR",
+        "year": 2021,
+        "level": "department",
+        "province": "Bến Tre",
+    },
     # PAPI's own sub-dimension tables (rows of three provinces; see tests/data/forms/README.md)
-    "papi-subdimensions-2019-en.csv": {"index": "PAPI", "year": 2019, "level": "province",
-                                       "derive_total": True},
-    "papi-subdimensions-2018-vi.csv": {"index": "PAPI", "year": 2018, "level": "province",
-                                       "derive_total": True},
-    "papi-subdimensions-2016-en.csv": {"index": "PAPI", "year": 2016, "level": "province",
-                                       "derive_total": True},
-    "papi-subdimension-outside-years.csv": {"index": "PAPI", "year": 2015, "level": "province",
-                                            "derive_total": True},
+    "papi-subdimensions-2019-en.csv": {
+        "index": "PAPI",
+        "year": 2019,
+        "level": "province",
+        "derive_total": True,
+    },
+    "papi-subdimensions-2018-vi.csv": {
+        "index": "PAPI",
+        "year": 2018,
+        "level": "province",
+        "derive_total": True,
+    },
+    "papi-subdimensions-2016-en.csv": {
+        "index": "PAPI",
+        "year": 2016,
+        "level": "province",
+        "derive_total": True,
+    },
+    "papi-subdimension-outside-years.csv": {
+        "index": "PAPI",
+        "year": 2015,
+        "level": "province",
+        "derive_total": True,
+    },
 }
 
 
 def _yaml(files: dict[str, dict]) -> str:
-    lines = ["title: Published forms", "kind: compiled", "license: CC-BY-4.0", "sources:",
-             "  - {id: s1, title: Test, publisher: Test, date: 2024}", "files:"]
+    lines = [
+        "title: Published forms",
+        "kind: compiled",
+        "license: CC-BY-4.0",
+        "sources:",
+        "  - {id: s1, title: Test, publisher: Test, date: 2024}",
+        "files:",
+    ]
     for name, defaults in files.items():
-        keys = ", ".join(f"{k}: {str(v).lower() if isinstance(v, bool) else v}"
-                         for k, v in defaults.items())
+        keys = ", ".join(
+            f"{k}: {str(v).lower() if isinstance(v, bool) else v}" for k, v in defaults.items()
+        )
         lines.append(f"  - {{path: {name}, source: s1, {keys}}}")
     return "\n".join(lines) + "\n"
 
@@ -77,13 +119,25 @@ def test_papi_official_english_names_are_components_and_english_provinces_resolv
     rows = _rows(result, "papi-english.csv")
     dims = rows.loc[rows["component"] != "total"]
     assert len(dims) == 6 * 8
-    assert set(dims["province"]) == {"Hà Nội", "Hồ Chí Minh", "Thừa Thiên Huế",
-                                     "Bà Rịa - Vũng Tàu", "Đắk Lắk", "Đắk Nông"}
+    assert set(dims["province"]) == {
+        "Hà Nội",
+        "Hồ Chí Minh",
+        "Thừa Thiên Huế",
+        "Bà Rịa - Vũng Tàu",
+        "Đắk Lắk",
+        "Đắk Nông",
+    }
     hanoi = dims.loc[dims["province"] == "Hà Nội"].set_index("component")["score"]
-    assert hanoi.to_dict() == {"participation": 5.43, "transparency": 5.67,
-                               "accountability": 4.28, "corruption_control": 6.73,
-                               "procedures": 7.16, "service_delivery": 7.85,
-                               "environment": 2.87, "e_governance": 3.97}
+    assert hanoi.to_dict() == {
+        "participation": 5.43,
+        "transparency": 5.67,
+        "accountability": 4.28,
+        "corruption_control": 6.73,
+        "procedures": 7.16,
+        "service_delivery": 7.85,
+        "environment": 2.87,
+        "e_governance": 3.97,
+    }
 
 
 def test_papi_total_is_the_sum_of_dimensions_marked_derived(result):
@@ -135,14 +189,19 @@ def test_points_maximum_and_percent_that_disagree_go_to_quarantine(result):
     assert rows.loc["Sở Y tế", "score"] == 70.0  # 58.80 / 84 = 70.00 %
     bad = result.quarantine.loc[result.quarantine["raw_file"] == "par-points-percent-max.csv"]
     assert bad[["raw_row", "rule", "column", "value"]].values.tolist() == [
-        [3, "points_percent", "points", "60,10"]]
+        [3, "points_percent", "points", "60,10"]
+    ]
     assert "disagree beyond rounding" in bad["reason"].iloc[0]
 
 
 def test_par_area_names_used_before_2022_are_recognised(result):
     rows = _rows(result, "par-areas-2020.csv")
     assert rows.set_index("component")["score"].to_dict() == {
-        "civil_service": 8.5, "e_government": 7.0, "institutions": 6.0, "public_finance": 5.5}
+        "civil_service": 8.5,
+        "e_government": 7.0,
+        "institutions": 6.0,
+        "public_finance": 5.5,
+    }
 
 
 def _scores(result, file: str, province: str) -> dict[str, float]:
@@ -165,16 +224,20 @@ def test_papi_sub_dimension_tables_clean_into_dimension_and_sub_dimension_keys(r
     assert vi["accountability.appeals"] == pytest.approx(0.8075522780418396)
     old = _scores(result, "papi-subdimensions-2016-en.csv", "Thái Nguyên")
     assert {k for k in old if k.startswith("accountability.")} == {
-        "accountability.interactions", "accountability.responsiveness",
-        "accountability.inspection_boards"}
+        "accountability.interactions",
+        "accountability.responsiveness",
+        "accountability.inspection_boards",
+    }
     assert not [q for q in result.quarantine["raw_file"] if "subdim" in q]
 
 
 def test_papi_total_sums_dimensions_only_beside_sub_dimensions(result):
     # the publisher's unweighted totals: 41.53302 (2019), 42.31947 (2018), 33.80596 (2016)
-    for file, total in (("papi-subdimensions-2019-en.csv", 41.53302001953125),
-                        ("papi-subdimensions-2018-vi.csv", 42.3194694519043),
-                        ("papi-subdimensions-2016-en.csv", 33.805961)):
+    for file, total in (
+        ("papi-subdimensions-2019-en.csv", 41.53302001953125),
+        ("papi-subdimensions-2018-vi.csv", 42.3194694519043),
+        ("papi-subdimensions-2016-en.csv", 33.805961),
+    ):
         rows = _rows(result, file)
         hanoi = rows.loc[(rows["province"] == "Hà Nội") & (rows["component"] == "total")]
         assert hanoi["score"].item() == pytest.approx(total, abs=1e-5)
@@ -194,12 +257,18 @@ def test_papi_unpublished_sub_dimensions_stay_blank_and_block_the_total(result):
     rows = _rows(result, "papi-subdimensions-2018-vi.csv")
     dong_thap = rows.loc[rows["province"] == "Đồng Tháp"].set_index("component")
     kcdl = dong_thap.loc[dong_thap["score"].isna()]
-    assert set(kcdl.index) == {"transparency", "transparency.information",
-                               "transparency.poverty_lists", "transparency.communal_budgets",
-                               "transparency.land_use", "corruption_control",
-                               "corruption_control.local_government",
-                               "corruption_control.service_delivery",
-                               "corruption_control.employment", "corruption_control.willingness"}
+    assert set(kcdl.index) == {
+        "transparency",
+        "transparency.information",
+        "transparency.poverty_lists",
+        "transparency.communal_budgets",
+        "transparency.land_use",
+        "corruption_control",
+        "corruption_control.local_government",
+        "corruption_control.service_delivery",
+        "corruption_control.employment",
+        "corruption_control.willingness",
+    }
     assert "total" not in dong_thap.index
 
 
@@ -231,8 +300,7 @@ def test_dropped_column_and_unit_without_type_are_warnings_in_the_report(result)
 
 def test_cli_prints_the_warnings_and_strict_fails(tmp_path, capsys):
     folder = _dataset(tmp_path, ["dropped-column.csv"])
-    args = ["clean", "--raw", str(folder.parent), "--out", str(tmp_path / "clean"),
-            "--no-progress"]
+    args = ["clean", "--raw", str(folder.parent), "--out", str(tmp_path / "clean"), "--no-progress"]
     assert main(args) == 0
     captured = capsys.readouterr()
     assert "2 warnings" in captured.out
@@ -244,5 +312,17 @@ def test_cli_prints_the_warnings_and_strict_fails(tmp_path, capsys):
 
 def test_strict_passes_a_clean_dataset(tmp_path):
     folder = _dataset(tmp_path, ["papi-english.csv"])
-    assert main(["clean", "--raw", str(folder.parent), "--out", str(tmp_path / "clean"),
-                 "--no-progress", "--strict"]) == 0
+    assert (
+        main(
+            [
+                "clean",
+                "--raw",
+                str(folder.parent),
+                "--out",
+                str(tmp_path / "clean"),
+                "--no-progress",
+                "--strict",
+            ]
+        )
+        == 0
+    )

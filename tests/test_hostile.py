@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 
 from parlib.cli import main
 from parlib.errors import ConfigError
-from parlib.viz.figures import slugify
 from parlib.pipeline import clean_all
 from parlib.reports import read_reports_config, run_reports, slugify_report
 from parlib.text import clean_text
+from parlib.viz.figures import slugify
 
 REPO = Path(__file__).resolve().parents[1]
 CANARY_NAME = "pwned"
@@ -44,7 +44,7 @@ def payloads(canary: Path) -> list[str]:
         f"`touch {canary}`",
         f"'); import os; os.system('touch {canary}')#",
         f'"); import os; os.system("touch {canary}")#',
-        f"\"\"\"\nimport os; os.system('touch {canary}')\n\"\"\"",
+        f'"""\nimport os; os.system(\'touch {canary}\')\n"""',
         "Sở \"Trích dẫn\" và 'nháy đơn' & <b>đậm</b>",
         "dòng một\ndòng hai",
         "../../../etc/passwd",
@@ -79,11 +79,14 @@ def parse(html: str) -> _Tags:
 def assert_no_injected_markup(html: str) -> None:
     """No hostile tag, event handler or javascript: link made it into the page as markup."""
     tags = parse(html)
-    assert "img" not in tags.tags or all(
-        name != "onerror" for name, _ in tags.attrs), "an <img onerror> was injected"
+    assert "img" not in tags.tags or all(name != "onerror" for name, _ in tags.attrs), (
+        "an <img onerror> was injected"
+    )
     assert not any(name.startswith("on") for name, _ in tags.attrs), "an event handler attribute"
-    assert not any(name in ("href", "src") and (value or "").strip().lower().startswith(
-        "javascript:") for name, value in tags.attrs), "a javascript: link"
+    assert not any(
+        name in ("href", "src") and (value or "").strip().lower().startswith("javascript:")
+        for name, value in tags.attrs
+    ), "a javascript: link"
     for text in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<b>đậm</b>"):
         assert text not in html
 
@@ -104,21 +107,55 @@ def hostile_raw(tmp_path, monkeypatch) -> tuple[Path, Path, list[str]]:
     folder = tmp_path / "raw" / "hostile"
     folder.mkdir(parents=True)
     fname = "x$(touch pwned)'<img src=x onerror=alert(1)>.csv"
-    rows = [{"Tên đơn vị": text, "Năm": year, "Điểm": f"{80 + i + year - 2021},5",
-             "Ghi chú": texts[-1 - i]} for year in (2021, 2022) for i, text in enumerate(texts)]
+    rows = [
+        {
+            "Tên đơn vị": text,
+            "Năm": year,
+            "Điểm": f"{80 + i + year - 2021},5",
+            "Ghi chú": texts[-1 - i],
+        }
+        for year in (2021, 2022)
+        for i, text in enumerate(texts)
+    ]
     pd.DataFrame(rows).to_csv(folder / fname, index=False, encoding="utf-8")
     title, description, url = texts[0], texts[5], "javascript:alert(1)"
     config = {
-        "title": title, "kind": "compiled", "license": texts[1], "description": description,
-        "sources": [{"id": "s1", "title": texts[2], "publisher": texts[3], "date": "2022-09-20",
-                     "url": url, "document": texts[4], "notes": texts[6]},
-                    {"id": "s2", "title": texts[1], "publisher": texts[0], "date": "2022",
-                     "url": "https://example.org/?q=<script>alert(1)</script>&x=\"y\""}],
-        "files": [{"path": fname, "source": "s1", "index": "PAR", "province": "Bến Tre",
-                   "level": "department", "notes": texts[7]}],
+        "title": title,
+        "kind": "compiled",
+        "license": texts[1],
+        "description": description,
+        "sources": [
+            {
+                "id": "s1",
+                "title": texts[2],
+                "publisher": texts[3],
+                "date": "2022-09-20",
+                "url": url,
+                "document": texts[4],
+                "notes": texts[6],
+            },
+            {
+                "id": "s2",
+                "title": texts[1],
+                "publisher": texts[0],
+                "date": "2022",
+                "url": 'https://example.org/?q=<script>alert(1)</script>&x="y"',
+            },
+        ],
+        "files": [
+            {
+                "path": fname,
+                "source": "s1",
+                "index": "PAR",
+                "province": "Bến Tre",
+                "level": "department",
+                "notes": texts[7],
+            }
+        ],
     }
-    (folder / "dataset.yaml").write_text(yaml.safe_dump(config, allow_unicode=True),
-                                         encoding="utf-8")
+    (folder / "dataset.yaml").write_text(
+        yaml.safe_dump(config, allow_unicode=True), encoding="utf-8"
+    )
     return tmp_path, canary, texts
 
 
@@ -138,7 +175,7 @@ def test_clean_runs_no_code_and_keeps_hostile_text_verbatim(hostile_raw, capsys)
 
 
 def test_codebook_escapes_titles_sources_and_links(hostile_raw):
-    root, canary, texts = hostile_raw
+    root, canary, _texts = hostile_raw
     clean_all(root / "raw", root / "out", progress=False)
     html = (root / "out" / "hostile" / "codebook.html").read_text(encoding="utf-8")
     assert_no_injected_markup(html)
@@ -166,8 +203,11 @@ def test_hostile_dataset_and_folder_names_are_refused(tmp_path, monkeypatch):
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
-HOSTILE = st.one_of(st.sampled_from(payloads(Path("/tmp") / CANARY_NAME)),
-                    st.text(max_size=80), st.text(alphabet="./\\:~$`'\"<>{}%|&;*?", max_size=30))
+HOSTILE = st.one_of(
+    st.sampled_from(payloads(Path("/tmp") / CANARY_NAME)),
+    st.text(max_size=80),
+    st.text(alphabet="./\\:~$`'\"<>{}%|&;*?", max_size=30),
+)
 
 
 @settings(max_examples=100, deadline=None)
@@ -206,20 +246,49 @@ def hostile_project(tmp_path_factory):
     raw = root / "data" / "raw" / "hostile"
     raw.mkdir(parents=True)
     units = [t for t in texts if "\n" not in t][:6]
-    rows = [{"Tên đơn vị": unit, "Năm": year, "Điểm": f"{80 + i * 2 + (year - 2021) * (i - 2)},5"}
-            for year in (2021, 2022, 2023) for i, unit in enumerate(units)]
+    rows = [
+        {"Tên đơn vị": unit, "Năm": year, "Điểm": f"{80 + i * 2 + (year - 2021) * (i - 2)},5"}
+        for year in (2021, 2022, 2023)
+        for i, unit in enumerate(units)
+    ]
     pd.DataFrame(rows).to_csv(raw / "t.csv", index=False, encoding="utf-8")
-    (raw / "dataset.yaml").write_text(yaml.safe_dump({
-        "title": texts[0], "kind": "compiled", "license": "CC-BY-4.0",
-        "sources": [{"id": "s1", "title": texts[1], "publisher": texts[3], "date": "2022-09-20",
-                     "url": "javascript:alert(1)"}],
-        "files": [{"path": "t.csv", "source": "s1", "index": "PAR", "province": "Bến Tre",
-                   "level": "department"}]}, allow_unicode=True), encoding="utf-8")
+    (raw / "dataset.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "title": texts[0],
+                "kind": "compiled",
+                "license": "CC-BY-4.0",
+                "sources": [
+                    {
+                        "id": "s1",
+                        "title": texts[1],
+                        "publisher": texts[3],
+                        "date": "2022-09-20",
+                        "url": "javascript:alert(1)",
+                    }
+                ],
+                "files": [
+                    {
+                        "path": "t.csv",
+                        "source": "s1",
+                        "index": "PAR",
+                        "province": "Bến Tre",
+                        "level": "department",
+                    }
+                ],
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     clean_all(root / "data" / "raw", root / "data" / "clean", progress=False)
     (root / "notebooks").mkdir()
     shutil.copy(REPO / "notebooks" / "trend.ipynb", root / "notebooks")
-    config = NOTEBOOK_REPORTS.format(title=json.dumps(texts[0] + " " + texts[1]),
-                                     index=json.dumps(texts[5]), unit_type=json.dumps(texts[7]))
+    config = NOTEBOOK_REPORTS.format(
+        title=json.dumps(texts[0] + " " + texts[1]),
+        index=json.dumps(texts[5]),
+        unit_type=json.dumps(texts[7]),
+    )
     (root / "reports.yaml").write_text(config, encoding="utf-8")
     summary = run_reports(root=root, jobs=2, progress=False)
     return root, canary, texts, units, summary
@@ -235,8 +304,11 @@ def test_reports_run_no_code_from_parameters_or_data(hostile_project):
     failed = root / "reports" / "hostile" / "trend" / "bad-index" / "report.failed.ipynb"
     nb = nbformat.read(failed, as_version=4)
     injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
-    assigned = {node.targets[0].id: ast.literal_eval(node.value)
-                for node in ast.parse(injected.source).body if isinstance(node, ast.Assign)}
+    assigned = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in ast.parse(injected.source).body
+        if isinstance(node, ast.Assign)
+    }
     assert assigned["index"] == texts[5] and assigned["unit_type"] == texts[7]
 
 
@@ -252,7 +324,7 @@ def test_report_outputs_stay_inside_the_reports_folder(hostile_project):
 
 @pytest.mark.slow
 def test_reports_index_escapes_titles_parameters_and_errors(hostile_project):
-    root, _, texts, _, _ = hostile_project
+    root, _, _texts, _, _ = hostile_project
     html = (root / "reports" / "index.html").read_text(encoding="utf-8")
     assert_no_injected_markup(html)
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the title
@@ -264,16 +336,18 @@ def test_reports_index_escapes_titles_parameters_and_errors(hostile_project):
 def test_report_page_title_is_escaped(hostile_project):
     root, *_ = hostile_project
     html = (root / "reports" / "hostile" / "trend" / "units" / "report.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     head = html.split("</head>", 1)[0]
     assert "<title>" in head and "<script>alert(1)" not in head and "<img src=x" not in head
 
 
 @pytest.mark.slow
 def test_report_page_shows_unit_names_escaped(hostile_project):
-    root, _, _, units, _ = hostile_project
+    root, _, _, _units, _ = hostile_project
     html = (root / "reports" / "hostile" / "trend" / "units" / "report.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     body = html.split("<body", 1)[1]
     assert_no_injected_markup(body)
     assert "&lt;img src=x onerror=alert(1)&gt;" in body
@@ -285,15 +359,31 @@ def test_unit_names_with_dollar_signs_do_not_break_figures(tmp_path):
     matplotlib.use("Agg")
     from parlib.viz import trend_plots
 
-    rows = [{"dataset": "d", "province_code": "83", "province": "Bến Tre",
-             "province_code_2025": "86", "province_2025": "Vĩnh Long", "year": year,
-             "level": "department", "unit": unit, "unit_type": None, "index": "PAR",
-             "component": "total", "score": 80.0 + i + year - 2021, "scale_max": 100.0,
-             "rank": None, "n_units": None, "synthetic": False}
-            for i, unit in enumerate(["Sở $\\undefined$ A", "Sở B $x^$", "Sở C"])
-            for year in (2021, 2022)]
-    ax = trend_plots.plot_trend(pd.DataFrame(rows), index="PAR", component="total",
-                                level="department")
+    rows = [
+        {
+            "dataset": "d",
+            "province_code": "83",
+            "province": "Bến Tre",
+            "province_code_2025": "86",
+            "province_2025": "Vĩnh Long",
+            "year": year,
+            "level": "department",
+            "unit": unit,
+            "unit_type": None,
+            "index": "PAR",
+            "component": "total",
+            "score": 80.0 + i + year - 2021,
+            "scale_max": 100.0,
+            "rank": None,
+            "n_units": None,
+            "synthetic": False,
+        }
+        for i, unit in enumerate(["Sở $\\undefined$ A", "Sở B $x^$", "Sở C"])
+        for year in (2021, 2022)
+    ]
+    ax = trend_plots.plot_trend(
+        pd.DataFrame(rows), index="PAR", component="total", level="department"
+    )
     ax.figure.savefig(tmp_path / "trend.png")
 
 
@@ -302,7 +392,7 @@ def test_hostile_report_configuration_is_refused_before_anything_runs(tmp_path):
     shutil.copy(REPO / "notebooks" / "trend.ipynb", tmp_path / "notebooks")
     bad = {
         "slug: ../../outside": "a slug must be ASCII words",
-        "slug: \"x$(touch pwned)\"": "a slug must be ASCII words",
+        'slug: "x$(touch pwned)"': "a slug must be ASCII words",
         "notebook: ../notebooks/trend": None,
     }
     for line, message in bad.items():
@@ -312,14 +402,20 @@ def test_hostile_report_configuration_is_refused_before_anything_runs(tmp_path):
         (tmp_path / "reports.yaml").write_text(text, encoding="utf-8")
         with pytest.raises(ConfigError, match=message or "notebook"):
             read_reports_config(tmp_path / "reports.yaml")
-    (tmp_path / "reports.yaml").write_text(yaml.safe_dump(
-        {"datasets": {"../../x": {"reports": [{"notebook": "trend"}]}}}), encoding="utf-8")
+    (tmp_path / "reports.yaml").write_text(
+        yaml.safe_dump({"datasets": {"../../x": {"reports": [{"notebook": "trend"}]}}}),
+        encoding="utf-8",
+    )
     with pytest.raises(ConfigError, match="must be a slug"):
         read_reports_config(tmp_path / "reports.yaml")
     title = payloads(tmp_path / CANARY_NAME)[0] + " ../../"
-    (tmp_path / "reports.yaml").write_text(yaml.safe_dump(
-        {"datasets": {"demo": {"reports": [{"notebook": "trend", "title": title}]}}},
-        allow_unicode=True), encoding="utf-8")
+    (tmp_path / "reports.yaml").write_text(
+        yaml.safe_dump(
+            {"datasets": {"demo": {"reports": [{"notebook": "trend", "title": title}]}}},
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     spec = read_reports_config(tmp_path / "reports.yaml").reports[0]
     assert spec.slug == "script-script-alert-1-script"
     assert not (tmp_path / CANARY_NAME).exists()
@@ -330,11 +426,19 @@ def test_text_in_messages_is_one_paragraph(tmp_path):
     folder = tmp_path / "raw" / "ds"
     folder.mkdir(parents=True)
     (folder / "t.csv").write_text("Tên đơn vị,Điểm\nSở Nội vụ,90\n", encoding="utf-8")
-    (folder / "dataset.yaml").write_text(yaml.safe_dump({
-        "title": "t", "kind": "compiled", "license": "x",
-        "sources": [{"id": "s1", "title": "t", "publisher": "p", "date": "2022"}],
-        "files": [{"path": "t.csv", "source": "s1\nparlib clean: ok, 0 rows quarantined"}]},
-        allow_unicode=True), encoding="utf-8")
+    (folder / "dataset.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "title": "t",
+                "kind": "compiled",
+                "license": "x",
+                "sources": [{"id": "s1", "title": "t", "publisher": "p", "date": "2022"}],
+                "files": [{"path": "t.csv", "source": "s1\nparlib clean: ok, 0 rows quarantined"}],
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(ConfigError) as info:
         clean_all(tmp_path / "raw", tmp_path / "out", progress=False)
     assert "\n" not in str(info.value) and "\\n" in str(info.value)

@@ -24,18 +24,25 @@ def project(tmp_path) -> Path:
     (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
     (tmp_path / "reports.yaml").write_text(
         "datasets:\n  fx-synthetic:\n    reports:\n      - notebook: trend\n        slug: bt\n"
-        "        parameters: {provinces: [ben tre]}\n", encoding="utf-8")
+        "        parameters: {provinces: [ben tre]}\n",
+        encoding="utf-8",
+    )
     return tmp_path
 
 
 def test_coverage_counts_units_per_province_and_year_by_boundary_system():
-    scores = pd.DataFrame({
-        "index": "PAPI", "level": ["province", "province", "department", "department", "province"],
-        "boundaries": ["legacy", "legacy", "legacy", "legacy", "2025"],
-        "province": ["Hà Nội", "Hà Nội", "Bến Tre", "Bến Tre", "Hà Nội"],
-        "unit": ["Hà Nội", "Hà Nội", "Sở A", "Sở B", "Hà Nội"],
-        "component": "total", "year": [2023, 2024, 2024, 2024, 2024],
-        "score": [1.0, 2.0, 3.0, 4.0, 2.0]})
+    scores = pd.DataFrame(
+        {
+            "index": "PAPI",
+            "level": ["province", "province", "department", "department", "province"],
+            "boundaries": ["legacy", "legacy", "legacy", "legacy", "2025"],
+            "province": ["Hà Nội", "Hà Nội", "Bến Tre", "Bến Tre", "Hà Nội"],
+            "unit": ["Hà Nội", "Hà Nội", "Sở A", "Sở B", "Hà Nội"],
+            "component": "total",
+            "year": [2023, 2024, 2024, 2024, 2024],
+            "score": [1.0, 2.0, 3.0, 4.0, 2.0],
+        }
+    )
     coverage = compute_coverage(scores)
     assert list(coverage) == ["PAPI department", "PAPI province", "PAPI province, 2025 boundaries"]
     assert coverage["PAPI department"].loc["Bến Tre", 2024] == 2
@@ -56,8 +63,14 @@ def test_describe_dataset_gives_kind_licence_sources_and_indices(project):
 def test_describe_datasets_lists_reports_with_their_state(project):
     info = describe_datasets(clean_dir=project / "data" / "clean", root=project)
     assert [d["dataset"] for d in info["datasets"]] == ["fx-published", "fx-synthetic"]
-    assert info["reports"] == [{"id": "fx-synthetic/trend/bt", "title": None,
-                                "state": "not built", "folder": "reports/fx-synthetic/trend/bt"}]
+    assert info["reports"] == [
+        {
+            "id": "fx-synthetic/trend/bt",
+            "title": None,
+            "state": "not built",
+            "folder": "reports/fx-synthetic/trend/bt",
+        }
+    ]
 
 
 def test_cli_info_prints_text_and_json(project, capsys, monkeypatch):
@@ -76,5 +89,4 @@ def test_cli_info_names_an_unknown_dataset_and_the_closest(project, capsys, monk
     monkeypatch.chdir(project)
     assert main(["info", "fx-publishd"]) == 1
     err = capsys.readouterr().err
-    assert "no such cleaned dataset (value 'fx-publishd'). Fix: Did you mean 'fx-published'?" \
-        in err
+    assert "no such cleaned dataset (value 'fx-publishd'). Fix: Did you mean 'fx-published'?" in err

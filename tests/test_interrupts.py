@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 
 from parlib.errors import LockError
-from parlib.publish.outputs import recover_outputs
 from parlib.pipeline import clean_all
+from parlib.publish.outputs import recover_outputs
 
 pytestmark = pytest.mark.slow
 
@@ -43,8 +43,10 @@ UNITS = ["Sở Nội vụ", "Sở Y tế", "Sở Tư pháp", "Sở Tài chính",
 
 
 def table(version: int) -> str:
-    rows = [f'{u},"{str(round(90 - i + version / 10, 2)).replace(".", ",")}",{i + 1}/6'
-            for i, u in enumerate(UNITS)]
+    rows = [
+        f'{u},"{str(round(90 - i + version / 10, 2)).replace(".", ",")}",{i + 1}/6'
+        for i, u in enumerate(UNITS)
+    ]
     return "Tên đơn vị,Điểm,Xếp hạng\n" + "\n".join(rows) + "\n"
 
 
@@ -52,8 +54,11 @@ def digest(folder: Path) -> dict[str, str] | None:
     """The sha256 of every file of ``folder``, or None when it does not exist."""
     if not folder.is_dir():
         return None
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 # Runs the command line given after its four arguments, pausing at the named stages of the
@@ -77,16 +82,37 @@ cli.run()
 """
 
 
-def parlib(*args: str, env: dict[str, str] | None = None, pause: str | None = None,
-           marker: Path | None = None, seconds: float = 60, exchange: bool = True,
-           **kwargs) -> subprocess.Popen:
+def parlib(
+    *args: str,
+    env: dict[str, str] | None = None,
+    pause: str | None = None,
+    marker: Path | None = None,
+    seconds: float = 60,
+    exchange: bool = True,
+    **kwargs,
+) -> subprocess.Popen:
     """Start ``parlib ARGS``; with ``pause``, stopping at those stages (see _PAUSING)."""
     command = [sys.executable, "-m", "parlib.cli", *args]
     if pause is not None:
-        command = [sys.executable, "-c", _PAUSING, pause, str(marker), str(seconds),
-                   "yes" if exchange else "no", *args]
-    return subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True, **kwargs)
+        command = [
+            sys.executable,
+            "-c",
+            _PAUSING,
+            pause,
+            str(marker),
+            str(seconds),
+            "yes" if exchange else "no",
+            *args,
+        ]
+    return subprocess.Popen(
+        command,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        **kwargs,
+    )
 
 
 def wait_for(path: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -195,8 +221,11 @@ def test_two_clean_runs_at_once_queue_behind_the_lock(project):
     first = parlib(*clean_args(p), pause="written", marker=marker, seconds=5)
     wait_for(marker, first)  # the first run holds the lock, its new files not yet in place
     second = parlib(*clean_args(p))
-    with pytest.raises(LockError, match=r"another parlib run is writing to this folder.*Fix: "
-                                        r"wait for it to finish"):
+    with pytest.raises(
+        LockError,
+        match=r"another parlib run is writing to this folder.*Fix: "
+        r"wait for it to finish",
+    ):
         clean_all(p["root"] / "raw", p["out"], progress=False, lock_timeout=0.2)
     out1, err1 = first.communicate(timeout=60)
     out2, err2 = second.communicate(timeout=60)
@@ -320,8 +349,11 @@ def report_state(root: Path) -> dict[str, object]:
     state = {}
     for folder in sorted((root / "reports" / "fx-synthetic" / "probe").glob("probe-*")):
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        complete = (manifest["status"] == "ok" and (folder / "report.html").is_file()
-                    and (folder / "report.ipynb").is_file())
+        complete = (
+            manifest["status"] == "ok"
+            and (folder / "report.html").is_file()
+            and (folder / "report.ipynb").is_file()
+        )
         state[folder.name] = (complete, digest(folder))
     return state
 
@@ -358,7 +390,7 @@ def test_killed_reports_run_keeps_every_report_complete(tmp_path):
         assert not watch.end(), f"kernels outlived the run killed at attempt {attempt}"
         after = report_state(root)
         assert set(after) == set(before) == {"probe-a", "probe-b"}, f"attempt {attempt}"
-        for name, (complete, files) in after.items():
+        for name, (complete, _files) in after.items():
             assert complete, f"{name} is incomplete after kill {attempt}"
         index = (root / "reports" / "index.html").read_text(encoding="utf-8")
         assert index.rstrip().endswith("</html>")
@@ -388,8 +420,9 @@ def test_two_reports_runs_at_once_queue_or_refuse_clearly(tmp_path):
     assert all(complete for complete, _ in report_state(root).values())
 
 
-@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT],
-                         ids=["SIGKILL", "SIGTERM", "SIGINT"])
+@pytest.mark.parametrize(
+    "signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=["SIGKILL", "SIGTERM", "SIGINT"]
+)
 def test_killed_reports_run_leaves_no_kernel_running(tmp_path, signum):
     """Kernels die with their runner: SIGKILL (ipykernel's watcher of its parent), SIGTERM
     and SIGINT (handled as Ctrl-C: the run shuts its kernels down and says so)."""
@@ -435,5 +468,6 @@ def test_report_swap_failure_keeps_the_previous_report(tmp_path, monkeypatch):
     assert (final / "report.html").is_file() and digest(final) is not None
     good = ("report.html", "report.ipynb", "manifest.json")  # the failure is kept beside them
     assert {k: v for k, v in digest(final).items() if k in good} == {
-        k: v for k, v in before.items() if k in good}
+        k: v for k, v in before.items() if k in good
+    }
     assert (final / "report.failed.json").is_file()

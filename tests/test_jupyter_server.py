@@ -33,9 +33,21 @@ def _free_port() -> int:
 
 def _ensure_parlib_kernel() -> None:
     """Register the project's kernel as `make install` does (idempotent)."""
-    subprocess.run([sys.executable, "-m", "ipykernel", "install", "--sys-prefix", "--name",
-                    "parlib", "--display-name", "parlib (.venv)"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ipykernel",
+            "install",
+            "--sys-prefix",
+            "--name",
+            "parlib",
+            "--display-name",
+            "parlib (.venv)",
+        ],
+        check=True,
+        capture_output=True,
+    )
 
 
 class Server:
@@ -44,10 +56,21 @@ class Server:
         self.token = secrets.token_hex(16)
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [str(BIN / "jupyter"), "server", "--no-browser", "--ip=127.0.0.1",
-             f"--port={self.port}", f"--IdentityProvider.token={self.token}",
-             f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0", "--allow-root"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            [
+                str(BIN / "jupyter"),
+                "server",
+                "--no-browser",
+                "--ip=127.0.0.1",
+                f"--port={self.port}",
+                f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={root}",
+                "--ServerApp.port_retries=0",
+                "--allow-root",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -61,8 +84,12 @@ class Server:
 
     def _request(self, method: str, path: str, body: dict | None = None) -> dict:
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers={
-            "Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        req = urllib.request.Request(
+            self.base + path,
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(req, timeout=30) as resp:
             text = resp.read().decode()
         return json.loads(text) if text else {}
@@ -84,21 +111,38 @@ class Server:
 async def _run_cells(server: Server, kernel_id: str, sources: list[str]) -> list[dict]:
     from tornado.websocket import websocket_connect
 
-    url = (f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels"
-           f"?token={server.token}")
+    url = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels?token={server.token}"
     conn = await websocket_connect(url)
     session = uuid.uuid4().hex
     results = []
     try:
         for source in sources:
             msg_id = uuid.uuid4().hex
-            await conn.write_message(json.dumps({
-                "header": {"msg_id": msg_id, "msg_type": "execute_request", "session": session,
-                           "username": "test", "version": "5.3", "date": ""},
-                "parent_header": {}, "metadata": {}, "channel": "shell",
-                "content": {"code": source, "silent": False, "store_history": True,
-                            "user_expressions": {}, "allow_stdin": False,
-                            "stop_on_error": True}}))
+            await conn.write_message(
+                json.dumps(
+                    {
+                        "header": {
+                            "msg_id": msg_id,
+                            "msg_type": "execute_request",
+                            "session": session,
+                            "username": "test",
+                            "version": "5.3",
+                            "date": "",
+                        },
+                        "parent_header": {},
+                        "metadata": {},
+                        "channel": "shell",
+                        "content": {
+                            "code": source,
+                            "silent": False,
+                            "store_history": True,
+                            "user_expressions": {},
+                            "allow_stdin": False,
+                            "stop_on_error": True,
+                        },
+                    }
+                )
+            )
             outputs, reply = [], None
             while reply is None or not any(o.get("idle") for o in outputs):
                 raw = await asyncio.wait_for(conn.read_message(), timeout=180)
@@ -131,16 +175,26 @@ def clean_dir(tmp_path_factory) -> Path:
 
 def test_explore_tour_runs_in_a_parlib_kernel_through_the_rest_api(clean_dir, tmp_path):
     _ensure_parlib_kernel()
-    env = {**os.environ, "PARLIB_CLEAN_DIR": str(clean_dir), "JUPYTER_RUNTIME_DIR":
-           str(tmp_path / "runtime"), "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    env = {
+        **os.environ,
+        "PARLIB_CLEAN_DIR": str(clean_dir),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
     env.pop("JUPYTER_PLATFORM_DIRS", None)
     server = Server(ROOT, env)
     try:
         specs = server.get("/api/kernelspecs")
         assert "parlib" in specs["kernelspecs"]
-        session = server.post("/api/sessions", {
-            "path": "notebooks/explore.ipynb", "type": "notebook", "name": "explore.ipynb",
-            "kernel": {"name": "parlib"}})
+        session = server.post(
+            "/api/sessions",
+            {
+                "path": "notebooks/explore.ipynb",
+                "type": "notebook",
+                "name": "explore.ipynb",
+                "kernel": {"name": "parlib"},
+            },
+        )
         assert session["kernel"]["name"] == "parlib"
         nb = nbformat.read(ROOT / "notebooks" / "explore.ipynb", as_version=4)
         assert nb.metadata["kernelspec"]["name"] == "parlib"
@@ -148,8 +202,11 @@ def test_explore_tour_runs_in_a_parlib_kernel_through_the_rest_api(clean_dir, tm
         results = asyncio.run(_run_cells(server, session["kernel"]["id"], sources))
     finally:
         server.stop()
-    failed = [(r["source"][:60], r["reply"].get("ename"), r["reply"].get("evalue"))
-              for r in results if r["reply"]["status"] != "ok"]
+    failed = [
+        (r["source"][:60], r["reply"].get("ename"), r["reply"].get("evalue"))
+        for r in results
+        if r["reply"]["status"] != "ok"
+    ]
     assert failed == []
     assert len(results) == len(sources)
     plot_cells = [r for r in results if "plots.plot_" in r["source"]]
@@ -162,8 +219,9 @@ def test_every_notebook_records_the_parlib_kernel():
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         assert nb.metadata["kernelspec"]["name"] == "parlib", path.name
-        assert not any(c.get("outputs") or c.get("execution_count")
-                       for c in nb.cells if c.cell_type == "code"), f"{path.name} has outputs"
+        assert not any(
+            c.get("outputs") or c.get("execution_count") for c in nb.cells if c.cell_type == "code"
+        ), f"{path.name} has outputs"
 
 
 def test_make_lab_target_uses_the_project_kernel():

@@ -52,19 +52,23 @@ def test_no_module_is_over_about_400_lines(name):
     lines = len(MODULES[name].read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, (
         f"{MODULES[name].relative_to(PACKAGE.parent)} has {lines} lines (limit {MAX_LINES}): "
-        "split it by job into modules of its subpackage")
+        "split it by job into modules of its subpackage"
+    )
 
 
 def test_modules_import_each_others_public_names_only():
     private = []
-    for name, path in MODULES.items():
+    for _name, path in MODULES.items():
         for line, module, names in _all_imports(path):
             if not module.startswith("parlib"):
                 continue
             if any(part.startswith("_") for part in module.split(".")):
                 private.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {module}")
-            private += [f"{path.relative_to(PACKAGE.parent)}:{line} imports {module}.{n}"
-                        for n in names if n.startswith("_") and n != "__version__"]
+            private += [
+                f"{path.relative_to(PACKAGE.parent)}:{line} imports {module}.{n}"
+                for n in names
+                if n.startswith("_") and n != "__version__"
+            ]
     assert private == []
 
 
@@ -84,7 +88,7 @@ def test_there_is_no_import_cycle():
         state[node] = "open"
         for nxt in sorted(graph[node]):
             if state.get(nxt) == "open":
-                cycles.append(" -> ".join([*stack[stack.index(nxt):], nxt]))
+                cycles.append(" -> ".join([*stack[stack.index(nxt) :], nxt]))
             elif nxt not in state:
                 visit(nxt, [*stack, nxt])
         state[node] = "done"

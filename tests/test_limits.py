@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from parlib.errors import ConfigError, RawFileError
-from parlib.limits import check_xlsx, limit, load_yaml
 from parlib.ingest.read import read_raw
+from parlib.limits import check_xlsx, limit, load_yaml
 
 GB = 1 << 30
 YAML = """\
@@ -30,10 +30,12 @@ license: CC-BY-4.0
 sources: [{id: s1, title: Quyết định, publisher: UBND tỉnh Bến Tre, date: 2022-09-20}]
 files: [{path: FILE, source: s1, index: PAR, year: 2021, province: Bến Tre, level: department}]
 """
-HEAD = ('<row r="1"><c r="A1" t="inlineStr"><is><t>Tên đơn vị</t></is></c>'
-        '<c r="B1" t="inlineStr"><is><t>Điểm</t></is></c></row>'
-        '<row r="2"><c r="A2" t="inlineStr"><is><t>Sở Y tế</t></is></c><c r="B2"><v>90</v></c>'
-        '</row>')
+HEAD = (
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>Tên đơn vị</t></is></c>'
+    '<c r="B1" t="inlineStr"><is><t>Điểm</t></is></c></row>'
+    '<row r="2"><c r="A2" t="inlineStr"><is><t>Sở Y tế</t></is></c><c r="B2"><v>90</v></c>'
+    "</row>"
+)
 
 
 def xlsx(path: Path, sheet_data: str, after: str = "") -> Path:
@@ -49,16 +51,24 @@ def xlsx(path: Path, sheet_data: str, after: str = "") -> Path:
             'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
             f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
             f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.worksheet+xml"/>'
-            '</Types>'),
-        "_rels/.rels": (f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
-                        f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
-        "xl/workbook.xml": (f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="S" '
-                            'sheetId="1" r:id="rId1"/></sheets></workbook>'),
-        "xl/_rels/workbook.xml.rels": (f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
-                                       f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
-                                       '</Relationships>'),
-        "xl/worksheets/sheet1.xml": (f'<worksheet xmlns="{main}"><sheetData>{sheet_data}'
-                                     f'</sheetData>{after}</worksheet>'),
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="S" '
+            'sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+            f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{main}"><sheetData>{sheet_data}</sheetData>{after}</worksheet>'
+        ),
     }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
         for name, text in parts.items():
@@ -75,8 +85,9 @@ def huge_merge(path: Path) -> None:
 
 
 def million_columns(path: Path) -> None:
-    path.write_text("Tên đơn vị," + ",".join(["Điểm"] * 1_000_000) + "\nSở Y tế,90\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Tên đơn vị," + ",".join(["Điểm"] * 1_000_000) + "\nSở Y tế,90\n", encoding="utf-8"
+    )
 
 
 def no_newline(path: Path) -> None:
@@ -92,33 +103,50 @@ def many_score_columns(path: Path) -> None:
     path.write_text(header + "\nSở Y tế," + ",".join(["90"] * 200_000) + "\n", encoding="utf-8")
 
 
-def run_capped(args: list[str], cwd: Path, env: dict[str, str] | None = None,
-               timeout: float = 120) -> subprocess.CompletedProcess:
+def run_capped(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
     """Run ``parlib`` with its address space capped at 1 GB.
 
     ``timeout`` only guards against a hang (the run then fails with TimeoutExpired); how fast
     a refusal is does not matter here.
     """
+
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (GB, GB))
 
-    return subprocess.run([sys.executable, "-m", "parlib.cli", *args], cwd=cwd,
-                          env={**os.environ, **(env or {})}, capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=cap)
+    return subprocess.run(
+        [sys.executable, "-m", "parlib.cli", *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=cap,
+    )
 
 
 def digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
-@pytest.mark.parametrize(("make", "name", "words"), [
-    (far_cell, "far.xlsx", ["a cell XFD1048576", "PARLIB_MAX_XLSX_CELLS"]),
-    (huge_merge, "merge.xlsx", ["a merged range C1:XFD1048576", "PARLIB_MAX_XLSX_CELLS"]),
-    (million_columns, "wide.csv", ["1,000,001 cells", "PARLIB_MAX_COLUMNS"]),
-    (no_newline, "long.csv", ["more than 10,000,000 bytes", "PARLIB_MAX_LINE_BYTES"]),
-    (many_score_columns, "scores.csv", ["200,001 cells", "PARLIB_MAX_COLUMNS"]),
-], ids=["xlsx-far-cell", "xlsx-huge-merge", "csv-million-columns", "csv-no-newline",
-        "csv-200k-score-columns"])
+@pytest.mark.parametrize(
+    ("make", "name", "words"),
+    [
+        (far_cell, "far.xlsx", ["a cell XFD1048576", "PARLIB_MAX_XLSX_CELLS"]),
+        (huge_merge, "merge.xlsx", ["a merged range C1:XFD1048576", "PARLIB_MAX_XLSX_CELLS"]),
+        (million_columns, "wide.csv", ["1,000,001 cells", "PARLIB_MAX_COLUMNS"]),
+        (no_newline, "long.csv", ["more than 10,000,000 bytes", "PARLIB_MAX_LINE_BYTES"]),
+        (many_score_columns, "scores.csv", ["200,001 cells", "PARLIB_MAX_COLUMNS"]),
+    ],
+    ids=[
+        "xlsx-far-cell",
+        "xlsx-huge-merge",
+        "csv-million-columns",
+        "csv-no-newline",
+        "csv-200k-score-columns",
+    ],
+)
 def test_hostile_files_end_in_a_clear_error_under_1_gb(tmp_path, make, name, words):
     raw = tmp_path / "data" / "raw" / "bad"
     raw.mkdir(parents=True)
@@ -156,7 +184,8 @@ def test_yaml_aliases_are_refused_before_they_expand(tmp_path):
     assert proc.returncode == 1
     assert "uses a YAML alias (*a)" in proc.stderr and "row 2" in proc.stderr
     assert not (tmp_path / "data" / "clean").exists() or not any(
-        (tmp_path / "data" / "clean").iterdir())
+        (tmp_path / "data" / "clean").iterdir()
+    )
 
 
 def test_reports_yaml_aliases_and_size_are_refused(tmp_path):
@@ -172,8 +201,10 @@ def test_reports_yaml_aliases_and_size_are_refused(tmp_path):
 def test_yaml_dates_stay_text_so_an_impossible_date_is_a_clear_error(tmp_path):
     path = tmp_path / "dataset.yaml"
     path.write_text("date: 2022-02-30\nother: 2022-09-20\n", encoding="utf-8")
-    assert load_yaml(path, shown="x", name="dataset.yaml") == {"date": "2022-02-30",
-                                                               "other": "2022-09-20"}
+    assert load_yaml(path, shown="x", name="dataset.yaml") == {
+        "date": "2022-02-30",
+        "other": "2022-09-20",
+    }
     path.write_text("date: !!timestamp 2022-02-30\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="holds a value YAML cannot read"):
         load_yaml(path, shown="x", name="dataset.yaml")

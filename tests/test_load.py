@@ -5,21 +5,31 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from parlib.errors import ParlibError
 from parlib.analysis.load import default_clean_dir, find_project_root, load_scores
+from parlib.errors import ParlibError
 
 
 @pytest.fixture
 def clean_dir(tmp_path):
-    rows = pd.DataFrame({
-        "dataset": "ds", "dataset_kind": "synthetic", "synthetic": True,
-        "boundaries": ["legacy", "legacy", "2025"],
-        "province_code": ["01", "83", "01"], "province": ["Hà Nội", "Bến Tre", "Hà Nội"],
-        "province_code_2025": ["01", "86", "01"],
-        "province_2025": ["Hà Nội", "Vĩnh Long", "Hà Nội"],
-        "year": [2024, 2024, 2024], "level": "province",
-        "unit": ["Hà Nội", "Bến Tre", "Hà Nội"], "unit_type": None, "index": "PAPI",
-        "component": "total", "score": [45.6, 44.0, 45.6]})
+    rows = pd.DataFrame(
+        {
+            "dataset": "ds",
+            "dataset_kind": "synthetic",
+            "synthetic": True,
+            "boundaries": ["legacy", "legacy", "2025"],
+            "province_code": ["01", "83", "01"],
+            "province": ["Hà Nội", "Bến Tre", "Hà Nội"],
+            "province_code_2025": ["01", "86", "01"],
+            "province_2025": ["Hà Nội", "Vĩnh Long", "Hà Nội"],
+            "year": [2024, 2024, 2024],
+            "level": "province",
+            "unit": ["Hà Nội", "Bến Tre", "Hà Nội"],
+            "unit_type": None,
+            "index": "PAPI",
+            "component": "total",
+            "score": [45.6, 44.0, 45.6],
+        }
+    )
     (tmp_path / "ds").mkdir()
     rows.to_parquet(tmp_path / "ds" / "scores.parquet", index=False)
     return tmp_path
@@ -33,8 +43,9 @@ def test_load_scores_returns_legacy_rows_by_default_so_a_pivot_works(clean_dir):
 
 
 def test_load_scores_2025_and_all(clean_dir):
-    assert load_scores("ds", clean_dir, boundaries="2025")["boundaries"].astype(str).tolist() \
-        == ["2025"]
+    assert load_scores("ds", clean_dir, boundaries="2025")["boundaries"].astype(str).tolist() == [
+        "2025"
+    ]
     everything = load_scores("ds", clean_dir, boundaries="all")
     assert len(everything) == 3
     with pytest.raises(ValueError, match="Index contains duplicate entries"):
@@ -58,8 +69,11 @@ def test_load_scores_2025_says_how_to_group_when_there_is_none(clean_dir):
 
 
 def test_load_scores_refuses_unknown_boundaries(clean_dir):
-    with pytest.raises(ParlibError, match=r"unknown boundaries \(value '1976'\). Fix: use one of "
-                                          r"\['legacy', '2025', 'all'\]"):
+    with pytest.raises(
+        ParlibError,
+        match=r"unknown boundaries \(value '1976'\). Fix: use one of "
+        r"\['legacy', '2025', 'all'\]",
+    ):
         load_scores("ds", clean_dir, boundaries=1976)
 
 

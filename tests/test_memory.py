@@ -30,8 +30,9 @@ print(before - resident())
 def test_release_memory_hands_freed_heap_memory_back_to_the_system():
     # In a fresh process: the freed 100 MB stay resident until release_memory.
     env = {**os.environ, "ARROW_DEFAULT_MEMORY_POOL": "system"}
-    out = subprocess.run([sys.executable, "-c", _CHILD], capture_output=True, text=True,
-                         check=True, env=env)
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD], capture_output=True, text=True, check=True, env=env
+    )
     assert int(out.stdout) > 80e6
 
 

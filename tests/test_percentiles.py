@@ -7,6 +7,7 @@ from parlib.analysis.percentiles import compute_percentiles
 
 # -- compute_percentiles ---------------------------------------------------------------------
 
+
 def test_percentiles_are_100_for_rank_1_and_0_for_the_last(scores):
     pct = compute_percentiles(scores, index="PAR", year=2021)
     assert len(pct) == 8
@@ -19,8 +20,9 @@ def test_percentiles_are_100_for_rank_1_and_0_for_the_last(scores):
 
 
 def test_percentiles_rank_from_scores_across_the_whole_ranking(scores):
-    unranked = scores.assign(rank=pd.NA, n_units=pd.NA).astype({"rank": "Int64",
-                                                                "n_units": "Int64"})
+    unranked = scores.assign(rank=pd.NA, n_units=pd.NA).astype(
+        {"rank": "Int64", "n_units": "Int64"}
+    )
     derived = compute_percentiles(unranked, index="PAR", year=2021, unit_type="cong_thuong")
     published = compute_percentiles(scores, index="PAR", year=2021, unit_type="cong_thuong")
     assert set(derived["rank_source"]) == {"score"}
@@ -29,9 +31,17 @@ def test_percentiles_rank_from_scores_across_the_whole_ranking(scores):
 
 
 def test_percentiles_ties_share_the_lowest_rank_and_one_unit_is_nan():
-    scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "department",
-                           "province": ["A", "A", "A", "B"], "unit": ["x", "y", "z", "x"],
-                           "year": 2021, "score": [90.0, 90.0, 80.0, 70.0]})
+    scores = pd.DataFrame(
+        {
+            "index": "PAR",
+            "component": "total",
+            "level": "department",
+            "province": ["A", "A", "A", "B"],
+            "unit": ["x", "y", "z", "x"],
+            "year": 2021,
+            "score": [90.0, 90.0, 80.0, 70.0],
+        }
+    )
     pct = compute_percentiles(scores, index="PAR").set_index(["province", "unit"])
     assert pct["rank"].tolist() == [1, 1, 3, 1]
     assert pct.loc[("A", "y"), "percentile"] == 100.0
@@ -46,10 +56,19 @@ def test_percentiles_never_infer_n_from_the_largest_rank(scores):
 
 
 def test_percentiles_label_computed_ranks_and_use_only_the_published_n():
-    scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "province",
-                           "unit": ["A", "B", "C"], "province": ["A", "B", "C"], "year": 2023,
-                           "score": [92.0, 91.0, 90.0], "rank": [1, pd.NA, pd.NA],
-                           "n_units": [63, pd.NA, pd.NA]})
+    scores = pd.DataFrame(
+        {
+            "index": "PAR",
+            "component": "total",
+            "level": "province",
+            "unit": ["A", "B", "C"],
+            "province": ["A", "B", "C"],
+            "year": 2023,
+            "score": [92.0, 91.0, 90.0],
+            "rank": [1, pd.NA, pd.NA],
+            "n_units": [63, pd.NA, pd.NA],
+        }
+    )
     pct = compute_percentiles(scores, index="PAR", level="province", year=2023).set_index("unit")
     assert pct.loc["A", ["rank", "n_units", "rank_kind"]].tolist() == [1, 63, "published"]
     assert pct.loc["A", "percentile"] == 100.0

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from parlib.errors import ConfigError, RawFileError
-from parlib.publish.outputs import records
 from parlib.pipeline import clean_all, clean_dataset
+from parlib.publish.outputs import records
 
 YAML = """\
 title: Test dataset
@@ -30,8 +30,9 @@ files:
 """
 
 
-def write_dataset(root: Path, name: str, files: dict[str, str | bytes], entries: str,
-                  kind: str = "compiled") -> Path:
+def write_dataset(
+    root: Path, name: str, files: dict[str, str | bytes], entries: str, kind: str = "compiled"
+) -> Path:
     folder = root / name
     folder.mkdir(parents=True)
     for fname, content in files.items():
@@ -39,7 +40,8 @@ def write_dataset(root: Path, name: str, files: dict[str, str | bytes], entries:
         (folder / fname).write_bytes(data)
     (folder / "dataset.yaml").write_text(
         YAML.format(kind=kind, files=textwrap.indent(textwrap.dedent(entries), "  ")),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -74,7 +76,11 @@ def xlsx_bytes(tmp_path: Path) -> bytes:
 @pytest.fixture
 def raw(tmp_path) -> Path:
     root = tmp_path / "raw"
-    write_dataset(root, "bt", {"dept.csv": DEPT_CSV, "dist.xlsx": xlsx_bytes(tmp_path)}, """\
+    write_dataset(
+        root,
+        "bt",
+        {"dept.csv": DEPT_CSV, "dist.xlsx": xlsx_bytes(tmp_path)},
+        """\
         - path: dept.csv
           source: s1
           index: PAR
@@ -87,7 +93,8 @@ def raw(tmp_path) -> Path:
           year: 2021
           province: Bến Tre
           level: district
-        """)
+        """,
+    )
     return root
 
 
@@ -95,7 +102,8 @@ def test_clean_dataset_conserves_every_row(raw):
     result = clean_dataset(raw / "bt")
     scores, quarantine = result.scores, result.quarantine
     seen = set(zip(scores["raw_file"], scores["raw_row"])) | set(
-        zip(quarantine["raw_file"], quarantine["raw_row"]))
+        zip(quarantine["raw_file"], quarantine["raw_row"])
+    )
     expected = {("dept.csv", r) for r in range(2, 8)} | {("dist.xlsx", r) for r in (5, 6, 7)}
     assert seen == expected
     report = result.report()
@@ -125,8 +133,9 @@ def test_cleaning_in_blocks_gives_what_one_block_gives(raw, monkeypatch):
     blocks = clean_dataset(raw / "bt")
     # Same values; a categorical's list of categories may be in another order.
     for name in ("scores", "quarantine", "warnings"):
-        pd.testing.assert_frame_equal(getattr(blocks, name), getattr(whole, name),
-                                      check_categorical=False)
+        pd.testing.assert_frame_equal(
+            getattr(blocks, name), getattr(whole, name), check_categorical=False
+        )
     assert blocks.report() == whole.report()
 
 
@@ -135,13 +144,26 @@ def test_clean_all_writes_every_output(raw, tmp_path):
     clean_all(raw, out, progress=False)
     folder = out / "bt"
     names = {p.name for p in folder.iterdir()}
-    assert {"scores.parquet", "scores.csv", "quarantine.csv", "sources.csv", "report.json",
-            "datapackage.json", "codebook.html"} <= names
+    assert {
+        "scores.parquet",
+        "scores.csv",
+        "quarantine.csv",
+        "sources.csv",
+        "report.json",
+        "datapackage.json",
+        "codebook.html",
+    } <= names
     csv = pd.read_csv(folder / "scores.csv", dtype=str)
     assert unicodedata.is_normalized("NFC", "".join(csv["unit"].dropna()))
     quarantine = pd.read_csv(folder / "quarantine.csv")
-    assert list(quarantine.columns)[:6] == ["dataset", "raw_file", "raw_row", "column",
-                                            "value", "rule"]
+    assert list(quarantine.columns)[:6] == [
+        "dataset",
+        "raw_file",
+        "raw_row",
+        "column",
+        "value",
+        "rule",
+    ]
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     fields = {f["name"] for f in package["resources"][0]["schema"]["fields"]}
     assert {"province_code_2025", "score", "raw_row"} <= fields
@@ -152,8 +174,10 @@ def test_outputs_are_byte_identical_when_rerun(raw, tmp_path):
     out = tmp_path / "clean"
 
     def digest():
-        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted((out / "bt").iterdir())}
+        return {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((out / "bt").iterdir())
+        }
 
     clean_all(raw, out, progress=False)
     first = digest()
@@ -185,11 +209,17 @@ def test_unknown_dataset_is_named(raw, tmp_path):
 
 def test_synthetic_dataset_is_marked(tmp_path):
     root = tmp_path / "raw"
-    write_dataset(root, "syn", {"p.csv": "Tỉnh,Năm,PAR INDEX\nBến Tre,2021,\"90,1\"\n"}, """\
+    write_dataset(
+        root,
+        "syn",
+        {"p.csv": 'Tỉnh,Năm,PAR INDEX\nBến Tre,2021,"90,1"\n'},
+        """\
         - path: p.csv
           source: s1
           level: province
-        """, kind="synthetic")
+        """,
+        kind="synthetic",
+    )
     result = clean_dataset(root / "syn")
     assert result.scores["synthetic"].all()
     assert result.report()["synthetic"] is True
@@ -197,10 +227,16 @@ def test_synthetic_dataset_is_marked(tmp_path):
 
 def test_aggregates_contradiction_is_flagged(tmp_path):
     root = tmp_path / "raw"
-    rows = "Tên đơn vị,Điểm\nHuyện Bình Đại,\"93,36%\"\nHuyện Chợ Lách,\"89,21%\"\n"
-    agg = ("statistic,value,unit\nmax,\"93,36%\",Huyện Bình Đại\nmin,\"89,21%\",Huyện Chợ Lách\n"
-           "spread,\"4,75%\",\nmean,\"91,27%\",\n")
-    write_dataset(root, "bt", {"d.csv": rows, "a.csv": agg}, """\
+    rows = 'Tên đơn vị,Điểm\nHuyện Bình Đại,"93,36%"\nHuyện Chợ Lách,"89,21%"\n'
+    agg = (
+        'statistic,value,unit\nmax,"93,36%",Huyện Bình Đại\nmin,"89,21%",Huyện Chợ Lách\n'
+        'spread,"4,75%",\nmean,"91,27%",\n'
+    )
+    write_dataset(
+        root,
+        "bt",
+        {"d.csv": rows, "a.csv": agg},
+        """\
         - path: d.csv
           source: s1
           index: PAR
@@ -214,7 +250,8 @@ def test_aggregates_contradiction_is_flagged(tmp_path):
           year: 2021
           province: Bến Tre
           level: district
-        """)
+        """,
+    )
     result = clean_dataset(root / "bt")
     agg = result.aggregates.set_index("statistic")
     assert agg.loc["spread", "check"] == "contradiction"
@@ -232,14 +269,19 @@ def test_aggregates_contradiction_is_flagged(tmp_path):
 @pytest.mark.parametrize("content", ["Tên đơn vị,Điểm\n", "Tên đơn vị,Điểm\n\n\n"])
 def test_a_table_with_a_header_and_no_rows_cleans_to_nothing(tmp_path, content):
     root = tmp_path / "raw"
-    write_dataset(root, "bt", {"t.csv": content}, """\
+    write_dataset(
+        root,
+        "bt",
+        {"t.csv": content},
+        """\
         - path: t.csv
           source: s1
           index: PAR
           year: 2021
           province: Bến Tre
           level: department
-        """)
+        """,
+    )
     result = clean_dataset(root / "bt")
     assert result.scores.empty and result.quarantine.empty
     assert result.report()["totals"]["rows_read"] == 0
@@ -249,7 +291,11 @@ def test_a_table_with_a_header_and_no_rows_cleans_to_nothing(tmp_path, content):
 
 def test_an_aggregates_file_needs_no_province_column(tmp_path):
     root = tmp_path / "raw"
-    write_dataset(root, "bt", {"a.csv": "statistic,value\nmean,\"93,99%\"\nn_units,18\n"}, """\
+    write_dataset(
+        root,
+        "bt",
+        {"a.csv": 'statistic,value\nmean,"93,99%"\nn_units,18\n'},
+        """\
         - path: a.csv
           source: s1
           table: aggregates
@@ -257,10 +303,13 @@ def test_an_aggregates_file_needs_no_province_column(tmp_path):
           year: 2021
           province: Bến Tre
           level: department
-        """)
+        """,
+    )
     agg = clean_dataset(root / "bt").aggregates
     assert agg[["province", "statistic", "value"]].values.tolist() == [
-        ["Bến Tre", "mean", 93.99], ["Bến Tre", "n_units", 18.0]]
+        ["Bến Tre", "mean", 93.99],
+        ["Bến Tre", "n_units", 18.0],
+    ]
 
 
 @pytest.mark.parametrize("categorical", [False, True])
@@ -271,20 +320,22 @@ def test_rows_come_out_in_file_order_as_a_stable_sort_gives(categorical):
 
     rng = np.random.default_rng(5)
     n = 400
-    frame = pd.DataFrame({
-        "raw_file": rng.choice(["b.csv", "a.xlsx#Sheet1", "Đ.csv", "a.csv"], n),
-        "raw_row": rng.integers(2, 40, n),
-        "raw_column": rng.choice(np.array(["Điểm", "Xếp hạng", "2021", None], dtype=object),
-                                 n),
-        "order": np.arange(n)})
+    frame = pd.DataFrame(
+        {
+            "raw_file": rng.choice(["b.csv", "a.xlsx#Sheet1", "Đ.csv", "a.csv"], n),
+            "raw_row": rng.integers(2, 40, n),
+            "raw_column": rng.choice(np.array(["Điểm", "Xếp hạng", "2021", None], dtype=object), n),
+            "order": np.arange(n),
+        }
+    )
     if categorical:
         frame = frame.astype({"raw_file": "category", "raw_column": "category"})
     want = frame.astype({"raw_file": object, "raw_column": object}).sort_values(
-        ["raw_file", "raw_row", "raw_column"], kind="stable", na_position="first")
+        ["raw_file", "raw_row", "raw_column"], kind="stable", na_position="first"
+    )
     assert _in_file_order(frame)["order"].tolist() == want["order"].tolist()
     ordered = _in_file_order(frame)
     assert _in_file_order(ordered)["order"].tolist() == want["order"].tolist()
-
 
 
 # -- corrections, disputed figures, published n ---------------------------------------------
@@ -308,8 +359,10 @@ SECOND_SOURCE = """\
 def _with_corrections(folder: Path, corrections: str) -> None:
     path = folder / "dataset.yaml"
     text = path.read_text(encoding="utf-8").replace("files:\n", SECOND_SOURCE + "files:\n")
-    path.write_text(text + "corrections:\n" + textwrap.indent(textwrap.dedent(corrections), "  "),
-                    encoding="utf-8")
+    path.write_text(
+        text + "corrections:\n" + textwrap.indent(textwrap.dedent(corrections), "  "),
+        encoding="utf-8",
+    )
 
 
 CORRECT_HP = """\
@@ -324,8 +377,9 @@ CORRECT_HP = """\
 
 
 def test_a_correction_is_applied_flagged_and_kept_with_its_evidence(tmp_path):
-    folder = write_dataset(tmp_path, "prov", {"p.csv": PROV_CSV},
-                           "- {path: p.csv, source: s1, level: province}")
+    folder = write_dataset(
+        tmp_path, "prov", {"p.csv": PROV_CSV}, "- {path: p.csv, source: s1, level: province}"
+    )
     before = (folder / "p.csv").read_bytes()
     _with_corrections(folder, CORRECT_HP)
     result = clean_dataset(folder)
@@ -336,38 +390,56 @@ def test_a_correction_is_applied_flagged_and_kept_with_its_evidence(tmp_path):
     assert not result.scores.loc[result.scores["province"] != "Hải Phòng", "corrected"].any()
     assert result.disputed.empty
     fixes = result.report()["corrections"]
-    assert fixes == [{"dataset": "prov", "raw_file": "p.csv", "raw_row": 3, "column": "Điểm",
-                      "published": "91.81%", "corrected": "91.87%",
-                      "reason": "the publisher misprinted it", "source_id": "s2"}]
+    assert fixes == [
+        {
+            "dataset": "prov",
+            "raw_file": "p.csv",
+            "raw_row": 3,
+            "column": "Điểm",
+            "published": "91.81%",
+            "corrected": "91.87%",
+            "reason": "the publisher misprinted it",
+            "source_id": "s2",
+        }
+    ]
     assert (folder / "p.csv").read_bytes() == before  # the raw file is never changed
 
 
 def test_a_correction_whose_published_value_is_not_in_the_raw_cell_is_an_error(tmp_path):
-    folder = write_dataset(tmp_path, "prov", {"p.csv": PROV_CSV},
-                           "- {path: p.csv, source: s1, level: province}")
+    folder = write_dataset(
+        tmp_path, "prov", {"p.csv": PROV_CSV}, "- {path: p.csv, source: s1, level: province}"
+    )
     _with_corrections(folder, CORRECT_HP.replace("published: 91.81%", "published: 91.80%"))
-    with pytest.raises(ConfigError, match=r"p.csv, row 3, column 'Điểm'.*changed under it "
-                                          r"\(value '91\.81%'\).*'91\.80%'"):
+    with pytest.raises(
+        ConfigError,
+        match=r"p.csv, row 3, column 'Điểm'.*changed under it "
+        r"\(value '91\.81%'\).*'91\.80%'",
+    ):
         clean_dataset(folder)
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (("source: s2", "source: nowhere"), "evidence is not in 'sources'"),
-    (("file: p.csv", "file: q.csv"), "names a file that is not in 'files'"),
-    (("row: 3", "row: 0"), "'row' must be the raw file's row number"),
-    (("column: Điểm", "column: Score"), "names a cell the raw file does not have"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("source: s2", "source: nowhere"), "evidence is not in 'sources'"),
+        (("file: p.csv", "file: q.csv"), "names a file that is not in 'files'"),
+        (("row: 3", "row: 0"), "'row' must be the raw file's row number"),
+        (("column: Điểm", "column: Score"), "names a cell the raw file does not have"),
+    ],
+)
 def test_bad_corrections_name_the_key_and_the_fix(tmp_path, change, message):
-    folder = write_dataset(tmp_path, "prov", {"p.csv": PROV_CSV},
-                           "- {path: p.csv, source: s1, level: province}")
+    folder = write_dataset(
+        tmp_path, "prov", {"p.csv": PROV_CSV}, "- {path: p.csv, source: s1, level: province}"
+    )
     _with_corrections(folder, CORRECT_HP.replace(*change))
     with pytest.raises(ConfigError, match=re.escape(message)):
         clean_dataset(folder)
 
 
 def test_published_figures_that_disagree_are_kept_as_disputed(tmp_path):
-    folder = write_dataset(tmp_path, "prov", {"p.csv": PROV_CSV},
-                           "- {path: p.csv, source: s1, level: province}")
+    folder = write_dataset(
+        tmp_path, "prov", {"p.csv": PROV_CSV}, "- {path: p.csv, source: s1, level: province}"
+    )
     _with_corrections(folder, "[]\n")
     result = clean_dataset(folder)
     assert "Hải Phòng" not in set(result.scores["province"])
@@ -380,26 +452,36 @@ def test_published_figures_that_disagree_are_kept_as_disputed(tmp_path):
 
 
 def test_two_rows_giving_different_n_for_one_rank_are_a_dispute_not_a_merge(tmp_path):
-    rows = ("STT,Tên đơn vị,Điểm,Xếp hạng\n1,Sở Y tế,\"90,5%\",01/18\n"
-            "2,Sở Y tế,\"90,5%\",01/19\n")
-    folder = write_dataset(tmp_path, "d", {"d.csv": rows}, """\
+    rows = 'STT,Tên đơn vị,Điểm,Xếp hạng\n1,Sở Y tế,"90,5%",01/18\n2,Sở Y tế,"90,5%",01/19\n'
+    folder = write_dataset(
+        tmp_path,
+        "d",
+        {"d.csv": rows},
+        """\
         - {path: d.csv, source: s1, index: PAR, year: 2021, province: Bến Tre,
-           level: department}""")
+           level: department}""",
+    )
     result = clean_dataset(folder)
     assert result.scores.empty and sorted(result.disputed["n_units"]) == [18, 19]
 
 
 def test_a_province_rank_without_n_is_out_of_the_eras_provinces(tmp_path):
     rows = "Tỉnh,Năm,Chỉ số,Điểm,Xếp hạng\nHà Nội,2023,PAR,91.43%,3\nHuế,2025,PAR,90%,2\n"
-    folder = write_dataset(tmp_path, "n", {"n.csv": rows},
-                           "- {path: n.csv, source: s1, level: province}")
+    folder = write_dataset(
+        tmp_path, "n", {"n.csv": rows}, "- {path: n.csv, source: s1, level: province}"
+    )
     scores = clean_dataset(folder).scores.set_index("year")
     assert scores.loc[2023, "n_units"] == 63 and scores.loc[2025, "n_units"] == 34
 
 
 def test_a_files_n_units_from_dataset_yaml_travels_with_its_ranks(tmp_path):
-    rows = "STT,Tên đơn vị,Điểm,Xếp hạng\n1,Sở Y tế,\"90,5%\",1\n2,Sở Nội vụ,\"88%\",2\n"
-    folder = write_dataset(tmp_path, "d", {"d.csv": rows}, """\
+    rows = 'STT,Tên đơn vị,Điểm,Xếp hạng\n1,Sở Y tế,"90,5%",1\n2,Sở Nội vụ,"88%",2\n'
+    folder = write_dataset(
+        tmp_path,
+        "d",
+        {"d.csv": rows},
+        """\
         - {path: d.csv, source: s1, index: PAR, year: 2021, province: Bến Tre,
-           level: department, n_units: 18}""")
+           level: department, n_units: 18}""",
+    )
     assert clean_dataset(folder).scores["n_units"].tolist() == [18, 18]

@@ -10,13 +10,13 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+from parlib.analysis.correlation import compute_correlation_matrix
+from parlib.analysis.trend import compute_trend
 from parlib.viz.correlation_plots import plot_correlation, plot_correlation_matrix
 from parlib.viz.layout import check_layout
 from parlib.viz.rank_plots import plot_changes, plot_percentiles, plot_ranking
 from parlib.viz.theme import PALETTE, plot_theme
 from parlib.viz.trend_plots import plot_components, plot_trend
-from parlib.analysis.correlation import compute_correlation_matrix
-from parlib.analysis.trend import compute_trend
 
 VIETNAMESE = "Bà Rịa - Vũng Tàu, Đắk Lắk, Thừa Thiên Huế"
 
@@ -31,6 +31,7 @@ def _ticks(labels) -> list[str]:
 
 # -- plot_trend ------------------------------------------------------------------------------
 
+
 def _named(ax) -> list[str]:
     return [line.get_label() for line in ax.lines if not line.get_label().startswith("_")]
 
@@ -40,7 +41,8 @@ def test_plot_trend_colours_the_chosen_units_over_the_rest_in_grey(scores):
     assert _named(ax)[1:] == ["Bến Tre", "Trà Vinh"]
     assert _named(ax)[0].replace("\n", " ") == (
         "Trung bình của 5–6 tỉnh có số liệu trong bộ dữ liệu "
-        "(5–6/63 tỉnh: không phải trung bình toàn quốc)")
+        "(5–6/63 tỉnh: không phải trung bình toàn quốc)"
+    )
     grey = [line for line in ax.lines if line.get_label().startswith("_")]
     assert len(grey) == 4 and {line.get_color() for line in grey} == {"#C9C9C9"}
     assert ax.get_xlabel() == "Năm" and ax.get_ylabel() == "Điểm (%)"
@@ -91,8 +93,14 @@ def test_plot_trend_leaves_a_gap_at_the_missing_year(scores):
 
 
 def test_plot_trend_with_a_component_and_years_in_english(scores):
-    ax = plot_trend(scores, index="PAR", component="procedures", provinces="83",
-                    years=range(2020, 2024), lang="en")
+    ax = plot_trend(
+        scores,
+        index="PAR",
+        component="procedures",
+        provinces="83",
+        years=range(2020, 2024),
+        lang="en",
+    )
     assert ax.get_title(loc="left") == "PAR Index: Administrative procedure reform"
     assert _ticks(ax.get_xticklabels()) == ["2020", "2021", "2022", "2023"]
     assert ax.get_ylabel() == "Score (%)"
@@ -119,6 +127,7 @@ def test_plot_functions_name_a_bad_lang(scores):
 
 # -- other plots -----------------------------------------------------------------------------
 
+
 def test_plot_changes_draws_one_bar_per_unit(scores):
     ax = plot_changes(scores, index="PAR", start=2018, end=2023, n=2, lang="en")
     bars = ax.patches
@@ -136,7 +145,9 @@ def test_plot_components_draws_one_panel_per_component(scores):
     assert isinstance(fig, Figure)
     assert [ax.get_title().replace("\n", " ") for ax in fig.axes] == [
         "Administrative procedure reform",
-        "Civil service reform", "E-government and digital government"]
+        "Civil service reform",
+        "E-government and digital government",
+    ]
     assert all(len(_named(ax)) == 2 for ax in fig.axes)  # the mean and Bến Tre in colour
     assert fig.axes[0].get_shared_x_axes().joined(fig.axes[0], fig.axes[2])
     assert fig.axes[0].get_shared_y_axes().joined(fig.axes[0], fig.axes[2])
@@ -150,10 +161,12 @@ def test_plot_components_needs_components(scores):
 
 
 def test_plot_correlation_shows_statistics_and_labels_outliers(scores):
-    odd = (scores["province"] == "Bắc Kạn") & (scores["year"] == 2022) & (
-        scores["index"] == "SIPAS")
-    ax = plot_correlation(scores.assign(score=scores["score"].mask(odd, 40.0)), x="PAR",
-                          y="SIPAS", lang="en")
+    odd = (
+        (scores["province"] == "Bắc Kạn") & (scores["year"] == 2022) & (scores["index"] == "SIPAS")
+    )
+    ax = plot_correlation(
+        scores.assign(score=scores["score"].mask(odd, 40.0)), x="PAR", y="SIPAS", lang="en"
+    )
     assert ax.get_title() == "PAR Index and Satisfaction index (SIPAS)"
     box = next(t for t in _texts(ax) if t.startswith("Pearson"))
     assert "95% CI" in box and "Spearman ρ" in box and "n = 35 pairs" in box
@@ -167,8 +180,7 @@ def test_plot_correlation_shows_statistics_and_labels_outliers(scores):
 def test_plot_correlation_with_too_few_pairs_draws_the_message(scores):
     two = scores.loc[scores["province"].isin(["Bến Tre", "Trà Vinh"])]
     ax = plot_correlation(two, x="PAR", y="SIPAS", years=2021, lang="en")
-    assert any("Only 2 pairs of PAR and SIPAS in 2021" in t.replace("\n", " ")
-               for t in _texts(ax))
+    assert any("Only 2 pairs of PAR and SIPAS in 2021" in t.replace("\n", " ") for t in _texts(ax))
     assert not ax.collections and not ax.lines
     ax = plot_correlation(two, x="PAR", y="SIPAS", years=2021, lang="vi")
     assert any("Chỉ có 2 cặp" in t for t in _texts(ax))
@@ -197,8 +209,12 @@ def test_plot_correlation_matrix_needs_a_square_matrix(scores):
 def test_plot_ranking_sorts_by_score_with_rank_labels(scores):
     ax = plot_ranking(scores, index="PAR", year=2021, lang="vi")
     labels = _ticks(ax.get_yticklabels())
-    year = scores.loc[(scores["year"] == 2021) & (scores["index"] == "PAR")
-                      & (scores["component"] == "total") & (scores["level"] == "province")]
+    year = scores.loc[
+        (scores["year"] == 2021)
+        & (scores["index"] == "PAR")
+        & (scores["component"] == "total")
+        & (scores["level"] == "province")
+    ]
     best = year.sort_values("score", ascending=False).iloc[0]
     assert labels[0] == f"{best['province']}  {best['rank']:02d}/63"
     assert len(labels) == 6 and ax.yaxis_inverted()
@@ -208,9 +224,14 @@ def test_plot_ranking_sorts_by_score_with_rank_labels(scores):
 
 
 def test_plot_ranking_of_63_units_fits_a_page_in_two_columns(scores):
-    many = pd.concat([scores.assign(unit=scores["unit"] + f" {k}",
-                                    province_code=scores["province_code"] + f"{k}")
-                      for k in range(11)])  # 66 units
+    many = pd.concat(
+        [
+            scores.assign(
+                unit=scores["unit"] + f" {k}", province_code=scores["province_code"] + f"{k}"
+            )
+            for k in range(11)
+        ]
+    )  # 66 units
     ax = plot_ranking(many, index="PAR", year=2021, lang="en")
     fig = ax.figure
     assert len(fig.axes) == 2
@@ -238,6 +259,7 @@ def test_plot_percentiles_compares_one_department_type(scores):
 
 # -- theme and fonts -------------------------------------------------------------------------
 
+
 def test_plot_theme_changes_no_global_state(scores):
     before = dict(mpl.rcParams)
     with plot_theme():
@@ -259,9 +281,18 @@ def test_vietnamese_text_renders_without_missing_glyphs(scores):
 
 
 def test_plot_ranking_says_once_that_no_total_was_published():
-    scores = pd.DataFrame({"index": "PAR", "component": "total", "level": "district",
-                           "province": "Hà Tĩnh", "unit": ["Huyện Kỳ Anh", "Huyện Lộc Hà"],
-                           "year": 2023, "score": [93.9, 92.5], "rank": [1, 2]})
+    scores = pd.DataFrame(
+        {
+            "index": "PAR",
+            "component": "total",
+            "level": "district",
+            "province": "Hà Tĩnh",
+            "unit": ["Huyện Kỳ Anh", "Huyện Lộc Hà"],
+            "year": 2023,
+            "score": [93.9, 92.5],
+            "rank": [1, 2],
+        }
+    )
     ax = plot_ranking(scores, index="PAR", year=2023, level="district", lang="en")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Huyện Kỳ Anh  1", "Huyện Lộc Hà  2"]
     assert "number of units ranked was not published" in ax.get_title(loc="left")

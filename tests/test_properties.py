@@ -29,36 +29,65 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from parlib import reference
 from parlib.clean import values
 from parlib.clean.provinces import match_provinces
-from parlib.clean.units import match_unit_types
-from parlib import reference
 from parlib.clean.quarantine import QUARANTINE_COLUMNS
 from parlib.clean.rows import SCORE_COLUMNS, clean_scores, fill_defaults
+from parlib.clean.units import match_unit_types
+from parlib.clean.validate import validate_scores
 from parlib.errors import HeaderError, ParlibError
 from parlib.ingest.headers import classify_header
 from parlib.pipeline import clean_dataset
 from parlib.text import match_key
-from parlib.clean.validate import validate_scores
 
-FAST = settings(max_examples=100, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW = settings(max_examples=40, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.function_scoped_fixture])
+FAST = settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+SLOW = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 
 # ----------------------------------------------------------------------------- cells
 VIET = "ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐĂÂÊÔƠƯ"
 ALPHABET = string.ascii_letters + string.digits + " .,;:%/=#()-+*'\"\t" + VIET + "—–−\u00a0"
 BLANKS = st.sampled_from(["", " ", "  ", "\u00a0"])
 JUNK = st.text(alphabet=ALPHABET, max_size=20)
-MARKERS = st.sampled_from(["KĐG", "Không đánh giá", "chưa đánh giá", "-", "—", "x", "N/A",
-                           "#N/A", "#DIV/0!", "kxh"])
-SUMMARIES = st.sampled_from(["Tổng cộng", "Trung bình", "Cao nhất", "Ghi chú: số liệu tạm tính",
-                             "Nguồn: Quyết định 2094/QĐ-UBND", "* Đơn vị mới thành lập"])
-UNITS = st.sampled_from(["Sở Nội vụ", "Sở Y tế", "Sở Tư pháp", "SCT tỉnh Bến Tre",
-                         "Sở Công thương tỉnh Bến Tre", "Văn phòng UBND tỉnh", "UBND huyện Ba Tri",
-                         "Sở Kỳ Lạ", "Ban Quản lý các khu công nghiệp", "Sở GD&ĐT"])
+MARKERS = st.sampled_from(
+    ["KĐG", "Không đánh giá", "chưa đánh giá", "-", "—", "x", "N/A", "#N/A", "#DIV/0!", "kxh"]
+)
+SUMMARIES = st.sampled_from(
+    [
+        "Tổng cộng",
+        "Trung bình",
+        "Cao nhất",
+        "Ghi chú: số liệu tạm tính",
+        "Nguồn: Quyết định 2094/QĐ-UBND",
+        "* Đơn vị mới thành lập",
+    ]
+)
+UNITS = st.sampled_from(
+    [
+        "Sở Nội vụ",
+        "Sở Y tế",
+        "Sở Tư pháp",
+        "SCT tỉnh Bến Tre",
+        "Sở Công thương tỉnh Bến Tre",
+        "Văn phòng UBND tỉnh",
+        "UBND huyện Ba Tri",
+        "Sở Kỳ Lạ",
+        "Ban Quản lý các khu công nghiệp",
+        "Sở GD&ĐT",
+    ]
+)
 
 
 def nfd(strategy):
@@ -72,20 +101,42 @@ def numbers(draw) -> str:
     text = f"{value:.{draw(st.integers(0, 3))}f}"
     if draw(st.booleans()):
         text = text.replace(".", ",")
-    form = draw(st.sampled_from(["{}", "{}%", "{} điểm", "{}đ", "{}/100", "{} điểm = {}%",
-                                 "{} ({}%)", "{}/{}"]))
+    form = draw(
+        st.sampled_from(
+            ["{}", "{}%", "{} điểm", "{}đ", "{}/100", "{} điểm = {}%", "{} ({}%)", "{}/{}"]
+        )
+    )
     return form.format(text, text)
 
 
-SCORE_CELLS = st.one_of(numbers(), MARKERS, BLANKS, JUNK, nfd(MARKERS),
-                        st.floats(allow_nan=True, allow_infinity=True), st.integers(-5, 10**6))
-RANK_CELLS = st.one_of(st.integers(-2, 70).map(str), st.builds(
-    "{:02d}/{}".format, st.integers(0, 70), st.integers(0, 70)), st.sampled_from(
-    ["3=", "đồng hạng 2", "Hạng 1", "xếp thứ 3/17 sở", "Nhì", "1/0", "2,5"]),
-    MARKERS, BLANKS, JUNK, st.integers(-3, 100), st.floats(allow_nan=True))
-YEAR_CELLS = st.one_of(st.integers(1980, 2100).map(str), st.integers(1980, 2100).map(
-    "Năm {}".format), st.sampled_from(["2021-2022", "21", "năm 2020 (%)"]), BLANKS, JUNK,
-    st.floats(allow_nan=True), st.integers(-10, 10**5))
+SCORE_CELLS = st.one_of(
+    numbers(),
+    MARKERS,
+    BLANKS,
+    JUNK,
+    nfd(MARKERS),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-5, 10**6),
+)
+RANK_CELLS = st.one_of(
+    st.integers(-2, 70).map(str),
+    st.builds("{:02d}/{}".format, st.integers(0, 70), st.integers(0, 70)),
+    st.sampled_from(["3=", "đồng hạng 2", "Hạng 1", "xếp thứ 3/17 sở", "Nhì", "1/0", "2,5"]),
+    MARKERS,
+    BLANKS,
+    JUNK,
+    st.integers(-3, 100),
+    st.floats(allow_nan=True),
+)
+YEAR_CELLS = st.one_of(
+    st.integers(1980, 2100).map(str),
+    st.integers(1980, 2100).map("Năm {}".format),
+    st.sampled_from(["2021-2022", "21", "năm 2020 (%)"]),
+    BLANKS,
+    JUNK,
+    st.floats(allow_nan=True),
+    st.integers(-10, 10**5),
+)
 ANY_CELLS = st.one_of(SCORE_CELLS, RANK_CELLS, YEAR_CELLS, st.none(), st.booleans())
 
 
@@ -113,8 +164,12 @@ def test_parse_scores_answers_every_cell_once_and_never_raises(cells):
 
 
 @FAST
-@given(st.floats(min_value=0, max_value=999.99, allow_nan=False), st.integers(0, 4),
-       st.booleans(), st.sampled_from(["", "%", " điểm"]))
+@given(
+    st.floats(min_value=0, max_value=999.99, allow_nan=False),
+    st.integers(0, 4),
+    st.booleans(),
+    st.sampled_from(["", "%", " điểm"]),
+)
 def test_parse_scores_reads_back_every_published_style(value, decimals, comma, unit):
     text = f"{value:.{decimals}f}"
     text = text.replace(".", ",") if comma else text
@@ -167,8 +222,9 @@ TEXT = st.one_of(st.none(), JUNK, nfd(JUNK), st.text(max_size=25))
 @given(TEXT)
 def test_match_key_is_idempotent_ascii_and_ignores_case_and_normal_form(text):
     key = match_key(text)
-    assert key is None or (key == match_key(key) and set(key) <= set(string.ascii_lowercase
-                                                                      + string.digits + " "))
+    assert key is None or (
+        key == match_key(key) and set(key) <= set(string.ascii_lowercase + string.digits + " ")
+    )
     if isinstance(text, str):
         assert match_key(unicodedata.normalize("NFD", text)) == key
 
@@ -198,9 +254,12 @@ def test_match_provinces_answers_every_name(texts, era):
 
 
 @FAST
-@given(st.sampled_from(list(PROVINCES["name"])),
-       st.sampled_from(["{}", "Tỉnh {}", "TP. {}", "  {}  ", "{} province"]),
-       st.sampled_from(["NFC", "NFD"]), st.sampled_from([str.upper, str.lower, str]))
+@given(
+    st.sampled_from(list(PROVINCES["name"])),
+    st.sampled_from(["{}", "Tỉnh {}", "TP. {}", "  {}  ", "{} province"]),
+    st.sampled_from(["NFC", "NFD"]),
+    st.sampled_from([str.upper, str.lower, str]),
+)
 def test_official_province_names_resolve_however_written(name, form, norm, case):
     text = case(unicodedata.normalize(norm, form.format(name)))
     out = match_provinces(pd.Series([text]))
@@ -209,8 +268,10 @@ def test_official_province_names_resolve_however_written(name, form, norm, case)
 
 
 @FAST
-@given(st.lists(st.one_of(TEXT, UNITS, nfd(UNITS)), max_size=8),
-       st.sampled_from(["department", "district", "commune", "province"]))
+@given(
+    st.lists(st.one_of(TEXT, UNITS, nfd(UNITS)), max_size=8),
+    st.sampled_from(["department", "district", "commune", "province"]),
+)
 def test_match_unit_types_answers_every_unit(texts, level):
     series = pd.Series(texts, dtype=object)
     out = match_unit_types(series, level=level)
@@ -219,13 +280,38 @@ def test_match_unit_types_answers_every_unit(texts, level):
     assert (out["status"] == "missing").sum() == sum(match_key(t) is None for t in texts)
 
 
-VOCABULARY = ["Tên đơn vị", "Đơn vị", "Cơ quan", "Tỉnh", "Huyện", "Năm", "Năm 2021", "2020",
-              "Điểm", "Tổng điểm", "Điểm (%)", "Xếp hạng", "Thứ hạng", "PAR INDEX", "SIPAS",
-              "Chỉ số CCHC", "Xếp hạng SIPAS", "Điểm tối đa", "Ghi chú", "STT", "Cấp", "D1",
-              "Cải cách TTHC (9 điểm)", "Chỉ số", "Kết quả (%)", "Tỷ lệ"]
-WORDS = VOCABULARY + ["/", "và", "|", "(", ")", "2021", "%"]
-HEADERS = st.one_of(st.sampled_from(VOCABULARY), JUNK,
-                    st.lists(st.sampled_from(WORDS), max_size=5).map(" ".join))
+VOCABULARY = [
+    "Tên đơn vị",
+    "Đơn vị",
+    "Cơ quan",
+    "Tỉnh",
+    "Huyện",
+    "Năm",
+    "Năm 2021",
+    "2020",
+    "Điểm",
+    "Tổng điểm",
+    "Điểm (%)",
+    "Xếp hạng",
+    "Thứ hạng",
+    "PAR INDEX",
+    "SIPAS",
+    "Chỉ số CCHC",
+    "Xếp hạng SIPAS",
+    "Điểm tối đa",
+    "Ghi chú",
+    "STT",
+    "Cấp",
+    "D1",
+    "Cải cách TTHC (9 điểm)",
+    "Chỉ số",
+    "Kết quả (%)",
+    "Tỷ lệ",
+]
+WORDS = [*VOCABULARY, "/", "và", "|", "(", ")", "2021", "%"]
+HEADERS = st.one_of(
+    st.sampled_from(VOCABULARY), JUNK, st.lists(st.sampled_from(WORDS), max_size=5).map(" ".join)
+)
 
 
 @FAST
@@ -243,18 +329,23 @@ def test_classify_header_returns_a_role_none_or_a_header_error(label):
 
 # ----------------------------------------------------------------------------- clean_scores
 LONG_KEYS = ["unit", "province", "year", "level", "index", "score", "rank", "max_points"]
-LONG = st.fixed_dictionaries({
-    "unit": st.one_of(UNITS, nfd(UNITS), SUMMARIES, BLANKS, JUNK, st.none()),
-    "province": st.one_of(st.none(), st.sampled_from(["Bến Tre", "Hà Tây", "TP. HCM", "Atlantis",
-                                                      "Thừa Thiên - Huế"])),
-    "year": st.one_of(st.none(), YEAR_CELLS),
-    "level": st.one_of(st.none(), st.sampled_from(["department", "district", "province", "Cấp sở",
-                                                   "?"])),
-    "index": st.one_of(st.none(), st.sampled_from(["PAR", "SIPAS", "PAPI", "Chỉ số lạ"])),
-    "score": SCORE_CELLS.map(lambda v: v if isinstance(v, str) or v is None else str(v)),
-    "rank": RANK_CELLS.map(lambda v: v if isinstance(v, str) or v is None else str(v)),
-    "max_points": st.one_of(st.none(), st.sampled_from(["100", "80", "0", "abc", "9,5"])),
-})
+LONG = st.fixed_dictionaries(
+    {
+        "unit": st.one_of(UNITS, nfd(UNITS), SUMMARIES, BLANKS, JUNK, st.none()),
+        "province": st.one_of(
+            st.none(),
+            st.sampled_from(["Bến Tre", "Hà Tây", "TP. HCM", "Atlantis", "Thừa Thiên - Huế"]),
+        ),
+        "year": st.one_of(st.none(), YEAR_CELLS),
+        "level": st.one_of(
+            st.none(), st.sampled_from(["department", "district", "province", "Cấp sở", "?"])
+        ),
+        "index": st.one_of(st.none(), st.sampled_from(["PAR", "SIPAS", "PAPI", "Chỉ số lạ"])),
+        "score": SCORE_CELLS.map(lambda v: v if isinstance(v, str) or v is None else str(v)),
+        "rank": RANK_CELLS.map(lambda v: v if isinstance(v, str) or v is None else str(v)),
+        "max_points": st.one_of(st.none(), st.sampled_from(["100", "80", "0", "abc", "9,5"])),
+    }
+)
 
 
 @FAST
@@ -280,12 +371,23 @@ sources: [{{id: s1, title: Báo cáo, publisher: UBND tỉnh Bến Tre, date: 20
 files: [{{path: {path}, source: s1, index: PAR, year: 2021, province: Bến Tre,
          level: department}}]
 """
-MEASURES = [["Điểm"], ["Điểm", "Xếp hạng"], ["Chỉ số CCHC", "Xếp hạng"], ["Năm 2020", "Năm 2021"],
-            ["PAR INDEX", "Xếp hạng", "SIPAS", "Xếp hạng"], ["Tổng điểm", "Điểm tối đa"],
-            ["Điểm (%)"], ["Kết quả"]]
+MEASURES = [
+    ["Điểm"],
+    ["Điểm", "Xếp hạng"],
+    ["Chỉ số CCHC", "Xếp hạng"],
+    ["Năm 2020", "Năm 2021"],
+    ["PAR INDEX", "Xếp hạng", "SIPAS", "Xếp hạng"],
+    ["Tổng điểm", "Điểm tối đa"],
+    ["Điểm (%)"],
+    ["Kết quả"],
+]
 EXTRAS = ["STT", "Ghi chú", "Năm", "Mã số", "Loại hình", "Tỉnh"]
-CELL_FOR = {"Xếp hạng": RANK_CELLS, "Năm": YEAR_CELLS, "STT": st.integers(1, 99).map(str),
-            "Tỉnh": st.one_of(st.sampled_from(["Bến Tre", "Hà Tây", "Atlantis"]), BLANKS)}
+CELL_FOR = {
+    "Xếp hạng": RANK_CELLS,
+    "Năm": YEAR_CELLS,
+    "STT": st.integers(1, 99).map(str),
+    "Tỉnh": st.one_of(st.sampled_from(["Bến Tre", "Hà Tây", "Atlantis"]), BLANKS),
+}
 
 
 def _is_blank(value: object) -> bool:
@@ -307,12 +409,24 @@ def tables(draw):
     cells = []
     for h in header:
         plain = unicodedata.normalize("NFC", h)
-        cells.append(words if plain in (unit, "Ghi chú", "Mã số", "Loại hình")
-                     else CELL_FOR.get(plain, SCORE_CELLS))
+        cells.append(
+            words
+            if plain in (unit, "Ghi chú", "Mã số", "Loại hình")
+            else CELL_FOR.get(plain, SCORE_CELLS)
+        )
     body = draw(st.lists(st.tuples(*cells), max_size=10))
-    titles = draw(st.lists(st.sampled_from(["UBND TỈNH BẾN TRE", "KẾT QUẢ CHỈ SỐ CCHC NĂM 2021",
-                                            "(Kèm theo Quyết định số 2094/QĐ-UBND)"]),
-                           max_size=2))
+    titles = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "UBND TỈNH BẾN TRE",
+                    "KẾT QUẢ CHỈ SỐ CCHC NĂM 2021",
+                    "(Kèm theo Quyết định số 2094/QĐ-UBND)",
+                ]
+            ),
+            max_size=2,
+        )
+    )
     return titles, header, [list(row) for row in body]
 
 
@@ -393,15 +507,18 @@ def check_clean(folder: Path, name: str, expected_rows: list[int]) -> None:
         assert "Fix:" in str(err)
         return
     placed = set(zip(result.scores["raw_file"], result.scores["raw_row"].astype(int))) | set(
-        zip(result.quarantine["raw_file"], result.quarantine["raw_row"].astype(int)))
+        zip(result.quarantine["raw_file"], result.quarantine["raw_row"].astype(int))
+    )
     assert placed == {(name, r) for r in expected_rows}
 
 
 @SLOW
-@given(tables(), st.sampled_from([",", ";", "\t"]),
-       st.sampled_from(["utf-8", "utf-8-sig", "cp1258"]))
-def test_random_csv_tables_clean_or_fail_clearly_and_keep_every_row(tmp_path_factory, table,
-                                                                    delimiter, encoding):
+@given(
+    tables(), st.sampled_from([",", ";", "\t"]), st.sampled_from(["utf-8", "utf-8-sig", "cp1258"])
+)
+def test_random_csv_tables_clean_or_fail_clearly_and_keep_every_row(
+    tmp_path_factory, table, delimiter, encoding
+):
     titles, header, body = table
     folder = tmp_path_factory.mktemp("fuzz") / "fuzz"
     folder.mkdir()

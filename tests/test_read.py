@@ -51,15 +51,21 @@ def cells(table: RawTable) -> list[list]:
 
 # ---------------------------------------------------------------- CSV
 def test_read_csv_finds_header_below_title_rows(tmp_path):
-    path = write(tmp_path, "bt.csv", "BẢNG XẾP HẠNG CHỈ SỐ CCHC NĂM 2021,,\n"
-                 "(Kèm theo Quyết định số 2094/QĐ-UBND),,\n,,\n"
-                 f"{HEADER}\nSở Nội vụ,\"91,5\",1\nSở Tư pháp,\"90,25\",2\n")
+    path = write(
+        tmp_path,
+        "bt.csv",
+        "BẢNG XẾP HẠNG CHỈ SỐ CCHC NĂM 2021,,\n"
+        "(Kèm theo Quyết định số 2094/QĐ-UBND),,\n,,\n"
+        f'{HEADER}\nSở Nội vụ,"91,5",1\nSở Tư pháp,"90,25",2\n',
+    )
     table = read_raw(path, display_path="data/raw/bt/bt.csv")
     assert table.header_row == 4
     assert table.columns == ["Tên đơn vị", "Điểm", "Xếp hạng"]
     assert table.rows.tolist() == [5, 6]
-    assert table.title_rows == ["BẢNG XẾP HẠNG CHỈ SỐ CCHC NĂM 2021",
-                                "(Kèm theo Quyết định số 2094/QĐ-UBND)"]
+    assert table.title_rows == [
+        "BẢNG XẾP HẠNG CHỈ SỐ CCHC NĂM 2021",
+        "(Kèm theo Quyết định số 2094/QĐ-UBND)",
+    ]
     assert cells(table) == [["Sở Nội vụ", "91,5", "1"], ["Sở Tư pháp", "90,25", "2"]]
     assert (table.encoding, table.delimiter, table.sheet) == ("utf-8", ",", None)
     assert table.display_path == "data/raw/bt/bt.csv"
@@ -103,22 +109,27 @@ def test_read_csv_declared_utf8_but_cp1258_names_file_line_and_fix(tmp_path):
 
 def test_read_csv_declared_cp1258_but_utf8_names_file_line_and_fix(tmp_path):
     path = write(tmp_path, "t.csv", "Don vi,Diem\nSo A,90\nSở Nội vụ,91\n")
-    with pytest.raises(RawFileError, match=r"t\.csv, row 3: .*declared cp1258 but is UTF-8.*"
-                       r"mojibake.*Fix: remove encoding: cp1258"):
+    with pytest.raises(
+        RawFileError,
+        match=r"t\.csv, row 3: .*declared cp1258 but is UTF-8.*"
+        r"mojibake.*Fix: remove encoding: cp1258",
+    ):
         read_raw(path, encoding="cp1258")
 
 
 def test_read_csv_declared_cp1258_reads_cp1258(tmp_path):
-    table = read_raw(write(tmp_path, "t.csv", to_cp1258(f"{HEADER}\nSở Nội vụ,90,1\n")),
-                     encoding="cp1258")
+    table = read_raw(
+        write(tmp_path, "t.csv", to_cp1258(f"{HEADER}\nSở Nội vụ,90,1\n")), encoding="cp1258"
+    )
     assert table.frame.iloc[0, 0] == "Sở Nội vụ"
     assert table.warnings == []
 
 
 @pytest.mark.parametrize(("sep", "name"), [(";", "semicolon"), ("\t", "tab"), ("|", "pipe")])
 def test_read_csv_sniffs_the_delimiter(tmp_path, sep, name):
-    text = (f"Tên đơn vị{sep}Điểm{sep}Xếp hạng\nSở Nội vụ{sep}91,5{sep}1\n"
-            f"Sở Tư pháp{sep}90,25{sep}2\n")
+    text = (
+        f"Tên đơn vị{sep}Điểm{sep}Xếp hạng\nSở Nội vụ{sep}91,5{sep}1\nSở Tư pháp{sep}90,25{sep}2\n"
+    )
     table = read_raw(write(tmp_path, f"{name}.csv", text))
     assert table.delimiter == sep
     assert cells(table) == [["Sở Nội vụ", "91,5", "1"], ["Sở Tư pháp", "90,25", "2"]]
@@ -126,8 +137,11 @@ def test_read_csv_sniffs_the_delimiter(tmp_path, sep, name):
 
 def test_read_csv_rows_that_do_not_split_name_the_delimiter_key(tmp_path):
     path = write(tmp_path, "t.csv", "Tên đơn vị:Điểm\nSở Nội vụ:90\n")
-    with pytest.raises(HeaderError, match=r"do not split into columns on ',', ';', tab or '\|'.*"
-                       "delimiter:"):
+    with pytest.raises(
+        HeaderError,
+        match=r"do not split into columns on ',', ';', tab or '\|'.*"
+        "delimiter:",
+    ):
         read_raw(path)
     with pytest.raises(HeaderError, match=r"on ';'.*Fix: set delimiter:"):
         read_raw(path, delimiter=";")
@@ -139,11 +153,13 @@ def test_read_csv_declared_delimiter_is_used(tmp_path):
 
 
 def test_read_csv_quoted_newlines_keep_physical_line_numbers(tmp_path):
-    text = (f"{HEADER}\n"
-            "\"Sở Nội vụ\",90,1\n"           # line 2
-            "\"Sở Tư\npháp\",\"89\n\",2\n"   # lines 3-5
-            "\n"                              # line 6, blank
-            "Sở Y tế,88,3\n")                 # line 7
+    text = (
+        f"{HEADER}\n"
+        '"Sở Nội vụ",90,1\n'  # line 2
+        '"Sở Tư\npháp","89\n",2\n'  # lines 3-5
+        "\n"  # line 6, blank
+        "Sở Y tế,88,3\n"
+    )  # line 7
     table = read_raw(write(tmp_path, "t.csv", text))
     assert table.rows.tolist() == [2, 3, 7]
     assert table.frame["Tên đơn vị"].tolist() == ["Sở Nội vụ", "Sở Tư pháp", "Sở Y tế"]
@@ -151,7 +167,7 @@ def test_read_csv_quoted_newlines_keep_physical_line_numbers(tmp_path):
 
 
 def test_read_csv_quoted_newline_in_header_and_crlf(tmp_path):
-    text = "Bảng 1\r\n\"Tên\r\nđơn vị\",Điểm\r\nSở A,90\r\n\r\nSở B,\"8\r\n9\"\r\nSở C,70\r\n"
+    text = 'Bảng 1\r\n"Tên\r\nđơn vị",Điểm\r\nSở A,90\r\n\r\nSở B,"8\r\n9"\r\nSở C,70\r\n'
     table = read_raw(write(tmp_path, "t.csv", text))
     assert (table.header_row, table.columns) == (2, ["Tên đơn vị", "Điểm"])
     assert table.rows.tolist() == [4, 6, 8]
@@ -178,22 +194,28 @@ def test_read_csv_header_only_gives_an_empty_frame(tmp_path):
 
 
 def test_read_csv_truncated_last_line_names_the_line(tmp_path):
-    path = write(tmp_path, "t.csv", f"{HEADER}\nSở A,90,1\nSở B,\"89,5")
-    with pytest.raises(RawFileError, match=r"t\.csv, row 3: the file ends inside a quoted cell.*"
-                       "truncated"):
+    path = write(tmp_path, "t.csv", f'{HEADER}\nSở A,90,1\nSở B,"89,5')
+    with pytest.raises(
+        RawFileError,
+        match=r"t\.csv, row 3: the file ends inside a quoted cell.*"
+        "truncated",
+    ):
         read_raw(path)
 
 
 def test_read_csv_truncated_after_a_multiline_cell(tmp_path):
-    path = write(tmp_path, "t.csv", f"{HEADER}\n\"Sở\nA\",90,1\nSở B,\"89\n")
+    path = write(tmp_path, "t.csv", f'{HEADER}\n"Sở\nA",90,1\nSở B,"89\n')
     with pytest.raises(RawFileError, match="row 4: the file ends inside a quoted cell"):
         read_raw(path)
 
 
 def test_read_csv_row_with_extra_cells_names_row_and_counts(tmp_path):
     path = write(tmp_path, "t.csv", f"{HEADER}\nSở A,90,1\nSở B,89,5,2\n")
-    with pytest.raises(RawFileError, match=r"row 3: the row has 4 cells but the header has 3 "
-                       r"\(value 'Sở B,89,5,2'\)\. Fix: quote cells that contain the delimiter"):
+    with pytest.raises(
+        RawFileError,
+        match=r"row 3: the row has 4 cells but the header has 3 "
+        r"\(value 'Sở B,89,5,2'\)\. Fix: quote cells that contain the delimiter",
+    ):
         read_raw(path)
 
 
@@ -219,8 +241,11 @@ def test_read_csv_blank_headers_are_named_or_dropped(tmp_path):
 
 def test_read_csv_without_a_header_lists_the_rows_and_the_fix(tmp_path):
     path = write(tmp_path, "t.csv", "a,b\n1,2\n")
-    with pytest.raises(HeaderError, match=r"no header row found.*row 1: \['a', 'b'\]; row 2: "
-                       r"\['1', '2'\].*Fix: set header_row:"):
+    with pytest.raises(
+        HeaderError,
+        match=r"no header row found.*row 1: \['a', 'b'\]; row 2: "
+        r"\['1', '2'\].*Fix: set header_row:",
+    ):
         read_raw(path)
 
 
@@ -228,7 +253,10 @@ def test_read_csv_header_row_override(tmp_path):
     text = "Tên đơn vị,Điểm\nx,y\nCơ quan,Kết quả\nSở A,90\n"
     table = read_raw(write(tmp_path, "t.csv", text), header_row=3)
     assert (table.header_row, table.columns, table.rows.tolist()) == (
-        3, ["Cơ quan", "Kết quả"], [4])
+        3,
+        ["Cơ quan", "Kết quả"],
+        [4],
+    )
     assert table.title_rows == ["Tên đơn vị | Điểm", "x | y"]
     with pytest.raises(RawFileError, match="row 9: line 9 is not the start of a row"):
         read_raw(write(tmp_path, "t.csv", text), header_row=9)
@@ -238,8 +266,10 @@ def test_read_csv_keeps_notes_rows_below_the_table(tmp_path):
     text = f"{HEADER}\nSở A,90,1\n,,\nGhi chú: KĐG là không đánh giá,,\nNguồn: Quyết định 2094,,\n"
     table = read_raw(write(tmp_path, "t.csv", text))
     assert table.rows.tolist() == [2, 4, 5]
-    assert table.frame["Tên đơn vị"].tolist()[1:] == ["Ghi chú: KĐG là không đánh giá",
-                                                      "Nguồn: Quyết định 2094"]
+    assert table.frame["Tên đơn vị"].tolist()[1:] == [
+        "Ghi chú: KĐG là không đánh giá",
+        "Nguồn: Quyết định 2094",
+    ]
 
 
 def test_read_csv_fast_and_fallback_paths_agree(tmp_path):
@@ -247,16 +277,17 @@ def test_read_csv_fast_and_fallback_paths_agree(tmp_path):
     n = 3000
     units = np.array(UNITS)[rng.integers(0, 4, n)]
     scores = [f"{v:.2f}".replace(".", ",") for v in rng.random(n) * 100]
-    lines = [f"{k},{u},\"{s}\",  {k % 18 + 1} " for k, (u, s) in enumerate(zip(units, scores))]
+    lines = [f'{k},{u},"{s}",  {k % 18 + 1} ' for k, (u, s) in enumerate(zip(units, scores))]
     plain = write(tmp_path, "plain.csv", "STT,Tên đơn vị,Điểm,Xếp hạng\n" + "\n".join(lines))
     lines[1000] = lines[1000] + "\n"  # a blank line: pyarrow path gives way to the C parser
-    lines[2000] = "2000,\"Sở\nmới\",\"1,0\",1"  # a quoted newline
+    lines[2000] = '2000,"Sở\nmới","1,0",1'  # a quoted newline
     mixed = write(tmp_path, "mixed.csv", "STT,Tên đơn vị,Điểm,Xếp hạng\n" + "\n".join(lines))
     a, b = read_raw(plain), read_raw(mixed)
     assert a.rows.tolist() == list(range(2, n + 2))
     # record k starts on line k + 2, + 1 after the blank line, + 1 after the two-line record
-    assert b.rows.tolist() == (list(range(2, 1003)) + list(range(1004, 2004))
-                               + list(range(2005, n + 4)))
+    assert b.rows.tolist() == (
+        list(range(2, 1003)) + list(range(1004, 2004)) + list(range(2005, n + 4))
+    )
     assert a.frame["Xếp hạng"].iloc[:3].tolist() == ["1", "2", "3"]
     assert a.frame["Điểm"].tolist() == scores
     assert b.frame["Tên đơn vị"].iloc[2000] == "Sở mới"
@@ -267,15 +298,17 @@ def test_read_csv_column_distinct_only_in_its_first_rows_is_still_cleaned(tmp_pa
     # The first rows decide which columns pyarrow reads as plain text (serial numbers);
     # a column that starts distinct and then repeats messy text is cleaned all the same.
     n = 3000
-    notes = [f"ghi chú {k}" if k < 300 else "  Sở   Y tế " if k % 2 else "Sở Nội vụ"
-             for k in range(n)]
+    notes = [
+        f"ghi chú {k}" if k < 300 else "  Sở   Y tế " if k % 2 else "Sở Nội vụ" for k in range(n)
+    ]
     body = "\n".join(f"{k + 1},{note},Sở Tư pháp,90" for k, note in enumerate(notes))
     path = write(tmp_path, "t.csv", "STT,Ghi chú,Tên đơn vị,Điểm\n" + body)
     for categorical in (False, True):
         frame = read_raw(path, categorical=categorical).frame
         assert list(frame["STT"].astype(str)) == [str(k + 1) for k in range(n)]
         assert list(frame["Ghi chú"].astype(str)) == [
-            n if k < 300 else "Sở Y tế" if k % 2 else "Sở Nội vụ" for k, n in enumerate(notes)]
+            n if k < 300 else "Sở Y tế" if k % 2 else "Sở Nội vụ" for k, n in enumerate(notes)
+        ]
         assert set(frame["Tên đơn vị"].astype(str)) == {"Sở Tư pháp"}
 
 
@@ -319,8 +352,11 @@ def workbook_path(tmp_path):
     ws.merge_cells("C4:D4")
     ws.merge_cells("E4:F4")
     ws["C5"], ws["D5"], ws["E5"], ws["F5"] = "Điểm", "Xếp hạng", "Điểm", "Xếp hạng"
-    data = [(1, "Sở Nội vụ", 98.56, 1, 91.25, 2), (2, "Sở Tư pháp", 97.1, 2, 93.0, 1),
-            (3, "Sở Y tế", None, 3, 2021.0, None)]
+    data = [
+        (1, "Sở Nội vụ", 98.56, 1, 91.25, 2),
+        (2, "Sở Tư pháp", 97.1, 2, 93.0, 1),
+        (3, "Sở Y tế", None, 3, 2021.0, None),
+    ]
     for r, row in enumerate(data, start=6):
         for c, value in enumerate(row, start=1):
             ws.cell(r, c, value)
@@ -342,8 +378,15 @@ def workbook_path(tmp_path):
 def test_read_xlsx_two_line_merged_header(workbook_path):
     table = read_raw(workbook_path, display_path="bt.xlsx")
     assert table.header_row == 4
-    assert table.columns == ["STT", "Tên đơn vị", "Năm 2021 | Điểm", "Năm 2021 | Xếp hạng",
-                             "Năm 2020 | Điểm", "Năm 2020 | Xếp hạng", "(column G)"]
+    assert table.columns == [
+        "STT",
+        "Tên đơn vị",
+        "Năm 2021 | Điểm",
+        "Năm 2021 | Xếp hạng",
+        "Năm 2020 | Điểm",
+        "Năm 2020 | Xếp hạng",
+        "(column G)",
+    ]
     assert table.title_rows == ["UBND TỈNH BẾN TRE", "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2021"]
     assert table.sheet == "Xếp hạng"
 
@@ -373,8 +416,11 @@ def test_read_xlsx_sheet_by_name_index_and_unknown(workbook_path):
     assert read_raw(workbook_path, sheet="Xếp hạng").sheet == "Xếp hạng"
     assert read_raw(workbook_path, sheet="xep hang").sheet == "Xếp hạng"
     assert read_raw(workbook_path, sheet=0).warnings[0].startswith("rows [7]")
-    with pytest.raises(RawFileError, match=r"no sheet 'Sheet9'; the sheets are \['Xếp hạng', "
-                       r"'Ghi chú'\].*Fix: set sheet:"):
+    with pytest.raises(
+        RawFileError,
+        match=r"no sheet 'Sheet9'; the sheets are \['Xếp hạng', "
+        r"'Ghi chú'\].*Fix: set sheet:",
+    ):
         read_raw(workbook_path, sheet="Sheet9")
     with pytest.raises(RawFileError, match="no sheet number 5"):
         read_raw(workbook_path, sheet=5)
@@ -401,8 +447,12 @@ def test_read_xlsx_group_row_found_from_its_sub_row(tmp_path):
     book.save(tmp_path / "s.xlsx")
     table = read_raw(tmp_path / "s.xlsx")
     assert table.header_row == 2
-    assert table.columns == ["Tên đơn vị", "Kết quả đánh giá SIPAS | Chỉ số hài lòng (%)",
-                             "Kết quả đánh giá SIPAS | Xếp hạng", "Ghi chú"]
+    assert table.columns == [
+        "Tên đơn vị",
+        "Kết quả đánh giá SIPAS | Chỉ số hài lòng (%)",
+        "Kết quả đánh giá SIPAS | Xếp hạng",
+        "Ghi chú",
+    ]
     assert table.rows.tolist() == [4]
 
 
@@ -416,7 +466,10 @@ def test_read_xlsx_single_line_header_does_not_swallow_the_first_row(tmp_path):
     book.save(tmp_path / "p.xlsx")
     table = read_raw(tmp_path / "p.xlsx")
     assert (table.header_row, table.columns, table.rows.tolist()) == (
-        2, ["Tỉnh", "Điểm", "Xếp hạng"], [3])
+        2,
+        ["Tỉnh", "Điểm", "Xếp hạng"],
+        [3],
+    )
 
 
 def test_read_xlsx_header_cell_merged_over_two_columns_is_one_column(tmp_path):
@@ -430,7 +483,10 @@ def test_read_xlsx_header_cell_merged_over_two_columns_is_one_column(tmp_path):
     book.save(tmp_path / "m.xlsx")
     table = read_raw(tmp_path / "m.xlsx")
     assert (table.header_row, table.columns, table.rows.tolist()) == (
-        1, ["STT", "Tên đơn vị", "Điểm"], [2, 3])
+        1,
+        ["STT", "Tên đơn vị", "Điểm"],
+        [2, 3],
+    )
     assert cells(table) == [["1", "Sở A", "90"], ["2", "Sở B", "80"]]
 
 
@@ -444,15 +500,30 @@ def test_read_xlsx_empty_and_broken_files(tmp_path):
 
 
 # ---------------------------------------------------------------- cell cleaning
-TRICKY = ["  a  b ", "a\tb", "\x1c x \x1f", "", "   ", "Sở\u00a0Nội vụ", "x\u2013y",
-          unicodedata.normalize("NFD", "Đắk Lắk"), "\ufeffSTT", "plain", "a\r\nb", "\u200b"]
+TRICKY = [
+    "  a  b ",
+    "a\tb",
+    "\x1c x \x1f",
+    "",
+    "   ",
+    "Sở\u00a0Nội vụ",
+    "x\u2013y",
+    unicodedata.normalize("NFD", "Đắk Lắk"),
+    "\ufeffSTT",
+    "plain",
+    "a\r\nb",
+    "\u200b",
+]
 
 
-@pytest.mark.parametrize("values", [
-    TRICKY * 20,  # few distinct values: cleaned once each
-    [f" {k}\t x  " for k in range(2000)] + ["a  b", " ", ""],  # mostly distinct ASCII: kernels
-    [f"{k}" for k in range(2000)] + TRICKY,  # mostly distinct, some not ASCII
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        TRICKY * 20,  # few distinct values: cleaned once each
+        [f" {k}\t x  " for k in range(2000)] + ["a  b", " ", ""],  # mostly distinct ASCII: kernels
+        [f"{k}" for k in range(2000)] + TRICKY,  # mostly distinct, some not ASCII
+    ],
+)
 def test_clean_cells_match_clean_text(values):
     from parlib.ingest.csv import _clean
     from parlib.text import clean_text
@@ -494,7 +565,7 @@ def test_a_two_role_header_is_named_even_when_the_header_is_found_automatically(
 
 
 def test_read_csv_finds_an_aggregates_header(tmp_path):
-    table = read_raw(write(tmp_path, "a.csv", "Tiêu đề\nstatistic,value\nmean,\"93,99%\"\n"))
+    table = read_raw(write(tmp_path, "a.csv", 'Tiêu đề\nstatistic,value\nmean,"93,99%"\n'))
     assert table.header_row == 2 and table.columns == ["statistic", "value"]
 
 
@@ -513,16 +584,22 @@ def test_read_xlsx_without_a_header_on_the_first_sheet_names_the_other_sheets(tm
     book.active["A1"] = "Ghi chú"
     book.create_sheet("Năm 2021").append(["Tên đơn vị", "Điểm"])
     book.save(tmp_path / "s.xlsx")
-    with pytest.raises(HeaderError, match=r"Fix: set sheet: in dataset.yaml if the table is on "
-                                          r"another sheet of \['Sheet', 'Năm 2021'\]"):
+    with pytest.raises(
+        HeaderError,
+        match=r"Fix: set sheet: in dataset.yaml if the table is on "
+        r"another sheet of \['Sheet', 'Năm 2021'\]",
+    ):
         read_raw(tmp_path / "s.xlsx")
 
 
 def test_read_xlsx_that_is_empty_or_text_says_so(tmp_path):
     with pytest.raises(RawFileError, match=r"the file is empty \(0 bytes\).*Fix: download"):
         read_raw(write(tmp_path, "e.xlsx", b""))
-    with pytest.raises(RawFileError, match=r"the file is text, not an XLSX workbook .*\(value "
-                                           r"'Tên đơn vị,Điểm'\).*Fix: rename it to .csv"):
+    with pytest.raises(
+        RawFileError,
+        match=r"the file is text, not an XLSX workbook .*\(value "
+        r"'Tên đơn vị,Điểm'\).*Fix: rename it to .csv",
+    ):
         read_raw(write(tmp_path, "t.xlsx", "Tên đơn vị,Điểm\nSở Nội vụ,90\n"))
 
 
@@ -530,8 +607,8 @@ def test_a_file_utf8_only_in_its_first_lines_is_read_as_what_it_is(tmp_path):
     # The head (an ASCII header and 300 ASCII rows) is UTF-8; the rest is Windows-1258.
     from parlib.demo.writers import to_cp1258_form
 
-    head = "STT,Don vi,Diem\n" + "".join(f"{i},Unit {i},\"9{i % 10},5\"\n" for i in range(1, 301))
-    tail = "301,Sở Tư pháp,\"88,5\"\n302,Sở Nội vụ,\"87,0\"\n"
+    head = "STT,Don vi,Diem\n" + "".join(f'{i},Unit {i},"9{i % 10},5"\n' for i in range(1, 301))
+    tail = '301,Sở Tư pháp,"88,5"\n302,Sở Nội vụ,"87,0"\n'
     path = tmp_path / "late.csv"
     path.write_bytes(to_cp1258_form(head + tail).encode("cp1258"))
     table = read_raw(path)
@@ -539,19 +616,26 @@ def test_a_file_utf8_only_in_its_first_lines_is_read_as_what_it_is(tmp_path):
     assert table.frame.iloc[-2:, 1].tolist() == ["Sở Tư pháp", "Sở Nội vụ"]
     # UTF-8 above, a Windows-1258 line below: neither encoding reads it all.
     mixed = tmp_path / "mixed.csv"
-    mixed.write_bytes(head.replace("Don vi", "Đơn vị").encode("utf-8")
-                      + to_cp1258_form(tail).encode("cp1258"))
+    mixed.write_bytes(
+        head.replace("Don vi", "Đơn vị").encode("utf-8") + to_cp1258_form(tail).encode("cp1258")
+    )
     with pytest.raises(RawFileError, match="neither UTF-8 nor Windows-1258"):
         read_raw(mixed)
 
 
-@pytest.mark.parametrize(("name", "content", "expected"), [
-    ("plain.csv", "STT,Tên đơn vị,Điểm\n1,Sở Tư pháp,\"98,56\"\n2,Sở Y tế,\"90,1\"\n",
-     ("utf-8", [2, 3], ["98,56", "90,1"])),
-    ("bom.csv", "\ufeffTên đơn vị;Điểm\nSở Tư pháp;98,56\n", ("utf-8-sig", [2], ["98,56"])),
-    ("late_cp1258.csv", None, ("cp1258", list(range(2, 303)), ["90"] * 300 + ["91"])),
-    ("empty.csv", "", None),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (
+            "plain.csv",
+            'STT,Tên đơn vị,Điểm\n1,Sở Tư pháp,"98,56"\n2,Sở Y tế,"90,1"\n',
+            ("utf-8", [2, 3], ["98,56", "90,1"]),
+        ),
+        ("bom.csv", "\ufeffTên đơn vị;Điểm\nSở Tư pháp;98,56\n", ("utf-8-sig", [2], ["98,56"])),
+        ("late_cp1258.csv", None, ("cp1258", list(range(2, 303)), ["90"] * 300 + ["91"])),
+        ("empty.csv", "", None),
+    ],
+)
 def test_each_encoding_is_read_by_the_one_csv_reader(tmp_path, name, content, expected):
     path = tmp_path / name
     if content is None:  # ASCII (so UTF-8) in its first lines, Windows-1258 further down
@@ -579,5 +663,8 @@ def test_a_long_row_below_the_first_lines_is_read_or_named(tmp_path):
     table = read_raw(write(tmp_path, "t.csv", "\n".join([HEADER, *body]) + "\n"))
     assert table.frame.shape == (300, 3) and table.rows[-1] == 301
     body[260] += ",,x"
-    with pytest.raises(RawFileError, match=r"row 262: the row has 5 cells but the header has 3 \(value .Sở 260,81,1,,x.\)"):
+    with pytest.raises(
+        RawFileError,
+        match=r"row 262: the row has 5 cells but the header has 3 \(value .Sở 260,81,1,,x.\)",
+    ):
         read_raw(write(tmp_path, "t.csv", "\n".join([HEADER, *body]) + "\n"))

@@ -12,8 +12,10 @@ from parlib.reports import read_reports_config, slugify_report
 from parlib.reports.notebook_params import notebook_parameters
 
 REPO = Path(__file__).resolve().parents[1]
-PARAMS = ('dataset = "demo"\nindex = "PAR"\nprovinces = []\nyear = 0\nlang = "vi"\n'
-          'boundaries = "legacy"\nclean_dir = "data/clean"\noutput_dir = "reports/_adhoc"')
+PARAMS = (
+    'dataset = "demo"\nindex = "PAR"\nprovinces = []\nyear = 0\nlang = "vi"\n'
+    'boundaries = "legacy"\nclean_dir = "data/clean"\noutput_dir = "reports/_adhoc"'
+)
 
 
 @pytest.fixture
@@ -21,8 +23,11 @@ def project(tmp_path) -> Path:
     (tmp_path / "notebooks").mkdir()
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(PARAMS, metadata={"tags": ["parameters"]})]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     for name in ("trend", "comparison"):
         nbformat.write(nb, tmp_path / "notebooks" / f"{name}.ipynb")
     return tmp_path
@@ -54,8 +59,18 @@ def test_shipped_reports_yaml_is_valid():
 def test_shipped_notebooks_have_literal_parameters():
     for name in ("trend", "correlation", "comparison"):
         params = notebook_parameters(REPO / "notebooks" / f"{name}.ipynb")
-        assert {"dataset", "index", "component", "level", "provinces", "unit_type", "boundaries",
-                "lang", "clean_dir", "output_dir"} <= set(params)
+        assert {
+            "dataset",
+            "index",
+            "component",
+            "level",
+            "provinces",
+            "unit_type",
+            "boundaries",
+            "lang",
+            "clean_dir",
+            "output_dir",
+        } <= set(params)
         assert params["clean_dir"] == "data/clean"
         assert params["output_dir"] == "reports/_adhoc"
         nb = nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4)
@@ -66,7 +81,10 @@ def test_shipped_notebooks_have_literal_parameters():
 
 
 def test_reads_reports_with_defaults_and_derived_slugs(project):
-    cfg = read_reports_config(write(project, """
+    cfg = read_reports_config(
+        write(
+            project,
+            """
 defaults: {lang: en}
 datasets:
   demo:
@@ -77,9 +95,15 @@ datasets:
       - notebook: comparison
         title: "Sở Tài chính 2023"
         parameters: {year: 2023, lang: vi}
-"""))
+""",
+        )
+    )
     first, second = cfg.reports
-    assert first.parameters == {"lang": "en", "index": "SIPAS", "provinces": ["Bến Tre", "Trà Vinh"]}
+    assert first.parameters == {
+        "lang": "en",
+        "index": "SIPAS",
+        "provinces": ["Bến Tre", "Trà Vinh"],
+    }
     assert first.id == "demo/trend/sipas-en-ben-tre-tra-vinh"
     assert second.slug == "so-tai-chinh-2023"
     assert second.parameters["lang"] == "vi"
@@ -88,73 +112,127 @@ datasets:
 
 
 def test_unknown_parameter_names_parameter_notebook_and_known_ones(project):
-    path = write(project, "datasets:\n  demo:\n    reports:\n"
-                          "      - {notebook: trend, parameters: {provinse: [Huế]}}\n")
-    with pytest.raises(ParameterError, match=r"unknown parameter 'provinse' for notebook "
-                                             r"trend\.ipynb.*did you mean 'provinces'") as err:
+    path = write(
+        project,
+        "datasets:\n  demo:\n    reports:\n"
+        "      - {notebook: trend, parameters: {provinse: [Huế]}}\n",
+    )
+    with pytest.raises(
+        ParameterError,
+        match=r"unknown parameter 'provinse' for notebook "
+        r"trend\.ipynb.*did you mean 'provinces'",
+    ) as err:
         read_reports_config(path)
     assert "boundaries" in str(err.value)  # the known parameters are listed
     assert err.value.column == "datasets.demo.reports[0].parameters.provinse"
 
 
 def test_parameter_of_the_wrong_type_is_refused(project):
-    path = write(project, "datasets:\n  demo:\n    reports:\n"
-                          "      - {notebook: trend, parameters: {provinces: {Huế: 1}}}\n")
+    path = write(
+        project,
+        "datasets:\n  demo:\n    reports:\n"
+        "      - {notebook: trend, parameters: {provinces: {Huế: 1}}}\n",
+    )
     with pytest.raises(ParameterError, match="'provinces' of notebook trend.ipynb must be list"):
         read_reports_config(path)
 
 
 def test_parameters_are_read_as_people_write_them(project):
-    path = write(project, "datasets:\n  demo:\n    reports:\n"
-                          "      - {notebook: trend, parameters: {provinces: 'TP.HCM, HN',\n"
-                          "         boundaries: 2025}}\n")
+    path = write(
+        project,
+        "datasets:\n  demo:\n    reports:\n"
+        "      - {notebook: trend, parameters: {provinces: 'TP.HCM, HN',\n"
+        "         boundaries: 2025}}\n",
+    )
     (spec,) = read_reports_config(path).reports
     assert spec.parameters["provinces"] == ["TP.HCM", "HN"]
     assert spec.parameters["boundaries"] == "2025"
 
 
-@pytest.mark.parametrize("name", ["TPHCM", "HCM", "Ho Chi Minh City", "Sài Gòn", "TT Huế", "Hue",
-                                  "HN", "ben tre", "79", "Thừa Thiên Huế"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "TPHCM",
+        "HCM",
+        "Ho Chi Minh City",
+        "Sài Gòn",
+        "TT Huế",
+        "Hue",
+        "HN",
+        "ben tre",
+        "79",
+        "Thừa Thiên Huế",
+    ],
+)
 def test_province_names_as_people_write_them_pass(project, name):
-    path = write(project, "datasets:\n  demo:\n    reports:\n"
-                          f"      - {{notebook: trend, parameters: {{provinces: ['{name}']}}}}\n")
+    path = write(
+        project,
+        "datasets:\n  demo:\n    reports:\n"
+        f"      - {{notebook: trend, parameters: {{provinces: ['{name}']}}}}\n",
+    )
     assert read_reports_config(path).reports[0].parameters["provinces"] == [name]
 
 
 def test_unknown_province_gets_the_closest_names(project):
-    path = write(project, "datasets:\n  demo:\n    reports:\n"
-                          "      - {notebook: trend, parameters: {provinces: [Ben Tree]}}\n")
-    with pytest.raises(ParameterError, match=r"provinces.*no province has this name \(value "
-                                             r"'Ben Tree'\)\. Fix: Did you mean 'Bến Tre'\?"):
+    path = write(
+        project,
+        "datasets:\n  demo:\n    reports:\n"
+        "      - {notebook: trend, parameters: {provinces: [Ben Tree]}}\n",
+    )
+    with pytest.raises(
+        ParameterError,
+        match=r"provinces.*no province has this name \(value "
+        r"'Ben Tree'\)\. Fix: Did you mean 'Bến Tre'\?",
+    ):
         read_reports_config(path)
 
 
 @pytest.mark.parametrize("key, value", [("lang", "fr"), ("boundaries", "1976")])
 def test_choice_parameters_are_checked(project, key, value):
-    path = write(project, f"datasets:\n  demo:\n    reports:\n"
-                          f"      - {{notebook: trend, parameters: {{{key}: '{value}'}}}}\n")
+    path = write(
+        project,
+        f"datasets:\n  demo:\n    reports:\n"
+        f"      - {{notebook: trend, parameters: {{{key}: '{value}'}}}}\n",
+    )
     with pytest.raises(ParameterError, match=f"parameter '{key}' must be one of"):
         read_reports_config(path)
 
 
-@pytest.mark.parametrize("text, match", [
-    ("datasets:\n  demo:\n    reports:\n      - {notebook: trend, parameters: "
-     "{clean_dir: /tmp}}\n", "the parameter 'clean_dir' is set by the runner"),
-    ("datasets:\n  demo:\n    reports:\n      - {notebook: trend, slug: ../up}\n",
-     "a slug must be ASCII words"),
-    ("datasets:\n  demo:\n    reports:\n      - {notebook: trend, slug: a}\n"
-     "      - {notebook: trend, slug: a}\n", "two reports would write to the same folder"),
-    ("datasets:\n  demo:\n    reports:\n      - {notebook: nope}\n",
-     r"the notebook does not exist.*comparison.*trend"),
-    ("datasets:\n  demo:\n    reports:\n      - {notebok: trend}\n",
-     "unknown key datasets.demo.reports\\[0\\].notebok.*did you mean 'notebook'"),
-    ("datasets:\n  Demo Data:\n    reports: []\n", "a dataset name must be a slug"),
-    ("datasets:\n  demo:\n    reports: []\n", "'reports' must be a non-empty list"),
-    ("datasets: [a, b]\n", "'datasets' must map dataset names"),
-    ("datasets:\n  demo: {reports: [{notebook: trend}]}\ntimeout: -3\n",
-     "'timeout' must be a positive number"),
-    ("datasets:\n  demo:\n   reports:\n  - x: [\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        (
+            "datasets:\n  demo:\n    reports:\n      - {notebook: trend, parameters: "
+            "{clean_dir: /tmp}}\n",
+            "the parameter 'clean_dir' is set by the runner",
+        ),
+        (
+            "datasets:\n  demo:\n    reports:\n      - {notebook: trend, slug: ../up}\n",
+            "a slug must be ASCII words",
+        ),
+        (
+            "datasets:\n  demo:\n    reports:\n      - {notebook: trend, slug: a}\n"
+            "      - {notebook: trend, slug: a}\n",
+            "two reports would write to the same folder",
+        ),
+        (
+            "datasets:\n  demo:\n    reports:\n      - {notebook: nope}\n",
+            r"the notebook does not exist.*comparison.*trend",
+        ),
+        (
+            "datasets:\n  demo:\n    reports:\n      - {notebok: trend}\n",
+            "unknown key datasets.demo.reports\\[0\\].notebok.*did you mean 'notebook'",
+        ),
+        ("datasets:\n  Demo Data:\n    reports: []\n", "a dataset name must be a slug"),
+        ("datasets:\n  demo:\n    reports: []\n", "'reports' must be a non-empty list"),
+        ("datasets: [a, b]\n", "'datasets' must map dataset names"),
+        (
+            "datasets:\n  demo: {reports: [{notebook: trend}]}\ntimeout: -3\n",
+            "'timeout' must be a positive number",
+        ),
+        ("datasets:\n  demo:\n   reports:\n  - x: [\n", "not valid YAML"),
+    ],
+)
 def test_config_errors_name_file_key_and_fix(project, text, match):
     with pytest.raises(ConfigError, match=match) as err:
         read_reports_config(write(project, text))
@@ -167,8 +245,20 @@ def test_missing_config_file(project):
         read_reports_config(project / "nope.yaml")
 
 
-@pytest.mark.parametrize("text", ["../../etc/passwd", "..", "/", "</script>", "Đắk Lắk/..",
-                                  "a" * 300, "CON", "x\x00y", "\u202e\u202dabc"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "../../etc/passwd",
+        "..",
+        "/",
+        "</script>",
+        "Đắk Lắk/..",
+        "a" * 300,
+        "CON",
+        "x\x00y",
+        "\u202e\u202dabc",
+    ],
+)
 def test_slugs_are_safe_folder_names(text):
     slug = slugify_report(text)
     assert ".." not in slug and "/" not in slug and "\\" not in slug

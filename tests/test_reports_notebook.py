@@ -50,20 +50,24 @@ def test_start_report_loads_data_and_flags_synthetic(project):
 
 def test_publish_saves_once_closes_and_records_figures(project):
     report = start_report("trend", "fx-synthetic", output_dir="reports/_adhoc", lang="vi")
-    fig, ax = plt.subplots(figsize=(2, 1.5))
+    _fig, ax = plt.subplots(figsize=(2, 1.5))
     ax.plot([2020, 2021], [80.0, 82.5])
     ax.set_title("Bến Tre")
     report.publish(ax, "xu-huong", caption="Chú thích", data=report.scores.head())
     assert plt.get_fignums() == []
     folder = project / "reports" / "_adhoc" / "trend" / "defaults"  # no parameters injected
     assert sorted(p.name for p in (folder / "figures").iterdir()) == [
-        "xu-huong.csv", "xu-huong.json", "xu-huong.pdf", "xu-huong.png", "xu-huong.svg"]
+        "xu-huong.csv",
+        "xu-huong.json",
+        "xu-huong.pdf",
+        "xu-huong.png",
+        "xu-huong.svg",
+    ]
     sidecar = json.loads((folder / "figures" / "xu-huong.json").read_text(encoding="utf-8"))
     drawn = pd.read_csv(folder / "figures" / "xu-huong.csv")
     assert len(drawn) == 5 and set(drawn["role"]) == {"shown"}
     assert list(drawn.columns[:3]) == ["province", "unit", "year"]
-    assert sidecar["data"] == {"path": "xu-huong.csv", "rows": 5,
-                               "columns": list(drawn.columns)}
+    assert sidecar["data"] == {"path": "xu-huong.csv", "rows": 5, "columns": list(drawn.columns)}
     assert "csv" in sidecar["files"]
     assert sidecar["synthetic"] is True
     assert sidecar["caption"] == "Chú thích"

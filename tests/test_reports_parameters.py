@@ -17,51 +17,65 @@ import pytest
 
 from parlib.errors import ParameterError
 from parlib.reports.notebook import adhoc_slug
-from parlib.reports.parameters import (check_injected, coerce_parameter, parameters_of,
-                                       show_errors_briefly)
+from parlib.reports.parameters import (
+    check_injected,
+    coerce_parameter,
+    parameters_of,
+    show_errors_briefly,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 PAPERMILL = Path(sys.executable).with_name("papermill")
 
 
-@pytest.mark.parametrize(("name", "value", "default", "expected"), [
-    ("provinces", '["Bến Tre", "Trà Vinh"]', [], ["Bến Tre", "Trà Vinh"]),
-    ("provinces", "['Bến Tre', 'Trà Vinh']", [], ["Bến Tre", "Trà Vinh"]),
-    ("provinces", "Bến Tre, Trà Vinh", [], ["Bến Tre", "Trà Vinh"]),
-    ("provinces", "[Bến Tre, Trà Vinh]", [], ["Bến Tre", "Trà Vinh"]),
-    ("provinces", "Bến Tre", [], ["Bến Tre"]),
-    ("provinces", 79, [], ["79"]),
-    ("provinces", "", [], []),
-    ("years", "[2023]", [], [2023]),
-    ("years", 2023, [], [2023]),
-    ("years", "2019, 2020", [], [2019, 2020]),
-    ("years", ["2021"], [], [2021]),
-    ("boundaries", 2025, "legacy", "2025"),
-    ("year", "2023", 0, 2023),
-    ("year", 2023.0, 0, 2023),
-    ("scale", "1,5", 1.0, 1.5),
-    ("flag", "true", False, True),
-    ("anything", {"a": 1}, None, {"a": 1}),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "default", "expected"),
+    [
+        ("provinces", '["Bến Tre", "Trà Vinh"]', [], ["Bến Tre", "Trà Vinh"]),
+        ("provinces", "['Bến Tre', 'Trà Vinh']", [], ["Bến Tre", "Trà Vinh"]),
+        ("provinces", "Bến Tre, Trà Vinh", [], ["Bến Tre", "Trà Vinh"]),
+        ("provinces", "[Bến Tre, Trà Vinh]", [], ["Bến Tre", "Trà Vinh"]),
+        ("provinces", "Bến Tre", [], ["Bến Tre"]),
+        ("provinces", 79, [], ["79"]),
+        ("provinces", "", [], []),
+        ("years", "[2023]", [], [2023]),
+        ("years", 2023, [], [2023]),
+        ("years", "2019, 2020", [], [2019, 2020]),
+        ("years", ["2021"], [], [2021]),
+        ("boundaries", 2025, "legacy", "2025"),
+        ("year", "2023", 0, 2023),
+        ("year", 2023.0, 0, 2023),
+        ("scale", "1,5", 1.0, 1.5),
+        ("flag", "true", False, True),
+        ("anything", {"a": 1}, None, {"a": 1}),
+    ],
+)
 def test_coerce_parameter_reads_values_as_people_type_them(name, value, default, expected):
     assert coerce_parameter(name, value, default) == expected
 
 
-@pytest.mark.parametrize(("name", "value", "default", "message"), [
-    ("year", "last", 0, r"parameter 'year' must be a whole number like its default 0 "
-                        r"\(value 'last'\)\. Fix: pass it as e\.g\. -p year 0\."),
-    ("years", "2019, twenty", [], r"parameter 'years' must be a list of whole numbers"),
-    ("flag", "maybe", False, r"parameter 'flag' must be true or false \(value 'maybe'\)"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "default", "message"),
+    [
+        (
+            "year",
+            "last",
+            0,
+            r"parameter 'year' must be a whole number like its default 0 "
+            r"\(value 'last'\)\. Fix: pass it as e\.g\. -p year 0\.",
+        ),
+        ("years", "2019, twenty", [], r"parameter 'years' must be a list of whole numbers"),
+        ("flag", "maybe", False, r"parameter 'flag' must be true or false \(value 'maybe'\)"),
+    ],
+)
 def test_coerce_parameter_names_what_it_cannot_read(name, value, default, message):
     with pytest.raises(ParameterError, match=message):
         coerce_parameter(name, value, default)
 
 
 def test_parameters_of_reads_assignments_only():
-    assert parameters_of('a = 1  # note\nb = ["x"]\nc: str = "y"') == {"a": 1, "b": ["x"],
-                                                                      "c": "y"}
+    assert parameters_of('a = 1  # note\nb = ["x"]\nc: str = "y"') == {"a": 1, "b": ["x"], "c": "y"}
     assert parameters_of("import os") is None
     assert parameters_of("a = (") is None
 
@@ -71,26 +85,34 @@ def shell(*inputs: str, **namespace) -> SimpleNamespace:
 
 
 def test_check_injected_coerces_into_the_namespace():
-    sh = shell('provinces = []\nyears = []\nboundaries = "legacy"', "import parlib",
-               'provinces = []\nyears = []\nboundaries = "legacy"',
-               '# Parameters\nprovinces = "Bến Tre, Trà Vinh"\nboundaries = 2025\n',
-               provinces="Bến Tre, Trà Vinh", years=[], boundaries=2025)
+    sh = shell(
+        'provinces = []\nyears = []\nboundaries = "legacy"',
+        "import parlib",
+        'provinces = []\nyears = []\nboundaries = "legacy"',
+        '# Parameters\nprovinces = "Bến Tre, Trà Vinh"\nboundaries = 2025\n',
+        provinces="Bến Tre, Trà Vinh",
+        years=[],
+        boundaries=2025,
+    )
     assert check_injected(sh) == {"provinces": ["Bến Tre", "Trà Vinh"], "boundaries": "2025"}
     assert sh.user_ns["provinces"] == ["Bến Tre", "Trà Vinh"]
     assert sh.user_ns["boundaries"] == "2025"
 
 
 def test_check_injected_refuses_a_name_the_parameters_cell_does_not_define():
-    sh = shell('years = []\nlang = "vi"', '# Parameters\nyaers = [2020]\n', yaers=[2020])
-    with pytest.raises(ParameterError, match=r"unknown parameter 'yaers': the notebook does not "
-                                             r"define it \(value \[2020\]\)\. Fix: did you mean "
-                                             r"'years'\? the notebook's parameters are "
-                                             r"\['lang', 'years'\]"):
+    sh = shell('years = []\nlang = "vi"', "# Parameters\nyaers = [2020]\n", yaers=[2020])
+    with pytest.raises(
+        ParameterError,
+        match=r"unknown parameter 'yaers': the notebook does not "
+        r"define it \(value \[2020\]\)\. Fix: did you mean "
+        r"'years'\? the notebook's parameters are "
+        r"\['lang', 'years'\]",
+    ):
         check_injected(sh)
 
 
 def test_check_injected_without_injection_or_ipython_checks_nothing():
-    assert check_injected(shell('years = []', 'x = 1')) == {}
+    assert check_injected(shell("years = []", "x = 1")) == {}
     assert check_injected() == {}  # not inside IPython
 
 
@@ -119,12 +141,15 @@ def test_show_errors_briefly_registers_a_handler_that_shows_one_line():
 
 
 def test_adhoc_slug_names_the_parameters():
-    assert adhoc_slug({"provinces": ["Bến Tre"], "years": [2023], "clean_dir": "x"}) == \
-        "provinces-ben-tre-years-2023"
+    assert (
+        adhoc_slug({"provinces": ["Bến Tre"], "years": [2023], "clean_dir": "x"})
+        == "provinces-ben-tre-years-2023"
+    )
     assert adhoc_slug({"provinces": []}) == "provinces-all"
 
 
 # -- plain papermill, from the project root -------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
@@ -137,9 +162,21 @@ def project(tmp_path_factory) -> Path:
 
 def papermill(project: Path, notebook: str, *args: str) -> subprocess.CompletedProcess:
     out = project / f"out-{len(list(project.glob('out-*')))}.ipynb"
-    return subprocess.run([str(PAPERMILL), f"notebooks/{notebook}.ipynb", str(out), "-k",
-                           "python3", "--no-progress-bar", *args], cwd=project,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [
+            str(PAPERMILL),
+            f"notebooks/{notebook}.ipynb",
+            str(out),
+            "-k",
+            "python3",
+            "--no-progress-bar",
+            *args,
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def outputs(result: subprocess.CompletedProcess, project: Path) -> list[dict]:
@@ -150,17 +187,38 @@ def outputs(result: subprocess.CompletedProcess, project: Path) -> list[dict]:
 
 @pytest.mark.slow
 def test_papermill_p_takes_lists_as_text_and_numbers_for_text(project):
-    result = papermill(project, "trend", "-p", "dataset", "fx-synthetic",
-                       "-p", "provinces", '["ben tre", "Bắc Cạn"]', "-p", "years", "[2021]",
-                       "-p", "boundaries", "2025")
+    result = papermill(
+        project,
+        "trend",
+        "-p",
+        "dataset",
+        "fx-synthetic",
+        "-p",
+        "provinces",
+        '["ben tre", "Bắc Cạn"]',
+        "-p",
+        "years",
+        "[2021]",
+        "-p",
+        "boundaries",
+        "2025",
+    )
     assert result.returncode == 0, result.stderr[-2000:]
-    folder = (project / "reports" / "_adhoc" / "trend" /
-              "boundaries-2025-dataset-fx-synthetic-provinces-ben-tre-bac-can-years-2021")
+    folder = (
+        project
+        / "reports"
+        / "_adhoc"
+        / "trend"
+        / "boundaries-2025-dataset-fx-synthetic-provinces-ben-tre-bac-can-years-2021"
+    )
     assert (folder / "figures" / "trend.png").is_file()
-    notes = "".join("".join(o.get("text", "")) for o in outputs(result, project)
-                    if o.get("name") == "stderr")
-    assert ("Note: 'ben tre' is legacy province 83 Bến Tre, part of 86 Vĩnh Long from "
-            "2025-07-01. Under 2025 boundaries it selects that province.") in notes
+    notes = "".join(
+        "".join(o.get("text", "")) for o in outputs(result, project) if o.get("name") == "stderr"
+    )
+    assert (
+        "Note: 'ben tre' is legacy province 83 Bến Tre, part of 86 Vĩnh Long from "
+        "2025-07-01. Under 2025 boundaries it selects that province."
+    ) in notes
     assert "Bắc Cạn' is legacy province 06 Bắc Kạn, part of 19 Thái Nguyên" in notes
 
 
@@ -168,14 +226,25 @@ def test_papermill_p_takes_lists_as_text_and_numbers_for_text(project):
 def test_papermill_y_and_f_take_yaml(project):
     (project / "params.yaml").write_text(
         "dataset: fx-synthetic\nindex: Chỉ số CCHC\nlevel: sở\nprovinces: Ben Tre\n"
-        "unit_type: Sở Tài chính\nyear: '2022'\n", encoding="utf-8")
+        "unit_type: Sở Tài chính\nyear: '2022'\n",
+        encoding="utf-8",
+    )
     result = papermill(project, "comparison", "-f", "params.yaml")
     assert result.returncode == 0, result.stderr[-2000:]
-    result = papermill(project, "correlation", "-y", "dataset: fx-synthetic\nyears: 2021, 2022\n"
-                                                     "boundaries: 2025\nlang: en")
+    result = papermill(
+        project,
+        "correlation",
+        "-y",
+        "dataset: fx-synthetic\nyears: 2021, 2022\nboundaries: 2025\nlang: en",
+    )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (project / "reports" / "_adhoc" / "correlation" /
-            "boundaries-2025-dataset-fx-synthetic-lang-en-years-2021-2022").is_dir()
+    assert (
+        project
+        / "reports"
+        / "_adhoc"
+        / "correlation"
+        / "boundaries-2025-dataset-fx-synthetic-lang-en-years-2021-2022"
+    ).is_dir()
 
 
 @pytest.mark.slow
@@ -185,20 +254,24 @@ def test_papermill_unknown_parameter_fails_in_one_paragraph_before_any_analysis(
     errors = [o for o in outputs(result, project) if o["output_type"] == "error"]
     assert len(errors) == 1
     (line,) = errors[0]["traceback"]
-    assert line.startswith("ParameterError: unknown parameter 'foo': the notebook does not "
-                           "define it (value 'bar'). Fix: the notebook's parameters are [")
+    assert line.startswith(
+        "ParameterError: unknown parameter 'foo': the notebook does not "
+        "define it (value 'bar'). Fix: the notebook's parameters are ["
+    )
     assert line in result.stderr
     assert not (project / "reports" / "_adhoc" / "trend" / "dataset-fx-synthetic-foo-bar").exists()
 
 
 @pytest.mark.slow
 def test_papermill_unknown_province_suggests_the_closest_in_one_paragraph(project):
-    result = papermill(project, "trend", "-p", "dataset", "fx-synthetic",
-                       "-p", "provinces", "Ben Tree")
+    result = papermill(
+        project, "trend", "-p", "dataset", "fx-synthetic", "-p", "provinces", "Ben Tree"
+    )
     assert result.returncode != 0
     (error,) = [o for o in outputs(result, project) if o["output_type"] == "error"]
     assert error["ename"] == "SelectionError"
     assert error["traceback"] == [
         "SelectionError: No rows for provinces=['Ben Tree'] (index='PAR', level='province'); "
         "available: ['Bắc Kạn', 'Bến Tre', 'Thái Nguyên', 'Trà Vinh', 'Vĩnh Long', "
-        "'Đồng Tháp']. No province is called 'Ben Tree'. Did you mean 'Bến Tre'?"]
+        "'Đồng Tháp']. No province is called 'Ben Tree'. Did you mean 'Bến Tre'?"
+    ]

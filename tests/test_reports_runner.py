@@ -92,10 +92,15 @@ def statuses(summary) -> dict[str, str]:
 
 def test_first_run_builds_every_report_but_the_failing_one(first):
     assert statuses(first) == {
-        "fx-synthetic/trend/trend-vi": "ok", "fx-synthetic/correlation/corr-2025-en": "ok",
-        "fx-synthetic/comparison/tai-chinh": "ok", "fx-synthetic/probe/probe-a": "ok",
-        "fx-synthetic/probe/probe-b": "ok", "fx-published/correlation/par-sipas": "ok",
-        "fx-published/comparison/par-2023": "ok", "fx-published/trend/bad": "failed"}
+        "fx-synthetic/trend/trend-vi": "ok",
+        "fx-synthetic/correlation/corr-2025-en": "ok",
+        "fx-synthetic/comparison/tai-chinh": "ok",
+        "fx-synthetic/probe/probe-a": "ok",
+        "fx-synthetic/probe/probe-b": "ok",
+        "fx-published/correlation/par-sipas": "ok",
+        "fx-published/comparison/par-2023": "ok",
+        "fx-published/trend/bad": "failed",
+    }
     assert first.exit_code == 1
     assert "7 built, 0 unchanged, 1 failed" in first.line()
 
@@ -105,39 +110,54 @@ def test_failure_names_the_cell_and_keeps_the_failed_notebook(project, first):
     assert bad.ename == "SelectionError" and "NOPE" in bad.evalue
     assert bad.cell_index is not None
     nb = nbformat.read(bad.failed_notebook, as_version=4)
-    failing = [c for c in nb.cells if any(o.get("output_type") == "error"
-                                          for o in c.get("outputs", []))]
+    failing = [
+        c for c in nb.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))
+    ]
     assert len(failing) == 1 and "compute_trend" in failing[0].source
     (error,) = [o for o in failing[0].outputs if o.output_type == "error"]
     assert error.traceback == [f"SelectionError: {error.evalue}"]  # one paragraph, no traceback
     assert f"cell {bad.cell_index}" in bad.describe()
     out = folder(project, "fx-published/trend/bad")
-    assert sorted(p.name for p in out.iterdir()) == ["kernel.failed.log", "report.failed.ipynb",
-                                                     "report.failed.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "kernel.failed.log",
+        "report.failed.ipynb",
+        "report.failed.json",
+    ]
     assert json.loads((out / "report.failed.json").read_text())["ename"] == "SelectionError"
 
 
-@pytest.mark.parametrize("report_id", ["fx-synthetic/trend/trend-vi",
-                                       "fx-synthetic/correlation/corr-2025-en",
-                                       "fx-synthetic/comparison/tai-chinh",
-                                       "fx-published/comparison/par-2023"])
+@pytest.mark.parametrize(
+    "report_id",
+    [
+        "fx-synthetic/trend/trend-vi",
+        "fx-synthetic/correlation/corr-2025-en",
+        "fx-synthetic/comparison/tai-chinh",
+        "fx-published/comparison/par-2023",
+    ],
+)
 def test_report_folder_holds_notebook_html_figures_and_manifest(project, first, report_id):
     out = folder(project, report_id)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "ok" and manifest["id"] == report_id
     assert manifest["parlib_version"] and "git_commit" in manifest
-    assert manifest["injected"] == {"dataset": report_id.split("/")[0],
-                                    "clean_dir": "../../../../data/clean", "output_dir": "."}
+    assert manifest["injected"] == {
+        "dataset": report_id.split("/")[0],
+        "clean_dir": "../../../../data/clean",
+        "output_dir": ".",
+    }
     dataset, notebook = report_id.split("/")[:2]
-    assert set(manifest["inputs"]) == {f"notebooks/{notebook}.ipynb",
-                                       f"data/clean/{dataset}/scores.parquet",
-                                       f"data/clean/{dataset}/sources.csv"}
+    assert set(manifest["inputs"]) == {
+        f"notebooks/{notebook}.ipynb",
+        f"data/clean/{dataset}/scores.parquet",
+        f"data/clean/{dataset}/sources.csv",
+    }
     assert all(len(h) == 64 for h in manifest["inputs"].values())
     assert {"wait_kernel", "execute", "export_html", "total"} <= set(manifest["timings"])
     assert manifest["citation"] and dataset in manifest["citation"]
     pngs = sorted(out.glob("figures/*.png"))
     assert pngs and [p.relative_to(out).as_posix() for p in pngs] == [
-        f for f in manifest["figures"] if f.endswith(".png")]
+        f for f in manifest["figures"] if f.endswith(".png")
+    ]
     for png in pngs:
         for ext in (".svg", ".pdf", ".json"):
             assert png.with_suffix(ext).is_file()
@@ -149,8 +169,7 @@ def test_report_folder_holds_notebook_html_figures_and_manifest(project, first, 
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) == len(pngs)  # each figure shown once, as its saved PNG
-    assert not any("<Figure size" in str(o.get("data", {}).get("text/plain", ""))
-                   for o in outputs)
+    assert not any("<Figure size" in str(o.get("data", {}).get("text/plain", "")) for o in outputs)
 
 
 def test_report_folders_and_files_follow_the_umask(project, first):
@@ -164,7 +183,8 @@ def test_report_folders_and_files_follow_the_umask(project, first):
 
 def test_html_has_no_code_input(project, first):
     html = (folder(project, "fx-synthetic/trend/trend-vi") / "report.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     body = html.split("<body", 1)[1]
     assert "jp-InputPrompt" not in body and "jp-OutputPrompt" not in body
     code_cells = re.findall(r'<div class="(jp-Cell jp-CodeCell[^"]*)"', body)
@@ -180,21 +200,24 @@ def test_html_has_no_code_input(project, first):
 
 def test_fewer_than_three_pairs_is_reported_not_raised(project, first):
     html = (folder(project, "fx-published/correlation/par-sipas") / "report.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     assert "Chỉ có 2 cặp: cần ít nhất 3 cặp" in html
 
 
 def test_2025_boundaries_state_members_and_aggregate(project, first):
     html = (folder(project, "fx-synthetic/correlation/corr-2025-en") / "report.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     assert "from 1 July 2025" in html and "unweighted <strong>mean</strong>" in html
     assert "Bến Tre (83), Trà Vinh (84), Vĩnh Long (86)" in html
 
 
 def test_each_report_gets_a_fresh_warm_kernel_in_its_folder(project, first):
     for mark in ("a", "b"):
-        nb = nbformat.read(folder(project, f"fx-synthetic/probe/probe-{mark}") / "report.ipynb",
-                           as_version=4)
+        nb = nbformat.read(
+            folder(project, f"fx-synthetic/probe/probe-{mark}") / "report.ipynb", as_version=4
+        )
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert code[0].execution_count == 1  # the warm-up did not count
         assert code[-1].outputs[0]["text"].startswith(f"{mark} .probe-{mark}.tmp-")
@@ -208,8 +231,11 @@ def test_index_lists_reports_with_thumbnails_and_escapes_titles(project, first):
 
 
 def files(folder: Path) -> dict[str, tuple[int, bytes]]:
-    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -234,8 +260,10 @@ def test_second_run_writes_nothing(second):
 
 def test_index_shows_the_time_of_the_last_build(project, first):
     html = (project / "reports" / "index.html").read_text(encoding="utf-8")
-    finished = max(json.loads(p.read_text(encoding="utf-8"))["finished"]
-                   for p in (project / "reports").glob("*/*/*/manifest.json"))
+    finished = max(
+        json.loads(p.read_text(encoding="utf-8"))["finished"]
+        for p in (project / "reports").glob("*/*/*/manifest.json")
+    )
     assert f"Last built {finished[:10]} {finished[11:16]} UTC" in html
 
 
@@ -274,8 +302,9 @@ def test_a_failing_rerun_keeps_the_previous_good_outputs(project, changed):
 def test_cli_force_rebuilds_and_prints_one_line(project, changed, capsys):
     parser = argparse.ArgumentParser(prog="parlib")
     cli.add_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["reports", "--root", str(project), "--only", "probe-a",
-                              "--force", "--no-progress"])
+    args = parser.parse_args(
+        ["reports", "--root", str(project), "--only", "probe-a", "--force", "--no-progress"]
+    )
     assert args.func(args) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and out[0].startswith("1 reports: 1 built, 0 unchanged, 0 failed")
@@ -284,8 +313,9 @@ def test_cli_force_rebuilds_and_prints_one_line(project, changed, capsys):
 def test_cli_exit_code_names_each_failure(project, changed, capsys):
     parser = argparse.ArgumentParser(prog="parlib")
     cli.add_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["reports", "--root", str(project), "--only", "fx-published/trend",
-                              "--no-progress"])
+    args = parser.parse_args(
+        ["reports", "--root", str(project), "--only", "fx-published/trend", "--no-progress"]
+    )
     assert args.func(args) == 1
     captured = capsys.readouterr()
     assert "FAILED fx-published/trend/bad: failed at cell" in captured.err
@@ -298,13 +328,18 @@ def test_unknown_parameter_fails_before_anything_runs(tmp_path):
     shutil.copy(REPO / "notebooks" / "trend.ipynb", tmp_path / "notebooks")
     (tmp_path / "reports.yaml").write_text(
         "datasets:\n  fx-synthetic:\n    reports:\n      - notebook: trend\n"
-        "      - notebook: trend\n        parameters: {yaers: [2020]}\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match="unknown parameter 'yaers' for notebook "
-                                             "trend.ipynb.*did you mean 'years'"):
+        "      - notebook: trend\n        parameters: {yaers: [2020]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ParameterError,
+        match="unknown parameter 'yaers' for notebook trend.ipynb.*did you mean 'years'",
+    ):
         run_reports(root=tmp_path, progress=False)
     assert not (tmp_path / "reports").exists()
-    args = argparse.Namespace(config="reports.yaml", jobs=None, force=False, only=None,
-                              root=str(tmp_path), progress=False)
+    args = argparse.Namespace(
+        config="reports.yaml", jobs=None, force=False, only=None, root=str(tmp_path), progress=False
+    )
     assert cli.run(args) == 1
 
 
@@ -317,12 +352,39 @@ def test_a_second_run_on_the_same_folder_is_refused(project, changed):
 def test_notebook_runs_with_plain_papermill(project):
     """Kernel started in notebooks/ (as Jupyter does): relative defaults still work."""
     out = project / "adhoc.ipynb"
-    subprocess.run([sys.executable, "-m", "papermill", "notebooks/comparison.ipynb", str(out),
-                    "-k", "python3", "--cwd", "notebooks", "--no-progress-bar",
-                    "-p", "dataset", "fx-synthetic", "-p", "year", "2022"],
-                   cwd=project, check=True, capture_output=True, timeout=300)
-    assert (project / "reports" / "_adhoc" / "comparison" / "dataset-fx-synthetic-year-2022" /
-            "figures" / "ranking.png").is_file()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            "notebooks/comparison.ipynb",
+            str(out),
+            "-k",
+            "python3",
+            "--cwd",
+            "notebooks",
+            "--no-progress-bar",
+            "-p",
+            "dataset",
+            "fx-synthetic",
+            "-p",
+            "year",
+            "2022",
+        ],
+        cwd=project,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    assert (
+        project
+        / "reports"
+        / "_adhoc"
+        / "comparison"
+        / "dataset-fx-synthetic-year-2022"
+        / "figures"
+        / "ranking.png"
+    ).is_file()
     assert not (project / "notebooks" / "reports").exists()
 
 
@@ -337,22 +399,30 @@ def _one_notebook_project(root: Path, source: str) -> Path:
     shutil.copytree(FIXTURES / "clean", root / "data" / "clean")
     (root / "notebooks").mkdir()
     nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('dataset = "fx-synthetic"\nclean_dir = "data/clean"\n'
-                                       'output_dir = "."')
+    params = nbformat.v4.new_code_cell(
+        'dataset = "fx-synthetic"\nclean_dir = "data/clean"\noutput_dir = "."'
+    )
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, nbformat.v4.new_code_cell(source)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, root / "notebooks" / "one.ipynb")
     (root / "reports.yaml").write_text(
-        "datasets:\n  fx-synthetic:\n    reports:\n      - notebook: one\n", encoding="utf-8")
+        "datasets:\n  fx-synthetic:\n    reports:\n      - notebook: one\n", encoding="utf-8"
+    )
     return root
 
 
 def test_kernel_writes_to_its_log_and_a_dead_kernel_is_reported_with_its_exit_status(tmp_path):
-    root = _one_notebook_project(tmp_path, 'import os, signal\n'
-                                           'os.write(2, "từ kernel\\n".encode())\n'
-                                           'os.kill(os.getpid(), signal.SIGKILL)')
+    root = _one_notebook_project(
+        tmp_path,
+        "import os, signal\n"
+        'os.write(2, "từ kernel\\n".encode())\n'
+        "os.kill(os.getpid(), signal.SIGKILL)",
+    )
     summary = run_reports(root=root, progress=False)
     (result,) = summary.results
     assert result.status == "failed" and result.ename == "DeadKernelError"
@@ -368,10 +438,20 @@ def test_a_failed_preload_is_reported_with_its_error(project):
     from parlib.reports.kernels import KernelPool
 
     logs = project / "reports"
-    with KernelPool("python3", size=1, total=1, cwd=project, log_dir=logs,
-                    warmup="import parlib_no_such_module") as pool, \
-            pytest.raises(ReportError, match="preload failed: ModuleNotFoundError: No module "
-                                             "named 'parlib_no_such_module'"):
+    with (
+        KernelPool(
+            "python3",
+            size=1,
+            total=1,
+            cwd=project,
+            log_dir=logs,
+            warmup="import parlib_no_such_module",
+        ) as pool,
+        pytest.raises(
+            ReportError,
+            match="preload failed: ModuleNotFoundError: No module named 'parlib_no_such_module'",
+        ),
+    ):
         pool.acquire(cwd=project)
     assert (project / "kernel.log").is_file()
     (project / "kernel.log").unlink()
@@ -383,12 +463,26 @@ def test_a_kernel_that_exits_at_start_is_reported_with_its_exit_status(tmp_path,
 
     spec = tmp_path / "jupyter" / "kernels" / "exits"
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-c", "import sys; print('bad start'); sys.exit(3)",
-                 "{connection_file}"], "display_name": "exits", "language": "python"}))
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [
+                    sys.executable,
+                    "-c",
+                    "import sys; print('bad start'); sys.exit(3)",
+                    "{connection_file}",
+                ],
+                "display_name": "exits",
+                "language": "python",
+            }
+        )
+    )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    with KernelPool("exits", size=1, total=1, cwd=tmp_path, log_dir=tmp_path,
-                    startup_timeout=30) as pool, \
-            pytest.raises(ReportError, match="kernel 'exits' did not start \\(exit status 3\\)"):
+    with (
+        KernelPool(
+            "exits", size=1, total=1, cwd=tmp_path, log_dir=tmp_path, startup_timeout=30
+        ) as pool,
+        pytest.raises(ReportError, match="kernel 'exits' did not start \\(exit status 3\\)"),
+    ):
         pool.acquire(cwd=tmp_path)
     assert "bad start" in (tmp_path / "kernel.log").read_text()

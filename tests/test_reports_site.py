@@ -17,10 +17,17 @@ def fake_report(root: Path, rel: str, *, failed: bool = False, **fields) -> Path
     (folder / "figures").mkdir(parents=True)
     (folder / "figures" / "trend.png").write_bytes(b"\x89PNG fake")
     (folder / "report.html").write_text("<html></html>", encoding="utf-8")
-    data = {"id": rel, "status": "ok", "dataset": rel.split("/")[0],
-            "notebook": rel.split("/")[1], "slug": rel.split("/")[2],
-            "parameters": {"lang": "vi"}, "figures": ["figures/trend.png"],
-            "citation": "“Trend”. Figure made with parlib 0.1.0.", **fields}
+    data = {
+        "id": rel,
+        "status": "ok",
+        "dataset": rel.split("/")[0],
+        "notebook": rel.split("/")[1],
+        "slug": rel.split("/")[2],
+        "parameters": {"lang": "vi"},
+        "figures": ["figures/trend.png"],
+        "citation": "“Trend”. Figure made with parlib 0.1.0.",
+        **fields,
+    }
     name = "report.failed.json" if failed else "manifest.json"
     (folder / name).write_text(json.dumps(data), encoding="utf-8")
     if failed:
@@ -29,8 +36,13 @@ def fake_report(root: Path, rel: str, *, failed: bool = False, **fields) -> Path
 
 
 def test_index_escapes_hostile_titles_parameters_and_citations(tmp_path):
-    fake_report(tmp_path, "demo/trend/a", title=HOSTILE, citation=HOSTILE,
-                parameters={"provinces": [HOSTILE, "Bến Tre"], HOSTILE: "x"})
+    fake_report(
+        tmp_path,
+        "demo/trend/a",
+        title=HOSTILE,
+        citation=HOSTILE,
+        parameters={"provinces": [HOSTILE, "Bến Tre"], HOSTILE: "x"},
+    )
     html = write_site(tmp_path).read_text(encoding="utf-8")
     body = html.split("<body>", 1)[1]
     assert "<script" not in body and "<img src=x" not in body
@@ -46,22 +58,29 @@ def test_index_groups_by_dataset_and_kind_with_relative_links(tmp_path):
     (tmp_path / "demo" / "trend" / ".a.tmp-123").mkdir()
     html = write_site(tmp_path).read_text(encoding="utf-8")
     assert html.index("<h2>demo") < html.index("<h2>real")
-    demo = html[html.index("<h2>demo"):html.index("<h2>real")]
+    demo = html[html.index("<h2>demo") : html.index("<h2>real")]
     assert demo.index("<h3>trend") < demo.index("<h3>comparison")
     assert "ad hoc" not in html
     links = re.findall(r'(?:href|src)="([^"]+)"', html)
     assert "demo/trend/a/report.html" in links
     assert "demo/trend/a/figures/trend.png" in links
-    assert all(not link.startswith(("/", "http", "file:")) and ".." not in link
-               for link in links)
+    assert all(not link.startswith(("/", "http", "file:")) and ".." not in link for link in links)
     index = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
-    assert [r["id"] for r in index["reports"]] == ["demo/trend/a", "demo/comparison/b",
-                                                   "real/correlation/c"]
+    assert [r["id"] for r in index["reports"]] == [
+        "demo/trend/a",
+        "demo/comparison/b",
+        "real/correlation/c",
+    ]
 
 
 def test_index_lists_failed_reports(tmp_path):
-    fake_report(tmp_path, "demo/trend/bad", failed=True, status="failed",
-                error="ValueError: No rows for index='NOPE'")
+    fake_report(
+        tmp_path,
+        "demo/trend/bad",
+        failed=True,
+        status="failed",
+        error="ValueError: No rows for index='NOPE'",
+    )
     html = write_site(tmp_path).read_text(encoding="utf-8")
     assert "failed" in html and "No rows for index=&#39;NOPE&#39;" in html
     assert "demo/trend/bad/report.failed.ipynb" in html
@@ -75,12 +94,20 @@ def test_index_quotes_odd_figure_names(tmp_path):
 
 
 def test_report_key_changes_with_each_input(tmp_path):
-    base = dict(notebook_hash="n", parameters={"lang": "vi"}, version="0.1.0",
-                inputs={"scores.parquet": "a"})
+    base = dict(
+        notebook_hash="n",
+        parameters={"lang": "vi"},
+        version="0.1.0",
+        inputs={"scores.parquet": "a"},
+    )
     key = report_key(**base)
     assert key == report_key(**base)
-    for change in ({"notebook_hash": "m"}, {"parameters": {"lang": "en"}}, {"version": "0.2"},
-                   {"inputs": {"scores.parquet": "b"}}):
+    for change in (
+        {"notebook_hash": "m"},
+        {"parameters": {"lang": "en"}},
+        {"version": "0.2"},
+        {"inputs": {"scores.parquet": "b"}},
+    ):
         assert report_key(**{**base, **change}) != key
 
 
@@ -92,8 +119,11 @@ def test_input_hashes_cover_the_notebook_and_the_clean_files(tmp_path):
     ds.mkdir(parents=True)
     (ds / "scores.parquet").write_bytes(b"1")
     hashes = input_hashes(nb, ds, tmp_path)
-    assert set(hashes) == {"notebooks/trend.ipynb", "data/clean/demo/scores.parquet",
-                           "data/clean/demo/sources.csv"}
+    assert set(hashes) == {
+        "notebooks/trend.ipynb",
+        "data/clean/demo/scores.parquet",
+        "data/clean/demo/sources.csv",
+    }
     assert hashes["data/clean/demo/sources.csv"] is None
     assert hashes["data/clean/demo/scores.parquet"] == hash_file(ds / "scores.parquet")
     (ds / "scores.parquet").write_bytes(b"22")
@@ -110,9 +140,15 @@ def test_index_without_reports_says_so(tmp_path):
 
 
 def test_thumbnail_is_the_headline_figure_and_links_are_labelled(tmp_path):
-    folder = fake_report(tmp_path, "demo/trend/a", title="Trend A",
-                         figure_details=[{"name": "trend", "png": "figures/trend.png"},
-                                         {"name": "changes", "png": "figures/changes.png"}])
+    folder = fake_report(
+        tmp_path,
+        "demo/trend/a",
+        title="Trend A",
+        figure_details=[
+            {"name": "trend", "png": "figures/trend.png"},
+            {"name": "changes", "png": "figures/changes.png"},
+        ],
+    )
     (folder / "figures" / "changes.png").write_bytes(b"\x89PNG fake")  # sorts first by name
     (folder / "figures" / "trend.pdf").write_bytes(b"%PDF")
     (folder / "figures" / "trend.json").write_text("{}", encoding="utf-8")
@@ -122,7 +158,7 @@ def test_thumbnail_is_the_headline_figure_and_links_are_labelled(tmp_path):
     (clean / "demo" / "codebook.html").write_text("<html></html>", encoding="utf-8")
     html = write_site(tmp_path, clean_dir=clean).read_text(encoding="utf-8")
     assert re.search(r'<img src="demo/trend/a/figures/trend.png"', html)
-    card = html[html.index('<div class="card'):]
+    card = html[html.index('<div class="card') :]
     assert card.index("Figure “trend”") < card.index("Figure “changes”")
     assert re.search(r'>PNG</a><span class="sep"> · </span><a [^>]+>PDF</a>', card)
     assert ">caption and citation (JSON)</a>" in card
@@ -133,8 +169,14 @@ def test_thumbnail_is_the_headline_figure_and_links_are_labelled(tmp_path):
 
 def test_index_lists_only_the_reports_of_the_current_configuration(tmp_path):
     fake_report(tmp_path, "demo/trend/a", title="Kept")
-    fake_report(tmp_path, "demo/trend/gone", failed=True, status="failed", title="Removed",
-                error="ValueError: old")
+    fake_report(
+        tmp_path,
+        "demo/trend/gone",
+        failed=True,
+        status="failed",
+        title="Removed",
+        error="ValueError: old",
+    )
     html = write_site(tmp_path, reports=["demo/trend/a"]).read_text(encoding="utf-8")
     assert "Kept" in html and "Removed" not in html and "demo/trend/gone" not in html
     assert "failed in the last run" not in html
@@ -143,8 +185,9 @@ def test_index_lists_only_the_reports_of_the_current_configuration(tmp_path):
 
 
 def test_index_links_only_to_files_that_exist(tmp_path):
-    folder = fake_report(tmp_path, "demo/trend/bad", failed=True, status="failed",
-                         error="ValueError: x")
+    folder = fake_report(
+        tmp_path, "demo/trend/bad", failed=True, status="failed", error="ValueError: x"
+    )
     (folder / "report.failed.ipynb").unlink()  # a kernel that died before the notebook ran
     (folder / "report.html").unlink()
     html = write_site(tmp_path).read_text(encoding="utf-8")

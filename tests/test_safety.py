@@ -27,29 +27,35 @@ def project(tmp_path, monkeypatch):
     ds = tmp_path / "data" / "raw" / "bt"
     ds.mkdir(parents=True)
     (ds / "dataset.yaml").write_text(YAML, encoding="utf-8")
-    (ds / "t.csv").write_text("Đơn vị,Điểm\nSở Công Thương,\"98,56\"\n", encoding="utf-8")
+    (ds / "t.csv").write_text('Đơn vị,Điểm\nSở Công Thương,"98,56"\n', encoding="utf-8")
     (tmp_path / "data" / "raw" / "README.md").write_text("notes\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
 def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["clean", "--out", "data/raw"], "is the raw data folder"),
-    (["clean", "--raw", "data/raw", "--out", "data/raw"], "is the raw data folder"),
-    (["clean", "--raw", "data/raw/bt", "--out", "data/raw/bt"], "is the raw data folder"),
-    (["clean", "--out", "data"], "contains the raw data folder"),
-    (["clean", "--out", "."], "contains the raw data folder"),
-    (["clean", "--out", "data/raw/bt/clean"], "is inside the raw data folder"),
-    (["demo-data", "--out", "data/raw/bt"], "holds a raw dataset that is not synthetic"),
-    (["demo-data", "--out", "data/raw"], "is the raw data folder"),
-    (["demo-data", "--out", "data/raw/bt/demo"], "is inside the raw dataset"),
-    (["demo-data", "--out", "data"], "contains the raw data folder"),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["clean", "--out", "data/raw"], "is the raw data folder"),
+        (["clean", "--raw", "data/raw", "--out", "data/raw"], "is the raw data folder"),
+        (["clean", "--raw", "data/raw/bt", "--out", "data/raw/bt"], "is the raw data folder"),
+        (["clean", "--out", "data"], "contains the raw data folder"),
+        (["clean", "--out", "."], "contains the raw data folder"),
+        (["clean", "--out", "data/raw/bt/clean"], "is inside the raw data folder"),
+        (["demo-data", "--out", "data/raw/bt"], "holds a raw dataset that is not synthetic"),
+        (["demo-data", "--out", "data/raw"], "is the raw data folder"),
+        (["demo-data", "--out", "data/raw/bt/demo"], "is inside the raw dataset"),
+        (["demo-data", "--out", "data"], "contains the raw data folder"),
+    ],
+)
 def test_writing_commands_refuse_raw_folders_before_writing(project, capsys, args, words):
     before = tree(project)
     assert main([*args, *(["--no-progress"] if args[0] == "clean" else [])]) == 1
@@ -103,7 +109,8 @@ def test_demo_data_rewrites_a_synthetic_dataset_only(project, capsys):
     assert main(["demo-data", "--out", "data/raw/demo-synthetic"]) == 0
     assert main(["demo-data", "--out", "data/raw/demo-synthetic"]) == 0  # its own: again
     assert "kind: synthetic" in (project / "data/raw/demo-synthetic/dataset.yaml").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def test_out_that_is_a_file_or_holds_nul_is_refused(project, capsys):
@@ -129,13 +136,16 @@ def test_reports_refuse_an_output_dir_in_raw_data(project):
     (project / "notebooks").mkdir()
     shutil.copy(fixtures / "notebooks" / "probe.ipynb", project / "notebooks")
     before = tree(project / "data" / "raw")
-    for output_dir, words in [("data/raw", "is the raw data folder"),
-                              ("data/raw/bt", "is inside the raw data folder"),
-                              ("data", "contains the raw data folder")]:
+    for output_dir, words in [
+        ("data/raw", "is the raw data folder"),
+        ("data/raw/bt", "is inside the raw data folder"),
+        ("data", "contains the raw data folder"),
+    ]:
         (project / "reports.yaml").write_text(
             f"output_dir: {output_dir}\ndatasets:\n  fx-synthetic:\n    reports:\n"
             "      - {notebook: probe, slug: probe-a, parameters: {mark: a}}\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         with pytest.raises(OutputError, match=words):
             run_reports(root=project, progress=False)
     assert tree(project / "data" / "raw") == before

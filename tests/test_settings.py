@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from parlib.errors import ConfigError
 from parlib.analysis.load import default_clean_dir
+from parlib.errors import ConfigError
 from parlib.settings import LIMITS, Settings, get_settings
 
 
@@ -24,8 +24,11 @@ def test_settings_read_each_variable():
 
 @pytest.mark.parametrize("value", ["lots", "0", "-5", "1.5"])
 def test_a_bad_limit_names_the_variable_the_value_and_the_default(value):
-    with pytest.raises(ConfigError, match=rf"PARLIB_MAX_CELLS must be a whole number from 1"
-                                          rf".*{value}.*default 100,000,000"):
+    with pytest.raises(
+        ConfigError,
+        match=rf"PARLIB_MAX_CELLS must be a whole number from 1"
+        rf".*{value}.*default 100,000,000",
+    ):
         Settings.from_environ({"PARLIB_MAX_CELLS": value})
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from parlib.viz.layout import A4_INCHES
 from parlib.pipeline import clean_all
 from parlib.reports import run_reports
+from parlib.viz.layout import A4_INCHES
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kernels")]
@@ -51,14 +51,20 @@ def test_every_figure_fits_an_a4_page_at_300_dpi(figures):
     for path, sidecar in figures:
         width, height = _png_size(path.with_suffix(".png"))
         assert sorted((width, height))[0] <= page[0] and max(width, height) <= page[1], (
-            path.name, width, height)
+            path.name,
+            width,
+            height,
+        )
         assert width <= page[0], (path, width)  # portrait: no figure needs a landscape page
         assert sidecar["layout"]["fits_a4"], path
 
 
 def test_no_two_labels_of_any_figure_overlap(figures):
-    overlapping = {str(p.relative_to(p.parents[4])): s["layout"]["overlaps"] for p, s in figures
-                   if s["layout"]["overlaps"]}
+    overlapping = {
+        str(p.relative_to(p.parents[4])): s["layout"]["overlaps"]
+        for p, s in figures
+        if s["layout"]["overlaps"]
+    }
     assert overlapping == {}
 
 
@@ -82,8 +88,12 @@ def test_synthetic_figures_say_so_in_every_form(figures):
         if path.parents[3].name != "demo-synthetic":
             continue
         cite = sidecar["citation"]
-        forms = [cite["text"], cite["bibtex"], cite["ris"], json.dumps(cite["csl_json"],
-                                                                       ensure_ascii=False)]
+        forms = [
+            cite["text"],
+            cite["bibtex"],
+            cite["ris"],
+            json.dumps(cite["csl_json"], ensure_ascii=False),
+        ]
         for form in forms:
             assert "synthetic data, not real figures" in form.lower(), path
             assert "dữ liệu giả lập" in form.lower(), path

@@ -14,8 +14,15 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kernels")]
 
 CONFIG = """
@@ -76,7 +83,8 @@ def _check_page(page, errors: list[str], path: Path) -> None:
     page.wait_for_function("Array.from(document.images).every(i => i.complete)", timeout=15_000)
     broken = page.evaluate(
         "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))"
-        ".map(i => i.src)")
+        ".map(i => i.src)"
+    )
     assert broken == [], f"images that did not load in {path.name}: {broken}"
     hrefs = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
     for href in hrefs:
@@ -99,7 +107,8 @@ def test_index_and_one_report_of_each_kind_load_cleanly(site, browser):
     assert page.evaluate("document.fonts.check('16px sans-serif', 'Đắk Lắk, Thừa Thiên Huế')")
     page.screenshot(path=str(ARTIFACTS / "report-site-index.png"), full_page=True)
     reports = page.evaluate(
-        "Array.from(document.querySelectorAll('a[href$=\"report.html\"]')).map(a => a.href)")
+        "Array.from(document.querySelectorAll('a[href$=\"report.html\"]')).map(a => a.href)"
+    )
     kinds = {}
     for href in reports:
         kind = Path(unquote(urlparse(href).path)).parts[-3]
@@ -122,13 +131,15 @@ def test_codebook_page_is_linked_and_readable(site, browser, tmp_path):
 
     (site / "fx-synthetic" / "codebook.html").write_text(
         render_codebook({"name": "fx", "title": "Bộ dữ liệu <i>x</i>", "resources": []}),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     from parlib.reports.site import write_site
 
     write_site(site)
     page, errors = _open(browser, site / "index.html")
     links = page.evaluate(
-        "Array.from(document.querySelectorAll('a[href$=\"codebook.html\"]')).map(a => a.href)")
+        "Array.from(document.querySelectorAll('a[href$=\"codebook.html\"]')).map(a => a.href)"
+    )
     assert len(links) == 1
     page.close()
     # A page of its own: leaving the index mid-load would cancel its figure thumbnails.

@@ -10,11 +10,18 @@ from parlib.publish.xlsx import XLSX_MAX_ROWS, xlsx_bytes
 
 
 def test_workbook_keeps_types_text_and_frozen_headers():
-    scores = pd.DataFrame({"unit": ["=1+1", "Sở Y tế"], "rank_text": ["01/18", "2/18"],
-                           "score": [90.5, None], "rank": pd.array([1, None], "Int64"),
-                           "synthetic": [False, True]})
-    codebook = pd.DataFrame({"table": ["scores"], "column": ["unit"], "type": ["string"],
-                             "description": ["Unit"]})
+    scores = pd.DataFrame(
+        {
+            "unit": ["=1+1", "Sở Y tế"],
+            "rank_text": ["01/18", "2/18"],
+            "score": [90.5, None],
+            "rank": pd.array([1, None], "Int64"),
+            "synthetic": [False, True],
+        }
+    )
+    codebook = pd.DataFrame(
+        {"table": ["scores"], "column": ["unit"], "type": ["string"], "description": ["Unit"]}
+    )
     data = xlsx_bytes({"scores": scores, "sources": scores.iloc[:0]}, codebook=codebook)
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["scores", "sources", "codebook"]

@@ -34,17 +34,24 @@ def _numbers(result) -> set[float]:
     for col in ("value", "lower", "upper"):
         found |= set(agg[col].dropna().round(2))
     for text in pd.concat([scores["derivation"], agg["note"], scores["note"]]).dropna():
-        found |= {round(float(x.replace(",", ".")), 2)
-                  for x in re.findall(r"\d+(?:[.,]\d+)?", str(text))}
+        found |= {
+            round(float(x.replace(",", ".")), 2) for x in re.findall(r"\d+(?:[.,]\d+)?", str(text))
+        }
     return found
 
 
 def _ranks(result) -> set[tuple[int, int]]:
     scores, agg = result.scores, result.aggregates
-    pairs = {(int(r), int(n)) for r, n in zip(scores["rank"], scores["n_units"])
-             if pd.notna(r) and pd.notna(n)}
-    pairs |= {(int(v), int(n)) for v, n in zip(agg["value"], agg["n_units"])
-              if pd.notna(v) and pd.notna(n)}
+    pairs = {
+        (int(r), int(n))
+        for r, n in zip(scores["rank"], scores["n_units"])
+        if pd.notna(r) and pd.notna(n)
+    }
+    pairs |= {
+        (int(v), int(n))
+        for v, n in zip(agg["value"], agg["n_units"])
+        if pd.notna(v) and pd.notna(n)
+    }
     return pairs
 
 
@@ -55,8 +62,10 @@ def test_every_figure_of_the_seed_articles_is_in_the_clean_data(result):
     for seed in sorted(SEEDS.glob("*.txt")):
         text = seed.read_text(encoding="utf-8")
         for value, unit in _FIGURE.findall(text):
-            if (round(float(value.replace(",", ".")), 2) not in numbers
-                    and (seed.name, value + unit) not in NOT_INDEX):
+            if (
+                round(float(value.replace(",", ".")), 2) not in numbers
+                and (seed.name, value + unit) not in NOT_INDEX
+            ):
                 missing.append((seed.name, value + unit))
         for r, n in _RANK.findall(text):
             if (int(r), int(n)) not in ranks:
@@ -69,24 +78,70 @@ def test_every_figure_of_the_seed_articles_is_in_the_clean_data(result):
     [
         ("Sở Công Thương", 2022, "PAR", "department", 98.56, 1, 18, "baodongkhoi-2023-07-05"),
         ("Sở Công Thương", 2022, "SIPAS", "department", 97.94, 4, 19, "sct-bentre-2023-05-18"),
-        ("Văn phòng UBND tỉnh", 2021, "PAR", "department", 99.17, None, None,
-         "chinhphu-2022-09-20-bentre"),
-        ("Huyện Chợ Lách", 2021, "PAR", "district", 89.21, None, None,
-         "chinhphu-2022-09-20-bentre"),
-        ("Sở Công Thương", 2024, "PAR", "department", 90.9, 1, 19,
-         "congthuong-thai-nguyen-sct-2024"),
-        ("Sở Khoa học và Công nghệ", 2022, "PAR", "department", 89.85, 3, 17,
-         "dongthap-skhcn-2023"),
-        ("Sở Khoa học và Công nghệ", 2022, "SIPAS", "department", 100.0, None, None,
-         "dongthap-skhcn-2023"),
+        (
+            "Văn phòng UBND tỉnh",
+            2021,
+            "PAR",
+            "department",
+            99.17,
+            None,
+            None,
+            "chinhphu-2022-09-20-bentre",
+        ),
+        (
+            "Huyện Chợ Lách",
+            2021,
+            "PAR",
+            "district",
+            89.21,
+            None,
+            None,
+            "chinhphu-2022-09-20-bentre",
+        ),
+        (
+            "Sở Công Thương",
+            2024,
+            "PAR",
+            "department",
+            90.9,
+            1,
+            19,
+            "congthuong-thai-nguyen-sct-2024",
+        ),
+        (
+            "Sở Khoa học và Công nghệ",
+            2022,
+            "PAR",
+            "department",
+            89.85,
+            3,
+            17,
+            "dongthap-skhcn-2023",
+        ),
+        (
+            "Sở Khoa học và Công nghệ",
+            2022,
+            "SIPAS",
+            "department",
+            100.0,
+            None,
+            None,
+            "dongthap-skhcn-2023",
+        ),
     ],
 )
-def test_seed_figures_keep_their_source(result, unit, year, index, level, score, rank,
-                                        n_units, source):
+def test_seed_figures_keep_their_source(
+    result, unit, year, index, level, score, rank, n_units, source
+):
     s = result.scores
-    rows = s.loc[(s["unit"] == unit) & (s["year"] == year) & (s["index"] == index)
-                 & (s["level"] == level) & (s["component"] == "total")
-                 & (s["score"].round(2) == score)]
+    rows = s.loc[
+        (s["unit"] == unit)
+        & (s["year"] == year)
+        & (s["index"] == index)
+        & (s["level"] == level)
+        & (s["component"] == "total")
+        & (s["score"].round(2) == score)
+    ]
     assert len(rows) == 1, rows
     row = rows.iloc[0]
     assert source in row["source_id"].split(";")
@@ -108,8 +163,9 @@ def test_ben_tre_2021_district_spread_contradiction_is_flagged(result):
     messages = [w["message"] for w in report["warnings"] if w["check"] == "aggregate"]
     assert any("4.75" in m and "4.15" in m and "Bến Tre" in m for m in messages)
     agg = result.aggregates
-    spread = agg.loc[(agg["statistic"] == "spread") & (agg["level"] == "district")
-                     & (agg["year"] == 2021)].iloc[0]
+    spread = agg.loc[
+        (agg["statistic"] == "spread") & (agg["level"] == "district") & (agg["year"] == 2021)
+    ].iloc[0]
     assert spread["check"] == "contradiction" and spread["value"] == 4.75
 
 
@@ -130,34 +186,52 @@ def test_the_workbook_opens_with_every_sheet(result, tmp_path):
 
     folder = write_result(result, tmp_path)
     book = openpyxl.load_workbook(io.BytesIO((folder / "scores.xlsx").read_bytes()))
-    assert book.sheetnames == ["scores", "sources", "quarantine", "disputed", "corrections",
-                               "codebook"]
+    assert book.sheetnames == [
+        "scores",
+        "sources",
+        "quarantine",
+        "disputed",
+        "corrections",
+        "codebook",
+    ]
     assert book["scores"].max_row == len(result.scores) + 1
     assert book["sources"].max_row == len(result.sources) + 1
     assert book["disputed"].max_row == len(result.disputed) + 1  # header, then each
     assert book["corrections"].max_row == len(result.corrections) + 1
     assert all(book[name].freeze_panes == "A2" for name in book.sheetnames)
     assert (folder / "scores.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
 # -- corrections, disputes and ranks on the real data -----------------------------------------
+
 
 def _row(result, province: str, year: int, index: str = "PAR") -> pd.Series:
     s = result.scores
-    rows = s.loc[(s["province"] == province) & (s["year"] == year) & (s["index"] == index)
-                 & (s["level"] == "province") & (s["component"] == "total")]
+    rows = s.loc[
+        (s["province"] == province)
+        & (s["year"] == year)
+        & (s["index"] == index)
+        & (s["level"] == "province")
+        & (s["component"] == "total")
+    ]
     assert len(rows) == 1, rows
     return rows.iloc[0]
 
 
-@pytest.mark.parametrize(("province", "year", "index", "score", "rank", "evidence"), [
-    ("Quảng Ninh", 2018, "PAR", 89.06, 1, "quangninh-snv-2020-par2019"),
-    ("Hà Nội", 2018, "PAR", 83.98, 2, "vietnamplus-en-2019-danang-par2018"),
-    ("Bến Tre", 2019, "PAR", 73.87, 63, "thanhtra-2020-par2019"),
-    ("Bình Dương", 2019, "SIPAS", 88.02, 13, "baobinhduong-en-2020-06-06-sipas2019"),
-    ("Hải Phòng", 2023, "PAR", 91.87, 2, "kinhtedothi-2025-hp-par2024"),
-    ("Quảng Ninh", 2020, "PAPI", 48.811, 1, "papi-2020-provincial-dimensions"),
-])
-def test_every_correction_shows_in_the_clean_data_with_its_evidence(result, province, year,
-                                                                    index, score, rank, evidence):
+@pytest.mark.parametrize(
+    ("province", "year", "index", "score", "rank", "evidence"),
+    [
+        ("Quảng Ninh", 2018, "PAR", 89.06, 1, "quangninh-snv-2020-par2019"),
+        ("Hà Nội", 2018, "PAR", 83.98, 2, "vietnamplus-en-2019-danang-par2018"),
+        ("Bến Tre", 2019, "PAR", 73.87, 63, "thanhtra-2020-par2019"),
+        ("Bình Dương", 2019, "SIPAS", 88.02, 13, "baobinhduong-en-2020-06-06-sipas2019"),
+        ("Hải Phòng", 2023, "PAR", 91.87, 2, "kinhtedothi-2025-hp-par2024"),
+        ("Quảng Ninh", 2020, "PAPI", 48.811, 1, "papi-2020-provincial-dimensions"),
+    ],
+)
+def test_every_correction_shows_in_the_clean_data_with_its_evidence(
+    result, province, year, index, score, rank, evidence
+):
     row = _row(result, province, year, index)
     assert row["score"] == score and row["rank"] == rank and row["n_units"] == 63
     assert row["corrected"] and evidence in row["correction_source"].split(";")

@@ -18,9 +18,15 @@ from parlib.analysis.select import Names, Years, dedupe_scores, select_prepared
 __all__ = ["count_provinces", "describe_by_year", "reference_rows", "reference_summary"]
 
 
-def describe_by_year(scores: pd.DataFrame, *, index: str, component: str = "total",
-                     level: str = "province", unit_type: Names = None,
-                     years: Years = None) -> pd.DataFrame:
+def describe_by_year(
+    scores: pd.DataFrame,
+    *,
+    index: str,
+    component: str = "total",
+    level: str = "province",
+    unit_type: Names = None,
+    years: Years = None,
+) -> pd.DataFrame:
     """Return the distribution of all units' scores in each year.
 
     Returns
@@ -37,14 +43,24 @@ def describe_by_year(scores: pd.DataFrame, *, index: str, component: str = "tota
        year  n  mean  median
     0  2021  3  85.0    85.0
     """
-    data = dedupe_scores(select_prepared(scores, index=index, component=component, level=level,
-                                         unit_type=unit_type, years=years))
+    data = dedupe_scores(
+        select_prepared(
+            scores, index=index, component=component, level=level, unit_type=unit_type, years=years
+        )
+    )
     return _describe(data)
 
 
-def reference_rows(scores: pd.DataFrame, *, index: str, component: str = "total",
-                   level: str = "province", provinces: Names = None, unit_type: Names = None,
-                   aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
+def reference_rows(
+    scores: pd.DataFrame,
+    *,
+    index: str,
+    component: str = "total",
+    level: str = "province",
+    provinces: Names = None,
+    unit_type: Names = None,
+    aggregates: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Return the rows behind the reference of :func:`compute_trend`, one per unit and year.
 
     Below province level: every unit of the chosen units' provinces. At province
@@ -61,9 +77,16 @@ def reference_rows(scores: pd.DataFrame, *, index: str, component: str = "total"
     ['Sở Y tế', 'Sở Nội vụ']
     """
     if level != "province":  # the chosen units' provinces are the whole reference
-        group = dedupe_scores(select_prepared(scores, index=index, component=component,
-                                              level=level, provinces=provinces,
-                                              unit_type=unit_type))
+        group = dedupe_scores(
+            select_prepared(
+                scores,
+                index=index,
+                component=component,
+                level=level,
+                provinces=provinces,
+                unit_type=unit_type,
+            )
+        )
         codes = group["province_code"].dropna().unique()
         group = group.dropna(subset=["score"]).drop(columns="_key")
         means = _published_means(aggregates, index=index, component=component, level=level)
@@ -73,21 +96,31 @@ def reference_rows(scores: pd.DataFrame, *, index: str, component: str = "total"
         key = group["province_code"].astype("string") + "|" + group["year"].astype("string")
         published = means["province_code"] + "|" + means["year"].astype("string")
         group = group.loc[~key.isin(published).to_numpy(dtype=bool)]
-        rows = means.assign(unit=means["province"], index=index, component=component,
-                            level=level, statistic="mean")
+        rows = means.assign(
+            unit=means["province"], index=index, component=component, level=level, statistic="mean"
+        )
         return pd.concat([group, rows], ignore_index=True) if len(group) else rows
-    base = dedupe_scores(select_prepared(scores, index=index, component=component, level=level,
-                                         unit_type=unit_type))
+    base = dedupe_scores(
+        select_prepared(scores, index=index, component=component, level=level, unit_type=unit_type)
+    )
     national = _published_means(aggregates, index=index, component=component)
     own = base.dropna(subset=["score"])
     own = own.loc[~own["year"].isin(national["year"]).to_numpy(dtype=bool)].drop(columns="_key")
     if national.empty:
         return own
-    rows = pd.DataFrame({"province": national["province"], "unit": national["province"],
-                         "year": national["year"].astype("Int64"), "index": index,
-                         "component": component, "level": "province",
-                         "score": national["score"], "source_id": national["source_id"],
-                         "statistic": "mean"})
+    rows = pd.DataFrame(
+        {
+            "province": national["province"],
+            "unit": national["province"],
+            "year": national["year"].astype("Int64"),
+            "index": index,
+            "component": component,
+            "level": "province",
+            "score": national["score"],
+            "source_id": national["source_id"],
+            "statistic": "mean",
+        }
+    )
     return pd.concat([own, rows], ignore_index=True) if len(own) else rows
 
 
@@ -104,8 +137,9 @@ def count_provinces(boundaries: str = "legacy") -> int:
     return len(provinces(era="2025" if str(boundaries) == "2025" else "legacy"))
 
 
-def _published_means(aggregates: pd.DataFrame | None, *, index: str, component: str,
-                     level: str = "province") -> pd.DataFrame:
+def _published_means(
+    aggregates: pd.DataFrame | None, *, index: str, component: str, level: str = "province"
+) -> pd.DataFrame:
     """Published averages of one index, component and level.
 
     At province level the national averages (rows without a province code);
@@ -116,26 +150,51 @@ def _published_means(aggregates: pd.DataFrame | None, *, index: str, component: 
     if aggregates is None or aggregates.empty:
         return pd.DataFrame(columns=columns).astype({"year": "Int64", "score": float})
     agg = aggregates
-    code = (agg["province_code"].astype("string") if "province_code" in agg
-            else pd.Series(pd.NA, index=agg.index, dtype="string"))
-    comp = (agg["component"].astype("string").fillna("total") if "component" in agg
-            else pd.Series("total", index=agg.index))
+    code = (
+        agg["province_code"].astype("string")
+        if "province_code" in agg
+        else pd.Series(pd.NA, index=agg.index, dtype="string")
+    )
+    comp = (
+        agg["component"].astype("string").fillna("total")
+        if "component" in agg
+        else pd.Series("total", index=agg.index)
+    )
     where = code.isna() if level == "province" else code.notna()
-    hit = ((agg["statistic"].astype("string") == "mean") & (agg["index"].astype("string") == index)
-           & (agg["level"].astype("string") == level) & (comp == component)
-           & where).fillna(False).to_numpy(dtype=bool)
+    hit = (
+        (
+            (agg["statistic"].astype("string") == "mean")
+            & (agg["index"].astype("string") == index)
+            & (agg["level"].astype("string") == level)
+            & (comp == component)
+            & where
+        )
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
     rows = agg.loc[hit]
-    out = pd.DataFrame({"province_code": code[hit],
-                        "province": rows["province"].astype("string"),
-                        "year": pd.to_numeric(rows["year"]).astype("Int64"),
-                        "score": pd.to_numeric(rows["value"], errors="coerce").astype(float),
-                        "source_id": rows["source_id"].astype("string")})
+    out = pd.DataFrame(
+        {
+            "province_code": code[hit],
+            "province": rows["province"].astype("string"),
+            "year": pd.to_numeric(rows["year"]).astype("Int64"),
+            "score": pd.to_numeric(rows["value"], errors="coerce").astype(float),
+            "source_id": rows["source_id"].astype("string"),
+        }
+    )
     out = out.dropna(subset=["score"]).drop_duplicates(["province_code", "year"])
     return out.reset_index(drop=True)
 
 
-def reference_summary(base: pd.DataFrame, chosen: pd.DataFrame, *, level: str, index: str,
-                      component: str, aggregates: pd.DataFrame | None) -> pd.DataFrame:
+def reference_summary(
+    base: pd.DataFrame,
+    chosen: pd.DataFrame,
+    *,
+    level: str,
+    index: str,
+    component: str,
+    aggregates: pd.DataFrame | None,
+) -> pd.DataFrame:
     """Return the reference of each year (or each province and year) that a trend is set against.
 
     The reference is computed from ``base``, the prepared rows of every unit of
@@ -149,22 +208,40 @@ def reference_summary(base: pd.DataFrame, chosen: pd.DataFrame, *, level: str, i
     if level != "province":
         data = base.dropna(subset=["score"])
         groups = data.groupby(["province_code", "year"], observed=True)["score"]
-        out = pd.DataFrame({"n": groups.count().astype("Int64"), "mean": groups.mean(),
-                            "sd": groups.std(ddof=1), "q25": groups.quantile(0.25),
-                            "q75": groups.quantile(0.75)}).reset_index()
+        out = pd.DataFrame(
+            {
+                "n": groups.count().astype("Int64"),
+                "mean": groups.mean(),
+                "sd": groups.std(ddof=1),
+                "q25": groups.quantile(0.25),
+                "q75": groups.quantile(0.75),
+            }
+        ).reset_index()
         out = _enough(out)
-        out = out.assign(n_expected=pd.array([pd.NA] * len(out), "Int64"),
-                         reference="province",
-                         reference_source=pd.array([pd.NA] * len(out), "string"))
+        out = out.assign(
+            n_expected=pd.array([pd.NA] * len(out), "Int64"),
+            reference="province",
+            reference_source=pd.array([pd.NA] * len(out), "string"),
+        )
         published = _published_means(aggregates, index=index, component=component, level=level)
-        return _use_published(out, published, on=["province_code", "year"],
-                              kind="province_published", n=None)
-    era = "2025" if ("boundaries" in base and base["boundaries"].astype("string")
-                     .eq("2025").fillna(False).any()) else "legacy"
+        return _use_published(
+            out, published, on=["province_code", "year"], kind="province_published", n=None
+        )
+    era = (
+        "2025"
+        if (
+            "boundaries" in base
+            and base["boundaries"].astype("string").eq("2025").fillna(False).any()
+        )
+        else "legacy"
+    )
     expected = count_provinces(era)
     out = _enough(_describe(base).drop(columns=["min", "median", "max"]))
-    out = out.assign(n_expected=pd.array([expected] * len(out), "Int64"), reference="dataset",
-                     reference_source=pd.array([pd.NA] * len(out), "string"))
+    out = out.assign(
+        n_expected=pd.array([expected] * len(out), "Int64"),
+        reference="dataset",
+        reference_source=pd.array([pd.NA] * len(out), "string"),
+    )
     partial = (out["n"].astype(float) < expected).to_numpy()
     out.loc[partial, ["q25", "q75"]] = np.nan  # the spread of a handful is no national band
     national = _published_means(aggregates, index=index, component=component)
@@ -180,8 +257,9 @@ def _enough(out: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _use_published(out: pd.DataFrame, published: pd.DataFrame, *, on: list[str], kind: str,
-                   n: int | None) -> pd.DataFrame:
+def _use_published(
+    out: pd.DataFrame, published: pd.DataFrame, *, on: list[str], kind: str, n: int | None
+) -> pd.DataFrame:
     """Replace computed means by published ones where there are; no band beside them."""
     if len(published):
         if "province_code" in on:
@@ -201,8 +279,16 @@ def _use_published(out: pd.DataFrame, published: pd.DataFrame, *, on: list[str],
 
 def _describe(data: pd.DataFrame) -> pd.DataFrame:
     scores = data.dropna(subset=["score"]).groupby("year")["score"]
-    out = pd.DataFrame({"n": scores.count().astype("Int64"), "mean": scores.mean(),
-                        "sd": scores.std(ddof=1), "min": scores.min(),
-                        "q25": scores.quantile(0.25), "median": scores.median(),
-                        "q75": scores.quantile(0.75), "max": scores.max()})
+    out = pd.DataFrame(
+        {
+            "n": scores.count().astype("Int64"),
+            "mean": scores.mean(),
+            "sd": scores.std(ddof=1),
+            "min": scores.min(),
+            "q25": scores.quantile(0.25),
+            "median": scores.median(),
+            "q75": scores.quantile(0.75),
+            "max": scores.max(),
+        }
+    )
     return out.rename_axis("year").reset_index()

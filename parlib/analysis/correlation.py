@@ -72,14 +72,18 @@ class CorrelationResult:
 
     def to_frame(self) -> pd.DataFrame:
         """Return the result as a one-row DataFrame (without the pairs)."""
-        row = {f.name: getattr(self, f.name) for f in fields(self)
-               if f.name not in ("pairs", "by_year")}
+        row = {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("pairs", "by_year")
+        }
         row["years"] = _years_text(self.years)
         return pd.DataFrame([row])
 
 
-def compute_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = None,
-                        level: str = "province") -> CorrelationResult:
+def compute_correlation(
+    scores: pd.DataFrame, *, x: str, y: str, years: Years = None, level: str = "province"
+) -> CorrelationResult:
     """Correlate two indices or components across units, pooled over the years given.
 
     Parameters
@@ -125,22 +129,30 @@ def compute_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = 
         sides.append(side.dropna(subset=["score"]))
     pairs = sides[0][["_key", "unit", "province", "province_code", "year", "score", "synthetic"]]
     pairs = pairs.merge(sides[1][["_key", "year", "score", "synthetic"]], on=["_key", "year"])
-    pairs = pairs.assign(x=pairs.pop("score_x"), y=pairs.pop("score_y"),
-                         synthetic=pairs.pop("synthetic_x") | pairs.pop("synthetic_y"))
+    pairs = pairs.assign(
+        x=pairs.pop("score_x"),
+        y=pairs.pop("score_y"),
+        synthetic=pairs.pop("synthetic_x") | pairs.pop("synthetic_y"),
+    )
     pairs = pairs.drop(columns="_key").sort_values(["year", "province", "unit"], kind="stable")
     pairs = pairs.reset_index(drop=True)
     found = sorted(int(v) for v in pairs["year"].unique())
     shown = found or (sorted(years_list(years)) if years is not None else [])
     where = f" in {_years_text(shown)}" if shown else ""
-    base: dict[str, Any] = {"x": x, "y": y, "years": tuple(found), "level": level,
-                            "n": len(pairs)}
+    base: dict[str, Any] = {"x": x, "y": y, "years": tuple(found), "level": level, "n": len(pairs)}
     flat = [(s, v.iloc[0]) for s, v in ((x, pairs["x"]), (y, pairs["y"])) if v.nunique() == 1]
     if len(pairs) < 3 or flat:
-        head = "No pairs" if len(pairs) == 0 else f"Only {len(pairs)} pair" + (
-            "s" if len(pairs) > 1 else "")
-        msg = (f"{head} of {x} and {y}{where}; at least 3 are needed for a correlation."
-               if len(pairs) < 3 else f"{flat[0][0]} is {flat[0][1]:g} for all {len(pairs)} "
-               f"pairs{where}; a correlation needs scores that vary.")
+        head = (
+            "No pairs"
+            if len(pairs) == 0
+            else f"Only {len(pairs)} pair" + ("s" if len(pairs) > 1 else "")
+        )
+        msg = (
+            f"{head} of {x} and {y}{where}; at least 3 are needed for a correlation."
+            if len(pairs) < 3
+            else f"{flat[0][0]} is {flat[0][1]:g} for all {len(pairs)} "
+            f"pairs{where}; a correlation needs scores that vary."
+        )
         return CorrelationResult(**base, pairs=_with_residuals(pairs, np.nan, np.nan), message=msg)
     pearson = st.pearsonr(pairs["x"], pairs["y"])
     spearman = st.spearmanr(pairs["x"], pairs["y"])
@@ -150,22 +162,34 @@ def compute_correlation(scores: pd.DataFrame, *, x: str, y: str, years: Years = 
     clusters = pairs["province"].astype("string").fillna("") + "|" + pairs["unit"].astype(str)
     extra: dict[str, Any] = {"n_clusters": int(clusters.nunique())}
     if len(found) > 1:  # a unit's pairs in different years are not independent
-        low, high = _cluster_bootstrap_ci(pairs["x"].to_numpy(float), pairs["y"].to_numpy(float),
-                                          clusters.to_numpy())
-        extra.update(ci_method="cluster_bootstrap",
-                     by_year=_by_year(pairs, x=x, y=y, level=level))
-    return CorrelationResult(**base, **extra, pearson_r=r, pearson_ci_low=low,
-                             pearson_ci_high=high,
-                             pearson_p=float(pearson.pvalue),
-                             spearman_rho=float(spearman.statistic),
-                             spearman_p=float(spearman.pvalue), slope=float(fit.slope),
-                             intercept=float(fit.intercept),
-                             pairs=_with_residuals(pairs, fit.slope, fit.intercept))
+        low, high = _cluster_bootstrap_ci(
+            pairs["x"].to_numpy(float), pairs["y"].to_numpy(float), clusters.to_numpy()
+        )
+        extra.update(ci_method="cluster_bootstrap", by_year=_by_year(pairs, x=x, y=y, level=level))
+    return CorrelationResult(
+        **base,
+        **extra,
+        pearson_r=r,
+        pearson_ci_low=low,
+        pearson_ci_high=high,
+        pearson_p=float(pearson.pvalue),
+        spearman_rho=float(spearman.statistic),
+        spearman_p=float(spearman.pvalue),
+        slope=float(fit.slope),
+        intercept=float(fit.intercept),
+        pairs=_with_residuals(pairs, fit.slope, fit.intercept),
+    )
 
 
-def compute_correlation_matrix(scores: pd.DataFrame, *, index: str | None = None,
-                               components: Iterable[str] | None = None, years: Years = None,
-                               level: str = "province", method: str = "pearson") -> pd.DataFrame:
+def compute_correlation_matrix(
+    scores: pd.DataFrame,
+    *,
+    index: str | None = None,
+    components: Iterable[str] | None = None,
+    years: Years = None,
+    level: str = "province",
+    method: str = "pearson",
+) -> pd.DataFrame:
     """Return the square matrix of pairwise correlations between components or indices.
 
     Variables are named like :func:`compute_correlation` specs: "PAR" for the
@@ -196,28 +220,36 @@ def compute_correlation_matrix(scores: pd.DataFrame, *, index: str | None = None
     4
     """
     if method not in _METHODS:
-        raise ParameterError(f"The value for `method` must be one of {_METHODS}, but {method!r} "
-                             "was passed.")
+        raise ParameterError(
+            f"The value for `method` must be one of {_METHODS}, but {method!r} was passed."
+        )
     data = pick_rows(prepare_scores(scores), "level", level)
     if years is not None:
         data = pick_rows(data, "year", years)
     specs = _matrix_specs(data, index=index, components=components)
-    columns = {spec: dedupe_scores(select_prepared(data, index=idx, component=comp, level=level))
-               .set_index(["_key", "year"])["score"]
-               for spec, (idx, comp) in ((s, _parse_spec(s, data)) for s in specs)}
+    columns = {
+        spec: dedupe_scores(
+            select_prepared(data, index=idx, component=comp, level=level)
+        ).set_index(["_key", "year"])["score"]
+        for spec, (idx, comp) in ((s, _parse_spec(s, data)) for s in specs)
+    }
     wide = pd.concat(columns, axis=1).astype(float)
     matrix = wide.corr(method=method, min_periods=3)
     present = wide.notna().astype(int)
     counts = present.T @ present
-    matrix.attrs = {"method": method, "synthetic": bool(data["synthetic"].any()),
-                    "n": {c: {r: int(counts.loc[r, c]) for r in specs} for c in specs}}
+    matrix.attrs = {
+        "method": method,
+        "synthetic": bool(data["synthetic"].any()),
+        "n": {c: {r: int(counts.loc[r, c]) for r in specs} for c in specs},
+    }
     return matrix
 
 
 def _parse_spec(spec: str, data: pd.DataFrame) -> tuple[str, str]:
     if not isinstance(spec, str) or not spec.strip():
-        raise ParameterError(f"A variable must be 'INDEX' or 'INDEX:component', but {spec!r} was "
-                             "passed.")
+        raise ParameterError(
+            f"A variable must be 'INDEX' or 'INDEX:component', but {spec!r} was passed."
+        )
     index, _, component = spec.partition(":")
     available = sorted(data["index"].dropna().unique().tolist())
     index = index.strip()
@@ -225,8 +257,10 @@ def _parse_spec(spec: str, data: pd.DataFrame) -> tuple[str, str]:
         index = resolve_name("index", index) or index
     if index not in available:
         close = suggest_names(index, available)
-        raise SelectionError(f"No rows for index={index!r} (from {spec!r}); available: "
-                             f"{available}.{did_you_mean(close)}")
+        raise SelectionError(
+            f"No rows for index={index!r} (from {spec!r}); available: "
+            f"{available}.{did_you_mean(close)}"
+        )
     return index, component.strip() or "total"
 
 
@@ -237,8 +271,10 @@ def _matrix_specs(data, *, index, components) -> list[str]:
             if ":" in comp or (index is None and comp in set(data["index"])):
                 specs.append(comp)
             elif index is None:
-                raise ParameterError(f"Component {comp!r} needs an index: pass index='PAR' or "
-                                     f"write it as 'PAR:{comp}'.")
+                raise ParameterError(
+                    f"Component {comp!r} needs an index: pass index='PAR' or "
+                    f"write it as 'PAR:{comp}'."
+                )
             else:
                 specs.append(index if comp == "total" else f"{index}:{comp}")
         return list(dict.fromkeys(specs))
@@ -257,16 +293,20 @@ def _with_residuals(pairs: pd.DataFrame, slope: float, intercept: float) -> pd.D
     with np.errstate(divide="ignore", invalid="ignore"):
         sxx = ((x - x.mean()) ** 2).sum() if n else np.nan
         leverage = 1 / n + (x - x.mean()) ** 2 / sxx if n else x
-        sse = (residual ** 2).sum()
-        s2 = (sse - residual ** 2 / (1 - leverage)) / (n - 3) if n > 3 else np.full(n, np.nan)
+        sse = (residual**2).sum()
+        s2 = (sse - residual**2 / (1 - leverage)) / (n - 3) if n > 3 else np.full(n, np.nan)
         student = residual / np.sqrt(s2 * (1 - leverage))
     student = np.where(residual == 0, 0.0, student) if n > 3 else student
-    return pairs.assign(residual=residual, studentized_residual=student,
-                        outlier=np.abs(np.nan_to_num(student, nan=0.0)) > 2)
+    return pairs.assign(
+        residual=residual,
+        studentized_residual=student,
+        outlier=np.abs(np.nan_to_num(student, nan=0.0)) > 2,
+    )
 
 
-def _cluster_bootstrap_ci(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, *,
-                          resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
+def _cluster_bootstrap_ci(
+    x: np.ndarray, y: np.ndarray, clusters: np.ndarray, *, resamples: int = 2000, seed: int = 0
+) -> tuple[float, float]:
     """Percentile 95% interval of Pearson r when whole clusters are resampled.
 
     Each resample draws the clusters with replacement; r is computed from the
@@ -282,7 +322,7 @@ def _cluster_bootstrap_ci(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, *,
     counts = np.random.default_rng(seed).multinomial(k, np.full(k, 1 / k), size=resamples)
     n, sx, sy, sxx, syy, sxy = (counts @ sums).T
     with np.errstate(invalid="ignore", divide="ignore"):
-        r = (n * sxy - sx * sy) / np.sqrt((n * sxx - sx ** 2) * (n * syy - sy ** 2))
+        r = (n * sxy - sx * sy) / np.sqrt((n * sxx - sx**2) * (n * syy - sy**2))
     r = r[np.isfinite(r)]
     if len(r) < resamples / 2:
         return np.nan, np.nan
@@ -294,16 +334,28 @@ def _by_year(pairs: pd.DataFrame, *, x: str, y: str, level: str) -> pd.DataFrame
     """One Pearson r (Fisher interval) and Spearman rho per year of the pooled pairs."""
     rows = []
     for year, part in pairs.groupby("year", sort=True):
-        row = {"year": int(year), "n": len(part), "pearson_r": np.nan, "pearson_ci_low": np.nan,
-               "pearson_ci_high": np.nan, "pearson_p": np.nan, "spearman_rho": np.nan,
-               "spearman_p": np.nan}
+        row = {
+            "year": int(year),
+            "n": len(part),
+            "pearson_r": np.nan,
+            "pearson_ci_low": np.nan,
+            "pearson_ci_high": np.nan,
+            "pearson_p": np.nan,
+            "spearman_rho": np.nan,
+            "spearman_p": np.nan,
+        }
         if len(part) >= 3 and part["x"].nunique() > 1 and part["y"].nunique() > 1:
             pearson = st.pearsonr(part["x"], part["y"])
             spearman = st.spearmanr(part["x"], part["y"])
             low, high = _fisher_ci(float(pearson.statistic), len(part))
-            row.update(pearson_r=float(pearson.statistic), pearson_ci_low=low,
-                       pearson_ci_high=high, pearson_p=float(pearson.pvalue),
-                       spearman_rho=float(spearman.statistic), spearman_p=float(spearman.pvalue))
+            row.update(
+                pearson_r=float(pearson.statistic),
+                pearson_ci_low=low,
+                pearson_ci_high=high,
+                pearson_p=float(pearson.pvalue),
+                spearman_rho=float(spearman.statistic),
+                spearman_p=float(spearman.pvalue),
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -51,8 +51,13 @@ def did_you_mean(close: list[str]) -> str:
     return f" Did you mean {text}?"
 
 
-def describe_available(scores: pd.DataFrame, *, provinces: list[str] | None = None,
-                       index: str | None = None, level: str | None = None) -> str:
+def describe_available(
+    scores: pd.DataFrame,
+    *,
+    provinces: list[str] | None = None,
+    index: str | None = None,
+    level: str | None = None,
+) -> str:
     """Say in one or two sentences what the data holds for some provinces, an index and a level.
 
     For each named province: per index and level, the years and the number of
@@ -82,23 +87,30 @@ def describe_available(scores: pd.DataFrame, *, provinces: list[str] | None = No
             continue
         groups = []
         order = {lvl: i for i, lvl in enumerate(ref.LEVELS)}
-        pairs = sorted(rows.groupby(["index", "level"], observed=True),
-                       key=lambda item: (str(item[0][0]), order.get(item[0][1], 9)))
+        pairs = sorted(
+            rows.groupby(["index", "level"], observed=True),
+            key=lambda item: (str(item[0][0]), order.get(item[0][1], 9)),
+        )
         for (idx, lvl), g in pairs:
             n = g["unit"].nunique()
             groups.append(f"{idx} {lvl} {_span(g['year'])} ({n} unit{'s' if n != 1 else ''})")
         parts.append(f"{name} has: " + "; ".join(groups) + ".")
     if index is not None and level is not None:
-        rows = scores.loc[((scores["index"].astype("string") == index)
-                           & (scores["level"].astype("string") == level)).to_numpy(bool)]
+        rows = scores.loc[
+            (
+                (scores["index"].astype("string") == index)
+                & (scores["level"].astype("string") == level)
+            ).to_numpy(bool)
+        ]
         if rows.empty:
             parts.append(f"No province has {index} rows at level {level}.")
         else:
             by = rows.groupby("province", observed=True, sort=True)["year"]
             listed = [f"{p} {_span(y)}" for p, y in by]
             more = f" and {len(listed) - 10} more" if len(listed) > 10 else ""
-            parts.append(f"{index} at level {level} is published for: "
-                         + ", ".join(listed[:10]) + more + ".")
+            parts.append(
+                f"{index} at level {level} is published for: " + ", ".join(listed[:10]) + more + "."
+            )
     return " ".join(parts)
 
 

@@ -29,9 +29,20 @@ __all__ = [
 ]
 
 _CATEGORIES = ["dataset", "dataset_kind", "boundaries", "level", "index", "component"]
-_STRINGS = ["province_code", "province", "province_code_2025", "province_2025", "unit",
-            "unit_type", "derivation", "missing_marker", "note", "source_id", "raw_file",
-            "raw_column"]
+_STRINGS = [
+    "province_code",
+    "province",
+    "province_code_2025",
+    "province_2025",
+    "unit",
+    "unit_type",
+    "derivation",
+    "missing_marker",
+    "note",
+    "source_id",
+    "raw_file",
+    "raw_column",
+]
 _INTS = ["year", "rank", "n_units", "raw_row"]
 #: The files that mark a project's root folder.
 PROJECT_MARKERS = ("pyproject.toml", "reports.yaml")
@@ -79,9 +90,12 @@ def clean_datasets(clean_dir: str | Path | None = None) -> list[str]:
 BOUNDARIES = ("legacy", "2025", "all")
 
 
-def load_scores(dataset: str | list[str] | None = None,
-                clean_dir: str | Path | None = None, *,
-                boundaries: str = "legacy") -> pd.DataFrame:
+def load_scores(
+    dataset: str | list[str] | None = None,
+    clean_dir: str | Path | None = None,
+    *,
+    boundaries: str = "legacy",
+) -> pd.DataFrame:
     """Return the clean scores of one, several or all datasets, in one boundary system.
 
     A figure published for the 63 provinces (``boundaries == "legacy"``) and
@@ -124,17 +138,25 @@ def load_scores(dataset: str | list[str] | None = None,
     """
     boundaries = str(boundaries)
     if boundaries not in BOUNDARIES:
-        raise ParlibError("unknown boundaries", column="boundaries", value=boundaries,
-                          fix=f"use one of {list(BOUNDARIES)}")
+        raise ParlibError(
+            "unknown boundaries",
+            column="boundaries",
+            value=boundaries,
+            fix=f"use one of {list(BOUNDARIES)}",
+        )
     root = Path(clean_dir) if clean_dir is not None else default_clean_dir()
     names = _names(dataset, root)
     frames = []
     for name in names:
         path = root / name / "scores.parquet"
         if not path.is_file():
-            raise ParlibError("the dataset has not been cleaned", file=path, value=name,
-                              fix=f"run `parlib clean --dataset {name}` (or `make reports`); "
-                                  f"cleaned datasets: {clean_datasets(root)}")
+            raise ParlibError(
+                "the dataset has not been cleaned",
+                file=path,
+                value=name,
+                fix=f"run `parlib clean --dataset {name}` (or `make reports`); "
+                f"cleaned datasets: {clean_datasets(root)}",
+            )
         frames.append(pd.read_parquet(path))
     scores = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if boundaries != "all" and "boundaries" in scores:
@@ -143,32 +165,39 @@ def load_scores(dataset: str | list[str] | None = None,
         scores = scores.loc[keep.fillna(boundaries == "legacy").to_numpy(dtype=bool)]
         scores = scores.reset_index(drop=True)
         if boundaries == "2025" and scores.empty:
-            warnings.warn(f"{names} has no figures published in 2025 boundaries; "
-                          "parlib.group_to_2025(parlib.load_scores(...)) groups the legacy "
-                          "provinces' figures into the 34 provinces of 2025.", stacklevel=2)
+            warnings.warn(
+                f"{names} has no figures published in 2025 boundaries; "
+                "parlib.group_to_2025(parlib.load_scores(...)) groups the legacy "
+                "provinces' figures into the 34 provinces of 2025.",
+                stacklevel=2,
+            )
     return _english_names(_typed(scores))
 
 
-def load_sources(dataset: str | list[str] | None = None,
-                 clean_dir: str | Path | None = None) -> pd.DataFrame:
+def load_sources(
+    dataset: str | list[str] | None = None, clean_dir: str | Path | None = None
+) -> pd.DataFrame:
     """Return the sources (documents) of one, several or all datasets."""
     return _read_csv("sources.csv", dataset, clean_dir)
 
 
-def load_quarantine(dataset: str | list[str] | None = None,
-                    clean_dir: str | Path | None = None) -> pd.DataFrame:
+def load_quarantine(
+    dataset: str | list[str] | None = None, clean_dir: str | Path | None = None
+) -> pd.DataFrame:
     """Return the quarantined rows, with the reason each was set aside."""
     return _read_csv("quarantine.csv", dataset, clean_dir)
 
 
-def load_aggregates(dataset: str | list[str] | None = None,
-                    clean_dir: str | Path | None = None) -> pd.DataFrame:
+def load_aggregates(
+    dataset: str | list[str] | None = None, clean_dir: str | Path | None = None
+) -> pd.DataFrame:
     """Return the published aggregates with the result of their checks."""
     return _read_csv("aggregates.csv", dataset, clean_dir, optional=True)
 
 
-def load_disputed(dataset: str | list[str] | None = None,
-                  clean_dir: str | Path | None = None) -> pd.DataFrame:
+def load_disputed(
+    dataset: str | list[str] | None = None, clean_dir: str | Path | None = None
+) -> pd.DataFrame:
     """Return the figures whose published versions disagree: every version, with its source.
 
     Empty when the dataset has none (or was cleaned before disputes were kept).
@@ -181,8 +210,12 @@ def load_report(dataset: str, clean_dir: str | Path | None = None) -> dict[str, 
     root = Path(clean_dir) if clean_dir is not None else default_clean_dir()
     path = root / dataset / "report.json"
     if not path.is_file():
-        raise ParlibError("no cleaning report", file=path, value=dataset,
-                          fix=f"run `parlib clean --dataset {dataset}`")
+        raise ParlibError(
+            "no cleaning report",
+            file=path,
+            value=dataset,
+            fix=f"run `parlib clean --dataset {dataset}`",
+        )
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -190,8 +223,9 @@ def _names(dataset, root: Path) -> list[str]:
     if dataset is None:
         names = clean_datasets(root)
         if not names:
-            raise ParlibError("no cleaned dataset", file=root,
-                              fix="run `parlib clean` (or `make reports`) first")
+            raise ParlibError(
+                "no cleaned dataset", file=root, fix="run `parlib clean` (or `make reports`) first"
+            )
         return names
     return [dataset] if isinstance(dataset, str) else list(dataset)
 
@@ -204,8 +238,12 @@ def _read_csv(name: str, dataset, clean_dir, *, optional: bool = False) -> pd.Da
         if not path.is_file():
             if optional:
                 continue
-            raise ParlibError("the dataset has not been cleaned", file=path, value=ds,
-                              fix=f"run `parlib clean --dataset {ds}`")
+            raise ParlibError(
+                "the dataset has not been cleaned",
+                file=path,
+                value=ds,
+                fix=f"run `parlib clean --dataset {ds}`",
+            )
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
         if len(frame):  # the text as it was, before the CSV protected formulas
             frame = frame.apply(lambda col: col.map(unprotect_formula, na_action="ignore"))
@@ -218,11 +256,17 @@ def _english_names(scores: pd.DataFrame) -> pd.DataFrame:
     from parlib.reference import provinces
 
     out = scores
-    english = {era: dict(zip(table["code"], table["name_en"]))
-               for era in ("legacy", "2025") for table in [provinces(era)]}
+    english = {
+        era: dict(zip(table["code"], table["name_en"]))
+        for era in ("legacy", "2025")
+        for table in [provinces(era)]
+    }
     if "province_code" in out and "province_en" not in out:
-        era = (out["boundaries"].astype("string").fillna("legacy") if "boundaries" in out
-               else pd.Series("legacy", index=out.index, dtype="string"))
+        era = (
+            out["boundaries"].astype("string").fillna("legacy")
+            if "boundaries" in out
+            else pd.Series("legacy", index=out.index, dtype="string")
+        )
         codes = out["province_code"].astype("string")
         names = codes.map(english["legacy"]).where(era.ne("2025"), codes.map(english["2025"]))
         out = _insert_after(out, "province", "province_en", names.astype("string"))

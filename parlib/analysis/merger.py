@@ -52,8 +52,11 @@ def group_to_2025(scores: pd.DataFrame, *, how: str = "mean") -> tuple[pd.DataFr
     if how not in _HOWS:
         raise ParameterError(f"The value for `how` must be one of {_HOWS}, but {how!r} was passed.")
     data = prepare_scores(scores)
-    legacy = ((data["level"] == "province") & data["province_code"].notna()
-              & data["province_code_2025"].notna())
+    legacy = (
+        (data["level"] == "province")
+        & data["province_code"].notna()
+        & data["province_code_2025"].notna()
+    )
     if "boundaries" in data:  # rows published in 2025 boundaries are already grouped
         legacy &= data["boundaries"].astype("string").ne("2025").fillna(True)
     legacy = legacy.to_numpy(dtype=bool)
@@ -62,27 +65,43 @@ def group_to_2025(scores: pd.DataFrame, *, how: str = "mean") -> tuple[pd.DataFr
     members = members.sort_values(["province_code", "year"], kind="stable")
     expected = members.groupby(keys)["province"].nunique().rename("_expected")
     scored = members.dropna(subset=["score"])
-    named = {"score": ("score", how), "n_members": ("province", "nunique"),
-             "synthetic": ("synthetic", "any"),
-             **({"scale_max": ("scale_max", "max")} if "scale_max" in data else {})}
+    named = {
+        "score": ("score", how),
+        "n_members": ("province", "nunique"),
+        "synthetic": ("synthetic", "any"),
+        **({"scale_max": ("scale_max", "max")} if "scale_max" in data else {}),
+    }
     by_year = scored.groupby([*keys, "year"], sort=True)
     grouped = by_year.agg(**named).reset_index()
     joined = ["province", *(c for c in ("dataset", "dataset_kind", "source_id") if c in data)]
-    grouped = grouped.assign(**{"members" if c == "province" else c:
-                                _join_groups(scored[c], by_year.ngroup(), len(grouped))
-                                for c in joined})
+    grouped = grouped.assign(
+        **{
+            "members" if c == "province" else c: _join_groups(
+                scored[c], by_year.ngroup(), len(grouped)
+            )
+            for c in joined
+        }
+    )
     grouped = grouped.join(expected, on=keys)
     grouped["complete"] = grouped["n_members"] == grouped.pop("_expected")
-    grouped = grouped.assign(province_code=pd.NA, province=grouped["province_2025"],
-                             **({"boundaries": "2025"} if "boundaries" in data else {}),
-                             unit=grouped["province_2025"], level="province", derived=True,
-                             derivation=how + " of " + grouped["members"])
+    grouped = grouped.assign(
+        province_code=pd.NA,
+        province=grouped["province_2025"],
+        **({"boundaries": "2025"} if "boundaries" in data else {}),
+        unit=grouped["province_2025"],
+        level="province",
+        derived=True,
+        derivation=how + " of " + grouped["members"],
+    )
     published = rest.loc[rest["level"] == "province", [*keys, "year"]].drop_duplicates()
     clash = grouped.merge(published, on=[*keys, "year"], how="left", indicator=True)["_merge"]
     if (clash == "both").any():
-        warnings.warn(f"{int((clash == 'both').sum())} aggregates of legacy provinces were "
-                      "dropped because a 2025 province already has a published figure for "
-                      "the same index, component and year.", stacklevel=2)
+        warnings.warn(
+            f"{int((clash == 'both').sum())} aggregates of legacy provinces were "
+            "dropped because a 2025 province already has a published figure for "
+            "the same index, component and year.",
+            stacklevel=2,
+        )
         grouped = grouped.loc[(clash != "both").to_numpy()]
     columns = [*scores.columns, "n_members", "members", "complete"]
     grouped = grouped.reindex(columns=columns)
@@ -100,8 +119,11 @@ def group_to_2025(scores: pd.DataFrame, *, how: str = "mean") -> tuple[pd.DataFr
     by_province = members.groupby(["province_code_2025", "province_2025"], sort=True)
     description = by_province.agg(n_members=("province_code", "nunique")).reset_index()
     labels = members["province"] + " (" + members["province_code"].astype("string") + ")"
-    description.insert(2, "members", pd.array(
-        _join_groups(labels, by_province.ngroup(), len(description)), dtype="string"))
+    description.insert(
+        2,
+        "members",
+        pd.array(_join_groups(labels, by_province.ngroup(), len(description)), dtype="string"),
+    )
     description = description.assign(how=how)
     return out, description
 
@@ -115,8 +137,9 @@ def _join_groups(values: pd.Series, groups: pd.Series, n_groups: int) -> list[st
     """
     seen: list[dict[str, None]] = [{} for _ in range(n_groups)]
     present = values.notna().to_numpy(dtype=bool)
-    for group, value in zip(groups.to_numpy()[present].tolist(),
-                            values[present].astype(str).tolist()):
+    for group, value in zip(
+        groups.to_numpy()[present].tolist(), values[present].astype(str).tolist()
+    ):
         if group >= 0:
             seen[group][value] = None
     return [", ".join(names) for names in seen]

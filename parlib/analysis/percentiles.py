@@ -14,9 +14,15 @@ from parlib.analysis.select import UNIT_COLUMNS, Names, dedupe_scores, pick_rows
 __all__ = ["compute_percentiles"]
 
 
-def compute_percentiles(scores: pd.DataFrame, *, index: str, component: str = "total",
-                        level: str = "department", year: int | None = None,
-                        unit_type: Names = None) -> pd.DataFrame:
+def compute_percentiles(
+    scores: pd.DataFrame,
+    *,
+    index: str,
+    component: str = "total",
+    level: str = "department",
+    year: int | None = None,
+    unit_type: Names = None,
+) -> pd.DataFrame:
     """Turn each unit's rank among ``n_units`` into a percentile comparable across provinces.
 
     ``percentile = (n_units - rank) / (n_units - 1) * 100``: 100 is the best unit
@@ -57,33 +63,58 @@ def compute_percentiles(scores: pd.DataFrame, *, index: str, component: str = "t
     scored = sorted(int(v) for v in data.loc[data["score"].notna(), "year"].unique())
     year = (scored[-1] if scored else int(data["year"].max())) if year is None else year
     data = pick_rows(data, "year", year).copy()
-    group = data["_key"].str.rpartition("|")[0] if level != "province" else pd.Series(
-        "all", index=data.index)
+    group = (
+        data["_key"].str.rpartition("|")[0]
+        if level != "province"
+        else pd.Series("all", index=data.index)
+    )
     by_score = data.groupby(group)["score"].rank(ascending=False, method="min")
     n_scored = data["score"].notna().groupby(group).transform("sum")
     published = pd.to_numeric(data["rank"], errors="coerce").notna()
-    data["rank_source"] = np.where(published, "published",
-                                   np.where(data["score"].notna(), "score", pd.NA))
-    data["rank_kind"] = np.where(published, "published",
-                                 np.where(data["score"].notna(), "computed", pd.NA))
+    data["rank_source"] = np.where(
+        published, "published", np.where(data["score"].notna(), "score", pd.NA)
+    )
+    data["rank_kind"] = np.where(
+        published, "published", np.where(data["score"].notna(), "computed", pd.NA)
+    )
     data["rank"] = pd.to_numeric(data["rank"], errors="coerce").fillna(by_score).astype("Int64")
     n_units = pd.to_numeric(data["n_units"], errors="coerce").astype(float)
     known_n = n_units.where(published).groupby(group).transform("max")
     # A computed rank is among the units with a figure: its n is their number. Where the
     # ranking's n was published, a rank among fewer units places no unit in it.
     computed = ~published.to_numpy() & data["score"].notna().to_numpy()
-    data["n_units"] = n_units.where(published, np.where(computed, n_scored, np.nan)
-                                    ).astype("Int64")
+    data["n_units"] = n_units.where(published, np.where(computed, n_scored, np.nan)).astype("Int64")
     n = data["n_units"].astype(float)
     usable = published.to_numpy() | (computed & known_n.isna().to_numpy())
-    data["percentile"] = ((n - data["rank"].astype(float)) / (n - 1) * 100).where(
-        (n > 1) & usable)
+    data["percentile"] = ((n - data["rank"].astype(float)) / (n - 1) * 100).where((n > 1) & usable)
     if unit_type is not None:
         data = pick_rows(data, "unit_type", unit_type)
-    data = data.sort_values(["percentile", "score", "province", "unit"],
-                            ascending=[False, False, True, True], kind="stable")
-    keep = [*UNIT_COLUMNS, "year", "score", "rank", "n_units", "rank_source", "rank_kind",
-            "percentile", "synthetic",
-            *(c for c in ("source_id", "members", "derivation", "corrected", "published_value",
-                          "correction_source") if c in data)]
+    data = data.sort_values(
+        ["percentile", "score", "province", "unit"],
+        ascending=[False, False, True, True],
+        kind="stable",
+    )
+    keep = [
+        *UNIT_COLUMNS,
+        "year",
+        "score",
+        "rank",
+        "n_units",
+        "rank_source",
+        "rank_kind",
+        "percentile",
+        "synthetic",
+        *(
+            c
+            for c in (
+                "source_id",
+                "members",
+                "derivation",
+                "corrected",
+                "published_value",
+                "correction_source",
+            )
+            if c in data
+        ),
+    ]
     return data[keep].reset_index(drop=True)

@@ -92,26 +92,42 @@ def _resolve_province(name: object) -> tuple[str | None, str | None, str | None,
     if text.isdigit() and len(text) <= 2:  # a GSO code; YAML reads 01 as the number 1
         code = text.zfill(2)
         legacy = code if code in _codes()["legacy"] else None
-        new = (code if code in _codes()["2025"] and legacy is None
-               else _to_2025().get(legacy) if legacy is not None else None)
+        new = (
+            code
+            if code in _codes()["2025"] and legacy is None
+            else _to_2025().get(legacy)
+            if legacy is not None
+            else None
+        )
         if legacy is None and new is None:
             return None, None, None, text
         named = ref.provinces("legacy" if legacy else "2025").set_index("code")["name"]
         note = None
         if legacy and new != legacy:
             new_name = ref.provinces("2025").set_index("code")["name"][new]
-            note = (f"'{text}' is legacy province {legacy} {named[legacy]}, part of {new} "
-                    f"{new_name} from 2025-07-01.")
+            note = (
+                f"'{text}' is legacy province {legacy} {named[legacy]}, part of {new} "
+                f"{new_name} from 2025-07-01."
+            )
         return legacy, new, note, named[legacy or new]
     both = [match_provinces(pd.Series([text]), era=era).iloc[0] for era in ref.ERAS]
     legacy, new = both
     legacy_code = legacy["province_code"] if legacy["status"] == "ok" else None
     new_code = new["province_code"] if new["status"] == "ok" else None
     note = new["reason"] if new_code is not None and isinstance(new["reason"], str) else None
-    official = (legacy["province"] if legacy_code is not None else
-                new["province"] if new_code is not None else text)
-    return (None if pd.isna(legacy_code) else legacy_code,
-            None if pd.isna(new_code) else new_code, note, official)
+    official = (
+        legacy["province"]
+        if legacy_code is not None
+        else new["province"]
+        if new_code is not None
+        else text
+    )
+    return (
+        None if pd.isna(legacy_code) else legacy_code,
+        None if pd.isna(new_code) else new_code,
+        note,
+        official,
+    )
 
 
 def find_province(name: object) -> str | None:
@@ -140,9 +156,13 @@ def suggest_provinces(name: object) -> list[str]:
     return list(dict.fromkeys(spellings.get(c, c) for c in suggest_names(name, spellings)))
 
 
-def select_provinces(scores: pd.DataFrame, provinces: str | int | Iterable[object] | None, *,
-                     context: str = "",
-                     everything: pd.DataFrame | None = None) -> pd.DataFrame:
+def select_provinces(
+    scores: pd.DataFrame,
+    provinces: str | int | Iterable[object] | None,
+    *,
+    context: str = "",
+    everything: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Return the rows of ``scores`` that belong to the named provinces, in any spelling.
 
     A row published (or grouped) in 2025 boundaries matches the 2025 province
@@ -185,8 +205,11 @@ def select_provinces(scores: pd.DataFrame, provinces: str | int | Iterable[objec
     else:
         in_2025 = np.zeros(len(scores), dtype=bool)
     in_2025 |= code.isna().to_numpy(bool) & code_2025.notna().to_numpy(bool)
-    keys = match_keys(scores["province"].astype("string")) if "province" in scores else \
-        pd.Series(None, index=scores.index, dtype=object)
+    keys = (
+        match_keys(scores["province"].astype("string"))
+        if "province" in scores
+        else pd.Series(None, index=scores.index, dtype=object)
+    )
     hit = np.zeros(len(scores), dtype=bool)
     unknown, empty, notes = [], [], []
     for name in wanted:
@@ -194,8 +217,9 @@ def select_provinces(scores: pd.DataFrame, provinces: str | int | Iterable[objec
         if legacy is None and new is None:
             unknown.append(name)
             continue
-        found = ((~in_2025 & code.eq(legacy).fillna(False).to_numpy(bool))
-                 | (in_2025 & code_2025.eq(new).fillna(False).to_numpy(bool)))
+        found = (~in_2025 & code.eq(legacy).fillna(False).to_numpy(bool)) | (
+            in_2025 & code_2025.eq(new).fillna(False).to_numpy(bool)
+        )
         no_code = code.isna().to_numpy(bool) & code_2025.isna().to_numpy(bool)
         by_name = keys.isin({match_key(name), match_key(official)}).to_numpy(bool)
         found |= no_code & by_name
@@ -204,27 +228,37 @@ def select_provinces(scores: pd.DataFrame, provinces: str | int | Iterable[objec
         elif note and (found & in_2025).any():
             notes.append(note)
         hit |= found
-    present = sorted(scores["province"].dropna().astype(str).unique().tolist()) \
-        if "province" in scores else []
+    present = (
+        sorted(scores["province"].dropna().astype(str).unique().tolist())
+        if "province" in scores
+        else []
+    )
     where = f" ({context})" if context else ""
     if unknown:
         close = suggest_provinces(unknown[0])
-        raise SelectionError(f"No rows for provinces={unknown!r}{where}; available: {present}. "
-                             f"No province is called {unknown[0]!r}.{did_you_mean(close)}")
+        raise SelectionError(
+            f"No rows for provinces={unknown!r}{where}; available: {present}. "
+            f"No province is called {unknown[0]!r}.{did_you_mean(close)}"
+        )
     if empty:
         shown = [n for n, _ in empty]
-        more = describe_available(everything if everything is not None else scores,
-                                  provinces=[o for _, o in empty])
-        raise SelectionError(f"No rows for provinces={shown!r}{where}; available: {present}."
-                             + (f" {more}" if more else ""))
+        more = describe_available(
+            everything if everything is not None else scores, provinces=[o for _, o in empty]
+        )
+        raise SelectionError(
+            f"No rows for provinces={shown!r}{where}; available: {present}."
+            + (f" {more}" if more else "")
+        )
     for note in dict.fromkeys(notes):
-        warnings.warn(f"{note} Under 2025 boundaries it selects that province.", NameNote,
-                      stacklevel=3)
+        warnings.warn(
+            f"{note} Under 2025 boundaries it selects that province.", NameNote, stacklevel=3
+        )
     return scores.loc[hit]
 
 
-def select_values(data: pd.DataFrame, column: str, wanted: object, *,
-                  context: str = "") -> pd.DataFrame:
+def select_values(
+    data: pd.DataFrame, column: str, wanted: object, *, context: str = ""
+) -> pd.DataFrame:
     """Keep the rows whose ``column`` (index, level, component, unit_type) is one of ``wanted``.
 
     Each wanted value may be written any way :func:`resolve_name` knows
@@ -242,8 +276,9 @@ def select_values(data: pd.DataFrame, column: str, wanted: object, *,
     >>> select_values(scores, "index", "Chỉ số CCHC").index.tolist()
     [0]
     """
-    values = [wanted] if isinstance(wanted, str) or not isinstance(wanted, Iterable) \
-        else list(wanted)
+    values = (
+        [wanted] if isinstance(wanted, str) or not isinstance(wanted, Iterable) else list(wanted)
+    )
     available = sorted(data[column].dropna().unique().tolist())
     index = _one(data["index"]) if column == "component" and "index" in data else None
     values = [_resolved(column, v, available, index) for v in values]
@@ -254,10 +289,11 @@ def select_values(data: pd.DataFrame, column: str, wanted: object, *,
         close = suggest_names(unknown[0], map(str, available))
         more = ""
         if column == "level" and "province" in data and "index" in data:
-            more = " " + describe_available(data, index=_one(data["index"]),
-                                            level=str(unknown[0]))
-        raise SelectionError(f"No rows for {column}={shown!r}{where}; available: {available}."
-                             f"{did_you_mean(close)}{more}".rstrip())
+            more = " " + describe_available(data, index=_one(data["index"]), level=str(unknown[0]))
+        raise SelectionError(
+            f"No rows for {column}={shown!r}{where}; available: {available}."
+            f"{did_you_mean(close)}{more}".rstrip()
+        )
     return data.loc[data[column].isin(values).to_numpy(dtype=bool)]
 
 
@@ -287,8 +323,9 @@ def resolve_name(kind: str, value: object, *, index: str | None = None) -> str |
     ('tai_chinh', None)
     """
     if kind not in _KINDS:
-        raise ValueError(f"The value for `kind` must be one of {list(_KINDS)}, but {kind!r} "
-                         "was passed.")
+        raise ValueError(
+            f"The value for `kind` must be one of {list(_KINDS)}, but {kind!r} was passed."
+        )
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     one = pd.Series([str(value)])
@@ -311,8 +348,12 @@ def resolve_name(kind: str, value: object, *, index: str | None = None) -> str |
 def _unit_type_keys() -> dict[str | None, str]:
     out: dict[str | None, str] = {}
     for row in ref.unit_types().itertuples(index=False):
-        for spelling in (row.key, row.name_vi, row.name_en,
-                         *([] if pd.isna(row.abbreviations) else row.abbreviations.split("|"))):
+        for spelling in (
+            row.key,
+            row.name_vi,
+            row.name_en,
+            *([] if pd.isna(row.abbreviations) else row.abbreviations.split("|")),
+        ):
             out.setdefault(match_key(spelling), row.key)
     return out
 

@@ -19,25 +19,57 @@ import pandas as pd
 from parlib.analysis.resolve import select_provinces, select_values
 from parlib.errors import ArgumentTypeError, ColumnError, SelectionError
 
-__all__ = ["UNIT_COLUMNS", "Names", "Years", "as_list", "dedupe_scores", "pick_provinces",
-           "pick_rows", "prepare_scores", "select_prepared", "select_scores", "years_list"]
+__all__ = [
+    "UNIT_COLUMNS",
+    "Names",
+    "Years",
+    "as_list",
+    "dedupe_scores",
+    "pick_provinces",
+    "pick_rows",
+    "prepare_scores",
+    "select_prepared",
+    "select_scores",
+    "years_list",
+]
 
 Names = str | Iterable[str] | None
 Years = int | Iterable[int] | None
 
 _REQUIRED = ["index", "component", "level", "unit", "year", "score"]
-_OPTIONAL = {"province": pd.NA, "province_code": pd.NA, "province_code_2025": pd.NA,
-             "province_2025": pd.NA, "unit_type": pd.NA, "synthetic": False,
-             "dataset_kind": pd.NA, "rank": pd.NA, "n_units": pd.NA}
+_OPTIONAL = {
+    "province": pd.NA,
+    "province_code": pd.NA,
+    "province_code_2025": pd.NA,
+    "province_2025": pd.NA,
+    "unit_type": pd.NA,
+    "synthetic": False,
+    "dataset_kind": pd.NA,
+    "rank": pd.NA,
+    "n_units": pd.NA,
+}
 _KIND_ORDER = {"official": 0, "compiled": 1, "synthetic": 2}
 #: The columns that name a unit, in the order the statistics return them.
-UNIT_COLUMNS = ["province_code", "province", "province_code_2025", "province_2025", "unit",
-                "unit_type"]
+UNIT_COLUMNS = [
+    "province_code",
+    "province",
+    "province_code_2025",
+    "province_2025",
+    "unit",
+    "unit_type",
+]
 
 
-def select_scores(scores: pd.DataFrame, *, index: str, component: str = "total",
-                  level: str = "province", provinces: Names = None, unit_type: Names = None,
-                  years: Years = None) -> pd.DataFrame:
+def select_scores(
+    scores: pd.DataFrame,
+    *,
+    index: str,
+    component: str = "total",
+    level: str = "province",
+    provinces: Names = None,
+    unit_type: Names = None,
+    years: Years = None,
+) -> pd.DataFrame:
     """Return the rows of one index, component and level, optionally of some units and years.
 
     Parameters
@@ -74,14 +106,28 @@ def select_scores(scores: pd.DataFrame, *, index: str, component: str = "total",
     ...
     parlib.errors.SelectionError: No rows for index='PARX'; available: ['PAR', 'SIPAS']. Did you mean 'PAR'?
     """
-    data = select_prepared(scores, index=index, component=component, level=level,
-                           provinces=provinces, unit_type=unit_type, years=years)
+    data = select_prepared(
+        scores,
+        index=index,
+        component=component,
+        level=level,
+        provinces=provinces,
+        unit_type=unit_type,
+        years=years,
+    )
     return data[list(scores.columns)]
 
 
-def select_prepared(scores: pd.DataFrame, *, index: str, component: str, level: str,
-                    provinces: Names = None, unit_type: Names = None,
-                    years: Years = None) -> pd.DataFrame:
+def select_prepared(
+    scores: pd.DataFrame,
+    *,
+    index: str,
+    component: str,
+    level: str,
+    provinces: Names = None,
+    unit_type: Names = None,
+    years: Years = None,
+) -> pd.DataFrame:
     """Return the prepared rows of one index, component and level; optionally units and years.
 
     The filters are those of :func:`select_scores`, applied to the table that
@@ -107,14 +153,17 @@ def prepare_scores(scores: pd.DataFrame) -> pd.DataFrame:
     Raises ArgumentTypeError for a non-DataFrame and ColumnError naming missing columns.
     """
     if not isinstance(scores, pd.DataFrame):
-        raise ArgumentTypeError(f"`scores` must be a DataFrame, but a {type(scores).__name__} "
-                                "was passed.")
+        raise ArgumentTypeError(
+            f"`scores` must be a DataFrame, but a {type(scores).__name__} was passed."
+        )
     if "_key" in scores.columns:
         return scores
     missing = [c for c in _REQUIRED if c not in scores.columns]
     if missing:
-        raise ColumnError(f"Columns {missing} not found; the scores table needs {_REQUIRED}, and "
-                          f"its columns are {list(scores.columns)}.")
+        raise ColumnError(
+            f"Columns {missing} not found; the scores table needs {_REQUIRED}, and "
+            f"its columns are {list(scores.columns)}."
+        )
     out = scores.copy()
     for column, default in _OPTIONAL.items():
         if column not in out.columns:
@@ -124,8 +173,10 @@ def prepare_scores(scores: pd.DataFrame) -> pd.DataFrame:
     out["year"] = pd.to_numeric(out["year"]).astype("Int64")
     out["score"] = pd.to_numeric(out["score"]).astype(float)
     out["synthetic"] = out["synthetic"].fillna(False).astype(bool)
-    key = [out[c].astype("string").fillna("")
-           for c in ("province_code", "province_code_2025", "province", "unit")]
+    key = [
+        out[c].astype("string").fillna("")
+        for c in ("province_code", "province_code_2025", "province", "unit")
+    ]
     out["_key"] = key[0] + "|" + key[1] + "|" + key[2] + "|" + key[3]
     return out
 
@@ -143,8 +194,9 @@ def pick_rows(data: pd.DataFrame, column: str, wanted: object, context: str = ""
     return select_values(data, column, wanted, context=context)
 
 
-def pick_provinces(data: pd.DataFrame, provinces: Names, context: str = "",
-                   everything: pd.DataFrame | None = None) -> pd.DataFrame:
+def pick_provinces(
+    data: pd.DataFrame, provinces: Names, context: str = "", everything: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return the rows of the named provinces, given as one name or code or as several.
 
     ``provinces`` goes through :func:`parlib.analysis.resolve.select_provinces`
@@ -174,9 +226,12 @@ def dedupe_scores(data: pd.DataFrame, by: list[str] | None = None) -> pd.DataFra
         differ = ~np.isclose(dropped["score"].to_numpy(), other, equal_nan=True)
         if differ.any():
             first = dropped.loc[differ].iloc[0]
-            warnings.warn(f"{int(differ.sum())} row(s) give another score for a unit and year "
-                          f"already scored (e.g. {first['unit']!r} in {first['year']}); keeping "
-                          "the official, then the compiled, figure.", stacklevel=3)
+            warnings.warn(
+                f"{int(differ.sum())} row(s) give another score for a unit and year "
+                f"already scored (e.g. {first['unit']!r} in {first['year']}); keeping "
+                "the official, then the compiled, figure.",
+                stacklevel=3,
+            )
     return ranked.loc[~dup].drop(columns=["_nan", "_order"]).sort_index()
 
 

@@ -39,13 +39,20 @@ from parlib.errors import ParameterError, SelectionError
 
 __all__ = ["compute_changes", "compute_trend"]
 
-_REFERENCE_COLS = ["mean", "sd", "q25", "q75", "n", "n_expected", "reference",
-                   "reference_source"]
+_REFERENCE_COLS = ["mean", "sd", "q25", "q75", "n", "n_expected", "reference", "reference_source"]
 
 
-def compute_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
-                  level: str = "province", provinces: Names = None, unit_type: Names = None,
-                  years: Years = None, aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
+def compute_trend(
+    scores: pd.DataFrame,
+    *,
+    index: str,
+    component: str = "total",
+    level: str = "province",
+    provinces: Names = None,
+    unit_type: Names = None,
+    years: Years = None,
+    aggregates: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Return each chosen unit's score by year beside the reference it is set against.
 
     The chosen units get one row for every year from the first to the last year
@@ -79,37 +86,58 @@ def compute_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     --------
     See the module docstring.
     """
-    base = dedupe_scores(select_prepared(scores, index=index, component=component, level=level,
-                                         unit_type=unit_type))
-    chosen = base if provinces is None else pick_provinces(
-        base, provinces, f"index={index!r}, level={level!r}", scores)
-    summary = reference_summary(base, chosen, level=level, index=index, component=component,
-                                aggregates=aggregates)
+    base = dedupe_scores(
+        select_prepared(scores, index=index, component=component, level=level, unit_type=unit_type)
+    )
+    chosen = (
+        base
+        if provinces is None
+        else pick_provinces(base, provinces, f"index={index!r}, level={level!r}", scores)
+    )
+    summary = reference_summary(
+        base, chosen, level=level, index=index, component=component, aggregates=aggregates
+    )
     if level != "province":  # the years of the chosen units' own provinces
-        summary = summary.loc[summary["province_code"].isin(chosen["province_code"].dropna()
-                                                            .unique()).to_numpy(dtype=bool)]
+        summary = summary.loc[
+            summary["province_code"]
+            .isin(chosen["province_code"].dropna().unique())
+            .to_numpy(dtype=bool)
+        ]
     present = pd.concat([chosen["year"], summary["year"]]).dropna().astype(int)
     span = range(int(present.min()), int(present.max()) + 1)
-    frame = (chosen.drop_duplicates("_key")[["_key", *UNIT_COLUMNS]]
-             .merge(pd.DataFrame({"year": pd.array(span, "Int64")}), how="cross")
-             .merge(chosen[["_key", "year", "score", "synthetic"]], how="left",
-                    on=["_key", "year"]))
+    frame = (
+        chosen.drop_duplicates("_key")[["_key", *UNIT_COLUMNS]]
+        .merge(pd.DataFrame({"year": pd.array(span, "Int64")}), how="cross")
+        .merge(chosen[["_key", "year", "score", "synthetic"]], how="left", on=["_key", "year"])
+    )
     previous = frame[["_key", "year", "score"]].assign(year=frame["year"] + 1)
     frame = frame.merge(previous, on=["_key", "year"], how="left", suffixes=("", "_previous"))
-    frame = frame.assign(change=frame["score"] - frame.pop("score_previous"),
-                         synthetic=frame["synthetic"].fillna(False).astype(bool))
+    frame = frame.assign(
+        change=frame["score"] - frame.pop("score_previous"),
+        synthetic=frame["synthetic"].fillna(False).astype(bool),
+    )
     on = ["year"] if level == "province" else ["province_code", "year"]
     frame = frame.merge(summary, on=on, how="left")
     if years is not None:
         frame = pick_rows(frame, "year", years)
     frame = frame.sort_values(["province_code", "province", "unit", "year"], kind="stable")
-    return frame[[*UNIT_COLUMNS, "year", "score", "change", *_REFERENCE_COLS,
-                  "synthetic"]].reset_index(drop=True)
+    return frame[
+        [*UNIT_COLUMNS, "year", "score", "change", *_REFERENCE_COLS, "synthetic"]
+    ].reset_index(drop=True)
 
 
-def compute_changes(scores: pd.DataFrame, *, index: str, component: str = "total",
-                    level: str = "province", start: int | None = None, end: int | None = None,
-                    n: int = 5, provinces: Names = None, unit_type: Names = None) -> pd.DataFrame:
+def compute_changes(
+    scores: pd.DataFrame,
+    *,
+    index: str,
+    component: str = "total",
+    level: str = "province",
+    start: int | None = None,
+    end: int | None = None,
+    n: int = 5,
+    provinces: Names = None,
+    unit_type: Names = None,
+) -> pd.DataFrame:
     """Return the units whose score rose or fell most between two years.
 
     Parameters
@@ -139,9 +167,16 @@ def compute_changes(scores: pd.DataFrame, *, index: str, component: str = "total
     """
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
         raise ParameterError(f"The value for `n` must be a positive integer, but {n!r} was passed.")
-    data = dedupe_scores(select_prepared(scores, index=index, component=component, level=level,
-                                         provinces=provinces, unit_type=unit_type)
-                         ).dropna(subset=["score"])
+    data = dedupe_scores(
+        select_prepared(
+            scores,
+            index=index,
+            component=component,
+            level=level,
+            provinces=provinces,
+            unit_type=unit_type,
+        )
+    ).dropna(subset=["score"])
     present = sorted(int(y) for y in data["year"].unique())
     start = present[0] if start is None else start
     end = present[-1] if end is None else end
@@ -149,16 +184,33 @@ def compute_changes(scores: pd.DataFrame, *, index: str, component: str = "total
         if year not in present:
             raise SelectionError(f"No rows for {name}={year!r}; available: {present}.")
     if start >= end:
-        raise ParameterError(f"`start` must be before `end`, but start={start} and end={end} "
-                             "were passed.")
+        raise ParameterError(
+            f"`start` must be before `end`, but start={start} and end={end} were passed."
+        )
     first = data.loc[data["year"] == start, ["_key", *UNIT_COLUMNS, "score", "synthetic"]]
     both = first.merge(data.loc[data["year"] == end, ["_key", "score", "synthetic"]], on="_key")
-    both = both.assign(start_score=both["score_x"], end_score=both["score_y"],
-                       change=both["score_y"] - both["score_x"],
-                       synthetic=both["synthetic_x"] | both["synthetic_y"])
+    both = both.assign(
+        start_score=both["score_x"],
+        end_score=both["score_y"],
+        change=both["score_y"] - both["score_x"],
+        synthetic=both["synthetic_x"] | both["synthetic_y"],
+    )
     both = both.sort_values(["province", "unit"], kind="stable")
     risers = both.loc[both["change"] > 0].nlargest(n, "change").assign(direction="riser")
     fallers = both.loc[both["change"] < 0].nsmallest(n, "change").assign(direction="faller")
     out = pd.concat([risers, fallers], ignore_index=True).assign(start_year=start, end_year=end)
-    return out[["unit", "province", "province_code", "unit_type", "start_year", "end_year",
-                "start_score", "end_score", "change", "direction", "synthetic"]]
+    return out[
+        [
+            "unit",
+            "province",
+            "province_code",
+            "unit_type",
+            "start_year",
+            "end_year",
+            "start_score",
+            "end_score",
+            "change",
+            "direction",
+            "synthetic",
+        ]
+    ]

@@ -46,11 +46,25 @@ _GROUPED = {sep: re.compile(rf"[0-9]{{1,3}}(?:\{sep}[0-9]{{3}})+") for sep in ",
 # Missing markers, compared through match_key (case, diacritics and punctuation ignored).
 _DIGIT = re.compile(r"[0-9]")
 _DASHES = re.compile(r"[-\u2012\u2013\u2014\u2015\u2212]+")
-_MARKERS = frozenset({"x", "na", "n a", "kdg", "khong danh gia", "chua danh gia",
-                      "khong xep hang", "kxh", "kcdl", "khong co du lieu", "no data"})
+_MARKERS = frozenset(
+    {
+        "x",
+        "na",
+        "n a",
+        "kdg",
+        "khong danh gia",
+        "chua danh gia",
+        "khong xep hang",
+        "kxh",
+        "kcdl",
+        "khong co du lieu",
+        "no data",
+    }
+)
 # Excel error values: a formula that failed, not a marker for a missing figure ("#N/A").
 _EXCEL_ERROR = re.compile(
-    r"#(?:n/a|div/0!|value!|ref!|name\?|num!|null!|spill!|calc!|getting_data)")
+    r"#(?:n/a|div/0!|value!|ref!|name\?|num!|null!|spill!|calc!|getting_data)"
+)
 _COMBO = re.compile(r"(.+?) ?(?:= ?(.+)|\((.+)\))")
 _TERM = re.compile(rf"(?P<num>{_NUM})(?: ?/ ?(?P<max>{_NUM}))?(?: ?(?P<unit>%|điểm|diem|đ))?")
 _NOT_WHOLE = "is not a rank: a rank must be a positive whole number"
@@ -81,7 +95,8 @@ def _prepare(value: object) -> tuple[str | None, float | None]:
     if value is None or value is pd.NA or value is pd.NaT:
         return None, None
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
-            value, (bool, np.bool_)):
+        value, (bool, np.bool_)
+    ):
         try:
             number = float(value)
         except OverflowError:
@@ -108,8 +123,10 @@ def _unreadable(text: str) -> str | None:
     if _EXCEL_ERROR.fullmatch(text.casefold()):
         return f"{_show(text)} is an Excel error: the formula that computed it failed"
     if text.startswith("="):
-        return (f"{_show(text)} is a formula whose result was not saved in the file (open it "
-                "in Excel or LibreOffice and save it)")
+        return (
+            f"{_show(text)} is a formula whose result was not saved in the file (open it "
+            "in Excel or LibreOffice and save it)"
+        )
     return None
 
 
@@ -122,8 +139,11 @@ def _number(token: str) -> tuple[float, str | None]:
         head, frac = body.rsplit(mark, 1)
         if mark in head:
             groups = body.split(mark)
-            if len(set(seps)) == 1 and len(groups[0]) <= 3 and all(
-                    len(g) == 3 for g in groups[1:-1]):
+            if (
+                len(set(seps)) == 1
+                and len(groups[0]) <= 3
+                and all(len(g) == 3 for g in groups[1:-1])
+            ):
                 raise _Bad("mixes separators ambiguously")
             raise _Bad("has more than one decimal mark")
         thousands = "," if mark == "." else "."
@@ -248,4 +268,3 @@ def parse_year_cell(value: object) -> tuple[int | None, str | None]:
     if year is None or not 1000 <= year <= 9999:
         return None, f"{_show(text)} is not a four-digit year"
     return year, None
-

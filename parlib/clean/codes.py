@@ -18,8 +18,13 @@ from parlib.text import categorical as to_categorical
 __all__ = ["combine_codes", "factorize_values", "spread_answers", "spread_distinct"]
 
 
-def spread_distinct(values: pd.Series, func: Callable[[object], tuple], columns: Sequence[str],
-                    *, categorical: bool = False) -> dict[str, pd.api.extensions.ExtensionArray]:
+def spread_distinct(
+    values: pd.Series,
+    func: Callable[[object], tuple],
+    columns: Sequence[str],
+    *,
+    categorical: bool = False,
+) -> dict[str, pd.api.extensions.ExtensionArray]:
     """Apply ``func`` once per distinct value (and once for missing) and spread the answers.
 
     ``func`` returns one tuple per value, holding one entry per name of ``columns``;
@@ -31,8 +36,9 @@ def spread_distinct(values: pd.Series, func: Callable[[object], tuple], columns:
     return spread_answers(codes, answers, columns, categorical=categorical)
 
 
-def spread_answers(codes: np.ndarray, answers: list[tuple], columns: Sequence[str], *,
-                   categorical: bool = False) -> dict[str, pd.api.extensions.ExtensionArray]:
+def spread_answers(
+    codes: np.ndarray, answers: list[tuple], columns: Sequence[str], *, categorical: bool = False
+) -> dict[str, pd.api.extensions.ExtensionArray]:
     """Spread ``answers[code]`` over the rows, one array per name of ``columns``.
 
     Entry ``j`` of each answer tuple fills column ``columns[j]``: as string arrays, or
@@ -40,10 +46,13 @@ def spread_answers(codes: np.ndarray, answers: list[tuple], columns: Sequence[st
     cleaning pipeline.
     """
     if categorical:
-        return {col: to_categorical(codes, [a[j] for a in answers])
-                for j, col in enumerate(columns)}
-    return {col: pd.array([a[j] for a in answers], dtype="str").take(codes)
-            for j, col in enumerate(columns)}
+        return {
+            col: to_categorical(codes, [a[j] for a in answers]) for j, col in enumerate(columns)
+        }
+    return {
+        col: pd.array([a[j] for a in answers], dtype="str").take(codes)
+        for j, col in enumerate(columns)
+    }
 
 
 def combine_codes(arrays: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -72,9 +81,9 @@ def combine_codes(arrays: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]
     return codes, first
 
 
-def factorize_values(values: object, like: pd.Series, name: str,
-                     mapper: Callable[[object], object] | None = None
-                     ) -> tuple[np.ndarray, list]:
+def factorize_values(
+    values: object, like: pd.Series, name: str, mapper: Callable[[object], object] | None = None
+) -> tuple[np.ndarray, list]:
     """Return row codes (-1 for missing) and distinct values of a Series or of one scalar.
 
     A scalar stands for every row of ``like``; a Series must have as many rows as

@@ -14,8 +14,18 @@ import pandas as pd
 
 from parlib.text import categorical, distinct
 
-__all__ = ["blank_cells", "blank_to_na", "choose", "concat_rows", "constant_cells",
-           "fill_missing", "flag_cells", "is_blank", "stack_blocks", "with_default"]
+__all__ = [
+    "blank_cells",
+    "blank_to_na",
+    "choose",
+    "concat_rows",
+    "constant_cells",
+    "fill_missing",
+    "flag_cells",
+    "is_blank",
+    "stack_blocks",
+    "with_default",
+]
 
 
 def is_blank(value: object) -> bool:
@@ -50,8 +60,9 @@ def blank_to_na(series: pd.Series) -> pd.Series:
         return s.where(~blank_cells(s), None)
     codes, uniques = distinct(series)
     kept = np.array([not is_blank(v) for v in uniques] + [False], dtype=bool)[codes]
-    return pd.Series(categorical(np.where(kept, codes, -1), uniques), index=series.index,
-                     name=series.name)
+    return pd.Series(
+        categorical(np.where(kept, codes, -1), uniques), index=series.index, name=series.name
+    )
 
 
 def with_default(series: pd.Series, default: str) -> pd.Series:
@@ -93,8 +104,9 @@ def fill_missing(series: pd.Series, value: str) -> pd.Series:
 
 def constant_cells(value: object, n: int) -> pd.Categorical:
     """Return ``n`` cells of one value, held once, as a Categorical of one category."""
-    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8),
-                                     categories=pd.Index([value], dtype=object))
+    return pd.Categorical.from_codes(
+        np.zeros(n, dtype=np.int8), categories=pd.Index([value], dtype=object)
+    )
 
 
 def concat_rows(frames: list[pd.DataFrame], *, ignore_index: bool = True) -> pd.DataFrame:
@@ -108,8 +120,11 @@ def concat_rows(frames: list[pd.DataFrame], *, ignore_index: bool = True) -> pd.
     if len(frames) == 1:
         return frames[0].reset_index(drop=True) if ignore_index else frames[0].copy(deep=False)
     columns = frames[0].columns
-    shared = [col for col in columns if all(
-        col in f.columns and isinstance(f[col].dtype, pd.CategoricalDtype) for f in frames)]
+    shared = [
+        col
+        for col in columns
+        if all(col in f.columns and isinstance(f[col].dtype, pd.CategoricalDtype) for f in frames)
+    ]
     out = pd.concat([f.drop(columns=shared) for f in frames], ignore_index=ignore_index)
     for col in shared:
         out[col] = _stack_categoricals([f[col] for f in frames])

@@ -22,8 +22,18 @@ __all__ = ["RANKING", "WARNING_COLUMNS", "check_rankings"]
 RANKING = ["dataset", "boundaries", "year", "level", "index", "component"]
 # Below province level, each province ranks its own units.
 WITHIN_PROVINCE = ["province_code", "province_code_2025"]
-WARNING_COLUMNS = ["check", "dataset", "province", "year", "level", "index", "component",
-                   "raw_file", "raw_row", "message"]
+WARNING_COLUMNS = [
+    "check",
+    "dataset",
+    "province",
+    "year",
+    "level",
+    "index",
+    "component",
+    "raw_file",
+    "raw_row",
+    "message",
+]
 
 
 def check_rankings(scores: pd.DataFrame) -> pd.DataFrame:
@@ -55,8 +65,11 @@ def check_rankings(scores: pd.DataFrame) -> pd.DataFrame:
 
     ranking = combine_codes(keys())[0]  # numbered in order of first appearance
     warnings = [_rank_order(scores, rows, ranking), _ranking_size(scores, rows, ranking)]
-    out = pd.concat([w for w in warnings if len(w)], ignore_index=True) if any(
-        len(w) for w in warnings) else pd.DataFrame(columns=WARNING_COLUMNS)
+    out = (
+        pd.concat([w for w in warnings if len(w)], ignore_index=True)
+        if any(len(w) for w in warnings)
+        else pd.DataFrame(columns=WARNING_COLUMNS)
+    )
     return out[WARNING_COLUMNS]
 
 
@@ -92,13 +105,15 @@ def _rank_order(scores: pd.DataFrame, rows: np.ndarray, ranking: np.ndarray) -> 
         f"{file_a} row {row_a})"
         + (f"; {m} more rank(s) of this ranking contradict the scores" if m else "")
         for unit, rank, score, file, row, unit_a, rank_a, score_a, file_a, row_a, m in zip(
-            *(pair[c].tolist() for c in cols), *(other[c].tolist() for c in cols),
-            more.tolist())]
+            *(pair[c].tolist() for c in cols), *(other[c].tolist() for c in cols), more.tolist()
+        )
+    ]
     return _warnings("rank_order", pair, messages)
 
 
-def _first_contradictions(g: np.ndarray, rank: np.ndarray, score: np.ndarray
-                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _first_contradictions(
+    g: np.ndarray, rank: np.ndarray, score: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per ranking: how many ranks contradict a better one, and the best of them.
 
     A rank contradicts when its highest score beats the lowest score of a better
@@ -155,14 +170,21 @@ def _ranking_size(scores: pd.DataFrame, rows: np.ndarray, ranking: np.ndarray) -
         f"units ranked: {ns}"
         for index, year, level, province, ns in zip(
             *(firsts[c].tolist() for c in ("index", "year", "level", "province")),
-            listed.agg(list).loc[several].tolist())]
+            listed.agg(list).loc[several].tolist(),
+        )
+    ]
     return _warnings("ranking_size", firsts, messages)
 
 
 def _warnings(check: str, rows: pd.DataFrame, messages: list[str]) -> pd.DataFrame:
     """The warnings of ``check`` for ``rows`` (one per message), in :data:`WARNING_COLUMNS`."""
-    out = pd.DataFrame({col: (rows[col].to_numpy() if col in rows.columns else None)
-                        for col in WARNING_COLUMNS if col not in ("check", "message")})
+    out = pd.DataFrame(
+        {
+            col: (rows[col].to_numpy() if col in rows.columns else None)
+            for col in WARNING_COLUMNS
+            if col not in ("check", "message")
+        }
+    )
     out.insert(0, "check", check)
     out["message"] = messages
     return out[WARNING_COLUMNS]

@@ -19,8 +19,14 @@ from parlib import reference as ref
 from parlib.clean.codes import combine_codes, factorize_values, spread_answers, spread_distinct
 from parlib.text import match_key
 
-__all__ = ["index_lookup", "level_key", "match_components", "match_indices", "match_levels",
-           "resolve_component"]
+__all__ = [
+    "index_lookup",
+    "level_key",
+    "match_components",
+    "match_indices",
+    "match_levels",
+    "resolve_component",
+]
 
 _ENUMERATOR = re.compile(r"^(?:[ivx]+|\d+(?: \d+)?|[a-z]|d\d+)\s+")
 
@@ -63,8 +69,9 @@ def level_key(value: object) -> str | None:
     return _get(_level_lookup(), value)
 
 
-def _map_keys(values: pd.Series, lookup: Callable[[object], str | None], *,
-              categorical: bool = False) -> pd.Series:
+def _map_keys(
+    values: pd.Series, lookup: Callable[[object], str | None], *, categorical: bool = False
+) -> pd.Series:
     data = spread_distinct(values, lambda v: (lookup(v),), ["key"], categorical=categorical)
     return pd.Series(data["key"], index=values.index, name=values.name)
 
@@ -120,8 +127,9 @@ def resolve_component(value: object, index: str | None) -> str | None:
     return keys.pop() if len(keys) == 1 else None
 
 
-def match_components(values: pd.Series, *, index: pd.Series | str,
-                     categorical: bool = False) -> pd.Series:
+def match_components(
+    values: pd.Series, *, index: pd.Series | str, categorical: bool = False
+) -> pd.Series:
     """Resolve component names to component keys of the given index.
 
     Blank names and "Tổng", "Tổng điểm", "Chỉ số tổng hợp", "total" give
@@ -158,7 +166,9 @@ def match_components(values: pd.Series, *, index: pd.Series | str,
     cv, uv = factorize_values(values, values, "values")
     ci, ui = factorize_values(index, values, "index", lambda v: _get(lookup, v))
     codes, first = combine_codes([cv, ci])
-    answers = [(resolve_component(None if cv[i] < 0 else uv[cv[i]],
-                                  None if ci[i] < 0 else ui[ci[i]]),) for i in first]
+    answers = [
+        (resolve_component(None if cv[i] < 0 else uv[cv[i]], None if ci[i] < 0 else ui[ci[i]]),)
+        for i in first
+    ]
     data = spread_answers(codes, answers, ["key"], categorical=categorical)["key"]
     return pd.Series(data, index=values.index, name=values.name)

@@ -43,8 +43,14 @@ __all__ = [
 ]
 
 PROVINCE_COLUMNS = [
-    "province_code", "province", "province_code_2025", "province_2025",
-    "province_code_legacy", "province_legacy", "status", "reason",
+    "province_code",
+    "province",
+    "province_code_2025",
+    "province_2025",
+    "province_code_legacy",
+    "province_legacy",
+    "status",
+    "reason",
 ]
 _ALIAS_FILE = "parlib/reference/province_aliases.csv"
 _PREFIXES = ("uy ban nhan dan ", "ubnd ", "tinh ", "thanh pho ", "tp ", "t p ")
@@ -53,6 +59,7 @@ NA = None
 
 
 # ----------------------------------------------------------------------------- helpers
+
 
 def name_candidates(key: str, prefixes=_PREFIXES, suffixes=_SUFFIXES) -> list[str]:
     """Return ``key`` followed by the keys left after stripping prefixes/suffixes by rule.
@@ -67,7 +74,7 @@ def name_candidates(key: str, prefixes=_PREFIXES, suffixes=_SUFFIXES) -> list[st
         changed = False
         for p in prefixes:
             if key.startswith(p) and len(key) > len(p):
-                key = key[len(p):]
+                key = key[len(p) :]
                 out.append(key)
                 changed = True
         for s in suffixes:
@@ -86,16 +93,17 @@ def _check_era(era: str) -> None:
 
 # ----------------------------------------------------------------------------- provinces
 
+
 @dataclass(frozen=True)
 class ProvinceTables:
     """The province reference files as lookups, built once by :func:`province_tables`."""
 
-    keys: dict[str, dict[str, frozenset[str]]]   # era -> match key -> codes
-    names: dict[tuple[str, str], str]            # (era, code) -> name
-    to_2025: dict[str, str]                      # legacy code -> 2025 code
-    parts: dict[str, tuple[str, ...]]            # 2025 code -> legacy codes
-    former: dict[str, str]                       # match key -> note
-    all_keys: frozenset[str]                     # every current spelling, both eras
+    keys: dict[str, dict[str, frozenset[str]]]  # era -> match key -> codes
+    names: dict[tuple[str, str], str]  # (era, code) -> name
+    to_2025: dict[str, str]  # legacy code -> 2025 code
+    parts: dict[str, tuple[str, ...]]  # 2025 code -> legacy codes
+    former: dict[str, str]  # match key -> note
+    all_keys: frozenset[str]  # every current spelling, both eras
 
 
 @functools.cache
@@ -108,7 +116,8 @@ def province_tables() -> ProvinceTables:
     p = ref.provinces(None)
     keys: dict[str, dict[str, set[str]]] = {era: {} for era in ref.ERAS}
     for era, code, *spellings in p[["era", "code", "name", "full_name", "name_en"]].itertuples(
-            index=False):
+        index=False
+    ):
         for s in spellings:
             if (k := match_key(s)) is not None:
                 keys[era].setdefault(k, set()).add(code)
@@ -140,8 +149,10 @@ def resolve_province(value: object, era: str, t: ProvinceTables) -> tuple:
     text = clean_text(value)
     key = match_key(text)
     if key is None or text is None:  # text is None only when key is
-        return (NA,) * 6 + ("missing", "The province is blank; fill in the province the "
-                            "figure belongs to.")
+        return (NA,) * 6 + (
+            "missing",
+            "The province is blank; fill in the province the figure belongs to.",
+        )
     cands = name_candidates(key)
     for k in cands:
         if era == "2025" and k in t.keys["2025"]:
@@ -150,15 +161,21 @@ def resolve_province(value: object, era: str, t: ProvinceTables) -> tuple:
             return _hit_legacy(text, t.keys["legacy"][k], era, t)
     for k in cands:
         if k in t.former:
-            return (NA,) * 6 + ("former", f"'{text}' no longer exists ({t.former[k]}); record "
-                                "the figure under the province that published it.")
+            return (NA,) * 6 + (
+                "former",
+                f"'{text}' no longer exists ({t.former[k]}); record "
+                "the figure under the province that published it.",
+            )
     return (NA,) * 6 + ("unknown", f"Unknown province '{text}'; add a spelling to {_ALIAS_FILE}.")
 
 
 def _ambiguous(text: str, era: str, codes, t: ProvinceTables) -> tuple:
     options = " or ".join(f"{c} {t.names[(era, c)]}" for c in sorted(codes))
-    return (NA,) * 6 + ("ambiguous", f"'{text}' could be {options}; write the official name "
-                        f"or fix the spelling in {_ALIAS_FILE}.")
+    return (NA,) * 6 + (
+        "ambiguous",
+        f"'{text}' could be {options}; write the official name "
+        f"or fix the spelling in {_ALIAS_FILE}.",
+    )
 
 
 def _hit_2025(text: str, codes: frozenset[str], t: ProvinceTables) -> tuple:
@@ -189,13 +206,15 @@ def _hit_legacy(text: str, codes: frozenset[str], era: str, t: ProvinceTables) -
     name = t.names[("legacy", code)]
     reason = NA
     if (code, name) != (new, new_name):
-        reason = (f"'{text}' is legacy province {code} {name}, part of {new} {new_name} "
-                  "from 2025-07-01.")
+        reason = (
+            f"'{text}' is legacy province {code} {name}, part of {new} {new_name} from 2025-07-01."
+        )
     return (new, new_name, new, new_name, code, name, "ok", reason)
 
 
-def match_provinces(values: pd.Series, *, era: pd.Series | str = "legacy",
-                    categorical: bool = False) -> pd.DataFrame:
+def match_provinces(
+    values: pd.Series, *, era: pd.Series | str = "legacy", categorical: bool = False
+) -> pd.DataFrame:
     """Resolve free-text province names to (era, code), without guessing.
 
     Matching is exact on the match key of the official name, full name,
@@ -250,12 +269,15 @@ def match_provinces(values: pd.Series, *, era: pd.Series | str = "legacy",
     codes, first = combine_codes([cv, ce])
     t = province_tables()
     answers = [resolve_province(None if cv[i] < 0 else uv[cv[i]], ue[ce[i]], t) for i in first]
-    return pd.DataFrame(spread_answers(codes, answers, PROVINCE_COLUMNS, categorical=categorical),
-                        index=values.index)
+    return pd.DataFrame(
+        spread_answers(codes, answers, PROVINCE_COLUMNS, categorical=categorical),
+        index=values.index,
+    )
 
 
-def normalize_province(df: pd.DataFrame, *, column: str = "province",
-                       era: str = "legacy") -> pd.DataFrame:
+def normalize_province(
+    df: pd.DataFrame, *, column: str = "province", era: str = "legacy"
+) -> pd.DataFrame:
     """Add the canonical province codes for each free-text province name.
 
     Adds ``province_code`` (code in ``era``), ``province_code_2025`` and
@@ -284,14 +306,15 @@ def normalize_province(df: pd.DataFrame, *, column: str = "province",
         reasons = list(dict.fromkeys(m.loc[bad, "reason"]))
         more = f" (and {len(reasons) - 5} more)" if len(reasons) > 5 else ""
         raise UnknownNameError(
-            f"{len(reasons)} province name(s) cannot be resolved: "
-            + " ".join(reasons[:5]) + more,
+            f"{len(reasons)} province name(s) cannot be resolved: " + " ".join(reasons[:5]) + more,
             column=column,
             fix=f"add spellings to {_ALIAS_FILE}, or correct the raw table",
         )
-    return df.assign(province_code=m["province_code"],
-                     province_code_2025=m["province_code_2025"],
-                     province_code_legacy=m["province_code_legacy"])
+    return df.assign(
+        province_code=m["province_code"],
+        province_code_2025=m["province_code_2025"],
+        province_code_legacy=m["province_code_legacy"],
+    )
 
 
 def boundaries_by_year(year: pd.Series, boundaries: str | None) -> pd.Series:
@@ -303,13 +326,17 @@ def boundaries_by_year(year: pd.Series, boundaries: str | None) -> pd.Series:
     if boundaries is not None:
         return pd.Series(constant_cells(boundaries, len(year)), index=year.index)
     y = pd.to_numeric(year, errors="coerce").astype(float).to_numpy()
-    return pd.Series(pd.Categorical.from_codes(
-        (y >= 2025).astype(np.int8), categories=pd.Index(["legacy", "2025"], dtype=object)),
-        index=year.index)
+    return pd.Series(
+        pd.Categorical.from_codes(
+            (y >= 2025).astype(np.int8), categories=pd.Index(["legacy", "2025"], dtype=object)
+        ),
+        index=year.index,
+    )
 
 
-def match_provinces_by_era(text: pd.Series, era: pd.Series, *,
-                           categorical: bool = False) -> pd.DataFrame:
+def match_provinces_by_era(
+    text: pd.Series, era: pd.Series, *, categorical: bool = False
+) -> pd.DataFrame:
     """Match names in the era of each row; ``province_code`` is always the legacy code.
 
     A row in 2025 boundaries has a legacy code only when its 2025 province
@@ -318,8 +345,8 @@ def match_provinces_by_era(text: pd.Series, era: pd.Series, *,
     out = match_provinces(text, era=era, categorical=categorical)
     in_2025 = era.eq("2025").to_numpy(dtype=bool, na_value=False)
     if in_2025.any():
-        out = out.assign(province_code=choose(in_2025, out["province_code"],
-                                              out["province_code_legacy"]),
-                         province=choose(in_2025, out["province"], out["province_legacy"]))
+        out = out.assign(
+            province_code=choose(in_2025, out["province_code"], out["province_code_legacy"]),
+            province=choose(in_2025, out["province"], out["province_legacy"]),
+        )
     return out
-

@@ -26,8 +26,10 @@ def reason_from(series: pd.Series, *, missing: str = "", then: str = "") -> Call
     It is read only at the rows quarantined for it (see :class:`Problems`): the result
     is a function of the row positions, which :meth:`Problems.add` takes as ``reason``.
     """
-    return lambda at: [(missing if is_blank(v) and not isinstance(v, str) else v) + then
-                       for v in objects(series.iloc[at])]
+    return lambda at: [
+        (missing if is_blank(v) and not isinstance(v, str) else v) + then
+        for v in objects(series.iloc[at])
+    ]
 
 
 class Problems:
@@ -63,8 +65,10 @@ class Problems:
         """Return the quarantine records of the marked rows (:data:`QUARANTINE_COLUMNS`)."""
         rows = np.flatnonzero(self._rule >= 0)
         which = self._rule[rows]
-        parts = {name: np.empty(len(rows), dtype=object)
-                 for name in ("column", "value", "rule", "reason")}
+        parts = {
+            name: np.empty(len(rows), dtype=object)
+            for name in ("column", "value", "rule", "reason")
+        }
         for k, (rule, column, value, reason) in enumerate(self._rules):
             pick = np.flatnonzero(which == k)
             at = rows[pick]
@@ -76,10 +80,15 @@ class Problems:
                 parts["column"][pick[named]] = raw[named]
             parts["value"][pick] = _at(value, at)
             parts["reason"][pick] = _at(reason, at)
-        return pd.DataFrame({
-            "dataset": self._dataset, "raw_file": self._raw_file,
-            "raw_row": self._df["raw_row"].to_numpy()[rows].astype("int64"), **parts,
-        }, columns=QUARANTINE_COLUMNS)
+        return pd.DataFrame(
+            {
+                "dataset": self._dataset,
+                "raw_file": self._raw_file,
+                "raw_row": self._df["raw_row"].to_numpy()[rows].astype("int64"),
+                **parts,
+            },
+            columns=QUARANTINE_COLUMNS,
+        )
 
 
 def _at(source: object, at: np.ndarray) -> object:
@@ -89,8 +98,11 @@ def _at(source: object, at: np.ndarray) -> object:
         out[:] = source(at)
         return out
     if isinstance(source, pd.Series):
-        return objects(source.iloc[at]) if isinstance(source.dtype, pd.CategoricalDtype) else (
-            source.iloc[at].astype(object).to_numpy())
+        return (
+            objects(source.iloc[at])
+            if isinstance(source.dtype, pd.CategoricalDtype)
+            else (source.iloc[at].astype(object).to_numpy())
+        )
     if isinstance(source, np.ndarray):
         return source[at]
     return source

@@ -44,19 +44,64 @@ from parlib.text import distinct, match_key
 
 __all__ = ["LONG_COLUMNS", "SCORE_COLUMNS", "clean_scores", "derive_scores", "fill_defaults"]
 
-LONG_COLUMNS = ["raw_row", "raw_column", "unit", "province", "year", "level", "index",
-                "component", "score", "score_scale", "points", "max_points", "rank", "n_units",
-                "note", "derivation", "source", "unit_type"]
+LONG_COLUMNS = [
+    "raw_row",
+    "raw_column",
+    "unit",
+    "province",
+    "year",
+    "level",
+    "index",
+    "component",
+    "score",
+    "score_scale",
+    "points",
+    "max_points",
+    "rank",
+    "n_units",
+    "note",
+    "derivation",
+    "source",
+    "unit_type",
+]
 
-SCORE_COLUMNS = ["dataset", "dataset_kind", "synthetic", "boundaries", "province_code",
-                 "province", "province_code_2025", "province_2025", "year", "level", "unit", "unit_type",
-                 "index", "component", "score", "scale_max", "points", "max_points", "rank",
-                 "n_units", "tied", "derived", "derivation", "missing_marker", "note",
-                 "source_id", "raw_file", "raw_row", "raw_column"]
+SCORE_COLUMNS = [
+    "dataset",
+    "dataset_kind",
+    "synthetic",
+    "boundaries",
+    "province_code",
+    "province",
+    "province_code_2025",
+    "province_2025",
+    "year",
+    "level",
+    "unit",
+    "unit_type",
+    "index",
+    "component",
+    "score",
+    "scale_max",
+    "points",
+    "max_points",
+    "rank",
+    "n_units",
+    "tied",
+    "derived",
+    "derivation",
+    "missing_marker",
+    "note",
+    "source_id",
+    "raw_file",
+    "raw_row",
+    "raw_column",
+]
 
 _NOTE = re.compile(r"(ghi chu|chu thich|nguon|note|notes|source|luu y)\b")
-_SUMMARY = re.compile(r"(trung binh|binh quan|gia tri trung binh|diem trung binh|tong|tong cong|"
-                      r"cong|cao nhat|thap nhat|average|mean|total|highest|lowest)( chung| cong)?")
+_SUMMARY = re.compile(
+    r"(trung binh|binh quan|gia tri trung binh|diem trung binh|tong|tong cong|"
+    r"cong|cao nhat|thap nhat|average|mean|total|highest|lowest)( chung| cong)?"
+)
 _DERIVATION = "points / max_points × 100"
 _DEFAULTABLE = ("index", "year", "province", "level", "component", "max_points", "n_units")
 #: How many provinces a national ranking counts in each era, when no n was published.
@@ -87,9 +132,15 @@ def fill_defaults(long: pd.DataFrame, **defaults: object) -> pd.DataFrame:
     return out
 
 
-def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: str = "",
-                 dataset_kind: str = "compiled", boundaries: str | None = None
-                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def clean_scores(
+    long: pd.DataFrame,
+    *,
+    raw_file: str,
+    source_id: str,
+    dataset: str = "",
+    dataset_kind: str = "compiled",
+    boundaries: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Parse, resolve and derive the clean rows of one table.
 
     Parameters
@@ -117,116 +168,224 @@ def clean_scores(long: pd.DataFrame, *, raw_file: str, source_id: str, dataset: 
     # Rows that name no unit and give no figure are not data (titles, notes).
     unit_txt = blank_to_na(df["unit"])
     prov_txt = blank_to_na(df["province"])
-    measure_blank = (blank_cells(df["score"]) & blank_cells(df["rank"])
-                     & blank_cells(df["points"]))
+    measure_blank = blank_cells(df["score"]) & blank_cells(df["rank"]) & blank_cells(df["points"])
     level = match_levels(df["level"], categorical=True)
     is_prov = level.eq("province").to_numpy(dtype=bool, na_value=False)
     nameless = unit_txt.isna().to_numpy() & (prov_txt.isna().to_numpy() | ~is_prov)
-    problems.add(nameless & measure_blank, "not_data", "unit",
-                 choose(df["note"].isna(), df["note"], df["unit"]),
-                 "the row names no unit and gives no score: a note or title line, not a figure")
-    problems.add(nameless & ~measure_blank, "required", "unit", df["score"],
-                 "the row gives a figure but names no unit; fill in the unit's name")
-    problems.add(flag_cells(unit_txt, lambda v: bool(_NOTE.match(match_key(v) or "")))
-                 & measure_blank, "not_data", "unit",
-                 unit_txt, "a note below the table, not a figure")
-    problems.add(flag_cells(unit_txt, lambda v: bool(_SUMMARY.fullmatch(match_key(v) or ""))),
-                 "summary_row", "unit", unit_txt,
-                 "a summary row (average, total, highest or lowest), not a unit; "
-                 "record it in an aggregates file (data/raw/README.md)")
+    problems.add(
+        nameless & measure_blank,
+        "not_data",
+        "unit",
+        choose(df["note"].isna(), df["note"], df["unit"]),
+        "the row names no unit and gives no score: a note or title line, not a figure",
+    )
+    problems.add(
+        nameless & ~measure_blank,
+        "required",
+        "unit",
+        df["score"],
+        "the row gives a figure but names no unit; fill in the unit's name",
+    )
+    problems.add(
+        flag_cells(unit_txt, lambda v: bool(_NOTE.match(match_key(v) or ""))) & measure_blank,
+        "not_data",
+        "unit",
+        unit_txt,
+        "a note below the table, not a figure",
+    )
+    problems.add(
+        flag_cells(unit_txt, lambda v: bool(_SUMMARY.fullmatch(match_key(v) or ""))),
+        "summary_row",
+        "unit",
+        unit_txt,
+        "a summary row (average, total, highest or lowest), not a unit; "
+        "record it in an aggregates file (data/raw/README.md)",
+    )
 
     years = values.parse_years(df["year"], categorical=True)
-    problems.add(years["error"].notna(), "year", "year", df["year"],
-                 reason_from(years["error"], then="; write the year as 2021 or set 'year:' "
-                                                  "for the file in dataset.yaml"))
-    problems.add(df["year"].isna() & years["error"].isna(), "required", "year", df["year"],
-                 "no year: add a year column or 'year:' for the file in dataset.yaml")
+    problems.add(
+        years["error"].notna(),
+        "year",
+        "year",
+        df["year"],
+        reason_from(
+            years["error"],
+            then="; write the year as 2021 or set 'year:' for the file in dataset.yaml",
+        ),
+    )
+    problems.add(
+        df["year"].isna() & years["error"].isna(),
+        "required",
+        "year",
+        df["year"],
+        "no year: add a year column or 'year:' for the file in dataset.yaml",
+    )
 
     index = match_indices(df["index"], categorical=True)
-    problems.add(index.isna(), "index", "index", df["index"],
-                 "unknown or missing index; use PAR, SIPAS, PAPI or PCI (column 'Chỉ số' "
-                 "or 'index:' in dataset.yaml)")
-    problems.add(level.isna(), "level", "level", df["level"],
-                 "unknown or missing level; use province, department, district or commune "
-                 "('level:' in dataset.yaml)")
+    problems.add(
+        index.isna(),
+        "index",
+        "index",
+        df["index"],
+        "unknown or missing index; use PAR, SIPAS, PAPI or PCI (column 'Chỉ số' "
+        "or 'index:' in dataset.yaml)",
+    )
+    problems.add(
+        level.isna(),
+        "level",
+        "level",
+        df["level"],
+        "unknown or missing level; use province, department, district or commune "
+        "('level:' in dataset.yaml)",
+    )
     component = match_components(df["component"], index=index, categorical=True)
-    problems.add(component.isna() & index.notna(), "component", "component", df["component"],
-                 "unknown component for this index; use a key or name from "
-                 "parlib/reference/components.csv")
+    problems.add(
+        component.isna() & index.notna(),
+        "component",
+        "component",
+        df["component"],
+        "unknown component for this index; use a key or name from parlib/reference/components.csv",
+    )
 
     # Provinces: at province level the unit is the province.
     prov_text = choose(is_prov & prov_txt.isna().to_numpy(), prov_txt, unit_txt)
     era = boundaries_by_year(years["year"], boundaries)
     prov = match_provinces_by_era(prov_text, era, categorical=True)
     bad_prov = prov["status"].ne("ok")
-    problems.add(bad_prov & prov_text.notna(), "province", "province", prov_text,
-                 reason_from(prov["reason"], missing="unknown province"))
-    problems.add(prov_text.isna() & ~(unit_txt.isna() & measure_blank), "required", "province",
-                 prov_text, "no province: add a province column or 'province:' in dataset.yaml")
+    problems.add(
+        bad_prov & prov_text.notna(),
+        "province",
+        "province",
+        prov_text,
+        reason_from(prov["reason"], missing="unknown province"),
+    )
+    problems.add(
+        prov_text.isna() & ~(unit_txt.isna() & measure_blank),
+        "required",
+        "province",
+        prov_text,
+        "no province: add a province column or 'province:' in dataset.yaml",
+    )
 
-    units = match_unit_types(unit_txt.where(~is_prov, None),
-                             level=fill_missing(level, "department"), categorical=True)
+    units = match_unit_types(
+        unit_txt.where(~is_prov, None), level=fill_missing(level, "department"), categorical=True
+    )
     is_2025 = era.eq("2025").to_numpy()
-    unit = choose(is_prov, units["unit"],
-                  choose(is_2025, prov["province"], prov["province_2025"]))
-    problems.add(~is_prov & unit_txt.isna() & prov_text.notna() & level.notna(), "required",
-                 "unit", unit_txt, "no unit named at this level; fill in the unit's name")
+    unit = choose(is_prov, units["unit"], choose(is_2025, prov["province"], prov["province_2025"]))
+    problems.add(
+        ~is_prov & unit_txt.isna() & prov_text.notna() & level.notna(),
+        "required",
+        "unit",
+        unit_txt,
+        "no unit named at this level; fill in the unit's name",
+    )
 
     score = values.parse_scores(df["score"], categorical=True)
-    problems.add(score["error"].notna(), "score", "score", df["score"],
-                 reason_from(score["error"], then="; write it as 98,56 or 98,56% or 90,9 điểm"))
+    problems.add(
+        score["error"].notna(),
+        "score",
+        "score",
+        df["score"],
+        reason_from(score["error"], then="; write it as 98,56 or 98,56% or 90,9 điểm"),
+    )
     rank = values.parse_ranks(df["rank"], categorical=True)
-    problems.add(rank["error"].notna(), "rank", "rank", df["rank"],
-                 reason_from(rank["error"], then="; write it as 3 or 03/18"))
+    problems.add(
+        rank["error"].notna(),
+        "rank",
+        "rank",
+        df["rank"],
+        reason_from(rank["error"], then="; write it as 3 or 03/18"),
+    )
     points = values.parse_scores(df["points"], categorical=True)
-    problems.add(points["error"].notna(), "points", "points", df["points"],
-                 reason_from(points["error"], then="; write the points as 68,32 or 68,32 điểm"))
-    problems.add(points["percent"].notna(), "points", "points", df["points"],
-                 "a percent in the points column; write the points as 68,32 or 68,32 điểm")
+    problems.add(
+        points["error"].notna(),
+        "points",
+        "points",
+        df["points"],
+        reason_from(points["error"], then="; write the points as 68,32 or 68,32 điểm"),
+    )
+    problems.add(
+        points["percent"].notna(),
+        "points",
+        "points",
+        df["points"],
+        "a percent in the points column; write the points as 68,32 or 68,32 điểm",
+    )
     max_points = values.parse_numbers(df["max_points"])
-    problems.add(df["max_points"].notna() & max_points.isna() & ~blank_cells(df["max_points"]),
-                 "max_points", "max_points", df["max_points"],
-                 "the maximum is not a number; write it as 100 or 9,5")
+    problems.add(
+        df["max_points"].notna() & max_points.isna() & ~blank_cells(df["max_points"]),
+        "max_points",
+        "max_points",
+        df["max_points"],
+        "the maximum is not a number; write it as 100 or 9,5",
+    )
     n_units_col = values.parse_numbers(df["n_units"])
     # The n a rank was published with: from its cell ("01/18"), a column or dataset.yaml;
     # a national ranking of provinces otherwise counts every province of its era.
-    n_units = rank["n_units"].astype("Int64").fillna(
-        pd.Series(np.round(n_units_col), index=df.index).astype("Int64"))
+    n_units = (
+        rank["n_units"]
+        .astype("Int64")
+        .fillna(pd.Series(np.round(n_units_col), index=df.index).astype("Int64"))
+    )
     national = is_prov & rank["rank"].notna().to_numpy() & n_units.isna().to_numpy()
     if national.any():
         in_era = era.astype(object).map(_PROVINCES_IN_ERA).astype("Int64")
         n_units = n_units.where(~national, in_era)
 
-    out = pd.DataFrame({
-        "dataset": constant_cells(dataset, n), "dataset_kind": constant_cells(dataset_kind, n),
-        "synthetic": np.full(n, dataset_kind == "synthetic"),
-        "boundaries": era,
-        "province_code": prov["province_code"], "province": prov["province"],
-        "province_code_2025": prov["province_code_2025"],
-        "province_2025": prov["province_2025"],
-        "year": years["year"], "level": level, "unit": unit, "unit_type": units["unit_type"],
-        "index": index, "component": component,
-        "number": score["number"], "percent": score["percent"],
-        "points_raw": score["points"].fillna(points["points"]).fillna(points["number"]),
-        "points_column": points["points"].fillna(points["number"]),
-        "value_max": score["max_points"], "max_points_col": max_points,
-        "score_scale": df["score_scale"],
-        "rank": rank["rank"], "n_units": n_units,
-        "tied": rank["tied"].fillna(False).astype(bool),
-        "missing_marker": choose(score["marker"].isna(), score["marker"], rank["marker"]),
-        "derivation": blank_to_na(df["derivation"]), "note": blank_to_na(df["note"]),
-        "source_id": fill_missing(blank_to_na(df["source"]), source_id),
-        "raw_file": constant_cells(raw_file, n), "raw_row": df["raw_row"].astype("int64"),
-        "raw_column": df["raw_column"],
-    }, copy=False)
+    out = pd.DataFrame(
+        {
+            "dataset": constant_cells(dataset, n),
+            "dataset_kind": constant_cells(dataset_kind, n),
+            "synthetic": np.full(n, dataset_kind == "synthetic"),
+            "boundaries": era,
+            "province_code": prov["province_code"],
+            "province": prov["province"],
+            "province_code_2025": prov["province_code_2025"],
+            "province_2025": prov["province_2025"],
+            "year": years["year"],
+            "level": level,
+            "unit": unit,
+            "unit_type": units["unit_type"],
+            "index": index,
+            "component": component,
+            "number": score["number"],
+            "percent": score["percent"],
+            "points_raw": score["points"].fillna(points["points"]).fillna(points["number"]),
+            "points_column": points["points"].fillna(points["number"]),
+            "value_max": score["max_points"],
+            "max_points_col": max_points,
+            "score_scale": df["score_scale"],
+            "rank": rank["rank"],
+            "n_units": n_units,
+            "tied": rank["tied"].fillna(False).astype(bool),
+            "missing_marker": choose(score["marker"].isna(), score["marker"], rank["marker"]),
+            "derivation": blank_to_na(df["derivation"]),
+            "note": blank_to_na(df["note"]),
+            "source_id": fill_missing(blank_to_na(df["source"]), source_id),
+            "raw_file": constant_cells(raw_file, n),
+            "raw_row": df["raw_row"].astype("int64"),
+            "raw_column": df["raw_column"],
+        },
+        copy=False,
+    )
     del score, rank, max_points, n_units_col, n_units, years, prov, units  # columns of ``out``
     out = derive_scores(out)
-    problems.add(out["score_problem"].notna(), "score", "score", df["score"],
-                 reason_from(out["score_problem"]))
-    problems.add(_points_disagree(out), "points_percent", "points", df["points"],
-                 "the points, the maximum and the percent disagree beyond rounding "
-                 f"(points / max_points × 100 differs from the percent by more than "
-                 f"{_ROUNDING} percentage point); check the three figures against the document")
+    problems.add(
+        out["score_problem"].notna(),
+        "score",
+        "score",
+        df["score"],
+        reason_from(out["score_problem"]),
+    )
+    problems.add(
+        _points_disagree(out),
+        "points_percent",
+        "points",
+        df["points"],
+        "the points, the maximum and the percent disagree beyond rounding "
+        f"(points / max_points × 100 differs from the percent by more than "
+        f"{_ROUNDING} percentage point); check the three figures against the document",
+    )
 
     for col in [c for c in out.columns if c not in SCORE_COLUMNS]:
         del out[col]  # what the figures were derived from, before the rows are taken
@@ -239,8 +398,12 @@ _ROUNDING = 0.1  # percentage point: two figures rounded to one or two decimals 
 
 def _points_disagree(out: pd.DataFrame) -> pd.Series:
     """Return True where a points column, a maximum and a percent are all given and disagree."""
-    given = (out["points_column"].notna() & out["max_points"].gt(0) & out["score"].notna()
-             & ~out["derived"].astype(bool))
+    given = (
+        out["points_column"].notna()
+        & out["max_points"].gt(0)
+        & out["score"].notna()
+        & ~out["derived"].astype(bool)
+    )
     computed = out["points"] / out["max_points"] * 100
     return given & (computed - out["score"]).abs().gt(_ROUNDING)
 
@@ -257,8 +420,9 @@ def _take_rows(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> pd.
         values = frame.pop(col).array
         if not everything:
             values = values.take(rows)
-        data[col] = values.to_numpy() if isinstance(values, pd.arrays.NumpyExtensionArray) \
-            else values
+        data[col] = (
+            values.to_numpy() if isinstance(values, pd.arrays.NumpyExtensionArray) else values
+        )
     return pd.DataFrame(data, copy=False)
 
 
@@ -287,10 +451,14 @@ def derive_scores(df: pd.DataFrame) -> pd.DataFrame:
     percent = pd.to_numeric(out["percent"], errors="coerce")
     points = pd.to_numeric(out["points_raw"], errors="coerce")
     maximum = pd.to_numeric(out["value_max"], errors="coerce").fillna(
-        pd.to_numeric(out["max_points_col"], errors="coerce"))
+        pd.to_numeric(out["max_points_col"], errors="coerce")
+    )
     if "points_column" in out.columns:  # beside a points column, a bare number is the percent
-        beside = (number.notna() & out["points_column"].notna()
-                  & out["score_scale"].eq("percent").to_numpy(dtype=bool, na_value=False))
+        beside = (
+            number.notna()
+            & out["points_column"].notna()
+            & out["score_scale"].eq("percent").to_numpy(dtype=bool, na_value=False)
+        )
         percent = percent.fillna(number.where(beside))
         number = number.where(~beside)
     hint_points = out["score_scale"].eq("points").to_numpy(dtype=bool, na_value=False)
@@ -311,17 +479,23 @@ def derive_scores(df: pd.DataFrame) -> pd.DataFrame:
     wrong_scale = percent.notna() & ~is_percent_index & scale.notna()
     problem = pd.Categorical.from_codes(
         np.where(wrong_scale, 1, np.where(orphan, 0, -1)),
-        categories=pd.Index(["points without a maximum: add a 'Điểm tối đa' column or "
-                             "'max_points:' for the file in dataset.yaml",
-                             "a percent on an index measured in points; give the points"],
-                            dtype=object))
+        categories=pd.Index(
+            [
+                "points without a maximum: add a 'Điểm tối đa' column or "
+                "'max_points:' for the file in dataset.yaml",
+                "a percent on an index measured in points; give the points",
+            ],
+            dtype=object,
+        ),
+    )
     out["score"] = score.astype(float)
     out["points"] = points.astype(float)
     out["max_points"] = maximum.astype(float)
     out["scale_max"] = scale.astype(float)
     out["derived"] = derived | out["derivation"].notna()
-    out["derivation"] = choose((out["derivation"].isna() & derived & ~identity).to_numpy(),
-                                out["derivation"], _DERIVATION)
+    out["derivation"] = choose(
+        (out["derivation"].isna() & derived & ~identity).to_numpy(), out["derivation"], _DERIVATION
+    )
     out["score_problem"] = pd.Series(problem, index=out.index)
     return out
 
@@ -332,8 +506,13 @@ def _scales(index: pd.Series, year: pd.Series, component: pd.Series) -> pd.Serie
     cy, uy = distinct(pd.to_numeric(year, errors="coerce").astype(float).fillna(-1.0))
     cc, uc = distinct(component)
     codes, first = combine_codes([ci, cy, cc])
-    scales = np.array([_scale(ui[ci[k]] if ci[k] >= 0 else "", uy[cy[k]],
-                              uc[cc[k]] if cc[k] >= 0 else "") for k in first], dtype=float)
+    scales = np.array(
+        [
+            _scale(ui[ci[k]] if ci[k] >= 0 else "", uy[cy[k]], uc[cc[k]] if cc[k] >= 0 else "")
+            for k in first
+        ],
+        dtype=float,
+    )
     return pd.Series(scales[codes], index=index.index)
 
 

@@ -66,16 +66,30 @@ def derive_totals(scores: pd.DataFrame) -> pd.DataFrame:
     year = part["year"].astype(int).to_numpy()
     needed = [_components_in_use(i, int(y)) for i, y in zip(index, year)]
     wanted = np.array([c in n for c, n in zip(component, needed)])
-    stats = pd.DataFrame({"group": group, "wanted": wanted, "total": component == "total",
-                          "component": component,
-                          "score": part["score"].to_numpy(dtype=float).round(12) * wanted,
-                          "needed": [len(n) for n in needed]})
-    per = stats.groupby("group").agg(rows=("component", "size"),
-                                     distinct=("component", "nunique"),
-                                     wanted=("wanted", "sum"), total=("total", "any"),
-                                     score=("score", "sum"), needed=("needed", "first"))
-    ok = ((per["wanted"] == per["needed"]) & (per["needed"] > 0) & ~per["total"]
-          & (per["rows"] == per["distinct"]))
+    stats = pd.DataFrame(
+        {
+            "group": group,
+            "wanted": wanted,
+            "total": component == "total",
+            "component": component,
+            "score": part["score"].to_numpy(dtype=float).round(12) * wanted,
+            "needed": [len(n) for n in needed],
+        }
+    )
+    per = stats.groupby("group").agg(
+        rows=("component", "size"),
+        distinct=("component", "nunique"),
+        wanted=("wanted", "sum"),
+        total=("total", "any"),
+        score=("score", "sum"),
+        needed=("needed", "first"),
+    )
+    ok = (
+        (per["wanted"] == per["needed"])
+        & (per["needed"] > 0)
+        & ~per["total"]
+        & (per["rows"] == per["distinct"])
+    )
     if not ok.any():
         return scores
     first = ~pd.Series(group).duplicated().to_numpy()
@@ -86,14 +100,23 @@ def derive_totals(scores: pd.DataFrame) -> pd.DataFrame:
     added["derived"] = True
     added["derivation"] = [f"sum of the {n} dimension scores" for n in chosen["needed"]]
     added["component"] = "total"
-    for column, value in (("points", np.nan), ("max_points", np.nan), ("rank", pd.NA),
-                          ("n_units", pd.NA), ("tied", False), ("missing_marker", None),
-                          ("note", None), ("raw_column", None)):
+    for column, value in (
+        ("points", np.nan),
+        ("max_points", np.nan),
+        ("rank", pd.NA),
+        ("n_units", pd.NA),
+        ("tied", False),
+        ("missing_marker", None),
+        ("note", None),
+        ("raw_column", None),
+    ):
         if column in added.columns:
             added[column] = value
     if "scale_max" in added.columns:
-        added["scale_max"] = [index_scale(i, year=int(y)) for i, y in
-                              zip(added["index"].astype(object), added["year"].astype(int))]
+        added["scale_max"] = [
+            index_scale(i, year=int(y))
+            for i, y in zip(added["index"].astype(object), added["year"].astype(int))
+        ]
     for column in added.columns:  # the Categoricals of ``scores`` take the new values
         if isinstance(scores[column].dtype, pd.CategoricalDtype):
             added[column] = pd.Categorical(added[column].astype(object))

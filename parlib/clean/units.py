@@ -33,10 +33,10 @@ _PLACE_SEP = re.compile(r"\s*[,(-]\s*|\s+")
 class UnitTables:
     """The unit type reference files as lookups, built once by :func:`unit_tables`."""
 
-    departments: dict[str, str]            # match key -> unit type key
-    admin: dict[str, dict[str, str]]       # level -> type-word key -> unit type key
-    display: dict[str, str]                # unit type key -> name_vi
-    province_keys: tuple[str, ...]         # longest first
+    departments: dict[str, str]  # match key -> unit type key
+    admin: dict[str, dict[str, str]]  # level -> type-word key -> unit type key
+    display: dict[str, str]  # unit type key -> name_vi
+    province_keys: tuple[str, ...]  # longest first
 
 
 @functools.cache
@@ -51,8 +51,10 @@ def unit_tables() -> UnitTables:
     departments: dict[str, str] = {}
     admin: dict[str, dict[str, str]] = {"district": {}, "commune": {}}
     for row in types.itertuples(index=False):
-        spellings = [row.name_vi, *([] if pd.isna(row.abbreviations)
-                                    else row.abbreviations.split("|"))]
+        spellings = [
+            row.name_vi,
+            *([] if pd.isna(row.abbreviations) else row.abbreviations.split("|")),
+        ]
         target = departments if row.level == "department" else admin[row.level]
         for s in spellings + ([row.key] if row.level == "department" else []):
             if (k := match_key(s)) is not None:
@@ -61,9 +63,12 @@ def unit_tables() -> UnitTables:
         if (k := match_key(alias)) is not None:
             departments[k] = key
     keys = province_tables().all_keys
-    return UnitTables(departments=departments, admin=admin,
-                      display=dict(zip(types["key"], types["name_vi"])),
-                      province_keys=tuple(sorted(keys, key=len, reverse=True)))
+    return UnitTables(
+        departments=departments,
+        admin=admin,
+        display=dict(zip(types["key"], types["name_vi"])),
+        province_keys=tuple(sorted(keys, key=len, reverse=True)),
+    )
 
 
 def _province_stems(key: str | None) -> list[str]:
@@ -94,7 +99,7 @@ def _split_head(text: str, table: dict[str, str]) -> tuple[str, str] | None:
     for m in _BOUNDARY.finditer(text):
         head = match_key(text[: m.start()])
         if head in table:
-            return table[head], text[m.end():]
+            return table[head], text[m.end() :]
     return None
 
 
@@ -103,7 +108,7 @@ def _strip_place_suffix(place: str, extra: Sequence[str], t: UnitTables) -> str:
     for m in _PLACE_SEP.finditer(place):
         if m.start() == 0:
             continue
-        tail = match_key(place[m.end():])
+        tail = match_key(place[m.end() :])
         if tail is None:
             continue
         stems = _province_stems(tail)
@@ -115,8 +120,9 @@ def _strip_place_suffix(place: str, extra: Sequence[str], t: UnitTables) -> str:
 _ADMIN_PREFIX = {"ubnd": "ubnd", "uy ban nhan dan": "ubnd"}
 
 
-def _resolve_admin(text: str, levels: Sequence[str], extra: Sequence[str], t: UnitTables
-                   ) -> tuple[str, str] | None:
+def _resolve_admin(
+    text: str, levels: Sequence[str], extra: Sequence[str], t: UnitTables
+) -> tuple[str, str] | None:
     head = _split_head(text, _ADMIN_PREFIX)
     rest = head[1] if head else text
     table = {k: v for lvl in levels for k, v in t.admin[lvl].items()}
@@ -153,9 +159,13 @@ def resolve_unit(value: object, level: str | None, province: object, t: UnitTabl
     return text, NA, "unknown"
 
 
-def match_unit_types(values: pd.Series, *, level: pd.Series | str,
-                     province_names: pd.Series | None = None,
-                     categorical: bool = False) -> pd.DataFrame:
+def match_unit_types(
+    values: pd.Series,
+    *,
+    level: pd.Series | str,
+    province_names: pd.Series | None = None,
+    categorical: bool = False,
+) -> pd.DataFrame:
     """Resolve unit names (departments, districts, communes) to unit type keys.
 
     Departments match their canonical name, an abbreviation or an alias, with a
@@ -202,8 +212,10 @@ def match_unit_types(values: pd.Series, *, level: pd.Series | str,
     ['Huyện Bình Đại', 'Thành phố Bến Tre']
     """
     if isinstance(level, str) and level_key(level) is None:
-        msg = (f"The value for `level` must be one of {list(ref.LEVELS)} (or a spelling "
-               f"in parlib/reference/levels.csv), but {level!r} was passed.")
+        msg = (
+            f"The value for `level` must be one of {list(ref.LEVELS)} (or a spelling "
+            f"in parlib/reference/levels.csv), but {level!r} was passed."
+        )
         raise ValueError(msg)
     cv, uv = factorize_values(values, values, "values")
     cl, ul = factorize_values(level, values, "level", level_key)
@@ -214,9 +226,6 @@ def match_unit_types(values: pd.Series, *, level: pd.Series | str,
     def pick(uniques, c):
         return None if c < 0 else uniques[c]
 
-    answers = [resolve_unit(pick(uv, cv[i]), pick(ul, cl[i]), pick(up, cp[i]), t)
-               for i in first]
-    data = spread_answers(codes, answers, ["unit", "unit_type", "status"],
-                          categorical=categorical)
+    answers = [resolve_unit(pick(uv, cv[i]), pick(ul, cl[i]), pick(up, cp[i]), t) for i in first]
+    data = spread_answers(codes, answers, ["unit", "unit_type", "status"], categorical=categorical)
     return pd.DataFrame(data, index=values.index)
-

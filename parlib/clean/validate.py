@@ -23,8 +23,17 @@ from parlib.text import categorical, distinct
 
 __all__ = ["KEY", "RULES", "validate_scores"]
 
-KEY = ["dataset", "boundaries", "province_code", "province_code_2025", "year", "level", "unit", "index",
-       "component"]
+KEY = [
+    "dataset",
+    "boundaries",
+    "province_code",
+    "province_code_2025",
+    "year",
+    "level",
+    "unit",
+    "index",
+    "component",
+]
 _MEASURES = ["score", "points", "max_points", "rank", "n_units"]
 FIRST_YEAR = 1990
 LEVELS = ["province", "department", "district", "commune"]
@@ -33,12 +42,20 @@ LEVELS = ["province", "department", "district", "commune"]
 # Each rule: the column it is about and why a row breaks it. A row is named by the first
 # rule it breaks, in this order (points above their maximum explain a derived score).
 _WHY = {
-    "points_within_max": ("points", "{value} points is above the maximum {maximum}; check the "
-                                    "figure or the maximum"),
-    "score_within_scale": ("score", "the score {value} is above the scale maximum of {scale}; "
-                                    "check the figure or the index/max_points of the file"),
-    "rank_within_n": ("rank", "rank {value} is above the number of units ranked ({n}); check "
-                              "the rank or the total after the slash"),
+    "points_within_max": (
+        "points",
+        "{value} points is above the maximum {maximum}; check the figure or the maximum",
+    ),
+    "score_within_scale": (
+        "score",
+        "the score {value} is above the scale maximum of {scale}; "
+        "check the figure or the index/max_points of the file",
+    ),
+    "rank_within_n": (
+        "rank",
+        "rank {value} is above the number of units ranked ({n}); check "
+        "the rank or the total after the slash",
+    ),
     "year": ("year", "the year {value} is outside {first}..{last}; check the year"),
     "level": ("level", "unknown level {value}"),
     "score": ("score", "the score {value} is negative; check the sign"),
@@ -51,12 +68,24 @@ _WHY = {
 RULES = list(_WHY)
 
 # What a quarantine record reads of its row.
-_RECORD_COLUMNS = frozenset({"dataset", "raw_file", "raw_row", "raw_column", "score", "scale_max",
-                             "max_points", "n_units", *(col for col, _ in _WHY.values())})
+_RECORD_COLUMNS = frozenset(
+    {
+        "dataset",
+        "raw_file",
+        "raw_row",
+        "raw_column",
+        "score",
+        "scale_max",
+        "max_points",
+        "n_units",
+        *(col for col, _ in _WHY.values()),
+    }
+)
 
 
-def validate_scores(scores: pd.DataFrame, *, last_year: int | None = None
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def validate_scores(
+    scores: pd.DataFrame, *, last_year: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split clean rows into those that pass every rule and quarantine records.
 
     Parameters
@@ -92,8 +121,10 @@ def validate_scores(scores: pd.DataFrame, *, last_year: int | None = None
     bad_rows = df.loc[bad_idx]
     used = [col for col in df.columns if col in _RECORD_COLUMNS]
     cells = {col: bad_rows[col].astype(object).to_numpy() for col in used}  # as df.loc[i]
-    records = [_record({col: cells[col][k] for col in used}, failed[i], first=FIRST_YEAR,
-                       last=last) for k, i in enumerate(bad_idx)]
+    records = [
+        _record({col: cells[col][k] for col in used}, failed[i], first=FIRST_YEAR, last=last)
+        for k, i in enumerate(bad_idx)
+    ]
     passed = np.ones(len(df), dtype=bool)
     passed[bad_idx] = False
     valid, dupes = _resolve_duplicates(df, passed)
@@ -117,12 +148,14 @@ def _broken(df: pd.DataFrame, last: int) -> dict[str, np.ndarray]:
 
     Numbers are read as ``pd.to_numeric`` reads them.
     """
+
     def floats(col: str) -> np.ndarray:
         return pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
     year, rank, n_units = floats("year"), floats("rank"), floats("n_units")
-    score, points, maximum, scale = (floats(c) for c in ("score", "points", "max_points",
-                                                          "scale_max"))
+    score, points, maximum, scale = (
+        floats(c) for c in ("score", "points", "max_points", "scale_max")
+    )
     level = df["level"].isin(LEVELS).to_numpy(dtype=bool, na_value=False)
     with np.errstate(invalid="ignore"):
         return {
@@ -131,20 +164,34 @@ def _broken(df: pd.DataFrame, last: int) -> dict[str, np.ndarray]:
             "rank_within_n": rank > n_units,
             "year": ~((year >= FIRST_YEAR) & (year <= last)),
             "level": ~level,
-            "score": score < 0, "points": points < 0, "max_points": maximum <= 0,
-            "rank": rank < 1, "n_units": n_units < 1,
+            "score": score < 0,
+            "points": points < 0,
+            "max_points": maximum <= 0,
+            "rank": rank < 1,
+            "n_units": n_units < 1,
         }
 
 
 def _record(row: dict, rule: str, *, first: int, last: int) -> dict:
     column, template = _WHY.get(rule, ("score", "breaks rule " + rule))
     value = row.get(column)
-    reason = template.format(value=value, scale=row.get("scale_max"),
-                             maximum=row.get("max_points"), n=row.get("n_units"),
-                             first=first, last=last)
-    return {"dataset": row["dataset"], "raw_file": row["raw_file"],
-            "raw_row": int(row["raw_row"]), "column": _raw_column(row, column),
-            "value": None if pd.isna(value) else str(value), "rule": rule, "reason": reason}
+    reason = template.format(
+        value=value,
+        scale=row.get("scale_max"),
+        maximum=row.get("max_points"),
+        n=row.get("n_units"),
+        first=first,
+        last=last,
+    )
+    return {
+        "dataset": row["dataset"],
+        "raw_file": row["raw_file"],
+        "raw_row": int(row["raw_row"]),
+        "column": _raw_column(row, column),
+        "value": None if pd.isna(value) else str(value),
+        "rule": rule,
+        "reason": reason,
+    }
 
 
 def _raw_column(row: pd.Series | dict, column: str) -> str:
@@ -154,6 +201,7 @@ def _raw_column(row: pd.Series | dict, column: str) -> str:
 
 def _key_codes(df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """Number the distinct keys of ``rows``; a blank ("") key cell equals a missing one."""
+
     def parts():  # one column's codes at a time
         for col in KEY:
             codes, uniques = distinct(df[col])
@@ -164,8 +212,7 @@ def _key_codes(df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     return combine_codes(parts())[0]
 
 
-def _resolve_duplicates(df: pd.DataFrame, passed: np.ndarray
-                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _resolve_duplicates(df: pd.DataFrame, passed: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the ``passed`` rows of ``df`` with duplicates merged, and the records of the rest.
 
     The frame is copied once: the rows kept are taken in one go.
@@ -174,8 +221,10 @@ def _resolve_duplicates(df: pd.DataFrame, passed: np.ndarray
     key = _key_codes(df, rows)
     dup = np.bincount(key)[key] > 1 if len(key) else np.zeros(0, dtype=bool)
     if not dup.any():  # every row passing (the usual case) needs no copy
-        return (df if len(rows) == len(df) else df.take(rows),
-                pd.DataFrame(columns=QUARANTINE_COLUMNS))
+        return (
+            df if len(rows) == len(df) else df.take(rows),
+            pd.DataFrame(columns=QUARANTINE_COLUMNS),
+        )
     df = df.take(rows)
     keep = df.loc[~dup]
     merged_rows, records = [], []
@@ -183,18 +232,29 @@ def _resolve_duplicates(df: pd.DataFrame, passed: np.ndarray
         conflict = [c for c in _MEASURES if group[c].dropna().nunique() > 1]
         if conflict:
             col = conflict[0]
-            given = "; ".join(f"{_fmt(v)} in {f} row {r}" for v, f, r in
-                              zip(group[col], group["raw_file"], group["raw_row"]))
+            given = "; ".join(
+                f"{_fmt(v)} in {f} row {r}"
+                for v, f, r in zip(group[col], group["raw_file"], group["raw_row"])
+            )
             first = group.iloc[0]
-            reason = (f"{first['unit']} {first['index']} {first['component']} {first['year']} "
-                      f"is given different {col} values: {given}; parlib keeps every version "
-                      "in disputed.csv and none in the scores: add a correction to "
-                      "dataset.yaml when evidence settles it")
+            reason = (
+                f"{first['unit']} {first['index']} {first['component']} {first['year']} "
+                f"is given different {col} values: {given}; parlib keeps every version "
+                "in disputed.csv and none in the scores: add a correction to "
+                "dataset.yaml when evidence settles it"
+            )
             for _, row in group.iterrows():
-                records.append({
-                    "dataset": row["dataset"], "raw_file": row["raw_file"],
-                    "raw_row": int(row["raw_row"]), "column": _raw_column(row, col),
-                    "value": _fmt(row[col]), "rule": "unique_key", "reason": reason})
+                records.append(
+                    {
+                        "dataset": row["dataset"],
+                        "raw_file": row["raw_file"],
+                        "raw_row": int(row["raw_row"]),
+                        "column": _raw_column(row, col),
+                        "value": _fmt(row[col]),
+                        "rule": "unique_key",
+                        "reason": reason,
+                    }
+                )
             continue
         first = group.iloc[0].copy()
         for col in [*_MEASURES, "points", "derivation", "note", "missing_marker"]:
@@ -211,12 +271,20 @@ def _resolve_duplicates(df: pd.DataFrame, passed: np.ndarray
                 first[col] = sep.join(dict.fromkeys(parts))
         merged_rows.append(first)
         for _, row in group.iloc[1:].iterrows():
-            records.append({
-                "dataset": row["dataset"], "raw_file": row["raw_file"],
-                "raw_row": int(row["raw_row"]), "column": "unit", "value": str(row["unit"]),
-                "rule": "duplicate",
-                "reason": (f"the same figure as {first['raw_file']} row {first['raw_row']}; "
-                           "merged into that row, which now cites both sources")})
+            records.append(
+                {
+                    "dataset": row["dataset"],
+                    "raw_file": row["raw_file"],
+                    "raw_row": int(row["raw_row"]),
+                    "column": "unit",
+                    "value": str(row["unit"]),
+                    "rule": "duplicate",
+                    "reason": (
+                        f"the same figure as {first['raw_file']} row {first['raw_row']}; "
+                        "merged into that row, which now cites both sources"
+                    ),
+                }
+            )
     merged = pd.DataFrame(merged_rows)
     for col, dtype in keep.dtypes.items():  # text held as Categoricals stays so
         if isinstance(dtype, pd.CategoricalDtype) and len(merged):

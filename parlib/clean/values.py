@@ -27,8 +27,14 @@ from parlib.clean.cells import (
 )
 from parlib.text import categorical as to_categorical
 
-__all__ = ["detect_decimal_styles", "parse_numbers", "parse_ranks", "parse_score",
-           "parse_scores", "parse_years"]
+__all__ = [
+    "detect_decimal_styles",
+    "parse_numbers",
+    "parse_ranks",
+    "parse_score",
+    "parse_scores",
+    "parse_years",
+]
 
 
 def parse_scores(values: pd.Series, *, categorical: bool = False) -> pd.DataFrame:
@@ -66,9 +72,12 @@ def parse_scores(values: pd.Series, *, categorical: bool = False) -> pd.DataFram
     ([None, None, None, None, 'KĐG', None], "'abc' is not a number")
     """
     values, codes, columns = _per_distinct(values, parse_score_cell, NO_SCORE)
-    data = {name: _objects(col, codes, categorical) if name in ("marker", "error")
-            else _floats(col, codes)
-            for name, col in zip(SCORE_FIELDS, columns[:6], strict=True)}
+    data = {
+        name: _objects(col, codes, categorical)
+        if name in ("marker", "error")
+        else _floats(col, codes)
+        for name, col in zip(SCORE_FIELDS, columns[:6], strict=True)
+    }
     return _frame(data, values.index)
 
 
@@ -93,8 +102,10 @@ def parse_score(value: object) -> dict[str, object]:
     "'1.234.5' mixes separators ambiguously"
     """
     parsed = parse_score_cell(value)[:6]
-    return {k: None if isinstance(v, float) and math.isnan(v) else v
-            for k, v in zip(SCORE_FIELDS, parsed, strict=True)}
+    return {
+        k: None if isinstance(v, float) and math.isnan(v) else v
+        for k, v in zip(SCORE_FIELDS, parsed, strict=True)
+    }
 
 
 def parse_numbers(values: pd.Series) -> pd.Series:
@@ -173,11 +184,15 @@ def parse_ranks(values: pd.Series, *, categorical: bool = False) -> pd.DataFrame
     "'0' is not a rank: a rank must be a positive whole number"
     """
     values, codes, (rank, n_units, tied, marker, error) = _per_distinct(
-        values, parse_rank_cell, (None, None, None, None, None))
-    data = {"rank": _masked(rank, codes), "n_units": _masked(n_units, codes),
-            "tied": _masked(tied, codes, pd.arrays.BooleanArray, bool),
-            "marker": _objects(marker, codes, categorical),
-            "error": _objects(error, codes, categorical)}
+        values, parse_rank_cell, (None, None, None, None, None)
+    )
+    data = {
+        "rank": _masked(rank, codes),
+        "n_units": _masked(n_units, codes),
+        "tied": _masked(tied, codes, pd.arrays.BooleanArray, bool),
+        "marker": _objects(marker, codes, categorical),
+        "error": _objects(error, codes, categorical),
+    }
     return _frame(data, values.index)
 
 
@@ -206,8 +221,9 @@ def parse_years(values: pd.Series, *, categorical: bool = False) -> pd.DataFrame
     ["'21' is not a four-digit year", "'2021-2022' is a range of years, not one year"]
     """
     values, codes, (year, error) = _per_distinct(values, parse_year_cell, (None, None))
-    return _frame({"year": _masked(year, codes), "error": _objects(error, codes, categorical)},
-                  values.index)
+    return _frame(
+        {"year": _masked(year, codes), "error": _objects(error, codes, categorical)}, values.index
+    )
 
 
 # -- broadcasting --------------------------------------------------------------------------
@@ -259,7 +275,8 @@ def _parse_each(uniques, parse: Callable) -> list[tuple]:
 
 def _maybe_bool(value: object) -> bool:
     return isinstance(value, (bool, np.bool_)) or (
-        isinstance(value, (int, float, np.number)) and value in (0, 1))
+        isinstance(value, (int, float, np.number)) and value in (0, 1)
+    )
 
 
 def _as_series(values: object) -> pd.Series:
@@ -276,8 +293,9 @@ def _floats(column: tuple, codes: np.ndarray) -> np.ndarray:
     return np.asarray(column, dtype=np.float64)[codes]
 
 
-def _objects(column: tuple, codes: np.ndarray, categorical: bool = False
-             ) -> pd.Series | pd.Categorical:
+def _objects(
+    column: tuple, codes: np.ndarray, categorical: bool = False
+) -> pd.Series | pd.Categorical:
     if categorical:  # code -1 picks the last entry of ``column``, which is None
         return to_categorical(codes, column)
     return pd.Series(np.asarray(column, dtype=object)[codes], dtype=object, copy=False)

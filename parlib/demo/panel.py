@@ -40,16 +40,31 @@ _PAPI_SLOPE = np.array([0.05, 0.04, 0.03, 0.02, 0.02, 0.03, 0.01, 0.22])
 _PAPI_SD = np.array([0.30, 0.30, 0.30, 0.35, 0.25, 0.25, 0.35, 0.50])
 
 _CORE_DEPARTMENTS = (
-    "Văn phòng UBND tỉnh", "Sở Nội vụ", "Sở Tư pháp", "Sở Kế hoạch và Đầu tư", "Sở Tài chính",
-    "Sở Công Thương", "Sở Nông nghiệp và Phát triển nông thôn", "Sở Giao thông vận tải",
-    "Sở Xây dựng", "Sở Tài nguyên và Môi trường", "Sở Thông tin và Truyền thông",
-    "Sở Lao động - Thương binh và Xã hội", "Sở Văn hóa, Thể thao và Du lịch",
-    "Sở Khoa học và Công nghệ", "Sở Giáo dục và Đào tạo", "Sở Y tế", "Thanh tra tỉnh",
+    "Văn phòng UBND tỉnh",
+    "Sở Nội vụ",
+    "Sở Tư pháp",
+    "Sở Kế hoạch và Đầu tư",
+    "Sở Tài chính",
+    "Sở Công Thương",
+    "Sở Nông nghiệp và Phát triển nông thôn",
+    "Sở Giao thông vận tải",
+    "Sở Xây dựng",
+    "Sở Tài nguyên và Môi trường",
+    "Sở Thông tin và Truyền thông",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Khoa học và Công nghệ",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Y tế",
+    "Thanh tra tỉnh",
 )
 _DEPT_OFFSETS = np.array([6.0, 2.0, 3.0, 5.0, 0.0, 2.0, -5.0])
 # (province code, year) -> (column, marker) of one random department
-_DEPT_MISSING = {("19", 2020): ("marker", _ABSENT), ("87", 2018): ("sipas_marker", "x"),
-                 ("42", 2022): ("sipas_marker", "-")}
+_DEPT_MISSING = {
+    ("19", 2020): ("marker", _ABSENT),
+    ("87", 2018): ("sipas_marker", "x"),
+    ("42", 2022): ("sipas_marker", "-"),
+}
 
 
 class _Province(NamedTuple):
@@ -61,40 +76,123 @@ class _Province(NamedTuple):
 
 
 _PROVINCES = {
-    "83": _Province("Bến Tre", tuple(range(2017, 2025)), (6, 10, 13, 10, 17, 13, 31),
-                    (("Ban Quản lý các khu công nghiệp", 2019),),
-                    (2018, ("Thành phố Bến Tre", "Huyện Ba Tri", "Huyện Bình Đại",
-                            "Huyện Châu Thành", "Huyện Chợ Lách", "Huyện Giồng Trôm",
-                            "Huyện Mỏ Cày Bắc", "Huyện Mỏ Cày Nam", "Huyện Thạnh Phú"))),
-    "19": _Province("Thái Nguyên", tuple(range(2018, 2025)), (7, 9, 12, 11, 16, 14, 31),
-                    (("Ban Dân tộc", 2018), ("Ban Quản lý các khu công nghiệp", 2018)),
-                    (2022, ("Thành phố Thái Nguyên", "Thành phố Sông Công", "Thành phố Phổ Yên",
-                            "Huyện Đại Từ", "Huyện Định Hóa", "Huyện Đồng Hỷ", "Huyện Phú Bình",
-                            "Huyện Phú Lương", "Huyện Võ Nhai"))),
-    "87": _Province("Đồng Tháp", tuple(range(2017, 2024)), (6, 11, 13, 9, 18, 12, 31),
-                    (("Sở Ngoại vụ", 2017), ("Ban Quản lý Khu kinh tế", 2017)),
-                    (2021, ("Thành phố Cao Lãnh", "Thành phố Sa Đéc", "Thành phố Hồng Ngự",
-                            "Huyện Cao Lãnh", "Huyện Châu Thành", "Huyện Hồng Ngự",
-                            "Huyện Lai Vung", "Huyện Lấp Vò", "Huyện Tam Nông", "Huyện Tân Hồng",
-                            "Huyện Thanh Bình", "Huyện Tháp Mười"))),
-    "22": _Province("Quảng Ninh", tuple(range(2019, 2025)), (7, 10, 12, 10, 17, 12, 32),
-                    (("Ban Dân tộc", 2019), ("Sở Ngoại vụ", 2019),
-                     ("Ban Quản lý Khu kinh tế", 2019)),
-                    (2020, ("Hạ Long", "Cẩm Phả", "Uông Bí", "Móng Cái", "Đông Triều",
-                            "Quảng Yên", "Vân Đồn", "Tiên Yên", "Hải Hà", "Đầm Hà", "Bình Liêu",
-                            "Ba Chẽ", "Cô Tô"))),
-    "42": _Province("Hà Tĩnh", (2018, 2019, 2021, 2022, 2023, 2024),
-                    (7, 11, 13, 9, 16, 13, 31),
-                    (("Sở Ngoại vụ", 2017), ("Ban Quản lý Khu kinh tế", 2017)),
-                    (2019, ("Thành phố Hà Tĩnh", "Thị xã Hồng Lĩnh", "Thị xã Kỳ Anh",
-                            "Huyện Cẩm Xuyên", "Huyện Can Lộc", "Huyện Đức Thọ", "Huyện Hương Khê",
-                            "Huyện Hương Sơn", "Huyện Kỳ Anh", "Huyện Lộc Hà", "Huyện Nghi Xuân",
-                            "Huyện Thạch Hà", "Huyện Vũ Quang"))),
+    "83": _Province(
+        "Bến Tre",
+        tuple(range(2017, 2025)),
+        (6, 10, 13, 10, 17, 13, 31),
+        (("Ban Quản lý các khu công nghiệp", 2019),),
+        (
+            2018,
+            (
+                "Thành phố Bến Tre",
+                "Huyện Ba Tri",
+                "Huyện Bình Đại",
+                "Huyện Châu Thành",
+                "Huyện Chợ Lách",
+                "Huyện Giồng Trôm",
+                "Huyện Mỏ Cày Bắc",
+                "Huyện Mỏ Cày Nam",
+                "Huyện Thạnh Phú",
+            ),
+        ),
+    ),
+    "19": _Province(
+        "Thái Nguyên",
+        tuple(range(2018, 2025)),
+        (7, 9, 12, 11, 16, 14, 31),
+        (("Ban Dân tộc", 2018), ("Ban Quản lý các khu công nghiệp", 2018)),
+        (
+            2022,
+            (
+                "Thành phố Thái Nguyên",
+                "Thành phố Sông Công",
+                "Thành phố Phổ Yên",
+                "Huyện Đại Từ",
+                "Huyện Định Hóa",
+                "Huyện Đồng Hỷ",
+                "Huyện Phú Bình",
+                "Huyện Phú Lương",
+                "Huyện Võ Nhai",
+            ),
+        ),
+    ),
+    "87": _Province(
+        "Đồng Tháp",
+        tuple(range(2017, 2024)),
+        (6, 11, 13, 9, 18, 12, 31),
+        (("Sở Ngoại vụ", 2017), ("Ban Quản lý Khu kinh tế", 2017)),
+        (
+            2021,
+            (
+                "Thành phố Cao Lãnh",
+                "Thành phố Sa Đéc",
+                "Thành phố Hồng Ngự",
+                "Huyện Cao Lãnh",
+                "Huyện Châu Thành",
+                "Huyện Hồng Ngự",
+                "Huyện Lai Vung",
+                "Huyện Lấp Vò",
+                "Huyện Tam Nông",
+                "Huyện Tân Hồng",
+                "Huyện Thanh Bình",
+                "Huyện Tháp Mười",
+            ),
+        ),
+    ),
+    "22": _Province(
+        "Quảng Ninh",
+        tuple(range(2019, 2025)),
+        (7, 10, 12, 10, 17, 12, 32),
+        (("Ban Dân tộc", 2019), ("Sở Ngoại vụ", 2019), ("Ban Quản lý Khu kinh tế", 2019)),
+        (
+            2020,
+            (
+                "Hạ Long",
+                "Cẩm Phả",
+                "Uông Bí",
+                "Móng Cái",
+                "Đông Triều",
+                "Quảng Yên",
+                "Vân Đồn",
+                "Tiên Yên",
+                "Hải Hà",
+                "Đầm Hà",
+                "Bình Liêu",
+                "Ba Chẽ",
+                "Cô Tô",
+            ),
+        ),
+    ),
+    "42": _Province(
+        "Hà Tĩnh",
+        (2018, 2019, 2021, 2022, 2023, 2024),
+        (7, 11, 13, 9, 16, 13, 31),
+        (("Sở Ngoại vụ", 2017), ("Ban Quản lý Khu kinh tế", 2017)),
+        (
+            2019,
+            (
+                "Thành phố Hà Tĩnh",
+                "Thị xã Hồng Lĩnh",
+                "Thị xã Kỳ Anh",
+                "Huyện Cẩm Xuyên",
+                "Huyện Can Lộc",
+                "Huyện Đức Thọ",
+                "Huyện Hương Khê",
+                "Huyện Hương Sơn",
+                "Huyện Kỳ Anh",
+                "Huyện Lộc Hà",
+                "Huyện Nghi Xuân",
+                "Huyện Thạch Hà",
+                "Huyện Vũ Quang",
+            ),
+        ),
+    ),
 }
 
 
-def write_demo_data(out_dir: str | Path = "data/raw/demo-synthetic", *,
-                    seed: int = DEFAULT_SEED) -> list[Path]:
+def write_demo_data(
+    out_dir: str | Path = "data/raw/demo-synthetic", *, seed: int = DEFAULT_SEED
+) -> list[Path]:
     """Write a synthetic raw dataset of PAR Index, SIPAS and PAPI tables.
 
     The tables cover 63 provinces (2017-2024; SIPAS and PAPI from 2018, PAPI 2024 also
@@ -164,7 +262,8 @@ def _legacy_provinces() -> pd.DataFrame:
     """Return the 63 legacy provinces: code, name, code_2025, name_2025 (GSO codes)."""
     merger = reference.province_merger()
     return merger.rename(columns={"legacy_code": "code", "legacy_name": "name"})[
-        ["code", "name", "code_2025", "name_2025"]]
+        ["code", "name", "code_2025", "name_2025"]
+    ]
 
 
 def _standardize(values: np.ndarray) -> np.ndarray:
@@ -200,8 +299,9 @@ def _par_provinces(rng: np.random.Generator, codes: np.ndarray) -> pd.DataFrame:
             z[rng.integers(n)] -= 3.5
         sd = 4.2 - 0.17 * i
         noise = rng.standard_normal((n, len(_PAR_KEYS)))
-        comps = np.clip(_PAR_MEAN[year] + offsets + sd * (0.8 * z[:, None] + 0.6 * noise),
-                        40, 99.5).round(2)
+        comps = np.clip(
+            _PAR_MEAN[year] + offsets + sd * (0.8 * z[:, None] + 0.6 * noise), 40, 99.5
+        ).round(2)
         total = (comps @ _PAR_WEIGHTS).round(2)
         marker = _markers(rng, n, {2017: (_ABSENT, 2), 2020: ("KĐG", 1)}.get(year))
         high, low = _closest_pair(total, pd.isna(marker))
@@ -238,8 +338,9 @@ def _papi_provinces(rng: np.random.Generator, codes: np.ndarray) -> pd.DataFrame
     for i, year in enumerate(_SURVEY_YEARS):
         z = _standardize(0.8 * effect + 0.6 * rng.standard_normal(n))
         noise = rng.standard_normal((n, len(_PAPI_KEYS)))
-        dims = np.clip(_PAPI_MEAN + _PAPI_SLOPE * i + _PAPI_SD * (0.6 * z[:, None] + 0.8 * noise),
-                       1, 10).round(4)
+        dims = np.clip(
+            _PAPI_MEAN + _PAPI_SLOPE * i + _PAPI_SD * (0.6 * z[:, None] + 0.8 * noise), 1, 10
+        ).round(4)
         frame = pd.DataFrame(dims, columns=_PAPI_KEYS).assign(total=dims.sum(axis=1).round(4))
         frame["marker"] = _markers(rng, n, {2019: (_ABSENT, 1), 2022: ("-", 1)}.get(year))
         frames.append(frame.assign(code=codes, year=year))
@@ -263,17 +364,18 @@ def _departments(rng: np.random.Generator) -> pd.DataFrame:
             n = int(active.sum())
             z = _standardize(0.7 * effect[active] + 0.7 * rng.standard_normal(n))
             noise = rng.standard_normal((n, len(_DEPT_KEYS)))
-            pct = np.clip(83 + (year - 2017) + _DEPT_OFFSETS + 6 * (0.7 * z[:, None] + 0.7 * noise),
-                          35, 100)
+            pct = np.clip(
+                83 + (year - 2017) + _DEPT_OFFSETS + 6 * (0.7 * z[:, None] + 0.7 * noise), 35, 100
+            )
             points = (maxima * pct / 100).round(2)
             total = points.sum(axis=1).round(2)
-            sipas = np.clip(91 + 0.5 * (year - 2017)
-                            + 2.5 * (0.4 * z + 0.9 * rng.standard_normal(n)), 70, 99.8).round(2)
+            sipas = np.clip(
+                91 + 0.5 * (year - 2017) + 2.5 * (0.4 * z + 0.9 * rng.standard_normal(n)), 70, 99.8
+            ).round(2)
             if year < _SURVEY_YEARS[0]:
                 sipas[:] = np.nan
             # numpy's stubs reject None, which np.where takes as an object scalar
-            marker = np.where((first[active] == year) & (year > spec.years[0]), "KĐG",
-                              None)  # type: ignore[call-overload]
+            marker = np.where((first[active] == year) & (year > spec.years[0]), "KĐG", None)  # type: ignore[call-overload]
             column, text = _DEPT_MISSING.get((code, year), (None, None))
             if column == "marker":
                 marker[rng.choice(np.flatnonzero(pd.isna(marker)))] = text
@@ -285,9 +387,11 @@ def _departments(rng: np.random.Generator) -> pd.DataFrame:
             points[low, k] = round(points[low, k] + total[high] - total[low], 2)
             total[low] = total[high]
             frame = pd.DataFrame(points, columns=_DEPT_KEYS).assign(
-                total=total, sipas=sipas, marker=marker, sipas_marker=sipas_marker)
-            frames.append(frame.assign(code=code, province=spec.name, year=year,
-                                       unit=units[active]))
+                total=total, sipas=sipas, marker=marker, sipas_marker=sipas_marker
+            )
+            frames.append(
+                frame.assign(code=code, province=spec.name, year=year, unit=units[active])
+            )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -300,10 +404,23 @@ def _districts(rng: np.random.Generator) -> pd.DataFrame:
         for year in range(first, 2025):
             z = _standardize(0.75 * effect + 0.65 * rng.standard_normal(len(names)))
             total = np.clip(80 + 1.1 * (year - 2017) + 4 * z, 50, 99.5).round(2)
-            sipas = np.clip(84 + 0.8 * (year - 2017)
-                            + 3 * (0.5 * z + 0.85 * rng.standard_normal(len(names))), 60, 99.8)
-            frames.append(pd.DataFrame({"code": code, "province": spec.name, "year": year,
-                                        "unit": names, "total": total, "sipas": sipas.round(2)}))
+            sipas = np.clip(
+                84 + 0.8 * (year - 2017) + 3 * (0.5 * z + 0.85 * rng.standard_normal(len(names))),
+                60,
+                99.8,
+            )
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "code": code,
+                        "province": spec.name,
+                        "year": year,
+                        "unit": names,
+                        "total": total,
+                        "sipas": sipas.round(2),
+                    }
+                )
+            )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -320,14 +437,17 @@ def _dataset(seed: int, entries: list[dict]) -> dict:
             "Every figure in this folder is generated by parlib's code from a fixed seed and is "
             "NOT real: not published by any province, ministry or survey. The tables imitate "
             "the layout and quirks of published tables so that the cleaning and the reports "
-            f"can be exercised and tested. Regenerate with `parlib demo-data --seed {seed}`."),
-        "sources": [{
-            "id": fmt.SOURCE_ID,
-            "title": f"parlib synthetic demo panel (seed {seed})",
-            "publisher": "parlib (synthetic data generator)",
-            "date": "2025-07-01",
-            "notes": f"Generated by {call} with numpy.random.default_rng({seed}); "
-                     "the same seed gives byte-identical files.",
-        }],
+            f"can be exercised and tested. Regenerate with `parlib demo-data --seed {seed}`."
+        ),
+        "sources": [
+            {
+                "id": fmt.SOURCE_ID,
+                "title": f"parlib synthetic demo panel (seed {seed})",
+                "publisher": "parlib (synthetic data generator)",
+                "date": "2025-07-01",
+                "notes": f"Generated by {call} with numpy.random.default_rng({seed}); "
+                "the same seed gives byte-identical files.",
+            }
+        ],
         "files": entries,
     }

@@ -49,8 +49,19 @@ _ABBREV = {
     "Ban Quản lý các khu công nghiệp": "BQL các KCN",
 }
 # New-style tone placement ("hòa", "thủy") to the old style ("hoà", "thuỷ").
-_OLD_TONES = (("óa", "oá"), ("òa", "oà"), ("ỏa", "oả"), ("õa", "oã"), ("ọa", "oạ"),
-              ("úy", "uý"), ("ùy", "uỳ"), ("ủy", "uỷ"), ("ũy", "uỹ"), ("ụy", "uỵ"), ("Ủy", "Uỷ"))
+_OLD_TONES = (
+    ("óa", "oá"),
+    ("òa", "oà"),
+    ("ỏa", "oả"),
+    ("õa", "oã"),
+    ("ọa", "oạ"),
+    ("úy", "uý"),
+    ("ùy", "uỳ"),
+    ("ủy", "uỷ"),
+    ("ũy", "uỹ"),
+    ("ụy", "uỵ"),
+    ("Ủy", "Uỷ"),
+)
 
 
 @dataclass(frozen=True)
@@ -109,8 +120,9 @@ def spell(name: str, style: str, province: str = "") -> str:
         for long, short in (("Thành phố ", "TP. "), ("Thị xã ", "TX. "), ("Huyện ", "H. ")):
             name = name.replace(long, short)
         return name
-    msg = (f"The value for `style` must be one of {list(_SPELLING_STYLES)}, "
-           f"but {style!r} was passed.")
+    msg = (
+        f"The value for `style` must be one of {list(_SPELLING_STYLES)}, but {style!r} was passed."
+    )
     raise ValueError(msg)
 
 
@@ -131,8 +143,14 @@ def to_cp1258_form(text: str) -> str:
     return "".join(out)
 
 
-def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[object]], *,
-              delimiter: str = ",", encoding: str = "utf-8", form: UnicodeForm = "NFC") -> bytes:
+def csv_bytes(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    form: UnicodeForm = "NFC",
+) -> bytes:
     """Return a CSV table as bytes with ``\\n`` line endings, its text in Unicode ``form``.
 
     Examples

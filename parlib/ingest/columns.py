@@ -28,9 +28,14 @@ from parlib.text import match_key, mostly_words, objects
 __all__ = ["recognize_columns", "unrecognized_columns"]
 
 
-def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | None = None,
-                      index: str | None = None, kind: str = "scores",
-                      warn: bool = True) -> list[HeaderRole | None]:
+def recognize_columns(
+    table: RawTable,
+    *,
+    component_lookup: ComponentLookup | None = None,
+    index: str | None = None,
+    kind: str = "scores",
+    warn: bool = True,
+) -> list[HeaderRole | None]:
     """Return the role of every column of ``table`` and check that they make a table.
 
     Unrecognised columns are left out of the long form and reported with a warning
@@ -47,8 +52,10 @@ def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | No
         and value (``kind="aggregates"``).
     """
     if kind not in ("scores", "aggregates"):
-        msg = (f"The value for `kind` must be one of ['scores', 'aggregates'], but {kind!r} was "
-               "passed.")
+        msg = (
+            f"The value for `kind` must be one of ['scores', 'aggregates'], but {kind!r} was "
+            "passed."
+        )
         raise ValueError(msg)
     shown, at = table.display_path, table.header_row
     roles: list[HeaderRole | None] = []
@@ -56,16 +63,16 @@ def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | No
         try:
             roles.append(classify_header(label, component_lookup=component_lookup, index=index))
         except HeaderError as err:
-            raise HeaderError(err.problem, file=shown, row=at, column=label,
-                              fix=err.fix) from None
+            raise HeaderError(err.problem, file=shown, row=at, column=label, fix=err.fix) from None
     for role in ("rank", "max_points"):
         bare = [j for j, r in enumerate(roles) if r and r.role == role and r.hints == (None,) * 3]
         for j in bare if len(bare) > 1 else []:
             left = next((r for r in reversed(roles[:j]) if r and r.role == "score"), None)
             bare_role = roles[j]
             if left is not None and bare_role is not None:
-                roles[j] = replace(bare_role, index=left.index, component=left.component,
-                                   year=left.year)
+                roles[j] = replace(
+                    bare_role, index=left.index, component=left.component, year=left.year
+                )
     roles = _points_beside_percent(roles)
     if kind == "scores":
         roles = _lone_text_column_is_the_unit(table, roles)
@@ -74,14 +81,20 @@ def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | No
         if r is None or r.role == "ignore":
             continue
         if (r.role, figure_key(r)) in seen:
-            what = r.role + "".join(f", {n} {v}" for n, v in zip(("index", "component", "year"),
-                                                                 r.hints) if v is not None)
+            what = r.role + "".join(
+                f", {n} {v}"
+                for n, v in zip(("index", "component", "year"), r.hints)
+                if v is not None
+            )
             raise HeaderError(
                 f"two columns hold the same figure ({what}): {seen[r.role, figure_key(r)]!r} and "
                 f"{label!r}",
-                column=label, fix="rename one of them so each names its own year, index or "
+                column=label,
+                fix="rename one of them so each names its own year, index or "
                 "component (for example 'Điểm 2021' and 'Điểm 2022'), or remove the extra column",
-                file=shown, row=at)
+                file=shown,
+                row=at,
+            )
         seen[r.role, figure_key(r)] = label
     present = {r.role for r in roles if r}
     needed = [["unit", "province"]] if kind == "scores" else [["statistic"], ["value", "score"]]
@@ -89,16 +102,24 @@ def recognize_columns(table: RawTable, *, component_lookup: ComponentLookup | No
         if not present & set(options):
             raise HeaderError(
                 f"no column is recognised as {' or '.join(options)}; the headers are "
-                f"{list(table.columns)}", fix="rename the column as listed in data/raw/README.md "
-                "('Recognised headers'), or set header_row: in dataset.yaml", file=shown, row=at)
+                f"{list(table.columns)}",
+                fix="rename the column as listed in data/raw/README.md "
+                "('Recognised headers'), or set header_row: in dataset.yaml",
+                file=shown,
+                row=at,
+            )
     if warn:
         for record in unrecognized_columns(table, roles, component_lookup=component_lookup):
             warnings.warn(record["message"], stacklevel=2)
     return roles
 
 
-def unrecognized_columns(table: RawTable, roles: Sequence[HeaderRole | None], *,
-                         component_lookup: ComponentLookup | None = None) -> list[dict]:
+def unrecognized_columns(
+    table: RawTable,
+    roles: Sequence[HeaderRole | None],
+    *,
+    component_lookup: ComponentLookup | None = None,
+) -> list[dict]:
     """Return one warning record per column left out because its header is not recognised.
 
     Each record has ``check`` ("unrecognised_column"), ``raw_file``, ``raw_row`` (the
@@ -126,16 +147,24 @@ def unrecognized_columns(table: RawTable, roles: Sequence[HeaderRole | None], *,
             continue  # a blank column without a header holds nothing to lose
         guess = _did_you_mean(label, component_lookup or {})
         shown = ", ".join(repr(str(c)) for c in cells[:3])
-        message = (f"{table.display_path}, row {table.header_row}, column {label!r}: the header "
-                   f"is not recognised, so its {len(cells)} value(s)"
-                   f"{f' (e.g. {shown})' if cells else ''} are left out"
-                   f"{f'; did you mean {guess!r}?' if guess else ''}"
-                   " Fix: rename the header as listed in data/raw/README.md ('Recognised "
-                   "headers'), or add the name to parlib/reference/ if it is a component")
-        out.append({"check": "unrecognised_column", "raw_file": table.display_path,
-                    "raw_row": table.header_row, "column": label,
-                    "value": "; ".join(str(c) for c in cells[:3]) or None,
-                    "message": message})
+        message = (
+            f"{table.display_path}, row {table.header_row}, column {label!r}: the header "
+            f"is not recognised, so its {len(cells)} value(s)"
+            f"{f' (e.g. {shown})' if cells else ''} are left out"
+            f"{f'; did you mean {guess!r}?' if guess else ''}"
+            " Fix: rename the header as listed in data/raw/README.md ('Recognised "
+            "headers'), or add the name to parlib/reference/ if it is a component"
+        )
+        out.append(
+            {
+                "check": "unrecognised_column",
+                "raw_file": table.display_path,
+                "raw_row": table.header_row,
+                "column": label,
+                "value": "; ".join(str(c) for c in cells[:3]) or None,
+                "message": message,
+            }
+        )
     return out
 
 
@@ -146,16 +175,16 @@ def _did_you_mean(label: str, lookup: ComponentLookup) -> str | None:
     """Return a recognised header close to ``label`` ("2O22" -> "2022"), or None."""
     key = match_key(label) or ""
     digits = key.translate(_LOOKALIKE).replace(" ", "")
-    if re.fullmatch(r"(?:19|20)\d\d", digits) or re.fullmatch(
-            r"(?:nam|year)(?:19|20)\d\d", digits):
+    if re.fullmatch(r"(?:19|20)\d\d", digits) or re.fullmatch(r"(?:nam|year)(?:19|20)\d\d", digits):
         return digits[-4:]
     known = header_spellings() | {k: k for k in lookup if k not in header_spellings()}
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.8)
     return known[close[0]] if close else None
 
 
-def _lone_text_column_is_the_unit(table: RawTable, roles: list[HeaderRole | None]
-                                  ) -> list[HeaderRole | None]:
+def _lone_text_column_is_the_unit(
+    table: RawTable, roles: list[HeaderRole | None]
+) -> list[HeaderRole | None]:
     """Return ``roles`` with the only unrecognised column made the unit, if it holds text.
 
     A table of figure columns whose one other column holds names under a header parlib
@@ -163,8 +192,11 @@ def _lone_text_column_is_the_unit(table: RawTable, roles: list[HeaderRole | None
     """
     present = {r.role for r in roles if r}
     unknown = [j for j, r in enumerate(roles) if r is None]
-    if present & {"unit", "province"} or ("score" not in present and "rank" not in present) \
-            or len(unknown) != 1:
+    if (
+        present & {"unit", "province"}
+        or ("score" not in present and "rank" not in present)
+        or len(unknown) != 1
+    ):
         return roles
     if not mostly_words(objects(table.frame.iloc[:, unknown[0]])):
         return roles

@@ -33,9 +33,22 @@ from parlib.limits import load_yaml
 __all__ = ["KINDS", "DatasetConfig", "find_datasets", "read_config"]
 
 KINDS = ("official", "compiled", "synthetic")
-_DATASET_KEYS = {"title", "kind", "license", "sources", "files", "description", "notes",
-                 "keywords", "homepage", "version", "released", "contributors", "generator",
-                 "corrections"}
+_DATASET_KEYS = {
+    "title",
+    "kind",
+    "license",
+    "sources",
+    "files",
+    "description",
+    "notes",
+    "keywords",
+    "homepage",
+    "version",
+    "released",
+    "contributors",
+    "generator",
+    "corrections",
+}
 _REQUIRED_DATASET_KEYS = ("title", "kind", "license", "sources", "files")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -73,8 +86,11 @@ def find_datasets(raw_dir: str | Path) -> list[Path]:
     """Return the dataset folders (those holding a ``dataset.yaml``) under ``raw_dir``."""
     raw = Path(raw_dir)
     if not raw.is_dir():
-        raise ConfigError("the raw data folder does not exist", file=raw,
-                          fix="create it, or pass --raw with the folder holding the datasets")
+        raise ConfigError(
+            "the raw data folder does not exist",
+            file=raw,
+            fix="create it, or pass --raw with the folder holding the datasets",
+        )
     return sorted(p.parent for p in raw.glob("*/dataset.yaml"))
 
 
@@ -117,12 +133,19 @@ def read_config(folder: str | Path) -> DatasetConfig:
     path = folder / "dataset.yaml"
     shown = _shown(path)
     if not path.is_file():
-        raise ConfigError("dataset.yaml is missing", file=shown,
-                          fix="add a dataset.yaml as described in data/raw/README.md")
+        raise ConfigError(
+            "dataset.yaml is missing",
+            file=shown,
+            fix="add a dataset.yaml as described in data/raw/README.md",
+        )
     data = load_yaml(path, shown=shown, name="dataset.yaml")
     if not isinstance(data, dict):
-        raise ConfigError("dataset.yaml must be a mapping of keys to values", file=shown,
-                          value=data, fix="start it with 'title:', 'kind:', 'sources:' and 'files:'")
+        raise ConfigError(
+            "dataset.yaml must be a mapping of keys to values",
+            file=shown,
+            value=data,
+            fix="start it with 'title:', 'kind:', 'sources:' and 'files:'",
+        )
     try:
         return _build(folder, data, shown)
     except ConfigError as exc:
@@ -132,29 +155,40 @@ def read_config(folder: str | Path) -> DatasetConfig:
         parent = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", exc.column)  # a missing key: its entry
         line = lines.get(exc.column) or lines.get(parent)
         value = {"value": exc.value} if exc.has_value else {}
-        raise ConfigError(exc.problem, file=exc.file, row=line, column=exc.column, fix=exc.fix,
-                          **value) from None
+        raise ConfigError(
+            exc.problem, file=exc.file, row=line, column=exc.column, fix=exc.fix, **value
+        ) from None
 
 
 def _build(folder: Path, data: dict, shown: str) -> DatasetConfig:
     name = folder.name
     if not _SLUG.match(name):
-        raise ConfigError("the dataset folder name is not a slug", file=shown, value=name,
-                          fix="rename the folder with lowercase letters, digits and dashes only")
+        raise ConfigError(
+            "the dataset folder name is not a slug",
+            file=shown,
+            value=name,
+            fix="rename the folder with lowercase letters, digits and dashes only",
+        )
     check_keys(data, _DATASET_KEYS, _REQUIRED_DATASET_KEYS, shown, where="")
     kind = check_choice(data["kind"], KINDS, shown, "kind")
     sources = read_sources(data["sources"], shown)
     files = read_files(data["files"], folder, {s.id for s in sources}, shown)
-    corrections = read_corrections(data.get("corrections") or [], files,
-                                   {s.id for s in sources}, shown)
-    return DatasetConfig(name=name, folder=folder,
-                         title=required_text(data["title"], shown, "title"), kind=kind,
-                         license=required_text(data["license"], shown, "license"),
-                         sources=sources, files=files,
-                         description=optional_text(data.get("description")),
-                         version=optional_text(data.get("version")),
-                         released=_release_date(data.get("released"), shown),
-                         corrections=corrections)
+    corrections = read_corrections(
+        data.get("corrections") or [], files, {s.id for s in sources}, shown
+    )
+    return DatasetConfig(
+        name=name,
+        folder=folder,
+        title=required_text(data["title"], shown, "title"),
+        kind=kind,
+        license=required_text(data["license"], shown, "license"),
+        sources=sources,
+        files=files,
+        description=optional_text(data.get("description")),
+        version=optional_text(data.get("version")),
+        released=_release_date(data.get("released"), shown),
+        corrections=corrections,
+    )
 
 
 def _release_date(value: Any, shown: str) -> str | None:
@@ -163,8 +197,13 @@ def _release_date(value: Any, shown: str) -> str | None:
         return None
     text = value.isoformat()[:10] if hasattr(value, "isoformat") else str(value).strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ConfigError("the release date is not a date", file=shown, column="released",
-                          value=value, fix="write it as YYYY-MM-DD, e.g. released: 2026-12-07")
+        raise ConfigError(
+            "the release date is not a date",
+            file=shown,
+            column="released",
+            value=value,
+            fix="write it as YYYY-MM-DD, e.g. released: 2026-12-07",
+        )
     return text
 
 

@@ -35,8 +35,15 @@ _WS_RUN = f"[{_WS}]+"
 _WS_BAD = f"^[{_WS}]|[{_WS}]$|[{_WS}]{{2}}|[\t\n\x0b\x0c\r\x1c-\x1f]"
 
 
-def read_csv_file(path: Path, shown: str, *, header_row: int | None, encoding: str | None,
-                  delimiter: str | None, categorical: bool = False) -> RawTable:
+def read_csv_file(
+    path: Path,
+    shown: str,
+    *,
+    header_row: int | None,
+    encoding: str | None,
+    delimiter: str | None,
+    categorical: bool = False,
+) -> RawTable:
     """Read one CSV file into a :class:`~parlib.ingest.table.RawTable`; use :func:`read_raw`.
 
     Every CSV file is parsed by pandas' C reader, as text: the lines that can hold
@@ -48,17 +55,28 @@ def read_csv_file(path: Path, shown: str, *, header_row: int | None, encoding: s
     n_head = max(_PREFIX_LINES, (header_row or 0) + 50)
     _check_head_lines(data, n_head, shown)
     data, enc, notes = as_utf8(data, shown, encoding)
-    if not data[:1 << 16].decode("utf-8", "ignore").strip("\ufeff\t\n\r ") and not (
-            data.decode("utf-8-sig").strip()):  # decoded whole only when it starts blank
-        raise RawFileError("the file is empty", file=shown,
-                           fix="export the table again with its header row and data rows")
-    head = data[:_line_end(data, n_head)]
+    if not data[: 1 << 16].decode("utf-8", "ignore").strip("\ufeff\t\n\r ") and not (
+        data.decode("utf-8-sig").strip()
+    ):  # decoded whole only when it starts blank
+        raise RawFileError(
+            "the file is empty",
+            file=shown,
+            fix="export the table again with its header row and data rows",
+        )
+    head = data[: _line_end(data, n_head)]
     best, wide = None, None
     for d in [delimiter] if delimiter else _DELIMITERS:
         most = max(line.count(d.encode()) + 1 for line in head.splitlines())
         if most > limit("columns"):  # not split: a million cells would take minutes
-            wide = wide or (d, most, next(k for k, line in enumerate(head.splitlines(), 1)
-                                         if line.count(d.encode()) + 1 == most))
+            wide = wide or (
+                d,
+                most,
+                next(
+                    k
+                    for k, line in enumerate(head.splitlines(), 1)
+                    if line.count(d.encode()) + 1 == most
+                ),
+            )
             continue
         records = _head_records(head, d, most, shown)
         counts = [_width(cells) for _, _, cells in records]
@@ -67,44 +85,64 @@ def read_csv_file(path: Path, shown: str, *, header_row: int | None, encoding: s
         if best is None or (found is not None, agree) > (best[3] is not None, best[2]):
             best = (d, records, agree, found, most)
     if wide is not None and (best is None or not best[2]):
-        raise too_big("columns", f"the line splits into {wide[1]:,} cells on {wide[0]!r}",
-                      file=shown, row=wide[2])
+        raise too_big(
+            "columns",
+            f"the line splits into {wide[1]:,} cells on {wide[0]!r}",
+            file=shown,
+            row=wide[2],
+        )
     assert best is not None  # each delimiter either splits the head (best) or is too wide
     d, records, agree, found, most = best
     if not agree:
         tried = repr(delimiter) if delimiter else "',', ';', tab or '|'"
-        first = next((line.strip() for line in head.decode("utf-8-sig").splitlines()
-                      if line.strip()), "")
-        raise HeaderError(f"the rows do not split into columns on {tried}", file=shown,
-                          value=first[:80],
-                          fix="set delimiter: in dataset.yaml to the character between the cells")
+        first = next(
+            (line.strip() for line in head.decode("utf-8-sig").splitlines() if line.strip()), ""
+        )
+        raise HeaderError(
+            f"the rows do not split into columns on {tried}",
+            file=shown,
+            value=first[:80],
+            fix="set delimiter: in dataset.yaml to the character between the cells",
+        )
     if header_row is not None:
         found = next((k for k, r in enumerate(records) if r[1] == header_row), None)
         if found is None:
-            raise RawFileError(f"line {header_row} is not the start of a row with cells",
-                               file=shown, row=header_row,
-                               fix="set header_row: to the line of the column names")
+            raise RawFileError(
+                f"line {header_row} is not the start of a row with cells",
+                file=shown,
+                row=header_row,
+                fix="set header_row: to the line of the column names",
+            )
     elif found is None:
-        raise no_header([r[1:] for r in records], shown,
-                        fix=_delimiter_hint(head, d, shown) + HEADER_FIX)
+        raise no_header(
+            [r[1:] for r in records], shown, fix=_delimiter_hint(head, d, shown) + HEADER_FIX
+        )
     at, start, header = records[found]
-    header = header[:_width(header)]
+    header = header[: _width(header)]
     ncols = len(header)
     lines = data.count(b"\n") + (not data.endswith(b"\n")) - start
     if lines * ncols > limit("cells"):
         raise too_big("cells", f"the file has {lines:,} lines x {ncols:,} columns", file=shown)
     frame, starts = _parse(data, d, max(most, ncols), shown)
     del data
-    frame, rows = frame.iloc[at + 1:], starts[at + 1:]
+    frame, rows = frame.iloc[at + 1 :], starts[at + 1 :]
     _check_row_length(frame, rows, ncols, d, shown)
     _check_cell_length(frame.iloc[:, :ncols], shown)
     columns = [_clean(pa.chunked_array(frame[k]), categorical=categorical) for k in range(ncols)]
     del frame
     frame, rows, labels = table_parts(columns, header, rows, lambda k: k + 1)
-    return RawTable(frame=frame, rows=rows, columns=labels, header_row=start, path=path,
-                    display_path=shown, encoding=enc,
-                    title_rows=[" | ".join(c for c in r[2] if c) for r in records[:found]],
-                    warnings=notes, delimiter=d)
+    return RawTable(
+        frame=frame,
+        rows=rows,
+        columns=labels,
+        header_row=start,
+        path=path,
+        display_path=shown,
+        encoding=enc,
+        title_rows=[" | ".join(c for c in r[2] if c) for r in records[:found]],
+        warnings=notes,
+        delimiter=d,
+    )
 
 
 def _line_end(data: bytes, n_lines: int) -> int:
@@ -117,8 +155,9 @@ def _line_end(data: bytes, n_lines: int) -> int:
     return end
 
 
-def _parse(data: bytes, d: str, width: int, shown: str, *, head: bool = False,
-           nrows: int | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+def _parse(
+    data: bytes, d: str, width: int, shown: str, *, head: bool = False, nrows: int | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
     """Parse every record of ``data`` into text cells; return them and each record's first line.
 
     Short records are padded with blank cells; the table is widened to the longest
@@ -129,10 +168,21 @@ def _parse(data: bytes, d: str, width: int, shown: str, *, head: bool = False,
         try:
             with warnings.catch_warnings():  # a first record wider than ``width``
                 warnings.simplefilter("error", pd.errors.ParserWarning)
-                frame = pd.read_csv(io.BytesIO(data), engine="c", sep=d, quotechar='"',
-                                    header=None, names=range(width), index_col=False, dtype=str,
-                                    keep_default_na=False, na_filter=False,
-                                    skip_blank_lines=False, encoding="utf-8-sig", nrows=nrows)
+                frame = pd.read_csv(
+                    io.BytesIO(data),
+                    engine="c",
+                    sep=d,
+                    quotechar='"',
+                    header=None,
+                    names=range(width),
+                    index_col=False,
+                    dtype=str,
+                    keep_default_na=False,
+                    na_filter=False,
+                    skip_blank_lines=False,
+                    encoding="utf-8-sig",
+                    nrows=nrows,
+                )
         except pd.errors.ParserWarning:
             width = 2 * width
         except pd.errors.EmptyDataError:
@@ -148,13 +198,19 @@ def _parse(data: bytes, d: str, width: int, shown: str, *, head: bool = False,
                     return before, _starts(before)[0]
                 raise RawFileError(
                     "the file ends inside a quoted cell: a quote opened in this row is never "
-                    "closed", file=shown, row=_starts(before)[1],
+                    "closed",
+                    file=shown,
+                    row=_starts(before)[1],
                     fix="the file looks truncated: export or download it again, or close the "
-                    "quote (a quote inside a cell is written twice: \"\")") from None
+                    'quote (a quote inside a cell is written twice: "")',
+                ) from None
             else:
-                raise RawFileError(f"the file cannot be read as CSV ({message.strip()})",
-                                   file=shown, fix="check the quotes in the rows: a cell with "
-                                   "quotes inside is written \"like \"\"this\"\"\"") from None
+                raise RawFileError(
+                    f"the file cannot be read as CSV ({message.strip()})",
+                    file=shown,
+                    fix="check the quotes in the rows: a cell with "
+                    'quotes inside is written "like ""this"""',
+                ) from None
         else:
             return frame, _starts(frame)[0]
         if width > limit("columns"):
@@ -173,8 +229,9 @@ def _starts(frame: pd.DataFrame) -> tuple[np.ndarray, int]:
     return ends - newlines, int(ends[-1]) + 1 if len(frame) else 1
 
 
-def _head_records(head: bytes, d: str, width: int, shown: str
-                  ) -> list[tuple[int, int, list[str | None]]]:
+def _head_records(
+    head: bytes, d: str, width: int, shown: str
+) -> list[tuple[int, int, list[str | None]]]:
     """Return (record, first line, clean cells) of each non-blank record in ``head``.
 
     The records end before one with a cell longer than ``_HEAD_CELL_CHARS`` (a
@@ -196,8 +253,9 @@ def _width(cells: list[str | None]) -> int:
     return next((k + 1 for k in range(len(cells) - 1, -1, -1) if cells[k]), 0)
 
 
-def _check_row_length(frame: pd.DataFrame, rows: np.ndarray, ncols: int, d: str,
-                      shown: str) -> None:
+def _check_row_length(
+    frame: pd.DataFrame, rows: np.ndarray, ncols: int, d: str, shown: str
+) -> None:
     """Refuse a row with more (non-blank) cells than the header has."""
     if frame.shape[1] <= ncols:
         return
@@ -207,12 +265,15 @@ def _check_row_length(frame: pd.DataFrame, rows: np.ndarray, ncols: int, d: str,
         return
     i = int(np.argmax(filled))
     cells = frame.iloc[i].tolist()
-    cells = cells[:_width(cells)]
+    cells = cells[: _width(cells)]
     raise RawFileError(
-        f"the row has {len(cells)} cells but the header has {ncols}", file=shown,
-        row=int(rows[i]), value=d.join(cells)[:80],
-        fix="quote cells that contain the delimiter (write \"98,56\" in a comma-separated file, "
-        "or separate cells with ;), or give the extra column a header")
+        f"the row has {len(cells)} cells but the header has {ncols}",
+        file=shown,
+        row=int(rows[i]),
+        value=d.join(cells)[:80],
+        fix='quote cells that contain the delimiter (write "98,56" in a comma-separated file, '
+        "or separate cells with ;), or give the extra column a header",
+    )
 
 
 def _check_cell_length(frame: pd.DataFrame, shown: str) -> None:
@@ -221,8 +282,12 @@ def _check_cell_length(frame: pd.DataFrame, shown: str) -> None:
     for k, column in enumerate(frame.items()):
         longest = int(column[1].str.len().max()) if len(column[1]) else 0
         if longest > most:
-            raise too_big("cell_chars", f"a cell has {longest:,} characters", file=shown,
-                          column=f"column {k + 1}")
+            raise too_big(
+                "cell_chars",
+                f"a cell has {longest:,} characters",
+                file=shown,
+                column=f"column {k + 1}",
+            )
 
 
 def _delimiter_hint(head: bytes, used: str, shown: str) -> str:
@@ -250,8 +315,9 @@ def _check_head_lines(data: bytes, n_lines: int, shown: str) -> None:
         end = data.find(b"\n", pos, pos + most + 1)
         if end < 0:
             if len(data) - pos > most:
-                raise too_big("line_bytes", f"the line has more than {most:,} bytes",
-                              file=shown, row=number)
+                raise too_big(
+                    "line_bytes", f"the line has more than {most:,} bytes", file=shown, row=number
+                )
             return
         pos = end + 1
 
@@ -271,11 +337,13 @@ def _clean(values, *, categorical: bool = False) -> tuple[Cells, np.ndarray]:
         arr = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values)
     if pa.types.is_dictionary(arr.type):  # as pyarrow parsed it: no nulls
         if _mostly_distinct(arr.slice(0, 10_000).cast(pa.large_string())) and all(
-                pc.all(pc.string_is_ascii(chunk.dictionary)).as_py() is not False
-                for chunk in _chunks(arr)):
+            pc.all(pc.string_is_ascii(chunk.dictionary)).as_py() is not False
+            for chunk in _chunks(arr)
+        ):
             return _plain(arr.cast(pa.large_string()), categorical=categorical)
-        encoded = (arr.unify_dictionaries().combine_chunks()
-                   if isinstance(arr, pa.ChunkedArray) else arr)
+        encoded = (
+            arr.unify_dictionaries().combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        )
     else:
         if isinstance(arr, pa.ChunkedArray):
             arr = arr.combine_chunks()
@@ -310,8 +378,9 @@ def _plain(arr: pa.Array | pa.ChunkedArray, *, categorical: bool) -> tuple[Cells
     cleaned = _trim_spaces(arr)
     blank = pc.is_null(cleaned).to_numpy(zero_copy_only=False)
     if categorical:
-        return cleaned.to_pandas(types_mapper=lambda _: pd.StringDtype(
-            "pyarrow", na_value=np.nan)).array, blank
+        return cleaned.to_pandas(
+            types_mapper=lambda _: pd.StringDtype("pyarrow", na_value=np.nan)
+        ).array, blank
     return cleaned.to_numpy(zero_copy_only=False), blank
 
 

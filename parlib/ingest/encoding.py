@@ -50,12 +50,19 @@ def _decode(data: bytes, shown: str, declared: str | None) -> tuple[str, str, li
         try:
             codec = codecs.lookup(declared).name
         except LookupError:
-            raise RawFileError(f"unknown encoding {declared!r}", file=shown,
-                               fix="set encoding: to utf-8, utf-8-sig or cp1258") from None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not (
-            codec or "").startswith("utf-16"):
-        raise RawFileError("the file is UTF-16 text", file=shown,
-                           fix="save it from Excel as 'CSV UTF-8 (comma delimited)'")
+            raise RawFileError(
+                f"unknown encoding {declared!r}",
+                file=shown,
+                fix="set encoding: to utf-8, utf-8-sig or cp1258",
+            ) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not (codec or "").startswith(
+        "utf-16"
+    ):
+        raise RawFileError(
+            "the file is UTF-16 text",
+            file=shown,
+            fix="save it from Excel as 'CSV UTF-8 (comma delimited)'",
+        )
     bom = data.startswith(codecs.BOM_UTF8)
 
     def line_of(pos: int) -> int:
@@ -68,9 +75,13 @@ def _decode(data: bytes, shown: str, declared: str | None) -> tuple[str, str, li
             if codec is not None:
                 line = clean_text(_line(data, err.start).decode("cp1258", "replace"))
                 raise RawFileError(
-                    "the file is declared UTF-8 but is not UTF-8 text", file=shown,
-                    row=line_of(err.start), value=line, fix="set encoding: cp1258 in "
-                    "dataset.yaml (a Windows-1258 file), or save the file as CSV UTF-8") from None
+                    "the file is declared UTF-8 but is not UTF-8 text",
+                    file=shown,
+                    row=line_of(err.start),
+                    value=line,
+                    fix="set encoding: cp1258 in "
+                    "dataset.yaml (a Windows-1258 file), or save the file as CSV UTF-8",
+                ) from None
     first = re.search(rb"[\x80-\xff]", data)
     if codec == "cp1258" and first is not None:
         try:
@@ -81,16 +92,22 @@ def _decode(data: bytes, shown: str, declared: str | None) -> tuple[str, str, li
             raw_line = _line(data, first.start())
             raise RawFileError(
                 f"the file is declared cp1258 but is UTF-8 text: {raw_line.decode('utf-8')[:40]!r} "
-                f"would be read as mojibake", file=shown, row=line_of(first.start()),
+                f"would be read as mojibake",
+                file=shown,
+                row=line_of(first.start()),
                 value=raw_line.decode("cp1258", "replace")[:40],
-                fix="remove encoding: cp1258 from dataset.yaml, or set encoding: utf-8")
+                fix="remove encoding: cp1258 from dataset.yaml, or set encoding: utf-8",
+            )
     try:
         text = data.decode(codec or "cp1258")
     except UnicodeDecodeError as err:
         name = codec or "Windows-1258 (cp1258)"
-        raise RawFileError(f"the file is neither UTF-8 nor {name} text", file=shown,
-                           row=line_of(err.start), fix="save the file as CSV UTF-8, or set "
-                           "encoding: in dataset.yaml") from None
+        raise RawFileError(
+            f"the file is neither UTF-8 nor {name} text",
+            file=shown,
+            row=line_of(err.start),
+            fix="save the file as CSV UTF-8, or set encoding: in dataset.yaml",
+        ) from None
     notes = [] if codec else ["the file is not UTF-8; it was read as Windows-1258 (cp1258)"]
     return text, codec or "cp1258", notes
 
@@ -98,4 +115,4 @@ def _decode(data: bytes, shown: str, declared: str | None) -> tuple[str, str, li
 def _line(data: bytes, pos: int) -> bytes:
     start = data.rfind(b"\n", 0, pos) + 1
     end = data.find(b"\n", pos)
-    return data[start:end if end >= 0 else len(data)].rstrip(b"\r")
+    return data[start : end if end >= 0 else len(data)].rstrip(b"\r")

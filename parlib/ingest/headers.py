@@ -42,8 +42,10 @@ _MAX_TOKENS = 12
 _YEAR_KEY = re.compile(r"(?:(?:nam|year) )?((?:19|20)\d\d)")
 _NUMBERING = re.compile(r"^\d{1,2}(?: \d{1,2})? (?=[^\d ])")  # the "1.1:" of "1.1: Civic Knowledge"
 _BRACKET = re.compile(r"^(.*?)\s*[(\[]([^()\[\]]*)[)\]]\s*$")
-_MAXIMUM = re.compile(r"(?:(toi da|max|maximum|thang diem|tren)\s*:?\s*)?(/)?\s*"
-                      r"(\d+(?:[.,]\d+)?)\s*(diem|d|points?|pts)?\.?")
+_MAXIMUM = re.compile(
+    r"(?:(toi da|max|maximum|thang diem|tren)\s*:?\s*)?(/)?\s*"
+    r"(\d+(?:[.,]\d+)?)\s*(diem|d|points?|pts)?\.?"
+)
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,10 @@ _Found = tuple[HeaderRole, bool]  # a role, and whether the words name the role 
 _Result = _Found | _Clash | None
 _Context = tuple[ComponentLookup, str | None, dict[tuple[str, ...], _Result]]
 
-_TWO_ROLES_FIX = ("give each figure its own column with its own header, for example 'Điểm' and "
-                  "'Xếp hạng' (see data/raw/README.md, 'Recognised headers')")
+_TWO_ROLES_FIX = (
+    "give each figure its own column with its own header, for example 'Điểm' and "
+    "'Xếp hạng' (see data/raw/README.md, 'Recognised headers')"
+)
 
 
 @cache
@@ -147,11 +151,14 @@ def _lookup(key: str, ctx: _Context) -> _Result:
     if index is not None:
         pairs = [p for p in pairs if _index_code(p[0]) == index] or pairs
     if len({k for _, k in pairs}) > 1:
-        return _Clash(f"the component name matches components of several indices {pairs}",
-                      "set index: in dataset.yaml for this file")
+        return _Clash(
+            f"the component name matches components of several indices {pairs}",
+            "set index: in dataset.yaml for this file",
+        )
     indices = {_index_code(i) for i, _ in pairs}
-    return HeaderRole("score", index=indices.pop() if len(indices) == 1 else None,
-                      component=pairs[0][1]), False
+    return HeaderRole(
+        "score", index=indices.pop() if len(indices) == 1 else None, component=pairs[0][1]
+    ), False
 
 
 def _merge(a: _Found, b: _Found) -> _Result:
@@ -161,15 +168,18 @@ def _merge(a: _Found, b: _Found) -> _Result:
     claimed = {"score" if r.role == "index" else r.role for r, named in (a, b) if named}
     if len(claimed) > 1:
         if claimed <= _CLASHING:
-            return _Clash(f"the header matches two roles ({' and '.join(sorted(claimed))})",
-                          _TWO_ROLES_FIX)
+            return _Clash(
+                f"the header matches two roles ({' and '.join(sorted(claimed))})", _TWO_ROLES_FIX
+            )
         return None
     fields = {}
     for name in ("index", "component", "year", "scale", "max_points"):
         one, two = getattr(a[0], name), getattr(b[0], name)
         if one is not None and two is not None and one != two:
-            return _Clash(f"the header names two values of {name} ({one} and {two})",
-                          f"give each {name} its own column")
+            return _Clash(
+                f"the header names two values of {name} ({one} and {two})",
+                f"give each {name} its own column",
+            )
         fields[name] = one if one is not None else two
     return HeaderRole(claimed.pop() if claimed else "score", **fields), a[1] or b[1]
 
@@ -185,7 +195,7 @@ def _resolve(tokens: tuple[str, ...], ctx: _Context) -> _Result:
         for i in range(1, len(tokens)):
             rights = [tokens[i:]]
             if tokens[i] in _CONNECTORS and i + 1 < len(tokens):
-                rights.append(tokens[i + 1:])
+                rights.append(tokens[i + 1 :])
             for right in rights:
                 a, b = _resolve(tokens[:i], ctx), _resolve(right, ctx)
                 if a is None or b is None:
@@ -229,32 +239,43 @@ def _classify_part(text: str, ctx: _Context) -> _Result:
         if isinstance(merged, tuple):
             role, named = merged
     if extras and role.role in _TAKES_HINTS:
-        role = replace(role, role="score" if role.role == "index" else role.role,
-                       scale=extras.get("scale", role.scale),
-                       max_points=extras.get("max_points", role.max_points),
-                       year=role.year if role.year is not None else extras.get("year"))
+        role = replace(
+            role,
+            role="score" if role.role == "index" else role.role,
+            scale=extras.get("scale", role.scale),
+            max_points=extras.get("max_points", role.max_points),
+            year=role.year if role.year is not None else extras.get("year"),
+        )
     return role, named
 
 
 def _combine(found: list[HeaderRole | None]) -> HeaderRole | None:
     """Combine the lines of a two-line header ("Năm 2021 | Xếp hạng")."""
     known = [r for r in found if r is not None]
-    if not known or (found[-1] is None and all(r.role in ("component", "index", "year")
-                                               for r in known)):
+    if not known or (
+        found[-1] is None and all(r.role in ("component", "index", "year") for r in known)
+    ):
         return None
     specific = [r.role for r in known if r.role in ("rank", "max_points", "grade")]
-    role = specific[-1] if specific else (
-        "score" if any(r.role == "score" for r in known) else known[-1].role)
+    role = (
+        specific[-1]
+        if specific
+        else ("score" if any(r.role == "score" for r in known) else known[-1].role)
+    )
     if role not in _MEASURES | {"grade"}:
         return HeaderRole(role)
-    fields = {name: next((getattr(r, name) for r in reversed(known)
-                          if getattr(r, name) is not None), None)
-              for name in ("index", "component", "year", "scale", "max_points")}
+    fields = {
+        name: next(
+            (getattr(r, name) for r in reversed(known) if getattr(r, name) is not None), None
+        )
+        for name in ("index", "component", "year", "scale", "max_points")
+    }
     return HeaderRole(role, **fields)
 
 
-def classify_header(label: str, *, component_lookup: ComponentLookup | None = None,
-                    index: str | None = None) -> HeaderRole | None:
+def classify_header(
+    label: str, *, component_lookup: ComponentLookup | None = None, index: str | None = None
+) -> HeaderRole | None:
     """Return the role of one column header, or None if the header is not recognised.
 
     Parameters

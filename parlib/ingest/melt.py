@@ -24,12 +24,41 @@ from parlib.text import distinct, match_key, objects
 
 __all__ = ["AGGREGATE_COLUMNS", "LONG_RAW_COLUMNS", "melt_aggregates", "melt_table"]
 
-LONG_RAW_COLUMNS = ("raw_row", "raw_column", "unit", "province", "year", "level", "index",
-                    "component", "score", "score_scale", "points", "max_points", "rank", "n_units",
-                    "note",
-                    "derivation", "source", "unit_type")
-AGGREGATE_COLUMNS = ("raw_row", "province", "year", "level", "index", "component", "statistic",
-                     "value", "lower", "upper", "unit", "note", "source")
+LONG_RAW_COLUMNS = (
+    "raw_row",
+    "raw_column",
+    "unit",
+    "province",
+    "year",
+    "level",
+    "index",
+    "component",
+    "score",
+    "score_scale",
+    "points",
+    "max_points",
+    "rank",
+    "n_units",
+    "note",
+    "derivation",
+    "source",
+    "unit_type",
+)
+AGGREGATE_COLUMNS = (
+    "raw_row",
+    "province",
+    "year",
+    "level",
+    "index",
+    "component",
+    "statistic",
+    "value",
+    "lower",
+    "upper",
+    "unit",
+    "note",
+    "source",
+)
 _NOTE_START = re.compile(r"^(ghi chu|chu thich|luu y|nguon|note|notes|source)\b")
 
 
@@ -81,8 +110,10 @@ def _append(base: _Text | None, extra: _Text, sep: str) -> _Text:
         return extra
     width = len(extra.values) + 1
     codes, pairs = pd.factorize((base.codes + 1) * width + (extra.codes + 1))
-    joined = [sep.join([*base.values[a - 1:a], *extra.values[b - 1:b]]) if a or b else ""
-              for a, b in zip(*np.divmod(pairs, width))]
+    joined = [
+        sep.join([*base.values[a - 1 : a], *extra.values[b - 1 : b]]) if a or b else ""
+        for a, b in zip(*np.divmod(pairs, width))
+    ]
     return _Text(np.where((pairs == 0)[codes], -1, codes), np.array(joined, dtype=object))
 
 
@@ -100,8 +131,9 @@ class _Gather:
         self._offsets: dict[int, int] = {}
         self._size = 0
 
-    def put(self, dest: np.ndarray | slice, text: _Text | None,
-            rows: np.ndarray | None = None) -> None:
+    def put(
+        self, dest: np.ndarray | slice, text: _Text | None, rows: np.ndarray | None = None
+    ) -> None:
         """Write the cells ``rows`` of ``text`` (all when None) at ``dest``."""
         if text is None:
             return
@@ -118,9 +150,14 @@ class _Gather:
 
     def column(self, *, categorical: bool) -> np.ndarray | pd.Categorical:
         if self.codes is None:
-            return (pd.Categorical.from_codes(np.full(self._size_rows, -1, dtype=np.int8),
-                                              categories=pd.Index([], dtype=object))
-                    if categorical else np.full(self._size_rows, None, dtype=object))
+            return (
+                pd.Categorical.from_codes(
+                    np.full(self._size_rows, -1, dtype=np.int8),
+                    categories=pd.Index([], dtype=object),
+                )
+                if categorical
+                else np.full(self._size_rows, None, dtype=object)
+            )
         values = np.concatenate([np.empty(0, dtype=object), *self._values])
         if categorical:
             return to_categorical(self.codes, values)
@@ -153,7 +190,9 @@ def _measures(columns: Sequence[str], roles: Sequence[HeaderRole | None]) -> lis
     """
     measures: list[_Measure] = [
         {"label": columns[j], "head": r, "score": j, "rank": None, "max": [], "points": None}
-        for j, r in enumerate(roles) if r and r.role == "score"]
+        for j, r in enumerate(roles)
+        if r and r.role == "score"
+    ]
     with_score = list(measures)
     for j, r in enumerate(roles):
         if r and r.role == "points":
@@ -162,8 +201,11 @@ def _measures(columns: Sequence[str], roles: Sequence[HeaderRole | None]) -> lis
         if not r or r.role not in ("rank", "max_points"):
             continue
         pairs = [(m, list(zip(figure_key(r), figure_key(m["head"])))) for m in with_score]
-        fits = [(m, sum(h is None and mh is not None for h, mh in hm)) for m, hm in pairs
-                if all(h is None or h == mh for h, mh in hm)]
+        fits = [
+            (m, sum(h is None and mh is not None for h, mh in hm))
+            for m, hm in pairs
+            if all(h is None or h == mh for h, mh in hm)
+        ]
         closest = [m for m, extra in fits if extra == min(e for _, e in fits)]
         if r.role == "max_points":
             for m in closest if len(closest) == 1 else [m for m, _ in fits]:
@@ -173,19 +215,30 @@ def _measures(columns: Sequence[str], roles: Sequence[HeaderRole | None]) -> lis
         if len(free) == 1:
             free[0]["rank"] = j
         elif not fits:
-            measures.append({"label": columns[j], "head": r, "score": None, "rank": j, "max": [],
-                             "points": None})
+            measures.append(
+                {
+                    "label": columns[j],
+                    "head": r,
+                    "score": None,
+                    "rank": j,
+                    "max": [],
+                    "points": None,
+                }
+            )
         else:
             raise HeaderError(
                 f"the rank column could belong to any of the score columns "
-                f"{[m['label'] for m in closest]}", column=columns[j],
+                f"{[m['label'] for m in closest]}",
+                column=columns[j],
                 fix="name its year, index or component in the header, e.g. 'Xếp hạng 2021' or "
-                "'Xếp hạng SIPAS'")
+                "'Xếp hạng SIPAS'",
+            )
     return measures
 
 
-def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
-               index: str | None = None) -> pd.DataFrame:
+def melt_table(
+    table: RawTable, roles: Sequence[HeaderRole | None], *, index: str | None = None
+) -> pd.DataFrame:
     """Return the long raw frame of a score table: one row per figure, values still text.
 
     Every score column is a measure keyed by its (index, component, year) hints; a
@@ -245,11 +298,17 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
     try:
         measures = _measures(table.columns, roles)
     except HeaderError as err:
-        raise HeaderError(err.problem, file=table.display_path, row=table.header_row,
-                          column=err.column, fix=err.fix) from None
-    empty = np.logical_and.reduce([null(j) for m in measures
-                                   for j in [m["score"], m["rank"], m["points"], *m["max"]]]
-                                  + [nothing])
+        raise HeaderError(
+            err.problem,
+            file=table.display_path,
+            row=table.header_row,
+            column=err.column,
+            fix=err.fix,
+        ) from None
+    empty = np.logical_and.reduce(
+        [null(j) for m in measures for j in [m["score"], m["rank"], m["points"], *m["max"]]]
+        + [nothing]
+    )
     idless = null(at["unit"]) & null(at["province"])
     notes = empty & idless if measures else nothing.copy()
     for name in ("unit", "province"):
@@ -257,8 +316,15 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
         ident = ids[name]
         if len(looks) and ident is not None:
             present, where = np.unique(ident.codes[looks], return_inverse=True)
-            flags = np.array([bool(_NOTE_START.match(match_key(v) or "") or str(v).lstrip(
-                "( ").startswith("*")) for v in ident.values[present]], dtype=np.bool_)
+            flags = np.array(
+                [
+                    bool(
+                        _NOTE_START.match(match_key(v) or "") or str(v).lstrip("( ").startswith("*")
+                    )
+                    for v in ident.values[present]
+                ],
+                dtype=np.bool_,
+            )
             notes[looks[flags[where]]] = True
     keep = np.flatnonzero(~notes)
     counts = np.where(notes, 1, len(measures))
@@ -285,28 +351,43 @@ def melt_table(table: RawTable, roles: Sequence[HeaderRole | None], *,
         dest = slice(s, size, len(measures)) if whole else starts[keep] + s
         head = m["head"]
         at_max = m["max"][0] if m["max"] else None
-        values = dict(ids, score=col(m["score"]), rank=col(m["rank"]), max_points=col(at_max),
-                      points=col(m["points"]), score_scale=row_scale)
+        values = dict(
+            ids,
+            score=col(m["score"]),
+            rank=col(m["rank"]),
+            max_points=col(at_max),
+            points=col(m["points"]),
+            score_scale=row_scale,
+        )
         maximum = None if head.max_points is None else _number_text(head.max_points)
-        defaults = {"year": (head.year, null(at["year"])),
-                    "component": (head.component, null(at["component"])),
-                    "index": (head.index, null(at["index"])),
-                    "score_scale": (head.scale if m["score"] is not None else None, scale_null),
-                    "max_points": (maximum, null(at_max))}
+        defaults = {
+            "year": (head.year, null(at["year"])),
+            "component": (head.component, null(at["component"])),
+            "index": (head.index, null(at["index"])),
+            "score_scale": (head.scale if m["score"] is not None else None, scale_null),
+            "max_points": (maximum, null(at_max)),
+        }
         for name, (default, missing) in defaults.items():
             values[name] = _fill(values[name], default, missing)
         if index is not None:
-            values["index"] = _fill(values["index"], index, nothing if values["index"] is None
-                                    else values["index"].null())
+            values["index"] = _fill(
+                values["index"],
+                index,
+                nothing if values["index"] is None else values["index"].null(),
+            )
         raw_row[dest] = rows if whole else rows[keep]
-        out["raw_column"].put(dest, _Text(np.zeros(n, dtype=np.intp),
-                                          np.array([m["label"]], dtype=object)),
-                              None if whole else keep)
+        out["raw_column"].put(
+            dest,
+            _Text(np.zeros(n, dtype=np.intp), np.array([m["label"]], dtype=object)),
+            None if whole else keep,
+        )
         for name, column in values.items():
             out[name].put(dest, column, None if whole else keep)
-    result = pd.DataFrame({name: out[name].column(categorical=categorical)
-                           for name in LONG_RAW_COLUMNS[1:]},
-                          dtype=None if categorical else object, copy=False)
+    result = pd.DataFrame(
+        {name: out[name].column(categorical=categorical) for name in LONG_RAW_COLUMNS[1:]},
+        dtype=None if categorical else object,
+        copy=False,
+    )
     result.insert(0, "raw_row", raw_row)
     return result
 
@@ -323,8 +404,12 @@ def melt_aggregates(table: RawTable, roles: Sequence[HeaderRole | None]) -> pd.D
     if "value" not in first and "score" in first:
         first["value"] = first["score"]
     n = len(table.frame)
-    out = {name: objects(table.frame.iloc[:, first[name]]) if name in first
-           else np.full(n, None, dtype=object) for name in AGGREGATE_COLUMNS[1:]}
+    out = {
+        name: objects(table.frame.iloc[:, first[name]])
+        if name in first
+        else np.full(n, None, dtype=object)
+        for name in AGGREGATE_COLUMNS[1:]
+    }
     result = pd.DataFrame(out, dtype=object)
     result.insert(0, "raw_row", np.asarray(table.rows, dtype=np.int64))
     return result

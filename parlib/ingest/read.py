@@ -20,9 +20,16 @@ from parlib.ingest.xlsx import read_xlsx_file
 __all__ = ["read_raw"]
 
 
-def read_raw(path: str | Path, *, sheet: str | int | None = None, header_row: int | None = None,
-             encoding: str | None = None, delimiter: str | None = None,
-             display_path: str | None = None, categorical: bool = False) -> RawTable:
+def read_raw(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    display_path: str | None = None,
+    categorical: bool = False,
+) -> RawTable:
     """Read one raw CSV or XLSX file into a :class:`RawTable` of text cells.
 
     Parameters
@@ -62,20 +69,35 @@ def read_raw(path: str | Path, *, sheet: str | int | None = None, header_row: in
     path = Path(path)
     shown = display_path if display_path is not None else str(path)
     if not path.is_file():
-        raise RawFileError("the file does not exist", file=shown,
-                           fix="check the path under files: in dataset.yaml")
-    if header_row is not None and (isinstance(header_row, bool) or not isinstance(header_row, int)
-                                   or header_row < 1):
-        raise RawFileError(f"header_row must be a row number from 1, but {header_row!r} was given",
-                           file=shown, fix="set header_row: to the row number a spreadsheet shows")
+        raise RawFileError(
+            "the file does not exist", file=shown, fix="check the path under files: in dataset.yaml"
+        )
+    if header_row is not None and (
+        isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1
+    ):
+        raise RawFileError(
+            f"header_row must be a row number from 1, but {header_row!r} was given",
+            file=shown,
+            fix="set header_row: to the row number a spreadsheet shows",
+        )
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise RawFileError("old-style .xls workbooks are not read", file=shown,
-                           fix="open the file in Excel or LibreOffice and save it as .xlsx")
+        raise RawFileError(
+            "old-style .xls workbooks are not read",
+            file=shown,
+            fix="open the file in Excel or LibreOffice and save it as .xlsx",
+        )
     with path.open("rb") as handle:
         magic = handle.read(4)
     if suffix in (".xlsx", ".xlsm") or magic == b"PK\x03\x04":
-        return read_xlsx_file(path, shown, sheet=sheet, header_row=header_row,
-                              categorical=categorical)
-    return read_csv_file(path, shown, header_row=header_row, encoding=encoding,
-                         delimiter=delimiter, categorical=categorical)
+        return read_xlsx_file(
+            path, shown, sheet=sheet, header_row=header_row, categorical=categorical
+        )
+    return read_csv_file(
+        path,
+        shown,
+        header_row=header_row,
+        encoding=encoding,
+        delimiter=delimiter,
+        categorical=categorical,
+    )

@@ -19,8 +19,15 @@ from parlib.ingest.headers import HeaderRole, classify_header
 from parlib.reference import component_lookup
 from parlib.text import mostly_words
 
-__all__ = ["HEADER_FIX", "SCAN_ROWS", "Cells", "RawTable", "find_header", "no_header",
-           "table_parts"]
+__all__ = [
+    "HEADER_FIX",
+    "SCAN_ROWS",
+    "Cells",
+    "RawTable",
+    "find_header",
+    "no_header",
+    "table_parts",
+]
 
 # A column's cells: an object array, or a Categorical or string array (``categorical=True``).
 Cells: TypeAlias = np.ndarray | pd.api.extensions.ExtensionArray
@@ -30,8 +37,10 @@ _LOOK_ROWS = 5  # rows under a candidate header read to tell a text column
 _ID_ROLES = frozenset({"unit", "province"})
 _FIGURE_ROLES = frozenset({"score", "rank", "year", "component", "value"})
 _SCORE_ROLES = frozenset({"score", "rank", "year", "component"})
-HEADER_FIX = ("set header_row: in dataset.yaml to the row holding the column names, or rename "
-              "the headers as listed in data/raw/README.md ('Recognised headers')")
+HEADER_FIX = (
+    "set header_row: in dataset.yaml to the row holding the column names, or rename "
+    "the headers as listed in data/raw/README.md ('Recognised headers')"
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,8 +115,12 @@ def find_header(rows: list[tuple[int, list[str | None]]]) -> int | None:
             return k
         if "statistic" in roles and roles & {"value", "score"}:
             return k
-        if roles & _SCORE_ROLES and not roles & _ID_ROLES and len(unknown) == 1 \
-                and _text_column(rows[k + 1:k + 1 + _LOOK_ROWS], unknown[0]):
+        if (
+            roles & _SCORE_ROLES
+            and not roles & _ID_ROLES
+            and len(unknown) == 1
+            and _text_column(rows[k + 1 : k + 1 + _LOOK_ROWS], unknown[0])
+        ):
             return k
     return None
 
@@ -117,17 +130,21 @@ def _text_column(rows: list[tuple[int, list[str | None]]], j: int) -> bool:
     return mostly_words(cells[j] for _, cells in rows if j < len(cells))
 
 
-def no_header(rows: list[tuple[int, list[str | None]]], shown: str, *,
-              fix: str = HEADER_FIX) -> HeaderError:
+def no_header(
+    rows: list[tuple[int, list[str | None]]], shown: str, *, fix: str = HEADER_FIX
+) -> HeaderError:
     """Return the error for a table without a header row, showing its first rows.
 
     ``rows`` are the (row number, cells) pairs that :func:`find_header` searched,
     ``shown`` names the file and ``fix`` tells the user what to change.
     """
     preview = "; ".join(f"row {num}: {[c for c in cells if c][:8]}" for num, cells in rows[:5])
-    return HeaderError(f"no header row found: none of the first {min(len(rows), SCAN_ROWS)} rows "
-                       f"names both a unit or province and a score ({preview})", file=shown,
-                       fix=fix)
+    return HeaderError(
+        f"no header row found: none of the first {min(len(rows), SCAN_ROWS)} rows "
+        f"names both a unit or province and a score ({preview})",
+        file=shown,
+        fix=fix,
+    )
 
 
 def _labels(cells: list[str | None], blank_name) -> list[str]:
@@ -144,8 +161,9 @@ def _labels(cells: list[str | None], blank_name) -> list[str]:
     return out
 
 
-def table_parts(columns: list[tuple[Cells, np.ndarray]], header: list[str | None],
-                rows: np.ndarray, blank_name) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+def table_parts(
+    columns: list[tuple[Cells, np.ndarray]], header: list[str | None], rows: np.ndarray, blank_name
+) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
     """Drop blank rows, and blank columns without a header; return frame, rows and labels.
 
     ``columns`` holds (values, blank mask) pairs; values are object arrays or, read
@@ -159,6 +177,9 @@ def table_parts(columns: list[tuple[Cells, np.ndarray]], header: list[str | None
             continue
         data[label] = col if keep.all() else col[keep]
     objects = all(isinstance(col, np.ndarray) for col in data.values())
-    frame = pd.DataFrame(data, dtype=object if objects else None, copy=False) if data else (
-        pd.DataFrame(index=range(int(keep.sum()))))
+    frame = (
+        pd.DataFrame(data, dtype=object if objects else None, copy=False)
+        if data
+        else (pd.DataFrame(index=range(int(keep.sum()))))
+    )
     return frame, rows[keep].astype(np.int64), list(data)

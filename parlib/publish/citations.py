@@ -38,8 +38,17 @@ from parlib.publish.citation_formats import citation_key, csl_items, format_cita
 from parlib.text import clean_text
 from parlib.viz.labels import check_lang, label
 
-__all__ = ["Citation", "Release", "cite_dataset", "cite_documents", "cite_figure",
-           "cite_report", "describe_rows", "read_release", "sources_of_rows"]
+__all__ = [
+    "Citation",
+    "Release",
+    "cite_dataset",
+    "cite_documents",
+    "cite_figure",
+    "cite_report",
+    "describe_rows",
+    "read_release",
+    "sources_of_rows",
+]
 
 _SOURCE_FIELDS = ("source_id", "title", "publisher", "date", "url", "document", "accessed")
 
@@ -82,9 +91,14 @@ class Citation:
 
     def forms(self) -> dict[str, Any]:
         """Return every form at once, for a sidecar or manifest (CSL-JSON as a list)."""
-        return {"key": self.key, "text": format_citation(self, "text"),
-                "bibtex": format_citation(self, "bibtex"), "ris": format_citation(self, "ris"),
-                "csl_json": csl_items(self), "documents": [d["source_id"] for d in self.documents]}
+        return {
+            "key": self.key,
+            "text": format_citation(self, "text"),
+            "bibtex": format_citation(self, "bibtex"),
+            "ris": format_citation(self, "ris"),
+            "csl_json": csl_items(self),
+            "documents": [d["source_id"] for d in self.documents],
+        }
 
 
 def read_release(dataset: str, *, clean_dir: str | Path) -> Release:
@@ -100,11 +114,14 @@ def read_release(dataset: str, *, clean_dir: str | Path) -> Release:
         raise FileNotFoundError(f"No {str(path)!r}; run `parlib clean --dataset {dataset}`.")
     package = json.loads(path.read_text(encoding="utf-8"))
     licenses = package.get("licenses") or [{}]
-    return Release(dataset=dataset, title=package.get("title") or dataset,
-                   version=str(package.get("version") or "unversioned"),
-                   released=package.get("released"),
-                   synthetic="synthetic" in (package.get("keywords") or []),
-                   license=licenses[0].get("name"))
+    return Release(
+        dataset=dataset,
+        title=package.get("title") or dataset,
+        version=str(package.get("version") or "unversioned"),
+        released=package.get("released"),
+        synthetic="synthetic" in (package.get("keywords") or []),
+        license=licenses[0].get("name"),
+    )
 
 
 def sources_of_rows(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
@@ -129,9 +146,11 @@ def sources_of_rows(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """
     for name, frame in (("rows", rows), ("sources", sources)):
         if "source_id" not in frame.columns:
-            raise ColumnError(f"`{name}` has no 'source_id' column; columns are "
-                              f"{list(frame.columns)}. Pass the rows a figure draws, as the "
-                              "clean scores give them.")
+            raise ColumnError(
+                f"`{name}` has no 'source_id' column; columns are "
+                f"{list(frame.columns)}. Pass the rows a figure draws, as the "
+                "clean scores give them."
+            )
     cells = rows["source_id"]
     if "correction_source" in rows:  # a corrected figure cites its evidence too
         cells = pd.concat([cells, rows["correction_source"]], ignore_index=True)
@@ -140,13 +159,16 @@ def sources_of_rows(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     known = set(sources["source_id"].astype(str))
     unknown = sorted(ids - known)
     if unknown:
-        raise ParameterError(f"Rows cite documents {unknown[:5]} that the sources table does "
-                             "not hold; load the sources of the same dataset (load_sources).")
+        raise ParameterError(
+            f"Rows cite documents {unknown[:5]} that the sources table does "
+            "not hold; load the sources of the same dataset (load_sources)."
+        )
     return sources.loc[sources["source_id"].astype(str).isin(ids)]
 
 
-def describe_rows(rows: pd.DataFrame, *, lang: str = "vi", max_names: int = 3,
-                  index: bool = True) -> str:
+def describe_rows(
+    rows: pd.DataFrame, *, lang: str = "vi", max_names: int = 3, index: bool = True
+) -> str:
     """Return "index, place or unit, years" naming what the rows hold, for a title.
 
     Examples
@@ -159,12 +181,18 @@ def describe_rows(rows: pd.DataFrame, *, lang: str = "vi", max_names: int = 3,
     check_lang(lang)
     parts = []
     if index and "index" in rows:
-        parts.append(", ".join(label(str(i), lang) for i in sorted(rows["index"].dropna()
-                                                                   .astype(str).unique())))
+        parts.append(
+            ", ".join(
+                label(str(i), lang) for i in sorted(rows["index"].dropna().astype(str).unique())
+            )
+        )
     provinces = _names(rows, "province")
     units = _names(rows, "unit")
-    level = str(rows["level"].dropna().iloc[0]) if "level" in rows and \
-        rows["level"].notna().any() else "province"
+    level = (
+        str(rows["level"].dropna().iloc[0])
+        if "level" in rows and rows["level"].notna().any()
+        else "province"
+    )
     if level == "province" or not units:
         place = _listed(units or provinces, lang, max_names, "provinces_n")
     else:
@@ -172,19 +200,31 @@ def describe_rows(rows: pd.DataFrame, *, lang: str = "vi", max_names: int = 3,
         if len(units) <= max_names:
             place = f"{place}: {', '.join(units)}" if place else ", ".join(units)
         else:
-            place = f"{place}: {label('units_n', lang, n=len(units))}" if place else \
-                label("units_n", lang, n=len(units))
+            place = (
+                f"{place}: {label('units_n', lang, n=len(units))}"
+                if place
+                else label("units_n", lang, n=len(units))
+            )
     parts.append(place)
     if "year" in rows:
-        years = sorted(int(y) for y in pd.to_numeric(rows["year"], errors="coerce").dropna()
-                       .unique())
+        years = sorted(
+            int(y) for y in pd.to_numeric(rows["year"], errors="coerce").dropna().unique()
+        )
         if years:
             parts.append(str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}")
     return ", ".join(p for p in parts if p)
 
 
-def cite_figure(rows: pd.DataFrame, *, sources: pd.DataFrame, release: Release, key: str,
-                title: str, data_hash: str | None = None, lang: str = "vi") -> Citation:
+def cite_figure(
+    rows: pd.DataFrame,
+    *,
+    sources: pd.DataFrame,
+    release: Release,
+    key: str,
+    title: str,
+    data_hash: str | None = None,
+    lang: str = "vi",
+) -> Citation:
     """Return the citation of a figure drawn from ``rows`` (shown and reference rows).
 
     The title is ``title`` followed by what :func:`describe_rows` says of the
@@ -207,18 +247,34 @@ def cite_figure(rows: pd.DataFrame, *, sources: pd.DataFrame, release: Release, 
     check_lang(lang)
     shown = rows.loc[rows["role"].astype(str) == "shown"] if "role" in rows else rows
     about = describe_rows(shown if len(shown) else rows, lang=lang, index=False)
-    indices = [label(str(i), lang) for i in sorted(shown["index"].dropna().astype(str).unique())
-               ] if "index" in shown else []
+    indices = (
+        [label(str(i), lang) for i in sorted(shown["index"].dropna().astype(str).unique())]
+        if "index" in shown
+        else []
+    )
     missing = [i for i in indices if i not in title]
     about = ", ".join([*missing, about] if about else missing)
     full = f"{title} ({about})" if about else title
-    return cite_documents(sources_of_rows(rows, sources), key=key, title=full, release=release,
-                          data_hash=data_hash, lang=lang)
+    return cite_documents(
+        sources_of_rows(rows, sources),
+        key=key,
+        title=full,
+        release=release,
+        data_hash=data_hash,
+        lang=lang,
+    )
 
 
-def cite_documents(sources: pd.DataFrame | None, *, key: str, title: str,
-                   release: Release | None = None, data_hash: str | None = None,
-                   synthetic: bool = False, lang: str = "vi") -> Citation:
+def cite_documents(
+    sources: pd.DataFrame | None,
+    *,
+    key: str,
+    title: str,
+    release: Release | None = None,
+    data_hash: str | None = None,
+    synthetic: bool = False,
+    lang: str = "vi",
+) -> Citation:
     """Return the citation of a figure that draws on exactly the documents in ``sources``.
 
     :func:`cite_figure` finds those documents from the rows drawn; use this
@@ -232,12 +288,21 @@ def cite_documents(sources: pd.DataFrame | None, *, key: str, title: str,
     """
     check_lang(lang)
     documents = _documents(sources) if sources is not None else ()
-    return Citation(key=citation_key(key), title=title, kind="figure", release=release,
-                    documents=documents, data_hash=data_hash, lang=lang, synthetic=synthetic)
+    return Citation(
+        key=citation_key(key),
+        title=title,
+        kind="figure",
+        release=release,
+        documents=documents,
+        data_hash=data_hash,
+        lang=lang,
+        synthetic=synthetic,
+    )
 
 
-def cite_report(figures: Iterable[Citation], *, release: Release, key: str, title: str,
-                lang: str = "vi") -> Citation:
+def cite_report(
+    figures: Iterable[Citation], *, release: Release, key: str, title: str, lang: str = "vi"
+) -> Citation:
     """Return the citation of a report: the union of its figures' documents."""
     check_lang(lang)
     figures = list(figures)
@@ -245,19 +310,32 @@ def cite_report(figures: Iterable[Citation], *, release: Release, key: str, titl
     for fig in figures:
         for doc in fig.documents:
             seen.setdefault(doc["source_id"], doc)
-    return Citation(key=citation_key(key), title=title, kind="report", release=release,
-                    documents=tuple(sorted(seen.values(), key=_doc_order)), lang=lang,
-                    parts=tuple(f.key for f in figures))
+    return Citation(
+        key=citation_key(key),
+        title=title,
+        kind="report",
+        release=release,
+        documents=tuple(sorted(seen.values(), key=_doc_order)),
+        lang=lang,
+        parts=tuple(f.key for f in figures),
+    )
 
 
 def cite_dataset(release: Release, *, sources: pd.DataFrame, lang: str = "vi") -> Citation:
     """Return the citation of a dataset release, with every document it transcribes."""
     check_lang(lang)
-    return Citation(key=release.key, title=release.title, kind="dataset", release=release,
-                    documents=_documents(sources), lang=lang)
+    return Citation(
+        key=release.key,
+        title=release.title,
+        kind="dataset",
+        release=release,
+        documents=_documents(sources),
+        lang=lang,
+    )
 
 
 # -- helpers -------------------------------------------------------------------------------
+
 
 def _names(rows: pd.DataFrame, column: str) -> list[str]:
     if column not in rows:
@@ -274,8 +352,10 @@ def _listed(names: list[str], lang: str, limit: int, many: str) -> str:
 def _documents(sources: pd.DataFrame) -> tuple[dict[str, Any], ...]:
     docs = []
     for row in sources.to_dict("records"):
-        doc = {f: clean_text(row.get(f)) if isinstance(row.get(f), str) else None
-               for f in _SOURCE_FIELDS}
+        doc = {
+            f: clean_text(row.get(f)) if isinstance(row.get(f), str) else None
+            for f in _SOURCE_FIELDS
+        }
         if doc["source_id"]:
             docs.append(doc)
     return tuple(sorted(docs, key=_doc_order))

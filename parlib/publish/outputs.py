@@ -47,14 +47,27 @@ __all__ = ["dataset_lock", "json_text", "records", "recover_outputs", "write_dat
 
 # What a dataset's output folder holds: a folder of only these, made before parlib marked
 # its folders (parlib.safety.MARKER), is parlib's to replace.
-_OUTPUT_FILES = frozenset({"scores.parquet", "scores.csv", "quarantine.csv", "aggregates.csv",
-                           "sources.csv", "disputed.csv", "corrections.csv", "report.json",
-                           "datapackage.json", "codebook.html", "scores.xlsx"})
+_OUTPUT_FILES = frozenset(
+    {
+        "scores.parquet",
+        "scores.csv",
+        "quarantine.csv",
+        "aggregates.csv",
+        "sources.csv",
+        "disputed.csv",
+        "corrections.csv",
+        "report.json",
+        "datapackage.json",
+        "codebook.html",
+        "scores.xlsx",
+    }
+)
 # scores.parquet stores these text columns as Python objects (arrow ``string``) and the
 # others as pandas' ``str`` (arrow ``large_string``), as parlib always has.
 _FORMULA_START = "^['=+\\-@\t\r]"  # what parlib.text.protect_formula may change
-_OBJECT_TEXT = frozenset({"unit", "derivation", "missing_marker", "note", "source_id",
-                          "raw_column"})
+_OBJECT_TEXT = frozenset(
+    {"unit", "derivation", "missing_marker", "note", "source_id", "raw_column"}
+)
 
 #: Called with each stage of :func:`write_dataset` as it is reached (``write``, ``written``,
 #: ``swap``, ``swapped``); None, the default, does nothing. For tests, which set it.
@@ -72,15 +85,18 @@ def dataset_lock(out_dir: str | Path, *, timeout: float = 600.0) -> Iterator[Non
             recover_outputs(out)
             yield
     except filelock.Timeout:
-        raise LockError("another parlib run is writing to this folder", file=out,
-                        fix=f"wait for it to finish, or remove {out / '.parlib.lock'} if no "
-                            "parlib process is running") from None
+        raise LockError(
+            "another parlib run is writing to this folder",
+            file=out,
+            fix=f"wait for it to finish, or remove {out / '.parlib.lock'} if no "
+            "parlib process is running",
+        ) from None
 
 
 def recover_outputs(out_dir: Path) -> None:
     """Restore outputs a killed swap left aside, and remove half-written temporary folders."""
     for old in sorted(out_dir.glob(".old-*")):
-        name = old.name[len(".old-"):].rsplit("-", 1)[0]
+        name = old.name[len(".old-") :].rsplit("-", 1)[0]
         target = out_dir / name
         if not target.exists():
             os.replace(old, target)
@@ -90,8 +106,9 @@ def recover_outputs(out_dir: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def write_dataset(out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame],
-                  documents: dict[str, Any]) -> Path:
+def write_dataset(
+    out_dir: str | Path, name: str, tables: dict[str, pd.DataFrame], documents: dict[str, Any]
+) -> Path:
     """Write ``tables`` (CSV, and parquet for scores) and JSON ``documents``, then swap them in.
 
     Call it while holding :func:`dataset_lock`.
@@ -167,8 +184,12 @@ def _check_room(folder: Path, more: int = 0) -> None:
     """Stop when the outputs (and ``more`` bytes to come) pass ``PARLIB_MAX_OUTPUT_BYTES``."""
     size = more + sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
     if size > limit("output_bytes"):
-        raise too_big("output_bytes", f"the dataset's outputs would take {size:,} bytes",
-                      file=folder.parent, error=OutputError)
+        raise too_big(
+            "output_bytes",
+            f"the dataset's outputs would take {size:,} bytes",
+            file=folder.parent,
+            error=OutputError,
+        )
 
 
 def json_text(content: Any) -> str:
@@ -227,8 +248,7 @@ def _plain(column: pd.Series) -> list:
     if column.dtype == object:  # numpy scalars in objects become Python's, as to_dict does
         values = [v.item() if isinstance(v, np.generic) else v for v in values]
     if column.hasnans:  # missing is None (JSON null), never NaN (not JSON) or NA
-        values = [None if v is pd.NA or (isinstance(v, float) and v != v) else v
-                  for v in values]
+        values = [None if v is pd.NA or (isinstance(v, float) and v != v) else v for v in values]
     return values
 
 
@@ -243,11 +263,14 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     Excel-safe. Text is quoted, numbers are written as Arrow formats them
     (``98.56``, ``2``), booleans as ``True``/``False``, missing cells as nothing.
     """
-    table = pa.table([_csv_column(column) for _, column in frame.items()],
-                     names=[protect_formula(str(name)) for name in frame.columns])
+    table = pa.table(
+        [_csv_column(column) for _, column in frame.items()],
+        names=[protect_formula(str(name)) for name in frame.columns],
+    )
     if table.num_columns == 1:  # a missing cell alone on its line is "", not a blank line
-        table = pa.table([pc.fill_null(table.column(0).cast(pa.string()), "")],
-                         names=table.column_names)
+        table = pa.table(
+            [pc.fill_null(table.column(0).cast(pa.string()), "")], names=table.column_names
+        )
     with open(path, "wb") as handle:
         handle.write(codecs.BOM_UTF8)
         pa_csv.write_csv(table, handle, write_options=pa_csv.WriteOptions(quoting_style="needed"))
@@ -257,17 +280,29 @@ def _csv_column(values: pd.Series) -> pa.ChunkedArray | pa.Array:
     """A column as written: text protected (:func:`parlib.text.protect_formula`), booleans
     as ``True``/``False``; Python objects of several types as their text."""
     try:
-        column = pa.chunked_array(pa.Table.from_pandas(values.to_frame(), preserve_index=False)
-                                  .column(0))
+        column = pa.chunked_array(
+            pa.Table.from_pandas(values.to_frame(), preserve_index=False).column(0)
+        )
     except (pa.ArrowTypeError, pa.ArrowInvalid):  # mixed objects (a number among texts)
-        column = pa.chunked_array([pa.array([None if v is None or v is pd.NA or v != v
-                                             else str(v) for v in values], pa.string())])
+        column = pa.chunked_array(
+            [
+                pa.array(
+                    [None if v is None or v is pd.NA or v != v else str(v) for v in values],
+                    pa.string(),
+                )
+            ]
+        )
     kind = column.type
     if pa.types.is_boolean(kind):
         return pc.if_else(column, "True", "False")
     if pa.types.is_dictionary(kind) and _is_text(kind.value_type):
-        return pa.chunked_array([pa.DictionaryArray.from_arrays(c.indices, _protect(c.dictionary))
-                                 for c in column.chunks], type=kind)
+        return pa.chunked_array(
+            [
+                pa.DictionaryArray.from_arrays(c.indices, _protect(c.dictionary))
+                for c in column.chunks
+            ],
+            type=kind,
+        )
     return _protect(column) if _is_text(kind) else column
 
 
@@ -278,8 +313,7 @@ def _protect(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
         return texts
     if isinstance(texts, pa.ChunkedArray):
         texts, start = texts.combine_chunks(), start.combine_chunks()
-    changed = pa.array([protect_formula(t) for t in texts.filter(start).to_pylist()],
-                       texts.type)
+    changed = pa.array([protect_formula(t) for t in texts.filter(start).to_pylist()], texts.type)
     return pc.replace_with_mask(texts, start, changed)
 
 
@@ -293,8 +327,11 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     Text columns in ``_OBJECT_TEXT`` are stored as Python objects (arrow ``string``),
     the others as pandas' ``str`` (arrow ``large_string``), as parlib always has.
     """
-    text = {col: object if col in _OBJECT_TEXT else "str" for col, dtype in frame.dtypes.items()
-            if isinstance(dtype, pd.CategoricalDtype)}
+    text = {
+        col: object if col in _OBJECT_TEXT else "str"
+        for col, dtype in frame.dtypes.items()
+        if isinstance(dtype, pd.CategoricalDtype)
+    }
     frame.astype(text).to_parquet(path, index=False, compression="zstd")
 
 

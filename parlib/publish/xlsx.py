@@ -33,12 +33,22 @@ __all__ = ["XLSX_MAX_ROWS", "xlsx_bytes"]
 XLSX_MAX_ROWS = 100_000
 _FIXED = dt.datetime(2000, 1, 1)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
-_WIDTH = {"unit": 40, "title": 60, "reason": 60, "notes": 60, "description": 80, "url": 50,
-          "publisher": 40, "detail": 60, "message": 60}
+_WIDTH = {
+    "unit": 40,
+    "title": 60,
+    "reason": 60,
+    "notes": 60,
+    "description": 80,
+    "url": 50,
+    "publisher": 40,
+    "detail": 60,
+    "message": 60,
+}
 
 
-def xlsx_bytes(tables: Mapping[str, pd.DataFrame], *,
-               codebook: pd.DataFrame | None = None) -> bytes:
+def xlsx_bytes(
+    tables: Mapping[str, pd.DataFrame], *, codebook: pd.DataFrame | None = None
+) -> bytes:
     """Return the bytes of a workbook with one sheet per table, then the codebook sheet.
 
     Parameters
@@ -67,14 +77,17 @@ def xlsx_bytes(tables: Mapping[str, pd.DataFrame], *,
         sheets["codebook"] = codebook
     for name, frame in sheets.items():
         if len(frame) > XLSX_MAX_ROWS:
-            raise ValueError(f"Table {name!r} has {len(frame):,} rows, more than the "
-                             f"{XLSX_MAX_ROWS:,} a workbook holds here; use the CSV or parquet.")
+            raise ValueError(
+                f"Table {name!r} has {len(frame):,} rows, more than the "
+                f"{XLSX_MAX_ROWS:,} a workbook holds here; use the CSV or parquet."
+            )
         sheet = book.create_sheet(name[:31])
         sheet.freeze_panes = "A2"
         columns = [str(c) for c in frame.columns]
         for j, col in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(j)].width = _WIDTH.get(col, max(10, min(
-                len(col) + 4, 30)))
+            sheet.column_dimensions[get_column_letter(j)].width = _WIDTH.get(
+                col, max(10, min(len(col) + 4, 30))
+            )
         if columns:
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
         header = []
@@ -106,8 +119,10 @@ def _cells(column: pd.Series, sheet) -> list:
         return [None if np.isnan(v) else (int(v) if integer else float(v)) for v in values]
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    values = [None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
-              for v in column.astype(object).tolist()]
+    values = [
+        None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+        for v in column.astype(object).tolist()
+    ]
     # A worksheet cannot hold control characters (the CSV keeps them): each shows as "�".
     values = [ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if v else v for v in values]
     return [_text_cell(sheet, v) if v and v[0] == "=" else v for v in values]
@@ -124,8 +139,10 @@ def _text_cell(sheet, value: str):
 def _fixed_zip(data: bytes) -> bytes:
     """Rewrite the zip with fixed entry times, so the same content gives the same bytes."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED

@@ -80,8 +80,10 @@ def components(index: str | None = None) -> pd.DataFrame:
     if index is None:
         return df.copy()
     if index not in set(df["index"]):
-        msg = (f"The value for `index` must be one of {sorted(set(df['index']))}, "
-               f"but {index!r} was passed.")
+        msg = (
+            f"The value for `index` must be one of {sorted(set(df['index']))}, "
+            f"but {index!r} was passed."
+        )
         raise ValueError(msg)
     return df.loc[df["index"] == index].reset_index(drop=True)
 
@@ -95,31 +97,61 @@ def _components() -> pd.DataFrame:
     dup = codes.duplicated(["index", "code"])
     if dup.any():
         line = int(codes.index[dup][0]) + 2
-        raise table_error(file, "duplicate code within the index", row=line, column="code",
-                          value=df.loc[line - 2, "code"], fix="give each component its own code")
+        raise table_error(
+            file,
+            "duplicate code within the index",
+            row=line,
+            column="code",
+            value=df.loc[line - 2, "code"],
+            fix="give each component its own code",
+        )
     top = set(zip(df.loc[df["parent"].isna(), "index"], df.loc[df["parent"].isna(), "key"]))
     for i, (index, key, parent) in enumerate(zip(df["index"], df["key"], df["parent"])):
         if pd.isna(parent) and "." in key:
-            raise table_error(file, "a dotted key names a sub-component but the parent is empty",
-                              row=i + 2, column="parent", value=key,
-                              fix=f"set parent to {key.split('.')[0]!r}")
+            raise table_error(
+                file,
+                "a dotted key names a sub-component but the parent is empty",
+                row=i + 2,
+                column="parent",
+                value=key,
+                fix=f"set parent to {key.split('.')[0]!r}",
+            )
         if pd.notna(parent) and not key.startswith(f"{parent}."):
-            raise table_error(file, "a sub-component's key must start with its parent's key and a dot",
-                              row=i + 2, column="key", value=key, fix=f"write it as {parent}.<name>")
+            raise table_error(
+                file,
+                "a sub-component's key must start with its parent's key and a dot",
+                row=i + 2,
+                column="key",
+                value=key,
+                fix=f"write it as {parent}.<name>",
+            )
         if pd.notna(parent) and (index, parent) not in top:
-            raise table_error(file, f"the parent is not a top-level component of {index}", row=i + 2,
-                              column="parent", value=parent,
-                              fix="name a component of the same index that has no parent itself")
+            raise table_error(
+                file,
+                f"the parent is not a top-level component of {index}",
+                row=i + 2,
+                column="parent",
+                value=parent,
+                fix="name a component of the same index that has no parent itself",
+            )
     owner: dict[tuple[str, str | None], str] = {}
     for i, row in enumerate(df.itertuples(index=False)):
         for spelling in _spellings(row):
             k = (row.index, match_key(spelling))
             if owner.setdefault(k, row.key) != row.key:
-                raise table_error(file, f"the spelling is also used by {owner[k]!r} in {row.index}",
-                                  row=i + 2, column="aliases", value=spelling,
-                                  fix="a spelling may mean one component per index")
-    return df.assign(order=df["order"].astype("int64")).sort_values(
-        ["index", "order"], kind="stable").reset_index(drop=True)
+                raise table_error(
+                    file,
+                    f"the spelling is also used by {owner[k]!r} in {row.index}",
+                    row=i + 2,
+                    column="aliases",
+                    value=spelling,
+                    fix="a spelling may mean one component per index",
+                )
+    return (
+        df.assign(order=df["order"].astype("int64"))
+        .sort_values(["index", "order"], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def _spellings(row) -> list[str]:
@@ -153,10 +185,17 @@ def _component_names() -> pd.DataFrame:
     df = read_table(file)
     check_known(file, df, "index", _indices()["key"], "index key")
     known = read_table("components.csv")
-    check_known(file, df.assign(pair=df["index"] + ":" + df["key"]), "pair",
-                known["index"] + ":" + known["key"], "index:key of components.csv")
-    return df.assign(from_year=df["from_year"].astype("int64"),
-                     to_year=pd.to_numeric(df["to_year"]).astype("Int64"))
+    check_known(
+        file,
+        df.assign(pair=df["index"] + ":" + df["key"]),
+        "pair",
+        known["index"] + ":" + known["key"],
+        "index:key of components.csv",
+    )
+    return df.assign(
+        from_year=df["from_year"].astype("int64"),
+        to_year=pd.to_numeric(df["to_year"]).astype("Int64"),
+    )
 
 
 def component_spellings() -> list[str]:
@@ -167,8 +206,9 @@ def component_spellings() -> list[str]:
     >>> "Hiện đại hóa hành chính" in component_spellings()
     True
     """
-    return list(dict.fromkeys(s for row in _components().itertuples(index=False)
-                              for s in _spellings(row)))
+    return list(
+        dict.fromkeys(s for row in _components().itertuples(index=False) for s in _spellings(row))
+    )
 
 
 def component_lookup() -> dict[str, list[tuple[str, str]]]:
@@ -231,8 +271,7 @@ def index_scale(index: str, *, year: int | None, component: str = "total") -> fl
     """
     table = _scales_by_index()
     if index not in table:
-        msg = (f"The value for `index` must be one of {sorted(table)}, "
-               f"but {index!r} was passed.")
+        msg = f"The value for `index` must be one of {sorted(table)}, but {index!r} was passed."
         raise ValueError(msg)
     row = table[index]
     if component != "total":
@@ -241,9 +280,11 @@ def index_scale(index: str, *, year: int | None, component: str = "total") -> fl
             return float(row["component_scale_max"])
         shares = _children_in_use(index, parent, year)
         if component not in shares:
-            msg = (f"The maximum of {index} {component!r} depends on the sub-components in "
-                   f"use that year, and component_names.csv lists none for year={year!r}; "
-                   "pass a year in which it was used")
+            msg = (
+                f"The maximum of {index} {component!r} depends on the sub-components in "
+                f"use that year, and component_names.csv lists none for year={year!r}; "
+                "pass a year in which it was used"
+            )
             raise ValueError(msg)
         return float(row["component_scale_max"]) / len(shares)
     before = row["scale_max_before_2018"]
@@ -268,7 +309,10 @@ def _children_in_use(index: str, parent: str, year: int | None) -> frozenset[str
     if year is None:
         return frozenset()
     names = _component_names()
-    use = ((names["index"] == index) & names["key"].str.startswith(f"{parent}.")
-           & (names["from_year"] <= year)
-           & (names["to_year"].isna() | (names["to_year"] >= year)).astype(bool))
+    use = (
+        (names["index"] == index)
+        & names["key"].str.startswith(f"{parent}.")
+        & (names["from_year"] <= year)
+        & (names["to_year"].isna() | (names["to_year"] >= year)).astype(bool)
+    )
     return frozenset(names.loc[use.to_numpy(dtype=bool), "key"])

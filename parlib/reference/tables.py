@@ -43,8 +43,17 @@ class ReferenceDataError(ParlibError, ValueError):
 # file -> columns, required columns, allowed values, unique column sets, formats
 _SPECS: dict[str, dict] = {
     "provinces.csv": {
-        "columns": ["era", "code", "name", "full_name", "name_en", "region",
-                    "valid_from", "valid_to", "note"],
+        "columns": [
+            "era",
+            "code",
+            "name",
+            "full_name",
+            "name_en",
+            "region",
+            "valid_from",
+            "valid_to",
+            "note",
+        ],
         "required": ["era", "code", "name", "full_name", "name_en", "region"],
         "choices": {"era": ERAS, "region": REGIONS},
         "unique": [("era", "code"), ("era", "name")],
@@ -70,8 +79,16 @@ _SPECS: dict[str, dict] = {
         "formats": {"until": re.compile(r"^\d{4}$")},
     },
     "unit_types.csv": {
-        "columns": ["key", "level", "name_vi", "name_en", "abbreviations",
-                    "valid_from", "valid_to", "note"],
+        "columns": [
+            "key",
+            "level",
+            "name_vi",
+            "name_en",
+            "abbreviations",
+            "valid_from",
+            "valid_to",
+            "note",
+        ],
         "required": ["key", "level", "name_vi", "name_en"],
         "choices": {"level": LEVELS},
         "unique": [("key",), ("name_vi", "level")],
@@ -89,15 +106,33 @@ _SPECS: dict[str, dict] = {
         "formats": {"effective": _DATE},
     },
     "indices.csv": {
-        "columns": ["key", "name_vi", "name_en", "scale", "scale_max",
-                    "scale_max_before_2018", "component_scale_max", "publisher", "note"],
-        "required": ["key", "name_vi", "name_en", "scale", "scale_max",
-                     "component_scale_max", "publisher"],
+        "columns": [
+            "key",
+            "name_vi",
+            "name_en",
+            "scale",
+            "scale_max",
+            "scale_max_before_2018",
+            "component_scale_max",
+            "publisher",
+            "note",
+        ],
+        "required": [
+            "key",
+            "name_vi",
+            "name_en",
+            "scale",
+            "scale_max",
+            "component_scale_max",
+            "publisher",
+        ],
         "choices": {"scale": ("percent", "points")},
         "unique": [("key",)],
-        "formats": {"scale_max": re.compile(r"^\d+(\.\d+)?$"),
-                    "scale_max_before_2018": re.compile(r"^\d+(\.\d+)?$"),
-                    "component_scale_max": re.compile(r"^\d+(\.\d+)?$")},
+        "formats": {
+            "scale_max": re.compile(r"^\d+(\.\d+)?$"),
+            "scale_max_before_2018": re.compile(r"^\d+(\.\d+)?$"),
+            "component_scale_max": re.compile(r"^\d+(\.\d+)?$"),
+        },
     },
     "index_aliases.csv": {
         "columns": ["alias", "index"],
@@ -125,16 +160,24 @@ _SPECS: dict[str, dict] = {
 }
 
 
-def table_error(file: str, problem: str, *, row: int | None = None, column: str | None = None,
-                value: object = None, fix: str | None = None) -> ReferenceDataError:
+def table_error(
+    file: str,
+    problem: str,
+    *,
+    row: int | None = None,
+    column: str | None = None,
+    value: object = None,
+    fix: str | None = None,
+) -> ReferenceDataError:
     """Return the error for a problem in the reference file ``file``, for the caller to raise.
 
     The message names the file inside the package, ``row`` (its line number; the
     header is line 1), ``column``, the bad ``value`` and the ``fix``.
     """
     kwargs = {} if value is None else {"value": value}
-    return ReferenceDataError(problem, file=f"{_FOLDER}/{file}", row=row, column=column,
-                              fix=fix, **kwargs)
+    return ReferenceDataError(
+        problem, file=f"{_FOLDER}/{file}", row=row, column=column, fix=fix, **kwargs
+    )
 
 
 @functools.cache
@@ -149,46 +192,88 @@ def read_table(file: str) -> pd.DataFrame:
     spec = _SPECS[file]
     # typeshed's Traversable.open lists no `newline`, but the readers resources hands out
     # (pathlib.Path, zipfile.Path) pass it on to the text wrapper, as the csv module needs.
-    with resources.files("parlib.reference").joinpath(file).open(  # type: ignore[call-overload]
-            encoding="utf-8", newline="") as fh:
+    with (
+        resources.files("parlib.reference")
+        .joinpath(file)
+        .open(  # type: ignore[call-overload]
+            encoding="utf-8", newline=""
+        ) as fh
+    ):
         header, *rows = [row for row in csv.reader(fh) if row]  # small files: the csv module
     if header != spec["columns"]:
-        raise table_error(file, f"the header is {header} but must be {spec['columns']}",
-                          row=1, fix="restore the header row")
+        raise table_error(
+            file,
+            f"the header is {header} but must be {spec['columns']}",
+            row=1,
+            fix="restore the header row",
+        )
     for i, row in enumerate(rows):
         if len(row) != len(header):
-            raise table_error(file, f"the row has {len(row)} cells but the header has {len(header)}",
-                              row=i + 2, value=",".join(row), fix="quote cells that hold a comma")
+            raise table_error(
+                file,
+                f"the row has {len(row)} cells but the header has {len(header)}",
+                row=i + 2,
+                value=",".join(row),
+                fix="quote cells that hold a comma",
+            )
     df = pd.DataFrame(rows, columns=header, dtype=str)
     for k, col in enumerate(header):
         for i, value in enumerate(row[k] for row in rows):
             line = i + 2
             if value != value.strip():
-                raise table_error(file, "the cell has leading or trailing spaces", row=line,
-                                  column=col, value=value, fix="remove the spaces")
+                raise table_error(
+                    file,
+                    "the cell has leading or trailing spaces",
+                    row=line,
+                    column=col,
+                    value=value,
+                    fix="remove the spaces",
+                )
             if unicodedata.normalize("NFC", value) != value:
-                raise table_error(file, "the cell is not Unicode NFC", row=line, column=col,
-                                  value=value, fix="save the file as NFC text")
+                raise table_error(
+                    file,
+                    "the cell is not Unicode NFC",
+                    row=line,
+                    column=col,
+                    value=value,
+                    fix="save the file as NFC text",
+                )
             if value == "" and col in spec["required"]:
-                raise table_error(file, "the cell is empty", row=line, column=col,
-                                  fix="fill it in")
+                raise table_error(file, "the cell is empty", row=line, column=col, fix="fill it in")
             allowed = spec.get("choices", {}).get(col)
             if allowed is not None and value and value not in allowed:
-                raise table_error(file, f"unknown {col}; allowed: {list(allowed)}", row=line,
-                                  column=col, value=value, fix="use one of the allowed values")
+                raise table_error(
+                    file,
+                    f"unknown {col}; allowed: {list(allowed)}",
+                    row=line,
+                    column=col,
+                    value=value,
+                    fix="use one of the allowed values",
+                )
             pattern = spec.get("formats", {}).get(col)
             if pattern is not None and value and not pattern.match(value):
-                raise table_error(file, f"the {col} is malformed", row=line, column=col,
-                                  value=value, fix=f"write it to match {pattern.pattern}")
+                raise table_error(
+                    file,
+                    f"the {col} is malformed",
+                    row=line,
+                    column=col,
+                    value=value,
+                    fix=f"write it to match {pattern.pattern}",
+                )
     for cols in spec["unique"]:
         at = [header.index(c) for c in cols]
         seen: set[tuple] = set()
         for i, row in enumerate(rows):
             key = tuple(match_key(row[k]) or row[k] for k in at)
             if key in seen:
-                raise table_error(file, f"duplicate {'/'.join(cols)}", row=i + 2, column=cols[0],
-                                  value=" / ".join(row[k] for k in at),
-                                  fix="keep one row per value (matching ignores case and diacritics)")
+                raise table_error(
+                    file,
+                    f"duplicate {'/'.join(cols)}",
+                    row=i + 2,
+                    column=cols[0],
+                    value=" / ".join(row[k] for k in at),
+                    fix="keep one row per value (matching ignores case and diacritics)",
+                )
             seen.add(key)
     return df.where(df != "")
 
@@ -202,6 +287,11 @@ def check_known(file: str, df: pd.DataFrame, col: str, allowed, what: str) -> No
     bad = ~df[col].isin(list(allowed))
     if bad.any():
         line = int(bad.to_numpy().nonzero()[0][0]) + 2
-        raise table_error(file, f"unknown {what}", row=line, column=col,
-                          value=df[col].iloc[line - 2], fix=f"use a {what} that exists")
-
+        raise table_error(
+            file,
+            f"unknown {what}",
+            row=line,
+            column=col,
+            value=df[col].iloc[line - 2],
+            fix=f"use a {what} that exists",
+        )

@@ -72,17 +72,25 @@ def _merger() -> pd.DataFrame:
     p = _provinces()
     legacy = dict(p.loc[p["era"] == "legacy", ["code", "name"]].itertuples(index=False))
     new = dict(p.loc[p["era"] == "2025", ["code", "name"]].itertuples(index=False))
-    for code_col, name_col, table in (("legacy_code", "legacy_name", legacy),
-                                      ("code_2025", "name_2025", new)):
+    for code_col, name_col, table in (
+        ("legacy_code", "legacy_name", legacy),
+        ("code_2025", "name_2025", new),
+    ):
         for i, (code, name) in enumerate(zip(df[code_col], df[name_col])):
             if table.get(code) != name:
-                raise table_error(file, f"{code} {name} is not a province of that era in provinces.csv",
-                                  row=i + 2, column=code_col, value=code,
-                                  fix="make the code and name agree with provinces.csv")
+                raise table_error(
+                    file,
+                    f"{code} {name} is not a province of that era in provinces.csv",
+                    row=i + 2,
+                    column=code_col,
+                    value=code,
+                    fix="make the code and name agree with provinces.csv",
+                )
     missing = sorted(set(legacy) - set(df["legacy_code"]))
     if missing:
-        raise table_error(file, f"legacy provinces {missing} have no 2025 province",
-                          fix="add a row for each")
+        raise table_error(
+            file, f"legacy provinces {missing} have no 2025 province", fix="add a row for each"
+        )
     return df
 
 
@@ -106,19 +114,35 @@ def _aliases() -> pd.DataFrame:
     known = set(zip(p["era"], p["code"]))
     for i, (era, code) in enumerate(zip(df["era"], df["code"])):
         if (era, code) not in known:
-            raise table_error(file, f"no province {code} in era {era}", row=i + 2, column="code",
-                              value=code, fix="use a code from provinces.csv for that era")
+            raise table_error(
+                file,
+                f"no province {code} in era {era}",
+                row=i + 2,
+                column="code",
+                value=code,
+                fix="use a code from provinces.csv for that era",
+            )
     official = _official_keys()
     for i, (alias, era, code) in enumerate(zip(df["alias"], df["era"], df["code"])):
         other = official.get((era, match_key(alias)))
         if other == code:
-            raise table_error(file, "the alias is already an official spelling of the province",
-                              row=i + 2, column="alias", value=alias,
-                              fix="remove the row; name, full_name and name_en match anyway")
+            raise table_error(
+                file,
+                "the alias is already an official spelling of the province",
+                row=i + 2,
+                column="alias",
+                value=alias,
+                fix="remove the row; name, full_name and name_en match anyway",
+            )
         if other is not None:
-            raise table_error(file, f"the alias is the official name of province {other}",
-                              row=i + 2, column="alias", value=alias,
-                              fix="remove the row; an alias must not shadow another province")
+            raise table_error(
+                file,
+                f"the alias is the official name of province {other}",
+                row=i + 2,
+                column="alias",
+                value=alias,
+                fix="remove the row; an alias must not shadow another province",
+            )
     return df
 
 
@@ -127,7 +151,8 @@ def _official_keys() -> dict[tuple[str, str | None], str]:
     p = _provinces()
     out: dict[tuple[str, str | None], str] = {}
     for era, code, *names in p[["era", "code", "name", "full_name", "name_en"]].itertuples(
-            index=False):
+        index=False
+    ):
         for name in names:
             out[(era, match_key(name))] = code
     return out
@@ -149,13 +174,17 @@ def former_provinces() -> pd.DataFrame:
 def _former() -> pd.DataFrame:
     file = "former_provinces.csv"
     df = read_table(file)
-    current = {key for (_, key) in _official_keys()} | {
-        match_key(a) for a in _aliases()["alias"]}
+    current = {key for (_, key) in _official_keys()} | {match_key(a) for a in _aliases()["alias"]}
     for i, name in enumerate(df["name"]):
         if match_key(name) in current:
-            raise table_error(file, "the name is also a current province name or alias",
-                              row=i + 2, column="name", value=name,
-                              fix="remove it from one of the two files")
+            raise table_error(
+                file,
+                "the name is also a current province name or alias",
+                row=i + 2,
+                column="name",
+                value=name,
+                fix="remove it from one of the two files",
+            )
     return df.assign(until=df["until"].astype("int64"))
 
 
@@ -181,9 +210,14 @@ def _unit_types() -> pd.DataFrame:
         for spelling in spellings:
             k = match_key(spelling)
             if k is None or seen.setdefault(k, key) != key:
-                raise table_error(file, f"the spelling is already used by {seen.get(k)!r}",
-                                  row=i + 2, column="abbreviations", value=spelling,
-                                  fix="give each unit type its own spellings")
+                raise table_error(
+                    file,
+                    f"the spelling is already used by {seen.get(k)!r}",
+                    row=i + 2,
+                    column="abbreviations",
+                    value=spelling,
+                    fix="give each unit type its own spellings",
+                )
     return df
 
 
@@ -212,12 +246,23 @@ def _unit_type_aliases() -> pd.DataFrame:
     for i, (alias, key) in enumerate(zip(df["alias"], df["key"])):
         other = owner.get(match_key(alias))
         if other == key:
-            raise table_error(file, "the alias is already a spelling in unit_types.csv", row=i + 2,
-                              column="alias", value=alias,
-                              fix="remove the row; name_vi and abbreviations match anyway")
+            raise table_error(
+                file,
+                "the alias is already a spelling in unit_types.csv",
+                row=i + 2,
+                column="alias",
+                value=alias,
+                fix="remove the row; name_vi and abbreviations match anyway",
+            )
         if other is not None:
-            raise table_error(file, f"the alias is a spelling of {other!r}", row=i + 2,
-                              column="alias", value=alias, fix="remove or correct the row")
+            raise table_error(
+                file,
+                f"the alias is a spelling of {other!r}",
+                row=i + 2,
+                column="alias",
+                value=alias,
+                fix="remove or correct the row",
+            )
     return df
 
 
@@ -260,7 +305,9 @@ def _levels() -> pd.DataFrame:
     df = read_table("levels.csv")
     missing = sorted(set(LEVELS) - set(df["alias"]))
     if missing:
-        raise table_error("levels.csv", f"the level keys {missing} are not listed as aliases",
-                          fix="add a row alias=level for each key")
+        raise table_error(
+            "levels.csv",
+            f"the level keys {missing} are not listed as aliases",
+            fix="add a row alias=level for each key",
+        )
     return df
-

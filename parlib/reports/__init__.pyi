@@ -4,18 +4,37 @@ from .build import (
     ReportResult as ReportResult,
 )
 from .config import (
-    ReportSpec as ReportSpec, ReportsConfig as ReportsConfig,
-    read_reports_config as read_reports_config, slugify_report as slugify_report,
+    ReportsConfig as ReportsConfig,
+)
+from .config import (
+    ReportSpec as ReportSpec,
+)
+from .config import (
+    read_reports_config as read_reports_config,
+)
+from .config import (
+    slugify_report as slugify_report,
 )
 from .notebook import (
-    apply_boundaries as apply_boundaries, filter_units as filter_units,
-    resolve_project_path as resolve_project_path, start_report as start_report,
+    apply_boundaries as apply_boundaries,
+)
+from .notebook import (
+    filter_units as filter_units,
+)
+from .notebook import (
+    resolve_project_path as resolve_project_path,
+)
+from .notebook import (
+    start_report as start_report,
 )
 from .report import (
     Report as Report,
 )
 from .runner import (
-    RunSummary as RunSummary, run_reports as run_reports,
+    RunSummary as RunSummary,
+)
+from .runner import (
+    run_reports as run_reports,
 )
 from .site import (
     write_site as write_site,

@@ -43,8 +43,19 @@ FAILED_LOG = "kernel.failed.log"
 FIGURES_META = "figures.json"
 #: What a report folder holds: one of only these, made before parlib marked its folders
 #: (parlib.safety.MARKER), is parlib's to replace.
-REPORT_FILES = frozenset({NOTEBOOK, HTML, FAILED_NOTEBOOK, MANIFEST, FAILURE, FIGURES_META,
-                          KERNEL_LOG, FAILED_LOG, "figures"})
+REPORT_FILES = frozenset(
+    {
+        NOTEBOOK,
+        HTML,
+        FAILED_NOTEBOOK,
+        MANIFEST,
+        FAILURE,
+        FIGURES_META,
+        KERNEL_LOG,
+        FAILED_LOG,
+        "figures",
+    }
+)
 
 
 @dataclass
@@ -88,8 +99,9 @@ class ReportPlan:
     skip: bool
 
 
-def build_report(cfg: ReportsConfig, plan: ReportPlan, pool: KernelPool, kernel_name: str,
-                 commit: str | None) -> ReportResult:
+def build_report(
+    cfg: ReportsConfig, plan: ReportPlan, pool: KernelPool, kernel_name: str, commit: str | None
+) -> ReportResult:
     """Run one report on a kernel of ``pool`` and swap its folder in, or keep its failure.
 
     A failure (an error in a cell, a dead kernel, a full disk) is returned in the
@@ -115,12 +127,19 @@ def build_report(cfg: ReportsConfig, plan: ReportPlan, pool: KernelPool, kernel_
         t = time.perf_counter()
         try:
             nb = papermill.execute_notebook(
-                str(plan.notebook), str(tmp / NOTEBOOK), parameters=plan.parameters,
-                kernel_name=kernel_name, km=km, progress_bar=False,
-                request_save_on_cell_execute=False, execution_timeout=cfg.timeout)
+                str(plan.notebook),
+                str(tmp / NOTEBOOK),
+                parameters=plan.parameters,
+                kernel_name=kernel_name,
+                km=km,
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=cfg.timeout,
+            )
         except DeadKernelError as exc:
-            raise DeadKernelError(f"{exc} ({describe_exit(pool.exit_status(km))}); "
-                                  f"see {FAILED_LOG}") from None
+            raise DeadKernelError(
+                f"{exc} ({describe_exit(pool.exit_status(km))}); see {FAILED_LOG}"
+            ) from None
         finally:
             pool.release(km)
             timings["execute"] = time.perf_counter() - t
@@ -131,13 +150,18 @@ def build_report(cfg: ReportsConfig, plan: ReportPlan, pool: KernelPool, kernel_
         timings["export_html"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - t0
         meta = read_manifest(tmp, FIGURES_META) or {}
-        write_json(tmp / MANIFEST, _manifest(cfg, plan, "ok", timings, started, commit,
-                                             kernel_name, meta, tmp))
+        write_json(
+            tmp / MANIFEST,
+            _manifest(cfg, plan, "ok", timings, started, commit, kernel_name, meta, tmp),
+        )
         _swap(tmp, final)
         result.status = "ok"
     except PapermillExecutionError as exc:
-        result.cell_index, result.exec_count, result.ename = (exc.cell_index, exc.exec_count,
-                                                              exc.ename)
+        result.cell_index, result.exec_count, result.ename = (
+            exc.cell_index,
+            exc.exec_count,
+            exc.ename,
+        )
         result.evalue = _first_line(exc.evalue)
         result.error = f"{exc.ename}: {result.evalue}"
         _keep_failure(cfg, plan, tmp, result, started, commit, kernel_name, timings)
@@ -152,21 +176,40 @@ def build_report(cfg: ReportsConfig, plan: ReportPlan, pool: KernelPool, kernel_
     return result
 
 
-def _manifest(cfg: ReportsConfig, plan: ReportPlan, status: str, timings: dict[str, float],
-              started: str, commit: str | None, kernel_name: str, meta: dict[str, Any],
-              folder: Path) -> dict[str, Any]:
+def _manifest(
+    cfg: ReportsConfig,
+    plan: ReportPlan,
+    status: str,
+    timings: dict[str, float],
+    started: str,
+    commit: str | None,
+    kernel_name: str,
+    meta: dict[str, Any],
+    folder: Path,
+) -> dict[str, Any]:
     spec = plan.spec
-    figures = sorted(p.relative_to(folder).as_posix() for p in folder.glob("figures/*")
-                     if p.is_file())
+    figures = sorted(
+        p.relative_to(folder).as_posix() for p in folder.glob("figures/*") if p.is_file()
+    )
     return {
-        "schema": SCHEMA, "id": spec.id, "status": status, "dataset": spec.dataset,
-        "notebook": spec.notebook, "slug": spec.slug, "title": spec.title or meta.get("title"),
-        "parameters": spec.parameters, "injected": {k: plan.parameters[k] for k in
-                                                    ("dataset", "clean_dir", "output_dir")},
-        "parlib_version": __version__, "git_commit": commit, "kernel": kernel_name,
-        "key": plan.key, "inputs": plan.inputs,
-        "citation": meta.get("citation"), "synthetic": meta.get("synthetic"),
-        "figures": figures, "figure_details": meta.get("figures", []),
+        "schema": SCHEMA,
+        "id": spec.id,
+        "status": status,
+        "dataset": spec.dataset,
+        "notebook": spec.notebook,
+        "slug": spec.slug,
+        "title": spec.title or meta.get("title"),
+        "parameters": spec.parameters,
+        "injected": {k: plan.parameters[k] for k in ("dataset", "clean_dir", "output_dir")},
+        "parlib_version": __version__,
+        "git_commit": commit,
+        "kernel": kernel_name,
+        "key": plan.key,
+        "inputs": plan.inputs,
+        "citation": meta.get("citation"),
+        "synthetic": meta.get("synthetic"),
+        "figures": figures,
+        "figure_details": meta.get("figures", []),
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "started": started,
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -180,9 +223,16 @@ def _fix_paths(nb: Any, cfg: ReportsConfig, plan: ReportPlan, name: str) -> None
     meta["output_path"] = relative_posix(plan.folder / name, cfg.root)
 
 
-def _keep_failure(cfg: ReportsConfig, plan: ReportPlan, tmp: Path, result: ReportResult,
-                  started: str, commit: str | None, kernel_name: str,
-                  timings: dict[str, float]) -> None:
+def _keep_failure(
+    cfg: ReportsConfig,
+    plan: ReportPlan,
+    tmp: Path,
+    result: ReportResult,
+    started: str,
+    commit: str | None,
+    kernel_name: str,
+    timings: dict[str, float],
+) -> None:
     """Put the failed notebook and what went wrong beside the report's previous outputs."""
     try:
         _write_failure(cfg, plan, tmp, result, started, commit, kernel_name, timings)
@@ -190,9 +240,16 @@ def _keep_failure(cfg: ReportsConfig, plan: ReportPlan, tmp: Path, result: Repor
         result.error = f"{result.error} (the failed notebook could not be kept: {exc})"
 
 
-def _write_failure(cfg: ReportsConfig, plan: ReportPlan, tmp: Path, result: ReportResult,
-                   started: str, commit: str | None, kernel_name: str,
-                   timings: dict[str, float]) -> None:
+def _write_failure(
+    cfg: ReportsConfig,
+    plan: ReportPlan,
+    tmp: Path,
+    result: ReportResult,
+    started: str,
+    commit: str | None,
+    kernel_name: str,
+    timings: dict[str, float],
+) -> None:
     import nbformat
 
     final = plan.folder
@@ -205,9 +262,14 @@ def _write_failure(cfg: ReportsConfig, plan: ReportPlan, tmp: Path, result: Repo
     if (tmp / KERNEL_LOG).is_file():
         os.replace(tmp / KERNEL_LOG, final / FAILED_LOG)
     info = _manifest(cfg, plan, "failed", timings, started, commit, kernel_name, {}, tmp)
-    info.update(error=result.error, cell_index=result.cell_index,
-                exec_count=result.exec_count, ename=result.ename, evalue=result.evalue,
-                figures=[])
+    info.update(
+        error=result.error,
+        cell_index=result.cell_index,
+        exec_count=result.exec_count,
+        ename=result.ename,
+        evalue=result.evalue,
+        figures=[],
+    )
     write_json(final / FAILURE, info)
 
 
@@ -246,8 +308,12 @@ def recover_folders(output_dir: Path) -> None:
             continue
         name, sep, _ = hidden.name[1:].rpartition(".old-")
         target = hidden.parent / name
-        if sep and target.is_dir() and not (target / MANIFEST).exists() \
-                and (hidden / MANIFEST).is_file():
+        if (
+            sep
+            and target.is_dir()
+            and not (target / MANIFEST).exists()
+            and (hidden / MANIFEST).is_file()
+        ):
             for path in target.iterdir():  # report.failed.json, report.failed.ipynb
                 os.replace(path, hidden / path.name)
             target.rmdir()

@@ -108,8 +108,9 @@ def slugify_report(text: object) -> str:
     return slug
 
 
-def read_reports_config(path: str | os.PathLike[str] = "reports.yaml", *,
-                        root: str | os.PathLike[str] | None = None) -> ReportsConfig:
+def read_reports_config(
+    path: str | os.PathLike[str] = "reports.yaml", *, root: str | os.PathLike[str] | None = None
+) -> ReportsConfig:
     """Read and check ``reports.yaml`` and the parameters it gives each notebook.
 
     Parameters
@@ -155,95 +156,168 @@ def read_reports_config(path: str | os.PathLike[str] = "reports.yaml", *,
     file = file.resolve()
     shown = str(path)
     if not file.is_file():
-        raise ConfigError("the reports configuration does not exist", file=shown,
-                          fix="create reports.yaml at the project root or pass --config")
+        raise ConfigError(
+            "the reports configuration does not exist",
+            file=shown,
+            fix="create reports.yaml at the project root or pass --config",
+        )
     base = (base or file.parent).resolve()
     data = load_yaml(file, shown=shown, name="the reports configuration")
     if not isinstance(data, dict):
-        raise ConfigError("the file must be a mapping with a 'datasets:' key", file=shown,
-                          value=data, fix="start it with 'datasets:'")
+        raise ConfigError(
+            "the file must be a mapping with a 'datasets:' key",
+            file=shown,
+            value=data,
+            fix="start it with 'datasets:'",
+        )
     _check_keys(data, _TOP_KEYS, shown, "")
     folder = file.parent
-    cfg_paths = {key: _folder(data, key, default, folder, shown) for key, default in
-                 (("clean_dir", "data/clean"), ("output_dir", "reports"),
-                  ("notebooks_dir", "notebooks"))}
+    cfg_paths = {
+        key: _folder(data, key, default, folder, shown)
+        for key, default in (
+            ("clean_dir", "data/clean"),
+            ("output_dir", "reports"),
+            ("notebooks_dir", "notebooks"),
+        )
+    }
     timeout = data.get("timeout")
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int)
-                                or timeout <= 0):
-        raise ConfigError("'timeout' must be a positive number of seconds", file=shown,
-                          column="timeout", value=timeout, fix="write e.g. 'timeout: 600'")
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0
+    ):
+        raise ConfigError(
+            "'timeout' must be a positive number of seconds",
+            file=shown,
+            column="timeout",
+            value=timeout,
+            fix="write e.g. 'timeout: 600'",
+        )
     top_defaults = _mapping(data.get("defaults"), shown, "defaults")
     datasets = data.get("datasets")
     if not isinstance(datasets, dict) or not datasets:
-        raise ConfigError("'datasets' must map dataset names to their reports", file=shown,
-                          column="datasets", value=datasets,
-                          fix="write 'datasets:' then '  <dataset>:' then '    reports: [...]'")
+        raise ConfigError(
+            "'datasets' must map dataset names to their reports",
+            file=shown,
+            column="datasets",
+            value=datasets,
+            fix="write 'datasets:' then '  <dataset>:' then '    reports: [...]'",
+        )
     known: dict[str, dict[str, Any]] = {}
     specs: list[ReportSpec] = []
     for dataset, entry in datasets.items():
         where = f"datasets.{dataset}"
         if not isinstance(dataset, str) or not _DATASET.match(dataset):
-            raise ConfigError("a dataset name must be a slug (a-z, 0-9, -)", file=shown,
-                              column=where, value=dataset,
-                              fix="use the folder name under data/clean/")
+            raise ConfigError(
+                "a dataset name must be a slug (a-z, 0-9, -)",
+                file=shown,
+                column=where,
+                value=dataset,
+                fix="use the folder name under data/clean/",
+            )
         if not isinstance(entry, dict):
-            raise ConfigError("a dataset entry must be a mapping with 'reports:'", file=shown,
-                              column=where, value=entry, fix="write 'reports:' under it")
+            raise ConfigError(
+                "a dataset entry must be a mapping with 'reports:'",
+                file=shown,
+                column=where,
+                value=entry,
+                fix="write 'reports:' under it",
+            )
         _check_keys(entry, _DATASET_KEYS, shown, where + ".")
         defaults = {**top_defaults, **_mapping(entry.get("defaults"), shown, where + ".defaults")}
         reports = entry.get("reports")
         if not isinstance(reports, list) or not reports:
-            raise ConfigError("'reports' must be a non-empty list", file=shown,
-                              column=where + ".reports", value=reports,
-                              fix="list one '- notebook: ...' entry per report")
+            raise ConfigError(
+                "'reports' must be a non-empty list",
+                file=shown,
+                column=where + ".reports",
+                value=reports,
+                fix="list one '- notebook: ...' entry per report",
+            )
         for i, report in enumerate(reports):
-            specs.append(_read_report(report, dataset, defaults, cfg_paths["notebooks_dir"],
-                                      known, shown, f"{where}.reports[{i}]"))
+            specs.append(
+                _read_report(
+                    report,
+                    dataset,
+                    defaults,
+                    cfg_paths["notebooks_dir"],
+                    known,
+                    shown,
+                    f"{where}.reports[{i}]",
+                )
+            )
     _check_unique(specs, shown)
-    return ReportsConfig(path=file, root=base, timeout=timeout, reports=tuple(specs),
-                         **cfg_paths)
+    return ReportsConfig(path=file, root=base, timeout=timeout, reports=tuple(specs), **cfg_paths)
 
 
-def _read_report(report: Any, dataset: str, defaults: dict[str, Any], notebooks_dir: Path,
-                 known: dict[str, dict[str, Any]], shown: str, where: str) -> ReportSpec:
+def _read_report(
+    report: Any,
+    dataset: str,
+    defaults: dict[str, Any],
+    notebooks_dir: Path,
+    known: dict[str, dict[str, Any]],
+    shown: str,
+    where: str,
+) -> ReportSpec:
     if not isinstance(report, dict):
-        raise ConfigError("a report must be a mapping with 'notebook:'", file=shown,
-                          column=where, value=report, fix="write '- notebook: trend'")
+        raise ConfigError(
+            "a report must be a mapping with 'notebook:'",
+            file=shown,
+            column=where,
+            value=report,
+            fix="write '- notebook: trend'",
+        )
     _check_keys(report, _REPORT_KEYS, shown, where + ".")
     notebook = report.get("notebook")
     if not isinstance(notebook, str) or not _NOTEBOOK.match(notebook):
-        raise ConfigError("'notebook' must name a notebook in the notebooks folder", file=shown,
-                          column=where + ".notebook", value=notebook,
-                          fix="write its file name without .ipynb, e.g. 'trend'")
+        raise ConfigError(
+            "'notebook' must name a notebook in the notebooks folder",
+            file=shown,
+            column=where + ".notebook",
+            value=notebook,
+            fix="write its file name without .ipynb, e.g. 'trend'",
+        )
     nb_path = notebooks_dir / f"{notebook}.ipynb"
     if notebook not in known:
         if not nb_path.is_file():
             present = sorted(p.stem for p in notebooks_dir.glob("*.ipynb"))
-            raise ConfigError("the notebook does not exist", file=shown,
-                              column=where + ".notebook", value=notebook,
-                              fix=f"use one of {present} (files in {notebooks_dir})")
+            raise ConfigError(
+                "the notebook does not exist",
+                file=shown,
+                column=where + ".notebook",
+                value=notebook,
+                fix=f"use one of {present} (files in {notebooks_dir})",
+            )
         known[notebook] = notebook_parameters(nb_path)
     params = {**defaults, **_mapping(report.get("parameters"), shown, where + ".parameters")}
     for name in INJECTED_PARAMETERS:
         if name in params and not (name == "dataset" and params[name] == dataset):
-            raise ConfigError(f"the parameter {name!r} is set by the runner", file=shown,
-                              column=f"{where}.parameters.{name}", value=params[name],
-                              fix="remove it (the dataset comes from the key under 'datasets:')")
+            raise ConfigError(
+                f"the parameter {name!r} is set by the runner",
+                file=shown,
+                column=f"{where}.parameters.{name}",
+                value=params[name],
+                fix="remove it (the dataset comes from the key under 'datasets:')",
+            )
     params.pop("dataset", None)
     check_report_parameters(params, known[notebook], nb_path, shown, where + ".parameters")
     title = report.get("title")
     if title is not None and not isinstance(title, str):
-        raise ConfigError("'title' must be text", file=shown, column=where + ".title",
-                          value=title, fix="quote it")
+        raise ConfigError(
+            "'title' must be text", file=shown, column=where + ".title", value=title, fix="quote it"
+        )
     slug = report.get("slug")
     if slug is None:
         slug = slugify_report(title) if title else _slug_from(params)
     elif not isinstance(slug, str) or not _SLUG.match(slug) or len(slug) > _MAX_SLUG:
-        raise ConfigError("a slug must be ASCII words a-z, 0-9 joined by '-'", file=shown,
-                          column=where + ".slug", value=slug,
-                          fix=f"write e.g. {slugify_report(slug) or 'my-report'!r}")
-    return ReportSpec(dataset=dataset, notebook=notebook, slug=slug, parameters=params,
-                      title=title, where=where)
+        raise ConfigError(
+            "a slug must be ASCII words a-z, 0-9 joined by '-'",
+            file=shown,
+            column=where + ".slug",
+            value=slug,
+            fix=f"write e.g. {slugify_report(slug) or 'my-report'!r}",
+        )
+    return ReportSpec(
+        dataset=dataset, notebook=notebook, slug=slug, parameters=params, title=title, where=where
+    )
 
 
 def _slug_from(params: dict[str, Any]) -> str:
@@ -260,10 +334,13 @@ def _check_unique(specs: list[ReportSpec], shown: str) -> None:
     seen: dict[str, ReportSpec] = {}
     for spec in specs:
         if spec.id in seen:
-            raise ConfigError(f"two reports would write to the same folder {spec.id!r}",
-                              file=shown, column=spec.where, value=spec.slug,
-                              fix=f"give one of them (also {seen[spec.id].where}) "
-                                  "its own 'slug:' or 'title:'")
+            raise ConfigError(
+                f"two reports would write to the same folder {spec.id!r}",
+                file=shown,
+                column=spec.where,
+                value=spec.slug,
+                fix=f"give one of them (also {seen[spec.id].where}) its own 'slug:' or 'title:'",
+            )
         seen[spec.id] = spec
 
 
@@ -271,23 +348,36 @@ def _check_keys(entry: dict, allowed: set[str], shown: str, where: str) -> None:
     for key in entry:
         if key not in allowed:
             close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"the known keys are {sorted(allowed)}"
-            raise ConfigError(f"unknown key {where}{key}", file=shown, column=f"{where}{key}",
-                              value=key, fix=hint)
+            hint = (
+                f"did you mean {close[0]!r}?" if close else f"the known keys are {sorted(allowed)}"
+            )
+            raise ConfigError(
+                f"unknown key {where}{key}", file=shown, column=f"{where}{key}", value=key, fix=hint
+            )
 
 
 def _mapping(value: Any, shown: str, where: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-        raise ConfigError(f"'{where}' must map parameter names to values", file=shown,
-                          column=where, value=value, fix="write 'name: value' lines under it")
+        raise ConfigError(
+            f"'{where}' must map parameter names to values",
+            file=shown,
+            column=where,
+            value=value,
+            fix="write 'name: value' lines under it",
+        )
     return dict(value)
 
 
 def _folder(data: dict, key: str, default: str, base: Path, shown: str) -> Path:
     value = data.get(key, default)
     if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"'{key}' must be a folder path", file=shown, column=key,
-                          value=value, fix=f"write e.g. '{key}: {default}'")
+        raise ConfigError(
+            f"'{key}' must be a folder path",
+            file=shown,
+            column=key,
+            value=value,
+            fix=f"write e.g. '{key}: {default}'",
+        )
     return (base / value).resolve()

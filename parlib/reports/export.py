@@ -23,9 +23,14 @@ def _exporter() -> Any:
         from nbconvert import HTMLExporter
 
         templates = Path(__file__).resolve().parent.parent / "templates"
-        exporter = HTMLExporter(template_name="lab", template_file="report_html.j2",
-                                extra_template_paths=[str(templates)], exclude_input=True,
-                                exclude_input_prompt=True, exclude_output_prompt=True)
+        exporter = HTMLExporter(
+            template_name="lab",
+            template_file="report_html.j2",
+            extra_template_paths=[str(templates)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
         _local.exporter = exporter
     return exporter
 

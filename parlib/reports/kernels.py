@@ -63,11 +63,22 @@ def preload() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    for name in ("IPython.display", "pyarrow.parquet", "scipy.stats", "seaborn",
-                 "parlib.analysis.load", "parlib.analysis.trend", "parlib.analysis.correlation",
-                 "parlib.analysis.percentiles", "parlib.viz.figure_data", "parlib.viz.figures",
-                 "parlib.viz.trend_plots", "parlib.viz.rank_plots", "parlib.viz.correlation_plots",
-                 "parlib.reports.notebook"):
+    for name in (
+        "IPython.display",
+        "pyarrow.parquet",
+        "scipy.stats",
+        "seaborn",
+        "parlib.analysis.load",
+        "parlib.analysis.trend",
+        "parlib.analysis.correlation",
+        "parlib.analysis.percentiles",
+        "parlib.viz.figure_data",
+        "parlib.viz.figures",
+        "parlib.viz.trend_plots",
+        "parlib.viz.rank_plots",
+        "parlib.viz.correlation_plots",
+        "parlib.reports.notebook",
+    ):
         importlib.import_module(name)  # what the notebooks import
     from parlib.viz.labels import label
     from parlib.viz.theme import plot_theme
@@ -144,9 +155,17 @@ class KernelPool:
     ...     pool.release(km)
     """
 
-    def __init__(self, kernel_name: str, *, size: int, total: int, cwd: str | os.PathLike,
-                 log_dir: str | os.PathLike, startup_timeout: float = 120.0,
-                 warmup: str = WARMUP_CODE) -> None:
+    def __init__(
+        self,
+        kernel_name: str,
+        *,
+        size: int,
+        total: int,
+        cwd: str | os.PathLike,
+        log_dir: str | os.PathLike,
+        startup_timeout: float = 120.0,
+        warmup: str = WARMUP_CODE,
+    ) -> None:
         self.kernel_name = kernel_name
         self.size = max(1, size)
         self.total = total
@@ -157,8 +176,9 @@ class KernelPool:
         self._logs: Path | None = None
         self._ready: queue.Queue[tuple[Any, Path | None]] = queue.Queue()
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="parlib-kernels",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="parlib-kernels", daemon=True
+        )
         self._ipc_dir = tempfile.mkdtemp(prefix="parlib-k-") if os.name == "posix" else None
         self._live: set[Any] = set()
         self._pending: set[Any] = set()
@@ -194,9 +214,10 @@ class KernelPool:
         try:
             item, log = self._ready.get(timeout=timeout or self.startup_timeout * 2)
         except queue.Empty:
-            raise ReportError(f"no kernel {self.kernel_name!r} was ready in time",
-                              fix="check that the kernel starts: "
-                                  f"jupyter console --kernel {self.kernel_name}") from None
+            raise ReportError(
+                f"no kernel {self.kernel_name!r} was ready in time",
+                fix=f"check that the kernel starts: jupyter console --kernel {self.kernel_name}",
+            ) from None
         if self._sem is not None:
             self._loop.call_soon_threadsafe(self._sem.release)
         if log is not None:
@@ -274,26 +295,31 @@ class KernelPool:
         log = Path(self._logs or ".") / f"k{number}.log"
         try:
             with open(log, "wb") as out:  # the kernel process has its own copy of the handle
-                await km.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"],
-                                      env=self._env, cwd=self.cwd, stdout=out,
-                                      stderr=subprocess.STDOUT)
+                await km.start_kernel(
+                    extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                    env=self._env,
+                    cwd=self.cwd,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
             self._live.add(km)
             kc = km.client()
             kc.start_channels()
             try:
                 await kc.wait_for_ready(timeout=self.startup_timeout)
-                reply = await kc.execute_interactive(self.warmup, silent=True,
-                                                     store_history=False,
-                                                     timeout=self.startup_timeout)
+                reply = await kc.execute_interactive(
+                    self.warmup, silent=True, store_history=False, timeout=self.startup_timeout
+                )
             finally:
                 kc.stop_channels()
             content = reply["content"]
             if content["status"] != "ok":
-                raise ReportError(f"the kernel's preload failed: {content.get('ename')}: "
-                                  f"{content.get('evalue')}",
-                                  fix=f"see {KERNEL_LOG}; check that the kernel "
-                                      f"{self.kernel_name!r} runs this parlib and its "
-                                      "dependencies")
+                raise ReportError(
+                    f"the kernel's preload failed: {content.get('ename')}: {content.get('evalue')}",
+                    fix=f"see {KERNEL_LOG}; check that the kernel "
+                    f"{self.kernel_name!r} runs this parlib and its "
+                    "dependencies",
+                )
         except asyncio.CancelledError:
             await self._shutdown(km)
             raise
@@ -301,10 +327,11 @@ class KernelPool:
             status = await self._poll(km)
             await self._shutdown(km)
             if not isinstance(exc, ReportError):
-                exc = ReportError(f"kernel {self.kernel_name!r} did not start "
-                                  f"({describe_exit(status)}): {exc}",
-                                  fix=f"see {KERNEL_LOG}, and check the kernelspec with "
-                                      "'jupyter kernelspec list'")
+                exc = ReportError(
+                    f"kernel {self.kernel_name!r} did not start ({describe_exit(status)}): {exc}",
+                    fix=f"see {KERNEL_LOG}, and check the kernelspec with "
+                    "'jupyter kernelspec list'",
+                )
             self._ready.put((exc, log))
             return
         self._ready.put((km, log))
@@ -314,8 +341,11 @@ class KernelPool:
         kc.start_channels()
         try:
             reply = await kc.execute_interactive(
-                f"__import__('os').chdir({cwd!r})", silent=True, store_history=False,
-                timeout=self.startup_timeout)
+                f"__import__('os').chdir({cwd!r})",
+                silent=True,
+                store_history=False,
+                timeout=self.startup_timeout,
+            )
         finally:
             kc.stop_channels()
         if reply["content"]["status"] != "ok":
@@ -378,4 +408,3 @@ def _manager_class() -> type:
                     self.clients.pop().stop_channels()
 
     return PoolKernelManager
-

@@ -85,13 +85,17 @@ def relative_posix(path: Path, start: Path) -> str:
 def input_hashes(notebook: Path, dataset_dir: Path, root: Path) -> dict[str, str | None]:
     """Return ``{path relative to root: sha256}`` for the notebook and the clean files read."""
     files = [notebook] + [dataset_dir / name for name in INPUT_FILES]
-    files += [dataset_dir / name for name in OPTIONAL_INPUT_FILES
-              if (dataset_dir / name).is_file()]
+    files += [dataset_dir / name for name in OPTIONAL_INPUT_FILES if (dataset_dir / name).is_file()]
     return {relative_posix(f, root): hash_file(f) for f in files}
 
 
-def report_key(*, notebook_hash: str | None, parameters: dict[str, Any], version: str,
-               inputs: dict[str, str | None]) -> str:
+def report_key(
+    *,
+    notebook_hash: str | None,
+    parameters: dict[str, Any],
+    version: str,
+    inputs: dict[str, str | None],
+) -> str:
     """Return the sha256 that changes when anything a report depends on changes.
 
     Examples
@@ -101,8 +105,12 @@ def report_key(*, notebook_hash: str | None, parameters: dict[str, Any], version
     >>> a == b
     False
     """
-    blob = json.dumps({"notebook": notebook_hash, "parameters": parameters, "parlib": version,
-                       "inputs": inputs}, sort_keys=True, ensure_ascii=False, default=str)
+    blob = json.dumps(
+        {"notebook": notebook_hash, "parameters": parameters, "parlib": version, "inputs": inputs},
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -157,8 +165,14 @@ def git_commit(root: Path) -> str | None:
     Only ``git rev-parse HEAD`` runs; it changes nothing.
     """
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                             text=True, timeout=10, check=False)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     commit = out.stdout.strip()

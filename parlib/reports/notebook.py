@@ -19,8 +19,7 @@ from parlib.reports.report import Report
 from parlib.reports.texts import escape_md, say
 from parlib.viz.labels import check_lang
 
-__all__ = ["adhoc_slug", "apply_boundaries", "filter_units", "resolve_project_path",
-           "start_report"]
+__all__ = ["adhoc_slug", "apply_boundaries", "filter_units", "resolve_project_path", "start_report"]
 
 BOUNDARIES = ("legacy", "2025")
 ADHOC = "_adhoc"
@@ -48,8 +47,9 @@ def adhoc_slug(parameters: dict[str, Any]) -> str:
     return slugify_report("-".join(words)) or "defaults"
 
 
-def resolve_project_path(path: str | os.PathLike, *, start: str | os.PathLike | None = None
-                         ) -> Path:
+def resolve_project_path(
+    path: str | os.PathLike, *, start: str | os.PathLike | None = None
+) -> Path:
     """Return ``path`` as a folder that works from the kernel's working directory.
 
     An absolute path, or a relative one that exists from ``start`` (default the
@@ -81,8 +81,12 @@ def resolve_project_path(path: str | os.PathLike, *, start: str | os.PathLike | 
     return path if start is None else base / path
 
 
-def filter_units(scores: pd.DataFrame, *, provinces: list[str] | str | None = None,
-                 unit_type: list[str] | str | None = None) -> pd.DataFrame:
+def filter_units(
+    scores: pd.DataFrame,
+    *,
+    provinces: list[str] | str | None = None,
+    unit_type: list[str] | str | None = None,
+) -> pd.DataFrame:
     """Keep the rows of some provinces (names or codes, any spelling) and unit types.
 
     Names go through the one resolver, :mod:`parlib.analysis.resolve`: aliases, English
@@ -109,8 +113,9 @@ def filter_units(scores: pd.DataFrame, *, provinces: list[str] | str | None = No
     return out
 
 
-def apply_boundaries(scores: pd.DataFrame, boundaries: str = "legacy", *, how: str = "mean",
-                     lang: str = "vi") -> tuple[pd.DataFrame, Any]:
+def apply_boundaries(
+    scores: pd.DataFrame, boundaries: str = "legacy", *, how: str = "mean", lang: str = "vi"
+) -> tuple[pd.DataFrame, Any]:
     """Return the scores in the chosen province boundaries and a note saying what was done.
 
     Parameters
@@ -137,27 +142,41 @@ def apply_boundaries(scores: pd.DataFrame, boundaries: str = "legacy", *, how: s
 
     check_lang(lang)
     if boundaries not in BOUNDARIES:
-        raise ParameterError("unknown boundaries", column="boundaries", value=boundaries,
-                             fix=f"use one of {list(BOUNDARIES)}")
+        raise ParameterError(
+            "unknown boundaries",
+            column="boundaries",
+            value=boundaries,
+            fix=f"use one of {list(BOUNDARIES)}",
+        )
     if boundaries == "legacy":
         if "boundaries" in scores:  # tables regrouped into 2025 provinces are another ranking
-            scores = scores.loc[scores["boundaries"].astype("string").ne("2025").fillna(True)
-                                .to_numpy(dtype=bool)]
+            scores = scores.loc[
+                scores["boundaries"].astype("string").ne("2025").fillna(True).to_numpy(dtype=bool)
+            ]
         return scores, Markdown(say("legacy", lang))
     from parlib.analysis.merger import group_to_2025
 
     grouped, description = group_to_2025(scores, how=how)
     merged = description.loc[description["n_members"] > 1]
     lines = [say("grouped", lang, how=say(how, lang))]
-    lines += [f"- **{escape_md(row.province_2025)}** ({escape_md(row.province_code_2025)}): "
-              f"{escape_md(row.members)}" for row in merged.itertuples()]
+    lines += [
+        f"- **{escape_md(row.province_2025)}** ({escape_md(row.province_code_2025)}): "
+        f"{escape_md(row.members)}"
+        for row in merged.itertuples()
+    ]
     if merged.empty:
         lines.append(say("grouped_none", lang))
     return grouped, Markdown("\n".join(lines))
 
 
-def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = "data/clean",
-                 output_dir: str | os.PathLike = "reports/_adhoc", lang: str = "vi") -> Report:
+def start_report(
+    notebook: str,
+    dataset: str,
+    *,
+    clean_dir: str | os.PathLike = "data/clean",
+    output_dir: str | os.PathLike = "reports/_adhoc",
+    lang: str = "vi",
+) -> Report:
     """Check the parameters, resolve the folders, load the data, and return a :class:`Report`.
 
     It is a report notebook's first parlib call. Run by papermill, it first
@@ -186,8 +205,7 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
     dataset, lang = injected.get("dataset", dataset), injected.get("lang", lang)
     output_dir = injected.get("output_dir", output_dir)
     if lang not in ("vi", "en"):
-        raise ParameterError("unknown language", column="lang", value=lang,
-                             fix="use 'vi' or 'en'")
+        raise ParameterError("unknown language", column="lang", value=lang, fix="use 'vi' or 'en'")
     clean = resolve_project_path(clean_dir)
     out = resolve_project_path(output_dir)
     if out.name == ADHOC:  # papermill by hand: a folder of its own per notebook and parameters
@@ -206,7 +224,16 @@ def start_report(notebook: str, dataset: str, *, clean_dir: str | os.PathLike = 
         release = read_release(dataset, clean_dir=clean)
     except FileNotFoundError:  # cleaned by hand, without a data package: no release known
         release = Release(dataset=dataset, title=dataset, synthetic=synthetic)
-    return Report(notebook=notebook, dataset=dataset, lang=lang, clean_dir=clean,
-                  output_dir=out, scores=scores, sources=sources, synthetic=synthetic,
-                  release=release, aggregates=aggregates if len(aggregates) else None,
-                  disputed=disputed if len(disputed) else None)
+    return Report(
+        notebook=notebook,
+        dataset=dataset,
+        lang=lang,
+        clean_dir=clean,
+        output_dir=out,
+        scores=scores,
+        sources=sources,
+        synthetic=synthetic,
+        release=release,
+        aggregates=aggregates if len(aggregates) else None,
+        disputed=disputed if len(disputed) else None,
+    )

@@ -39,12 +39,17 @@ def notebook_parameters(path: Path) -> dict[str, Any]:
     try:
         found = papermill.inspect_notebook(str(path))
     except Exception as exc:  # papermill raises plain Exceptions for unreadable files
-        raise ConfigError(f"the notebook cannot be read: {exc}", file=path,
-                          fix="check that it is a valid .ipynb file with a kernelspec in its "
-                              "metadata") from None
+        raise ConfigError(
+            f"the notebook cannot be read: {exc}",
+            file=path,
+            fix="check that it is a valid .ipynb file with a kernelspec in its metadata",
+        ) from None
     if not found:
-        raise ConfigError("the notebook has no cell tagged 'parameters'", file=path,
-                          fix="tag the cell of literal defaults with 'parameters'")
+        raise ConfigError(
+            "the notebook has no cell tagged 'parameters'",
+            file=path,
+            fix="tag the cell of literal defaults with 'parameters'",
+        )
     out: dict[str, Any] = {}
     for name, info in found.items():
         try:
@@ -54,8 +59,9 @@ def notebook_parameters(path: Path) -> dict[str, Any]:
     return out
 
 
-def check_report_parameters(params: dict[str, Any], known: dict[str, Any], nb_path: Path,
-                            shown: str, where: str) -> None:
+def check_report_parameters(
+    params: dict[str, Any], known: dict[str, Any], nb_path: Path, shown: str, where: str
+) -> None:
     """Check each parameter of a report against its notebook, coercing values in place.
 
     ``known`` is the notebook's :func:`notebook_parameters`; values are coerced as
@@ -68,26 +74,41 @@ def check_report_parameters(params: dict[str, Any], known: dict[str, Any], nb_pa
             close = difflib.get_close_matches(name, list(known), n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise ParameterError(
-                f"unknown parameter {name!r} for notebook {nb_path.name}", file=shown,
-                column=f"{where}.{name}", value=value,
-                fix=f"{hint}the notebook's parameters are {sorted(known)}")
+                f"unknown parameter {name!r} for notebook {nb_path.name}",
+                file=shown,
+                column=f"{where}.{name}",
+                value=value,
+                fix=f"{hint}the notebook's parameters are {sorted(known)}",
+            )
         default = known[name]
         if default is not _NOT_LITERAL:
             try:
                 value = params[name] = coerce_parameter(name, value, default)
             except ParameterError as exc:
-                raise ParameterError(exc.problem, file=shown, column=f"{where}.{name}",
-                                     value=value, fix=f"write e.g. {name}: {default!r}") from None
+                raise ParameterError(
+                    exc.problem,
+                    file=shown,
+                    column=f"{where}.{name}",
+                    value=value,
+                    fix=f"write e.g. {name}: {default!r}",
+                ) from None
         if not _same_kind(value, default):
             raise ParameterError(
                 f"parameter {name!r} of notebook {nb_path.name} must be "
-                f"{type(default).__name__} like its default {default!r}", file=shown,
-                column=f"{where}.{name}", value=value,
-                fix=f"write a {type(default).__name__} value")
+                f"{type(default).__name__} like its default {default!r}",
+                file=shown,
+                column=f"{where}.{name}",
+                value=value,
+                fix=f"write a {type(default).__name__} value",
+            )
         if name in _CHOICES and value not in _CHOICES[name]:
-            raise ParameterError(f"parameter {name!r} must be one of {list(_CHOICES[name])}",
-                                 file=shown, column=f"{where}.{name}", value=value,
-                                 fix=f"use one of {list(_CHOICES[name])}")
+            raise ParameterError(
+                f"parameter {name!r} must be one of {list(_CHOICES[name])}",
+                file=shown,
+                column=f"{where}.{name}",
+                value=value,
+                fix=f"use one of {list(_CHOICES[name])}",
+            )
         if name == "provinces":
             _check_provinces(value, shown, f"{where}.{name}")
 
@@ -99,10 +120,15 @@ def _check_provinces(value: Any, shown: str, where: str) -> None:
     for name in [value] if isinstance(value, str) else list(value or []):
         if find_province(name) is None:
             close = suggest_provinces(name)
-            raise ParameterError("no province has this name", file=shown, column=where,
-                                 value=name, fix=f"{did_you_mean(close).strip() or 'check it'} "
-                                 "Names, English names, names without diacritics, aliases of "
-                                 "parlib/reference/province_aliases.csv and GSO codes all work")
+            raise ParameterError(
+                "no province has this name",
+                file=shown,
+                column=where,
+                value=name,
+                fix=f"{did_you_mean(close).strip() or 'check it'} "
+                "Names, English names, names without diacritics, aliases of "
+                "parlib/reference/province_aliases.csv and GSO codes all work",
+            )
 
 
 def _same_kind(value: Any, default: Any) -> bool:

@@ -108,8 +108,10 @@ def coerce_parameter(name: str, value: Any, default: Any) -> Any:
         if kind in (int, float):
             return [_to_number(name, item, kind(), kind, item=True) for item in items]
         if kind is str or not len(default):
-            return [str(item) if isinstance(item, (int, float)) and not isinstance(item, bool)
-                    else item for item in items]
+            return [
+                str(item) if isinstance(item, (int, float)) and not isinstance(item, bool) else item
+                for item in items
+            ]
         return items
     return value
 
@@ -135,8 +137,11 @@ def _to_list(value: Any) -> list | None:
             if isinstance(parsed, (list, tuple)):
                 return list(parsed)
         text = text.strip("[]()")
-    return [part.strip().strip("'\"").strip() for part in text.split(",")
-            if part.strip().strip("'\"").strip()]
+    return [
+        part.strip().strip("'\"").strip()
+        for part in text.split(",")
+        if part.strip().strip("'\"").strip()
+    ]
 
 
 def _to_number(name: str, value: Any, default: Any, kind: type, *, item: bool = False) -> Any:
@@ -159,11 +164,15 @@ def _to_number(name: str, value: Any, default: Any, kind: type, *, item: bool = 
             if number.is_integer():
                 return int(number)
     what = "whole number" if kind is int else "number"
-    shown = f"a list of {what}s like [2019, 2020]" if item else f"a {what} like its default " \
-                                                                f"{default!r}"
+    shown = (
+        f"a list of {what}s like [2019, 2020]" if item else f"a {what} like its default {default!r}"
+    )
     example = "'[2019, 2020]'" if item else str(default)
-    raise ParameterError(f"parameter {name!r} must be {shown}", value=value,
-                         fix=f"pass it as e.g. -p {name} {example}")
+    raise ParameterError(
+        f"parameter {name!r} must be {shown}",
+        value=value,
+        fix=f"pass it as e.g. -p {name} {example}",
+    )
 
 
 def _to_bool(name: str, value: Any, default: bool) -> Any:
@@ -174,8 +183,11 @@ def _to_bool(name: str, value: Any, default: bool) -> Any:
         return True
     if key in _FALSE:
         return False
-    raise ParameterError(f"parameter {name!r} must be true or false", value=value,
-                         fix=f"pass it as e.g. -p {name} {str(default).lower()}")
+    raise ParameterError(
+        f"parameter {name!r} must be true or false",
+        value=value,
+        fix=f"pass it as e.g. -p {name} {str(default).lower()}",
+    )
 
 
 def parameters_of(source: str) -> dict[str, Any] | None:
@@ -249,20 +261,24 @@ def check_injected(shell: Any = None) -> dict[str, Any]:
     if not marks:
         return {}
     injected = parameters_of(inputs[marks[-1]]) or {}
-    before = [s for s in inputs[:marks[-1]] if not s.lstrip().startswith(INJECTED_MARK)]
+    before = [s for s in inputs[: marks[-1]] if not s.lstrip().startswith(INJECTED_MARK)]
     defaults = parameters_of(before[-1]) if before else None
     if defaults is None:
-        raise ParameterError("parameters were injected but the notebook has no cell of "
-                             "defaults before them", value=sorted(injected),
-                             fix="tag the notebook's cell of literal defaults 'parameters'")
+        raise ParameterError(
+            "parameters were injected but the notebook has no cell of defaults before them",
+            value=sorted(injected),
+            fix="tag the notebook's cell of literal defaults 'parameters'",
+        )
     unknown = [name for name in injected if name not in defaults]
     if unknown:
         name = unknown[0]
         close = difflib.get_close_matches(name, list(defaults), n=3)
         hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
-        raise ParameterError(f"unknown parameter {name!r}: the notebook does not define it",
-                             value=shell.user_ns.get(name),
-                             fix=f"{hint}the notebook's parameters are {sorted(defaults)}")
+        raise ParameterError(
+            f"unknown parameter {name!r}: the notebook does not define it",
+            value=shell.user_ns.get(name),
+            fix=f"{hint}the notebook's parameters are {sorted(defaults)}",
+        )
     out = {}
     for name in injected:
         value = coerce_parameter(name, shell.user_ns.get(name), defaults[name])
@@ -322,8 +338,9 @@ def _brief_warning(plain: Any) -> Any:
     return formatwarning
 
 
-def _brief(shell: Any, etype: type, value: BaseException, tb: Any,
-           tb_offset: int | None = None) -> list[str]:
+def _brief(
+    shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None
+) -> list[str]:
     stb = [f"{etype.__name__}: {value}"]
     shell._showtraceback(etype, value, stb)  # IPython's hook: send the error to the notebook
     return stb

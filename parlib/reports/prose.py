@@ -32,58 +32,88 @@ class ReportProse:
 
         return Markdown(say(key, self.lang, **fields))
 
-    def describe(self, trend: pd.DataFrame, *, index: str, component: str, level: str,
-                 unit_type: str | None = None) -> Any:
+    def describe(
+        self,
+        trend: pd.DataFrame,
+        *,
+        index: str,
+        component: str,
+        level: str,
+        unit_type: str | None = None,
+    ) -> Any:
         """Return Markdown naming the selection, the synthetic warning and missing years."""
         from IPython.display import Markdown
 
         units = sorted(escape_md(u) for u in trend["unit"].dropna().unique())
-        shown = ", ".join(units) if len(units) <= 8 else say("all_units", self.lang,
-                                                               n=len(units))
+        shown = ", ".join(units) if len(units) <= 8 else say("all_units", self.lang, n=len(units))
         years = sorted(int(y) for y in trend["year"].dropna().unique())
         kind = say("unit_type", self.lang, name=label(unit_type, self.lang)) if unit_type else ""
-        parts = [say("selection", self.lang, dataset=self.dataset, index=label(index, self.lang),
-                     component=_component_text(index, component, self.lang),
-                     level=label(f"level_{level}", self.lang), unit_type=kind, units=shown,
-                     years=_span(years))]
+        parts = [
+            say(
+                "selection",
+                self.lang,
+                dataset=self.dataset,
+                index=label(index, self.lang),
+                component=_component_text(index, component, self.lang),
+                level=label(f"level_{level}", self.lang),
+                unit_type=kind,
+                units=shown,
+                years=_span(years),
+            )
+        ]
         gaps = trend.loc[trend["score"].isna()]
         disputed = self._disputed_keys(index=index, component=component, level=level)
         if len(gaps) and disputed:
             hit = [(u, int(y)) in disputed for u, y in zip(gaps["unit"], gaps["year"])]
             argued = gaps.loc[hit]
             if len(argued):
-                listed = [f"{escape_md(u)} {', '.join(str(int(y)) for y in g['year'])}"
-                          for u, g in argued.groupby("unit", sort=True)]
+                listed = [
+                    f"{escape_md(u)} {', '.join(str(int(y)) for y in g['year'])}"
+                    for u, g in argued.groupby("unit", sort=True)
+                ]
                 parts.append(say("disputed", self.lang, figures="; ".join(listed)))
                 gaps = gaps.loc[[not h for h in hit]]
         if len(gaps):
-            listed = [f"{escape_md(u)} {', '.join(str(int(y)) for y in g['year'])}"
-                      for u, g in gaps.groupby("unit", sort=True)]
+            listed = [
+                f"{escape_md(u)} {', '.join(str(int(y)) for y in g['year'])}"
+                for u, g in gaps.groupby("unit", sort=True)
+            ]
             parts.append(say("gaps", self.lang, gaps="; ".join(listed)))
         else:
             parts.append(say("no_gaps", self.lang))
         return Markdown("\n\n".join(parts))
 
-    def disputed_note(self, *, index: str, component: str = "total", level: str = "province",
-                      year: int | None = None) -> Any:
+    def disputed_note(
+        self,
+        *,
+        index: str,
+        component: str = "total",
+        level: str = "province",
+        year: int | None = None,
+    ) -> Any:
         """Return Markdown naming the selection's figures whose published versions disagree."""
         from IPython.display import Markdown
 
-        keys = sorted(k for k in self._disputed_keys(index=index, component=component,
-                                                     level=level)
-                      if year is None or k[1] == int(year))
+        keys = sorted(
+            k
+            for k in self._disputed_keys(index=index, component=component, level=level)
+            if year is None or k[1] == int(year)
+        )
         if not keys:
             return Markdown("")
-        return Markdown(say("disputed", self.lang, figures="; ".join(
-            f"{escape_md(u)} {y}" for u, y in keys)))
+        return Markdown(
+            say("disputed", self.lang, figures="; ".join(f"{escape_md(u)} {y}" for u, y in keys))
+        )
 
     def _disputed_keys(self, *, index: str, component: str, level: str) -> set[tuple[str, int]]:
         rows = self.disputed
         if rows is None or rows.empty:
             return set()
-        hit = ((rows["index"].astype("string") == index)
-               & (rows["component"].astype("string") == component)
-               & (rows["level"].astype("string") == level)).fillna(False)
+        hit = (
+            (rows["index"].astype("string") == index)
+            & (rows["component"].astype("string") == component)
+            & (rows["level"].astype("string") == level)
+        ).fillna(False)
         rows = rows.loc[hit.to_numpy(dtype=bool)]
         return {(str(u), int(y)) for u, y in zip(rows["unit"], rows["year"])}
 
@@ -105,9 +135,16 @@ class ReportProse:
             key = f"trend_caption_{kind}"
             if kind == "dataset" and len(counts) and counts.min() >= expected:
                 key = "trend_caption_dataset_all"
-            parts.append(say(key, self.lang, years=_span(rows["year"]),
-                             n=_count_span(counts), expected=expected,
-                             province=escape_md(rows["province"].iloc[0])))
+            parts.append(
+                say(
+                    key,
+                    self.lang,
+                    years=_span(rows["year"]),
+                    n=_count_span(counts),
+                    expected=expected,
+                    province=escape_md(rows["province"].iloc[0]),
+                )
+            )
         return " ".join(parts)
 
     def describe_correlation(self, result: Any) -> Any:
@@ -117,18 +154,31 @@ class ReportProse:
         if result.message:
             return Markdown(say("pairs_too_few", self.lang, n=result.n) + f" ({result.message})")
         num = self.number
-        text = say("correlation_result", self.lang, x=_spec_text(result.x, self.lang),
-                   y=_spec_text(result.y, self.lang),
-                   years=_span(result.years), n=result.n, r=num(result.pearson_r),
-                   low=num(result.pearson_ci_low), high=num(result.pearson_ci_high),
-                   p=num(result.pearson_p, 3), rho=num(result.spearman_rho),
-                   p_rho=num(result.spearman_p, 3))
+        text = say(
+            "correlation_result",
+            self.lang,
+            x=_spec_text(result.x, self.lang),
+            y=_spec_text(result.y, self.lang),
+            years=_span(result.years),
+            n=result.n,
+            r=num(result.pearson_r),
+            low=num(result.pearson_ci_low),
+            high=num(result.pearson_ci_high),
+            p=num(result.pearson_p, 3),
+            rho=num(result.spearman_rho),
+            p_rho=num(result.spearman_p, 3),
+        )
         if result.pooled:
             text += " " + say("pooled_caveat", self.lang, clusters=result.n_clusters)
         odd = result.pairs.loc[result.pairs["outlier"]]
-        names = [escape_md(f"{r.unit} {r.year}" if result.pooled else r.unit) for r in odd.itertuples()]
-        text += "\n\n" + (say("outliers", self.lang, names=", ".join(names)) if names
-                          else say("no_outliers", self.lang))
+        names = [
+            escape_md(f"{r.unit} {r.year}" if result.pooled else r.unit) for r in odd.itertuples()
+        ]
+        text += "\n\n" + (
+            say("outliers", self.lang, names=", ".join(names))
+            if names
+            else say("no_outliers", self.lang)
+        )
         return Markdown(text)
 
     def table(self, frame: pd.DataFrame, columns: list[str]) -> Any:
@@ -141,10 +191,11 @@ class ReportProse:
             shown = shown.assign(year=shown["year"].astype("string"))
         shown = shown.rename(columns={c: self.header(c) for c in shown.columns})
         decimal, thousands = (",", ".") if self.lang == "vi" else (".", ",")
-        return (shown.style.hide(axis="index")
-                .format(precision=2, decimal=decimal, thousands=thousands, na_rep="—",
-                        escape="html")
-                .format_index(escape="html", axis="columns"))
+        return (
+            shown.style.hide(axis="index")
+            .format(precision=2, decimal=decimal, thousands=thousands, na_rep="—", escape="html")
+            .format_index(escape="html", axis="columns")
+        )
 
     def header(self, column: str) -> str:
         """Return the table header of ``column`` in the report's language."""
@@ -157,8 +208,9 @@ class ReportProse:
 
     def year_table(self, trend: pd.DataFrame, *, values: str = "change") -> Any:
         """Return ``values`` of :func:`parlib.analysis.trend.compute_trend` as a units × years table."""
-        wide = trend.pivot_table(index="unit", columns="year", values=values, observed=True,
-                                 dropna=False, sort=True)
+        wide = trend.pivot_table(
+            index="unit", columns="year", values=values, observed=True, dropna=False, sort=True
+        )
         wide.columns = [str(int(c)) for c in wide.columns]
         wide = wide.rename_axis(label("unit", self.lang)).reset_index()
         return self.table(wide, list(wide.columns))
@@ -173,8 +225,7 @@ class ReportProse:
         years = sorted(int(y) for y in trend.loc[trend["score"].notna(), "year"].unique())
         return (years[0], years[-1]) if len(years) > 1 else None
 
-    def latest_year(self, scores: pd.DataFrame, *, index: str, component: str,
-                    level: str) -> int:
+    def latest_year(self, scores: pd.DataFrame, *, index: str, component: str, level: str) -> int:
         """Return the latest year with a score of ``index``/``component`` at ``level``."""
         from parlib.analysis.select import select_scores
 

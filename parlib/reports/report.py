@@ -62,17 +62,29 @@ class Report(ReportProse):
         """Return the report's citation in every form: the union of its figures' documents."""
         from parlib.publish.citations import cite_report
 
-        title = say(f"title_{self.notebook}", self.lang) if f"title_{self.notebook}" in TEXTS \
+        title = (
+            say(f"title_{self.notebook}", self.lang)
+            if f"title_{self.notebook}" in TEXTS
             else self.notebook
+        )
         if self.cited:  # named by its headline figure: index, place or unit, years
             title = f"{title}: {self.cited[0].title}"
         elif self.release is not None:
             title = f"{title}: {self.release.title}"
-        return cite_report(self.cited, release=self.release, key=self.key, title=title,
-                           lang=self.lang).forms()
+        return cite_report(
+            self.cited, release=self.release, key=self.key, title=title, lang=self.lang
+        ).forms()
 
-    def publish(self, fig: Any, name: str, *, caption: str, title: str | None = None,
-                data: pd.DataFrame | None = None, width: int = 760) -> None:
+    def publish(
+        self,
+        fig: Any,
+        name: str,
+        *,
+        caption: str,
+        title: str | None = None,
+        data: pd.DataFrame | None = None,
+        width: int = 760,
+    ) -> None:
         """Save ``fig`` once (PNG, SVG, PDF, sidecar), close it, and show the saved PNG.
 
         The figure is closed before the cell ends, so the inline backend does not
@@ -106,39 +118,78 @@ class Report(ReportProse):
         sources = self.sources_of(rows)
         note = _computed_note(rows, self.lang)
         if rows is None:  # nothing says which rows are drawn: the dataset's documents
-            citation = cite_documents(sources, key=f"{self.key}-{name}", title=title,
-                                      release=self.release, lang=self.lang)
+            citation = cite_documents(
+                sources, key=f"{self.key}-{name}", title=title, release=self.release, lang=self.lang
+            )
         else:
-            citation = cite_figure(rows, sources=self.sources, release=self.release,
-                                   key=f"{self.key}-{name}", title=title,
-                                   data_hash=data_hash(rows), lang=self.lang)
-        files = save_figure(figure, self.figures_dir / name, title=title, caption=caption,
-                            source=sources, synthetic=self.synthetic, lang=self.lang,
-                            citation=citation, data_hash=citation.data_hash, data=rows,
-                            note=note)
+            citation = cite_figure(
+                rows,
+                sources=self.sources,
+                release=self.release,
+                key=f"{self.key}-{name}",
+                title=title,
+                data_hash=data_hash(rows),
+                lang=self.lang,
+            )
+        files = save_figure(
+            figure,
+            self.figures_dir / name,
+            title=title,
+            caption=caption,
+            source=sources,
+            synthetic=self.synthetic,
+            lang=self.lang,
+            citation=citation,
+            data_hash=citation.data_hash,
+            data=rows,
+            note=note,
+        )
         plt.close(figure)
         self.cited.append(citation)
         if note:
             caption = f"{caption} {note}."
-        self.figures.append({"name": name, "title": title, "caption": caption,
-                             **{k: _rel(getattr(files, k), self.output_dir)
-                                for k in ("png", "svg", "pdf", "csv", "json")}})
+        self.figures.append(
+            {
+                "name": name,
+                "title": title,
+                "caption": caption,
+                **{
+                    k: _rel(getattr(files, k), self.output_dir)
+                    for k in ("png", "svg", "pdf", "csv", "json")
+                },
+            }
+        )
         self._write_meta()
-        display(Image(filename=str(files.png), width=width, metadata={"alt": caption}),
-                Markdown(f"*{caption}*"), Markdown(self._file_links(files)))
+        display(
+            Image(filename=str(files.png), width=width, metadata={"alt": caption}),
+            Markdown(f"*{caption}*"),
+            Markdown(self._file_links(files)),
+        )
 
     def _file_links(self, files: Any) -> str:
         """Markdown links to a figure's files and to the dataset's workbook and codebook."""
-        names = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "csv": say("link_data", self.lang),
-                 "json": say("link_citation", self.lang)}
-        links = [f"[{text}](figures/{quote(getattr(files, ext).name)})"
-                 for ext, text in names.items() if getattr(files, ext, None) is not None]
+        names = {
+            "png": "PNG",
+            "svg": "SVG",
+            "pdf": "PDF",
+            "csv": say("link_data", self.lang),
+            "json": say("link_citation", self.lang),
+        }
+        links = [
+            f"[{text}](figures/{quote(getattr(files, ext).name)})"
+            for ext, text in names.items()
+            if getattr(files, ext, None) is not None
+        ]
         line = f"{say('link_files', self.lang)}: " + " · ".join(links)
-        files_of_dataset = [(say(key, self.lang), self.clean_dir / self.dataset / name)
-                            for key, name in (("link_xlsx", "scores.xlsx"),
-                                              ("link_codebook", "codebook.html"))]
-        data = [f"[{text}]({quote(Path(os.path.relpath(path, self.output_dir)).as_posix())})"
-                for text, path in files_of_dataset if path.is_file()]
+        files_of_dataset = [
+            (say(key, self.lang), self.clean_dir / self.dataset / name)
+            for key, name in (("link_xlsx", "scores.xlsx"), ("link_codebook", "codebook.html"))
+        ]
+        data = [
+            f"[{text}]({quote(Path(os.path.relpath(path, self.output_dir)).as_posix())})"
+            for text, path in files_of_dataset
+            if path.is_file()
+        ]
         if data:  # relative links: the report folder keeps its depth when moved into place
             line += f"  \n{say('link_dataset', self.lang)}: " + " · ".join(data)
         return line
@@ -156,10 +207,15 @@ class Report(ReportProse):
         return sources_of_rows(rows, self.sources)
 
     def _write_meta(self) -> None:
-        meta = {"notebook": self.notebook, "dataset": self.dataset, "lang": self.lang,
-                "synthetic": self.synthetic, "citation": self.citation.get("text"),
-                "citation_forms": self.citation,
-                "figures": self.figures}
+        meta = {
+            "notebook": self.notebook,
+            "dataset": self.dataset,
+            "lang": self.lang,
+            "synthetic": self.synthetic,
+            "citation": self.citation.get("text"),
+            "citation_forms": self.citation,
+            "figures": self.figures,
+        }
         path = self.output_dir / "figures.json"
         path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
@@ -196,8 +252,13 @@ def _computed_note(rows: pd.DataFrame | None, lang: str) -> str | None:
     """Say which values parlib computed from former provinces (2025 boundaries), if any."""
     if rows is None or "members" not in rows:
         return None
-    merged = rows.loc[rows["members"].astype("string").str.contains(",", regex=False)
-                      .fillna(False).to_numpy(dtype=bool)]
+    merged = rows.loc[
+        rows["members"]
+        .astype("string")
+        .str.contains(",", regex=False)
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    ]
     if merged.empty:
         return None
     how = "mean"

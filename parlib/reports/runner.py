@@ -88,15 +88,23 @@ class RunSummary:
 
     def line(self) -> str:
         """Return the one-line summary the command line prints."""
-        text = (f"{len(self.results)} reports: {len(self.ran)} built, "
-                f"{len(self.skipped)} unchanged, {len(self.failed)} failed "
-                f"in {self.seconds:.1f} s")
+        text = (
+            f"{len(self.results)} reports: {len(self.ran)} built, "
+            f"{len(self.skipped)} unchanged, {len(self.failed)} failed "
+            f"in {self.seconds:.1f} s"
+        )
         return text + (f"; index: {self.index}" if self.index else "")
 
 
-def run_reports(config: str | os.PathLike = "reports.yaml", *, jobs: int | None = None,
-                force: bool = False, only: str | None = None, root: str | os.PathLike = ".",
-                progress: bool = True) -> RunSummary:
+def run_reports(
+    config: str | os.PathLike = "reports.yaml",
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    only: str | None = None,
+    root: str | os.PathLike = ".",
+    progress: bool = True,
+) -> RunSummary:
     """Build every report of ``reports.yaml`` whose inputs changed.
 
     Parameters
@@ -143,8 +151,11 @@ def run_reports(config: str | os.PathLike = "reports.yaml", *, jobs: int | None 
     try:
         lock.acquire(timeout=0)
     except filelock.Timeout:
-        raise LockError("another 'parlib reports' run is writing to this folder",
-                        file=cfg.output_dir, fix="wait for it to finish, or stop it") from None
+        raise LockError(
+            "another 'parlib reports' run is writing to this folder",
+            file=cfg.output_dir,
+            fix="wait for it to finish, or stop it",
+        ) from None
     try:
         recover_folders(cfg.output_dir)
         plans = [_plan(cfg, spec, force) for spec in specs]
@@ -154,8 +165,11 @@ def run_reports(config: str | os.PathLike = "reports.yaml", *, jobs: int | None 
         if todo:
             kernel_name = choose_kernel_name()
             results += _run_all(cfg, todo, kernel_name, min(jobs, len(todo)), progress)
-        index = write_site(cfg.output_dir, clean_dir=cfg.clean_dir,
-                           reports=[f"{s.dataset}/{s.notebook}/{s.slug}" for s in cfg.reports])
+        index = write_site(
+            cfg.output_dir,
+            clean_dir=cfg.clean_dir,
+            reports=[f"{s.dataset}/{s.notebook}/{s.slug}" for s in cfg.reports],
+        )
     finally:
         lock.release()
     order = {spec.id: i for i, spec in enumerate(specs)}
@@ -163,8 +177,9 @@ def run_reports(config: str | os.PathLike = "reports.yaml", *, jobs: int | None 
     return RunSummary(results, time.perf_counter() - start, index, kernel_name, jobs)
 
 
-def report_states(config: str | os.PathLike = "reports.yaml", *,
-                  root: str | os.PathLike = ".") -> list[dict[str, Any]]:
+def report_states(
+    config: str | os.PathLike = "reports.yaml", *, root: str | os.PathLike = "."
+) -> list[dict[str, Any]]:
     """Return each report of ``reports.yaml`` with its state, without running or writing anything.
 
     States: ``up to date`` (a build would skip it), ``out of date`` (its
@@ -184,8 +199,14 @@ def report_states(config: str | os.PathLike = "reports.yaml", *,
             state = "up to date"
         else:
             state = "out of date" if read_manifest(folder) else "not built"
-        out.append({"id": spec.id, "title": spec.title, "state": state,
-                    "folder": relative_posix(folder, cfg.root)})
+        out.append(
+            {
+                "id": spec.id,
+                "title": spec.title,
+                "state": state,
+                "folder": relative_posix(folder, cfg.root),
+            }
+        )
     return out
 
 
@@ -196,8 +217,12 @@ def _select(cfg: ReportsConfig, only: str | None) -> list[ReportSpec]:
     pattern = only if any(ch in only for ch in "*?[") else f"*{only}*"
     chosen = [s for s in specs if fnmatch.fnmatchcase(s.id, pattern)]
     if not chosen:
-        raise ConfigError("no report matches --only", file=cfg.path, value=only,
-                          fix=f"use part of a report id, e.g. {specs[0].id!r}")
+        raise ConfigError(
+            "no report matches --only",
+            file=cfg.path,
+            value=only,
+            fix=f"use part of a report id, e.g. {specs[0].id!r}",
+        )
     return chosen
 
 
@@ -206,10 +231,11 @@ def _check_inputs(cfg: ReportsConfig, specs: list[ReportSpec]) -> None:
         folder = cfg.clean_dir / dataset
         missing = [n for n in INPUT_FILES if not (folder / n).is_file()]
         if missing:
-            raise ConfigError(f"dataset {dataset!r} has no clean data ({', '.join(missing)} "
-                              "missing)", file=folder,
-                              fix=f"run 'parlib clean' first, or remove {dataset!r} from "
-                                  f"{cfg.path.name}")
+            raise ConfigError(
+                f"dataset {dataset!r} has no clean data ({', '.join(missing)} missing)",
+                file=folder,
+                fix=f"run 'parlib clean' first, or remove {dataset!r} from {cfg.path.name}",
+            )
 
 
 @functools.cache
@@ -218,7 +244,10 @@ def code_hash() -> str:
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".csv", ".j2", ".html", ".css") and "__pycache__" not in path.parts:
+        if (
+            path.suffix in (".py", ".csv", ".j2", ".html", ".css")
+            and "__pycache__" not in path.parts
+        ):
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -227,34 +256,56 @@ def code_hash() -> str:
 def _plan(cfg: ReportsConfig, spec: ReportSpec, force: bool) -> ReportPlan:
     folder = cfg.output_dir / spec.dataset / spec.notebook / spec.slug
     if not folder.resolve().is_relative_to(cfg.output_dir.resolve()):  # slugs are checked too
-        raise ConfigError("a report folder would leave the reports folder", file=cfg.path,
-                          value=spec.id, fix="use a slug of a-z, 0-9 and '-'")
+        raise ConfigError(
+            "a report folder would leave the reports folder",
+            file=cfg.path,
+            value=spec.id,
+            fix="use a slug of a-z, 0-9 and '-'",
+        )
     check_output_dir(folder, replace=True, known=REPORT_FILES)
     notebook = cfg.notebook_path(spec.notebook)
-    parameters = {**spec.parameters, "dataset": spec.dataset,
-                  "clean_dir": relative_posix(cfg.clean_dir, folder), "output_dir": "."}
+    parameters = {
+        **spec.parameters,
+        "dataset": spec.dataset,
+        "clean_dir": relative_posix(cfg.clean_dir, folder),
+        "output_dir": ".",
+    }
     inputs = input_hashes(notebook, cfg.clean_dir / spec.dataset, cfg.root)
-    key = report_key(notebook_hash=inputs[relative_posix(notebook, cfg.root)],
-                     parameters=parameters, version=f"{__version__}+{code_hash()}",
-                     inputs=inputs)
+    key = report_key(
+        notebook_hash=inputs[relative_posix(notebook, cfg.root)],
+        parameters=parameters,
+        version=f"{__version__}+{code_hash()}",
+        inputs=inputs,
+    )
     old = read_manifest(folder)
-    skip = (not force and old is not None and old.get("status") == "ok"
-            and old.get("key") == key and (folder / NOTEBOOK).is_file()
-            and (folder / HTML).is_file() and not (folder / FAILURE).exists())
+    skip = (
+        not force
+        and old is not None
+        and old.get("status") == "ok"
+        and old.get("key") == key
+        and (folder / NOTEBOOK).is_file()
+        and (folder / HTML).is_file()
+        and not (folder / FAILURE).exists()
+    )
     return ReportPlan(spec, folder, notebook, parameters, inputs, key, skip)
 
 
-def _run_all(cfg: ReportsConfig, plans: list[ReportPlan], kernel_name: str, jobs: int,
-             progress: bool) -> list[ReportResult]:
+def _run_all(
+    cfg: ReportsConfig, plans: list[ReportPlan], kernel_name: str, jobs: int, progress: bool
+) -> list[ReportResult]:
     from tqdm import tqdm
 
     commit = git_commit(cfg.root)
     results = []
-    with KernelPool(kernel_name, size=jobs, total=len(plans), cwd=cfg.root,
-                    log_dir=cfg.output_dir) as pool, \
-            ThreadPoolExecutor(jobs, thread_name_prefix="parlib-report") as ex, \
-            tqdm(total=len(plans), file=sys.stderr, disable=not progress, unit="report",
-                 desc="reports") as bar:
+    with (
+        KernelPool(
+            kernel_name, size=jobs, total=len(plans), cwd=cfg.root, log_dir=cfg.output_dir
+        ) as pool,
+        ThreadPoolExecutor(jobs, thread_name_prefix="parlib-report") as ex,
+        tqdm(
+            total=len(plans), file=sys.stderr, disable=not progress, unit="report", desc="reports"
+        ) as bar,
+    ):
         futures = [ex.submit(build_report, cfg, plan, pool, kernel_name, commit) for plan in plans]
         try:
             for fut in as_completed(futures):

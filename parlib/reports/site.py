@@ -25,8 +25,9 @@ __all__ = ["collect_reports", "write_site"]
 _KIND_ORDER = {"trend": 0, "correlation": 1, "comparison": 2}
 
 
-def collect_reports(output_dir: str | Path, *, reports: Iterable[str] | None = None
-                    ) -> list[dict[str, Any]]:
+def collect_reports(
+    output_dir: str | Path, *, reports: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
     """Return one entry per report folder under ``output_dir``, sorted by dataset and kind.
 
     Folders whose name starts with ``_`` or ``.`` (ad-hoc runs, temporary
@@ -56,13 +57,18 @@ def collect_reports(output_dir: str | Path, *, reports: Iterable[str] | None = N
         entry.setdefault("dataset", rel.parts[0])
         entry.setdefault("notebook", rel.parts[1])
         entries.append(entry)
-    entries.sort(key=lambda e: (e["dataset"], _KIND_ORDER.get(e["notebook"], 9), e["notebook"],
-                                e["folder"]))
+    entries.sort(
+        key=lambda e: (e["dataset"], _KIND_ORDER.get(e["notebook"], 9), e["notebook"], e["folder"])
+    )
     return entries
 
 
-def write_site(output_dir: str | Path, *, clean_dir: str | Path | None = None,
-               reports: Iterable[str] | None = None) -> Path:
+def write_site(
+    output_dir: str | Path,
+    *,
+    clean_dir: str | Path | None = None,
+    reports: Iterable[str] | None = None,
+) -> Path:
     """Write ``<output_dir>/index.html`` listing every report and return its path.
 
     With ``reports`` (``<dataset>/<notebook>/<slug>`` of each report of the current
@@ -88,26 +94,58 @@ def write_site(output_dir: str | Path, *, clean_dir: str | Path | None = None,
     for dataset, of_dataset in groupby(entries, key=lambda e: e["dataset"]):
         items = list(of_dataset)
         kinds = [(kind, list(group)) for kind, group in groupby(items, key=lambda e: e["notebook"])]
-        groups.append({"dataset": dataset, "kinds": kinds,
-                       "codebook_href": _codebook(out_dir, dataset, clean_dir),
-                       "xlsx_href": _codebook(out_dir, dataset, clean_dir, name="scores.xlsx"),
-                       "synthetic": any(e.get("synthetic") for e in items)})
+        groups.append(
+            {
+                "dataset": dataset,
+                "kinds": kinds,
+                "codebook_href": _codebook(out_dir, dataset, clean_dir),
+                "xlsx_href": _codebook(out_dir, dataset, clean_dir, name="scores.xlsx"),
+                "synthetic": any(e.get("synthetic") for e in items),
+            }
+        )
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent.parent / "templates")),
-        autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     html = env.get_template("reports_index.html.j2").render(
-        groups=groups, n_reports=len(entries), version=__version__,
-        n_failed=sum(e["failed_now"] for e in entries), generated=_last_build(entries))
+        groups=groups,
+        n_reports=len(entries),
+        version=__version__,
+        n_failed=sum(e["failed_now"] for e in entries),
+        generated=_last_build(entries),
+    )
     path = out_dir / "index.html"
     write_if_changed(path, html.encode("utf-8"))
-    write_json(out_dir / "index.json", {"reports": [
-        {k: e.get(k) for k in ("id", "status", "title", "dataset", "notebook", "parameters",
-                               "citation", "synthetic", "folder")} for e in entries]})
+    write_json(
+        out_dir / "index.json",
+        {
+            "reports": [
+                {
+                    k: e.get(k)
+                    for k in (
+                        "id",
+                        "status",
+                        "title",
+                        "dataset",
+                        "notebook",
+                        "parameters",
+                        "citation",
+                        "synthetic",
+                        "folder",
+                    )
+                }
+                for e in entries
+            ]
+        },
+    )
     return path
 
 
-def _codebook(out_dir: Path, dataset: str, clean_dir: str | Path | None, *,
-              name: str = "codebook.html") -> str | None:
+def _codebook(
+    out_dir: Path, dataset: str, clean_dir: str | Path | None, *, name: str = "codebook.html"
+) -> str | None:
     """Copy a file of the clean dataset (the codebook page, the workbook) beside its reports
     and return its link, if any."""
     target = out_dir / dataset / name
@@ -140,8 +178,11 @@ def _view(entry: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     folder = _url(entry["folder"])
     figures = []
     for png in _in_order(out_dir / entry["folder"], entry):
-        files = [(text, f"{folder}/figures/{_url(png.with_suffix('.' + ext).name)}")
-                 for ext, text in _FILE_LABELS if png.with_suffix("." + ext).is_file()]
+        files = [
+            (text, f"{folder}/figures/{_url(png.with_suffix('.' + ext).name)}")
+            for ext, text in _FILE_LABELS
+            if png.with_suffix("." + ext).is_file()
+        ]
         figures.append((png.stem, files))
     params = entry.get("parameters") or {}
     shown = []
@@ -154,27 +195,38 @@ def _view(entry: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     entry.update(
         href=f"{folder}/report.html" if entry["has_html"] else None,
         notebook_href=f"{folder}/report.ipynb" if entry["has_html"] else None,
-        failed_href=f"{folder}/report.failed.ipynb" if entry["failed_now"]
-        and entry["has_failed_notebook"] else None,
+        failed_href=f"{folder}/report.failed.ipynb"
+        if entry["failed_now"] and entry["has_failed_notebook"]
+        else None,
         thumb_href=f"{folder}/{_url(entry['thumbnail'])}" if entry["thumbnail"] else None,
-        shown_parameters=shown, figures=figures,
+        shown_parameters=shown,
+        figures=figures,
         label=entry.get("title") or entry.get("slug") or entry["folder"].rsplit("/", 1)[-1],
     )
     return entry
 
 
-_FILE_LABELS = (("png", "PNG"), ("svg", "SVG"), ("pdf", "PDF"), ("csv", "data (CSV)"),
-                ("json", "caption and citation (JSON)"))
+_FILE_LABELS = (
+    ("png", "PNG"),
+    ("svg", "SVG"),
+    ("pdf", "PDF"),
+    ("csv", "data (CSV)"),
+    ("json", "caption and citation (JSON)"),
+)
 
 
 def _in_order(folder: Path, entry: dict[str, Any]) -> list[Path]:
     """The report's PNG figures in the order the notebook published them (headline first)."""
     pngs = sorted(folder.glob("figures/*.png"))
-    published = [str(f.get("png")) for f in entry.get("figure_details") or []
-                 if isinstance(f, dict) and f.get("png")]
+    published = [
+        str(f.get("png"))
+        for f in entry.get("figure_details") or []
+        if isinstance(f, dict) and f.get("png")
+    ]
     rank = {name: i for i, name in enumerate(published)}
-    return sorted(pngs, key=lambda p: (rank.get(p.relative_to(folder).as_posix(), len(rank)),
-                                       p.name))
+    return sorted(
+        pngs, key=lambda p: (rank.get(p.relative_to(folder).as_posix(), len(rank)), p.name)
+    )
 
 
 def _thumbnail(folder: Path, entry: dict[str, Any]) -> str | None:

@@ -36,13 +36,30 @@ def label_line_ends(ax: Axes, *, fontsize: float = 8.5, width: int = 26) -> None
     if not items or fig is None:
         return
     where = mtransforms.blended_transform_factory(ax.transAxes, ax.transData)
-    notes = [ax.annotate(text, (x, y), xytext=(1.02, y), textcoords=where, va="center",
-                         ha="left", fontsize=fontsize, color=color, annotation_clip=False,
-                         clip_on=False, arrowprops={"arrowstyle": "-", "color": color,
-                                                    "linewidth": 0.7, "alpha": 0.7,
-                                                    "linestyle": (0, (1, 2.5)),
-                                                    "shrinkA": 1, "shrinkB": 3})
-             for x, y, text, color in items]
+    notes = [
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(1.02, y),
+            textcoords=where,
+            va="center",
+            ha="left",
+            fontsize=fontsize,
+            color=color,
+            annotation_clip=False,
+            clip_on=False,
+            arrowprops={
+                "arrowstyle": "-",
+                "color": color,
+                "linewidth": 0.7,
+                "alpha": 0.7,
+                "linestyle": (0, (1, 2.5)),
+                "shrinkA": 1,
+                "shrinkB": 3,
+            },
+        )
+        for x, y, text, color in items
+    ]
     # x in axes fraction (right of the axes), y in data: the names stay put when the layout
     # engine narrows the axes to make room for them. The layout changes the scale a little,
     # so the names are spread again on the figure as laid out with them.
@@ -53,22 +70,26 @@ def label_line_ends(ax: Axes, *, fontsize: float = 8.5, width: int = 26) -> None
         heights = [Text.get_window_extent(n).height + 2 for n in notes]  # text, not arrow
         box = ax.get_window_extent()
         order = np.argsort(ys)
-        placed = _spread([ys[i] for i in order], [heights[i] for i in order],
-                         low=box.y0, high=box.y1)
+        placed = _spread(
+            [ys[i] for i in order], [heights[i] for i in order], low=box.y0, high=box.y1
+        )
         for rank, i in enumerate(order):
             notes[i].xyann = (1.02, ax.transData.inverted().transform((0, placed[rank]))[1])
     xmax = ax.get_xlim()[1]
     for (x, y, _, _color), note in zip(items, notes):
         y_text = note.xyann[1]
-        moved = abs(ax.transData.transform((0, y_text))[1] - ax.transData.transform((0, y))[1]) \
+        moved = (
+            abs(ax.transData.transform((0, y_text))[1] - ax.transData.transform((0, y))[1])
             > fontsize * 0.6 * fig.dpi / 72
+        )
         # a thin connector when the name moved off its line's end, or the line ends early
         if note.arrow_patch is not None:  # always drawn: arrowprops are given above
             note.arrow_patch.set_visible(moved or x < xmax - 0.5)
 
 
-def _spread(ys: list[float], heights: list[float], *, low: float | None = None,
-            high: float | None = None) -> list[float]:
+def _spread(
+    ys: list[float], heights: list[float], *, low: float | None = None, high: float | None = None
+) -> list[float]:
     """Move sorted centres apart so that boxes of ``heights`` do not overlap.
 
     With ``low`` and ``high`` (pixels), the boxes are kept inside them as far as
@@ -102,7 +123,12 @@ def place_labels(ax: Axes, texts: list[Text], x: np.ndarray, y: np.ndarray) -> N
     fig = ax.get_figure(root=True)
     if fig is not None:
         fig.draw_without_rendering()
-    adjust_text(texts, x=x, y=y, ax=ax, expand=(1.15, 1.35), ensure_inside_axes=True,
-                arrowprops={"arrowstyle": "-", "color": PALETTE[1], "linewidth": 0.6})
-
-
+    adjust_text(
+        texts,
+        x=x,
+        y=y,
+        ax=ax,
+        expand=(1.15, 1.35),
+        ensure_inside_axes=True,
+        arrowprops={"arrowstyle": "-", "color": PALETTE[1], "linewidth": 0.6},
+    )

@@ -41,8 +41,14 @@ __all__ = ["FORMATS", "FigureFiles", "read_sidecar", "save_figure", "slugify", "
 
 FORMATS = ("png", "svg", "pdf")
 _GIDS = ("parlib-source", "parlib-synthetic", "parlib-note")
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-             *(f"lpt{i}" for i in range(10))}
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
 _DOC_KIND = re.compile(r"^\d+[^/\s]*/([A-ZĐ]+)")
 
 
@@ -59,8 +65,9 @@ class FigureFiles:
     @property
     def paths(self) -> tuple[Path, ...]:
         """Every file written, figures first, then the data and the sidecar last."""
-        return tuple(p for p in (self.png, self.svg, self.pdf, self.csv, self.json)
-                     if p is not None)
+        return tuple(
+            p for p in (self.png, self.svg, self.pdf, self.csv, self.json) if p is not None
+        )
 
 
 def slugify(text: object, *, max_length: int = 60, default: str = "figure") -> str:
@@ -81,8 +88,9 @@ def slugify(text: object, *, max_length: int = 60, default: str = "figure") -> s
     return f"{default}-{slug}" if slug in _RESERVED else slug
 
 
-def source_line(sources: pd.DataFrame, *, lang: str = "vi", synthetic: bool = False,
-                max_documents: int = 3) -> str:
+def source_line(
+    sources: pd.DataFrame, *, lang: str = "vi", synthetic: bool = False, max_documents: int = 3
+) -> str:
     """Return the "Nguồn: …" line citing each distinct document once.
 
     Each document reads "publisher, document (date)"; a number such as
@@ -117,8 +125,10 @@ def source_line(sources: pd.DataFrame, *, lang: str = "vi", synthetic: bool = Fa
     if not entries:
         if synthetic:
             return notice
-        raise ParameterError("No sources to cite: `sources` has no publisher, document or title; "
-                             "pass the sources table of the datasets the figure draws on.")
+        raise ParameterError(
+            "No sources to cite: `sources` has no publisher, document or title; "
+            "pass the sources table of the datasets the figure draws on."
+        )
     shown = entries[:max_documents]
     rest = len(entries) - len(shown)
     head = label("source" if len(entries) == 1 else "sources", lang)
@@ -128,12 +138,22 @@ def source_line(sources: pd.DataFrame, *, lang: str = "vi", synthetic: bool = Fa
     return f"{notice}. {text}" if notice else text
 
 
-def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, caption: str,
-                source: str | pd.DataFrame, synthetic: bool = False,
-                citation: Citation | None = None, lang: str = "vi",
-                data_hash: str | None = None, formats: Iterable[str] = FORMATS,
-                dpi: int = 300, data: pd.DataFrame | None = None,
-                note: str | None = None) -> FigureFiles:
+def save_figure(
+    fig: Figure | Axes,
+    path: str | os.PathLike,
+    *,
+    title: str,
+    caption: str,
+    source: str | pd.DataFrame,
+    synthetic: bool = False,
+    citation: Citation | None = None,
+    lang: str = "vi",
+    data_hash: str | None = None,
+    formats: Iterable[str] = FORMATS,
+    dpi: int = 300,
+    data: pd.DataFrame | None = None,
+    note: str | None = None,
+) -> FigureFiles:
     """Write the figure as PNG, SVG and PDF with its source line, plus a JSON sidecar.
 
     The source line (and, when ``synthetic``, a bold "Dữ liệu giả lập" label) is
@@ -185,14 +205,17 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
     check_lang(lang)
     figure = fig.figure if isinstance(fig, Axes) else fig
     if not isinstance(figure, (Figure, SubFigure)):
-        raise ArgumentTypeError(f"`fig` must be a matplotlib Figure or Axes, but a "
-                                f"{type(fig).__name__} was passed.")
+        raise ArgumentTypeError(
+            f"`fig` must be a matplotlib Figure or Axes, but a {type(fig).__name__} was passed."
+        )
     figure = figure.get_figure(root=True)
     formats = list(dict.fromkeys(formats))
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise ParameterError(f"The value for `formats` must be a non-empty list of "
-                             f"{list(FORMATS)}, but {formats!r} was passed.")
+        raise ParameterError(
+            f"The value for `formats` must be a non-empty list of "
+            f"{list(FORMATS)}, but {formats!r} was passed."
+        )
     target = Path(path)
     stem = target.name
     if Path(stem).suffix.lstrip(".").lower() in (*FORMATS, "json"):
@@ -204,11 +227,22 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
     else:
         line = clean_text(source) or ""
     written: dict[str, Path] = {}
-    meta = {"png": {"Software": "parlib"}, "svg": {"Date": None},
-            "pdf": {"CreationDate": None, "ModDate": None}}
-    with _frozen_layout(figure), mpl.rc_context({"svg.hashsalt": "parlib", "pdf.fonttype": 42,
-                                                 "svg.fonttype": "path",
-                                                 "savefig.facecolor": "white"}):
+    meta = {
+        "png": {"Software": "parlib"},
+        "svg": {"Date": None},
+        "pdf": {"CreationDate": None, "ModDate": None},
+    }
+    with (
+        _frozen_layout(figure),
+        mpl.rc_context(
+            {
+                "svg.hashsalt": "parlib",
+                "pdf.fonttype": 42,
+                "svg.fonttype": "path",
+                "savefig.facecolor": "white",
+            }
+        ),
+    ):
         _draw_footer(figure, line, synthetic=synthetic, lang=lang, note=note, dpi=dpi)
         # One crop for every format: "tight" would lay the figure out again per file.
         box = figure.get_tightbbox(canvas_renderer(figure)).padded(0.15)
@@ -222,32 +256,50 @@ def save_figure(fig: Figure | Axes, path: str | os.PathLike, *, title: str, capt
 
         hook = figure.canvas.mpl_connect("draw_event", measure)
         for fmt in formats:
-            written[fmt] = write_atomic(folder / f"{stem}.{fmt}",
-                                        functools.partial(figure.savefig, format=fmt, dpi=dpi,
-                                                          metadata=meta[fmt], bbox_inches=box))
+            written[fmt] = write_atomic(
+                folder / f"{stem}.{fmt}",
+                functools.partial(
+                    figure.savefig, format=fmt, dpi=dpi, metadata=meta[fmt], bbox_inches=box
+                ),
+            )
         figure.canvas.mpl_disconnect(hook)
         if drawn:
-            layout["overlaps"] = [pair for pairs in drawn for pair in pairs
-                                  if pair not in layout["overlaps"]] + layout["overlaps"]
+            layout["overlaps"] = [
+                pair for pairs in drawn for pair in pairs if pair not in layout["overlaps"]
+            ] + layout["overlaps"]
     if data is not None:  # parlib's CSV writer: a BOM for Excel, formulas neutralised
         written["csv"] = write_atomic(folder / f"{stem}.csv", lambda h: write_csv(data, h.name))
         data_hash = data_hash or hashlib.sha256(written["csv"].read_bytes()).hexdigest()[:16]
     if citation is None:
-        citation = cite_documents(source if isinstance(source, pd.DataFrame) else None,
-                                  key=stem, title=title, data_hash=data_hash,
-                                  synthetic=synthetic, lang=lang)
+        citation = cite_documents(
+            source if isinstance(source, pd.DataFrame) else None,
+            key=stem,
+            title=title,
+            data_hash=data_hash,
+            synthetic=synthetic,
+            lang=lang,
+        )
     cite = citation.forms()
     sidecar = {
-        "title": title, "caption": caption, "source": line, "synthetic": bool(synthetic),
-        "lang": lang, "data_hash": data_hash, "parlib_version": _version(),
+        "title": title,
+        "caption": caption,
+        "source": line,
+        "synthetic": bool(synthetic),
+        "lang": lang,
+        "data_hash": data_hash,
+        "parlib_version": _version(),
         "files": {fmt: {"path": p.name, "sha256": _sha256(p)} for fmt, p in written.items()},
-        "citation": cite, "layout": layout,
+        "citation": cite,
+        "layout": layout,
     }
     if note:
         sidecar["computed"] = note
     if data is not None:  # the values drawn, for whoever checks or redraws the figure
-        sidecar["data"] = {"path": written["csv"].name, "rows": len(data),
-                           "columns": [str(c) for c in data.columns]}
+        sidecar["data"] = {
+            "path": written["csv"].name,
+            "rows": len(data),
+            "columns": [str(c) for c in data.columns],
+        }
     text = json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n"
     json_path = write_atomic(folder / f"{stem}.json", lambda h: h.write(text.encode("utf-8")))
     return FigureFiles(json=json_path, **written)
@@ -262,12 +314,14 @@ def read_sidecar(path: str | os.PathLike) -> dict[str, Any]:
     """
     sidecar = Path(path).with_suffix(".json")
     if not sidecar.is_file():
-        raise FileNotFoundError(f"No sidecar {str(sidecar)!r}; save_figure writes one beside "
-                                "each figure.")
+        raise FileNotFoundError(
+            f"No sidecar {str(sidecar)!r}; save_figure writes one beside each figure."
+        )
     return json.loads(sidecar.read_text(encoding="utf-8"))
 
 
 # -- helpers -------------------------------------------------------------------------------
+
 
 @contextlib.contextmanager
 def _frozen_layout(fig: Figure) -> Iterator[None]:
@@ -299,8 +353,15 @@ def _frozen_layout(fig: Figure) -> Iterator[None]:
             fig.set_layout_engine(engine)
 
 
-def _draw_footer(fig: Figure, line: str, *, synthetic: bool, lang: str,
-                 note: str | None = None, dpi: float | None = None) -> None:
+def _draw_footer(
+    fig: Figure,
+    line: str,
+    *,
+    synthetic: bool,
+    lang: str,
+    note: str | None = None,
+    dpi: float | None = None,
+) -> None:
     from parlib.viz.theme import PALETTE, plot_theme
 
     for text in [t for t in fig.texts if t.get_gid() in _GIDS]:
@@ -318,17 +379,43 @@ def _draw_footer(fig: Figure, line: str, *, synthetic: bool, lang: str,
     chars = max(40, int(box.width * 72 / (8 * 0.55)))
     with plot_theme():
         if synthetic:
-            fig.text(x, y, label("synthetic_notice", lang), ha="left", va="top", fontsize=11,
-                     fontweight="bold", color=PALETTE[1], gid="parlib-synthetic")
+            fig.text(
+                x,
+                y,
+                label("synthetic_notice", lang),
+                ha="left",
+                va="top",
+                fontsize=11,
+                fontweight="bold",
+                color=PALETTE[1],
+                gid="parlib-synthetic",
+            )
             y -= 0.3 / height
         if note:
             wrapped = textwrap.fill(note, chars)
-            fig.text(x, y, wrapped, ha="left", va="top", fontsize=8, fontstyle="italic",
-                     color=PALETTE[1], gid="parlib-note")
+            fig.text(
+                x,
+                y,
+                wrapped,
+                ha="left",
+                va="top",
+                fontsize=8,
+                fontstyle="italic",
+                color=PALETTE[1],
+                gid="parlib-note",
+            )
             y -= (0.16 * (wrapped.count("\n") + 1) + 0.06) / height
         if line:
-            fig.text(x, y, textwrap.fill(line, chars), ha="left", va="top", fontsize=8,
-                     color="#333333", gid="parlib-source")
+            fig.text(
+                x,
+                y,
+                textwrap.fill(line, chars),
+                ha="left",
+                va="top",
+                fontsize=8,
+                color="#333333",
+                gid="parlib-source",
+            )
 
 
 def _entries(sources: pd.DataFrame | None, lang: str) -> list[str]:

@@ -36,8 +36,9 @@ def check_lang(lang: str) -> str:
     parlib.errors.ParameterError: The value for `lang` must be one of ['en', 'vi'], but 'fr' was passed.
     """
     if lang not in LANGS:
-        raise ParameterError(f"The value for `lang` must be one of {list(LANGS)}, but {lang!r} "
-                             "was passed.")
+        raise ParameterError(
+            f"The value for `lang` must be one of {list(LANGS)}, but {lang!r} was passed."
+        )
     return lang
 
 
@@ -79,8 +80,11 @@ def label(key: str, lang: str = "vi", **fields: object) -> str:
     if component:
         text = label(index, lang) if component == "total" else _component(index, component, lang)
     else:
-        text = (_labels().get(key, {}).get(lang) or _component(None, key, lang)
-                or _unit_types().get(key, {}).get(lang))
+        text = (
+            _labels().get(key, {}).get(lang)
+            or _component(None, key, lang)
+            or _unit_types().get(key, {}).get(lang)
+        )
     text = text or key
     return text.format(**fields) if fields else text
 
@@ -126,8 +130,10 @@ def _components() -> tuple[dict[str, str], ...]:
 
 @lru_cache(maxsize=1)
 def _unit_types() -> dict[str, dict[str, str]]:
-    return {row["key"]: {"vi": row.get("name_vi", ""), "en": row.get("name_en", "")}
-            for row in _reference("unit_types")}
+    return {
+        row["key"]: {"vi": row.get("name_vi", ""), "en": row.get("name_en", "")}
+        for row in _reference("unit_types")
+    }
 
 
 def _reference(name: str) -> tuple[dict[str, str], ...]:
@@ -136,8 +142,7 @@ def _reference(name: str) -> tuple[dict[str, str], ...]:
         from parlib import reference
 
         table = getattr(reference, name)()
-        return tuple(table.astype(object).where(table.notna(), "").astype(str)
-                     .to_dict("records"))
+        return tuple(table.astype(object).where(table.notna(), "").astype(str).to_dict("records"))
     except Exception:  # the loader is missing or failing: read the file
         return tuple(_read_csv(f"{name}.csv"))
 

@@ -64,9 +64,14 @@ def check_layout(fig: Figure, *, dpi: float = 300, box: Bbox | None = None) -> d
     width, height = box.width * dpi, box.height * dpi
     page_w, page_h = (A4_INCHES[0] * dpi, A4_INCHES[1] * dpi)
     fits = (width <= page_w + 1 and height <= page_h + 1) or (
-        width <= page_h + 1 and height <= page_w + 1)  # a landscape page
-    return {"width_px": round(width), "height_px": round(height), "fits_a4": bool(fits),
-            "overlaps": text_overlaps(fig, renderer)}
+        width <= page_h + 1 and height <= page_w + 1
+    )  # a landscape page
+    return {
+        "width_px": round(width),
+        "height_px": round(height),
+        "fits_a4": bool(fits),
+        "overlaps": text_overlaps(fig, renderer),
+    }
 
 
 def text_overlaps(fig: Figure, renderer: RendererBase) -> list[list[str]]:
@@ -86,15 +91,20 @@ def text_overlaps(fig: Figure, renderer: RendererBase) -> list[list[str]]:
                     hidden.update((id(tick.label1), id(tick.label2)))
     boxes = []
     for text in fig.findobj(match=Text):
-        if (not text.get_visible() or not text.get_text().strip() or id(text) in hidden
-                or text.get_gid() == "parlib-synthetic-axes" or not _drawn(text)):
+        if (
+            not text.get_visible()
+            or not text.get_text().strip()
+            or id(text) in hidden
+            or text.get_gid() == "parlib-synthetic-axes"
+            or not _drawn(text)
+        ):
             continue
         extent = Text.get_window_extent(text, renderer)  # an annotation's text, not its arrow
         if extent.width > 0 and extent.height > 0:
             boxes.append((text.get_text(), extent))
     overlaps = []
     for i, (a, box_a) in enumerate(boxes):
-        for b, box_b in boxes[i + 1:]:
+        for b, box_b in boxes[i + 1 :]:
             width = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
             height = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
             if width > 1 and height > 1:

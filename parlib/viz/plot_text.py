@@ -54,8 +54,9 @@ def index_title(index: str, component: str, lang: str) -> str:
     """
     if component == "total":
         return label(index, lang)
-    return label("trend_title", lang, index=label(index, lang),
-                 component=label(f"{index}:{component}", lang))
+    return label(
+        "trend_title", lang, index=label(index, lang), component=label(f"{index}:{component}", lang)
+    )
 
 
 def format_number(value: float, digits: int, lang: str, *, sign: bool = False) -> str:
@@ -76,5 +77,3 @@ def format_span(values: Iterable[float]) -> str:
     if not ordered:
         return "0"
     return str(ordered[0]) if ordered[0] == ordered[-1] else f"{ordered[0]}–{ordered[-1]}"
-
-

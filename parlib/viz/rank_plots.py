@@ -27,10 +27,20 @@ __all__ = ["plot_changes", "plot_percentiles", "plot_ranking"]
 
 
 @themed
-def plot_changes(scores: pd.DataFrame, *, index: str, component: str = "total",
-                 level: str = "province", start: int | None = None, end: int | None = None,
-                 n: int = 5, provinces: Names = None, unit_type: Names = None, lang: str = "vi",
-                 ax: Axes | None = None) -> Axes:
+def plot_changes(
+    scores: pd.DataFrame,
+    *,
+    index: str,
+    component: str = "total",
+    level: str = "province",
+    start: int | None = None,
+    end: int | None = None,
+    n: int = 5,
+    provinces: Names = None,
+    unit_type: Names = None,
+    lang: str = "vi",
+    ax: Axes | None = None,
+) -> Axes:
     """Draw horizontal bars of the biggest risers and fallers between two years.
 
     Parameters are those of :func:`parlib.analysis.trend.compute_changes`, plus ``lang``
@@ -44,16 +54,28 @@ def plot_changes(scores: pd.DataFrame, *, index: str, component: str = "total",
     >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_xlabel()
     (['A', 'B'], 'Change 2019–2021 (points)')
     """
-    changes = compute_changes(scores, index=index, component=component, level=level,
-                              start=start, end=end, n=n, provinces=provinces,
-                              unit_type=unit_type)
+    changes = compute_changes(
+        scores,
+        index=index,
+        component=component,
+        level=level,
+        start=start,
+        end=end,
+        n=n,
+        provinces=provinces,
+        unit_type=unit_type,
+    )
     changes = changes.sort_values("change", ascending=False, kind="stable")
     ax = new_axes(ax, (7, 0.35 * max(len(changes), 4) + 1.5))
     pos = np.arange(len(changes))
     colors = np.where(changes["direction"] == "riser", PALETTE[0], PALETTE[1])
     bars = ax.barh(pos, changes["change"], color=colors, height=0.7)
-    ax.bar_label(bars, labels=[format_number(v, 1, lang, sign=True) for v in changes["change"]],
-                 padding=3, fontsize=8)
+    ax.bar_label(
+        bars,
+        labels=[format_number(v, 1, lang, sign=True) for v in changes["change"]],
+        padding=3,
+        fontsize=8,
+    )
     ax.set_yticks(pos, labels=_unit_names(changes, level))
     ax.set_ylim(len(pos) - 0.4, -0.6)  # top to bottom, no empty rows
     ax.axvline(0, color="black", linewidth=0.8)
@@ -62,20 +84,36 @@ def plot_changes(scores: pd.DataFrame, *, index: str, component: str = "total",
     decimal_axis(ax.xaxis, lang)
     first, last = _first(changes, "start_year", start), _first(changes, "end_year", end)
     ax.set_xlabel(label("change_axis", lang, start=first, end=last))
-    ax.set_title(label("changes_title", lang, index=index_title(index, component, lang),
-                       start=first, end=last))
+    ax.set_title(
+        label(
+            "changes_title", lang, index=index_title(index, component, lang), start=first, end=last
+        )
+    )
     present = set(changes["direction"])
-    ax.legend(handles=[Patch(color=color, label=label(key, lang)) for key, color in
-                       (("riser", PALETTE[0]), ("faller", PALETTE[1])) if key in present],
-              loc="best")
+    ax.legend(
+        handles=[
+            Patch(color=color, label=label(key, lang))
+            for key, color in (("riser", PALETTE[0]), ("faller", PALETTE[1]))
+            if key in present
+        ],
+        loc="best",
+    )
     mark_synthetic(ax, changes["synthetic"].any(), lang)
     return ax
 
 
 @themed
-def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str = "total",
-                 level: str = "province", provinces: Names = None, lang: str = "vi",
-                 ax: Axes | None = None) -> Axes:
+def plot_ranking(
+    scores: pd.DataFrame,
+    *,
+    index: str,
+    year: int,
+    component: str = "total",
+    level: str = "province",
+    provinces: Names = None,
+    lang: str = "vi",
+    ax: Axes | None = None,
+) -> Axes:
     """Draw one year's ranking as dots sorted by score, labelled "name  01/63" and the score.
 
     A dot plot without stems (a stem from an arbitrary start would exaggerate
@@ -103,24 +141,35 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
     """
     from parlib.viz.figure_data import ranking_data
 
-    ranks = ranking_data(scores, index=index, year=year, component=component, level=level,
-                         provinces=provinces)
+    ranks = ranking_data(
+        scores, index=index, year=year, component=component, level=level, provinces=provinces
+    )
     if level != "province" and ranks["province"].nunique() > 1:
-        raise ParameterError(f"plot_ranking draws one ranking, but level={level!r} has rows from "
-                             f"{ranks['province'].nunique()} provinces: "
-                             f"{sorted(ranks['province'].unique())}; pass provinces=[...].")
+        raise ParameterError(
+            f"plot_ranking draws one ranking, but level={level!r} has rows from "
+            f"{ranks['province'].nunique()} provinces: "
+            f"{sorted(ranks['province'].unique())}; pass provinces=[...]."
+        )
     what = label("units_provinces" if level == "province" else "units_units", lang)
     kinds = set(ranks["rank_kind"].dropna())
     counts = ranks["n_units"].dropna().unique()
     computed = kinds == {"computed"} and len(counts) == 1  # said once, in the title
     no_n = kinds == {"published"} and len(counts) == 0  # likewise: published, n not published
     once = computed or no_n
-    names = [f"{name}  {_ordinal(int(r)) if computed and lang == 'en' else int(r)}" if once and
-             pd.notna(r) else f"{name}  {_rank_text(r, n, kind, lang=lang, what=what)}".rstrip()
-             for name, r, n, kind in zip(_unit_names(ranks, level), ranks["rank"],
-                                          ranks["n_units"], ranks["rank_kind"])]
-    title = label("ranking_title", lang, index=index_title(index, component, lang) + place_suffix(
-        ranks, level, lang), year=year)
+    names = [
+        f"{name}  {_ordinal(int(r)) if computed and lang == 'en' else int(r)}"
+        if once and pd.notna(r)
+        else f"{name}  {_rank_text(r, n, kind, lang=lang, what=what)}".rstrip()
+        for name, r, n, kind in zip(
+            _unit_names(ranks, level), ranks["rank"], ranks["n_units"], ranks["rank_kind"]
+        )
+    ]
+    title = label(
+        "ranking_title",
+        lang,
+        index=index_title(index, component, lang) + place_suffix(ranks, level, lang),
+        year=year,
+    )
     if computed:
         title += "\n" + label("rank_computed_all", lang, n=int(counts[0]), what=what)
     elif no_n:
@@ -133,8 +182,14 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
         pos = np.arange(len(part))
         col.scatter(part["score"], pos, color=PALETTE[0], s=26, zorder=3)
         for p, value in zip(pos, part["score"]):
-            col.annotate(format_number(value, 2, lang), (value, p), xytext=(5, 0),
-                         textcoords="offset points", va="center", fontsize=7.5)
+            col.annotate(
+                format_number(value, 2, lang),
+                (value, p),
+                xytext=(5, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7.5,
+            )
         col.set_yticks(pos, labels=[names[i] for i in rows], fontsize=8)
         col.set_ylim(len(pos) - 0.4, -0.6)  # top to bottom, no empty rows
         col.set_xlim(lo - pad, hi + pad * 2.2)  # room for the score beside the dot
@@ -152,9 +207,17 @@ def plot_ranking(scores: pd.DataFrame, *, index: str, year: int, component: str 
 
 
 @themed
-def plot_percentiles(scores: pd.DataFrame, *, index: str, year: int, unit_type: Names = None,
-                     component: str = "total", level: str = "department", lang: str = "vi",
-                     ax: Axes | None = None) -> Axes:
+def plot_percentiles(
+    scores: pd.DataFrame,
+    *,
+    index: str,
+    year: int,
+    unit_type: Names = None,
+    component: str = "total",
+    level: str = "department",
+    lang: str = "vi",
+    ax: Axes | None = None,
+) -> Axes:
     """Draw units' percentiles within their province's ranking, comparable across provinces.
 
     With one ``unit_type`` (say "cong_thuong") this compares the same department
@@ -170,27 +233,41 @@ def plot_percentiles(scores: pd.DataFrame, *, index: str, year: int, unit_type: 
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['Bến Tre  1st of the 2 units with a figure', 'Trà Vinh  2nd of the 2 units with a figure']
     """
-    pct = compute_percentiles(scores, index=index, component=component, level=level, year=year,
-                              unit_type=unit_type).dropna(subset=["percentile"])
+    pct = compute_percentiles(
+        scores, index=index, component=component, level=level, year=year, unit_type=unit_type
+    ).dropna(subset=["percentile"])
     one_type = unit_type is not None and pct["unit_type"].nunique() == 1
     ax = new_axes(ax, (7, 0.28 * max(len(pct), 4) + 1.4))
     pos = np.arange(len(pct))
     ax.hlines(pos, 0, pct["percentile"], color="#CCCCCC", linewidth=1)
     ax.scatter(pct["percentile"], pos, color=PALETTE[2], s=30, zorder=3)
     one_province = pct["province"].nunique() == 1
-    names = pct["province"].astype(str) if one_type else pct["unit"].astype(str) \
-        if one_province else pd.Series([f"{u} ({p})" for u, p in zip(pct["unit"],
-                                                                      pct["province"])])
+    names = (
+        pct["province"].astype(str)
+        if one_type
+        else pct["unit"].astype(str)
+        if one_province
+        else pd.Series([f"{u} ({p})" for u, p in zip(pct["unit"], pct["province"])])
+    )
     what = label("units_units", lang)
-    ax.set_yticks(pos, labels=[f"{name}  {_rank_text(r, n, kind, lang=lang, what=what)}"
-                               for name, r, n, kind in zip(names, pct["rank"], pct["n_units"],
-                                                           pct["rank_kind"])])
+    ax.set_yticks(
+        pos,
+        labels=[
+            f"{name}  {_rank_text(r, n, kind, lang=lang, what=what)}"
+            for name, r, n, kind in zip(names, pct["rank"], pct["n_units"], pct["rank_kind"])
+        ],
+    )
     ax.set_ylim(len(pos) - 0.4, -0.6)  # top to bottom, no empty rows
     ax.set_xlim(-3, 103)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(label("percentile_axis", lang))
-    title = label("percentiles_title", lang, year=year, index=index_title(index, component, lang)
-                  + ("" if one_type else place_suffix(pct, level, lang)))
+    title = label(
+        "percentiles_title",
+        lang,
+        year=year,
+        index=index_title(index, component, lang)
+        + ("" if one_type else place_suffix(pct, level, lang)),
+    )
     if one_type:
         title += f" — {label(str(pct['unit_type'].iloc[0]), lang)}"
     ax.set_title(title)
@@ -211,8 +288,9 @@ def _row_columns(ax: Axes | None, n: int) -> list[tuple[Axes, np.ndarray]]:
         ax = new_axes(ax, (7, 0.24 * max(n, 4) + 1.3))
         return [(ax, rows)]
     half = -(-n // 2)
-    _fig, (left, right) = plt.subplots(1, 2, figsize=(7.5, 0.22 * half + 1.4), sharex=True,
-                                      layout="constrained")
+    _fig, (left, right) = plt.subplots(
+        1, 2, figsize=(7.5, 0.22 * half + 1.4), sharex=True, layout="constrained"
+    )
     return [(left, rows[:half]), (right, rows[half:])]
 
 

@@ -23,12 +23,20 @@ from matplotlib.typing import RcKeyType
 
 from parlib.viz.labels import check_lang, label
 
-__all__ = ["GREY", "MARKERS", "PALETTE", "THEME", "decimal_axis", "mark_synthetic", "new_axes",
-           "plot_theme", "themed"]
+__all__ = [
+    "GREY",
+    "MARKERS",
+    "PALETTE",
+    "THEME",
+    "decimal_axis",
+    "mark_synthetic",
+    "new_axes",
+    "plot_theme",
+    "themed",
+]
 
 #: Okabe–Ito colours, most distinct first (yellow last: weak on white).
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
-           "#F0E442"]
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 GREY = "#555555"
 
@@ -75,7 +83,6 @@ def plot_theme() -> Iterator[None]:
         mpl.rcParams.update(old)
 
 
-
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -93,6 +100,7 @@ def themed(func: Callable[_P, _R]) -> Callable[_P, _R]:
         check_lang(str(kwargs.get("lang", "vi")))
         with plot_theme():
             return func(*args, **kwargs)
+
     return wrapper
 
 
@@ -114,9 +122,21 @@ def mark_synthetic(ax: Axes, synthetic: bool, lang: str) -> None:
     gid, "parlib-synthetic-axes", lets layout checks leave it out.
     """
     if synthetic:  # a watermark: visible on every copy, hides no data
-        ax.text(0.5, 0.5, label("synthetic_data", lang).upper(), transform=ax.transAxes,
-                ha="center", va="center", rotation=20, fontsize=26, fontweight="bold",
-                color=PALETTE[1], alpha=0.18, zorder=0, gid="parlib-synthetic-axes")
+        ax.text(
+            0.5,
+            0.5,
+            label("synthetic_data", lang).upper(),
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            rotation=20,
+            fontsize=26,
+            fontweight="bold",
+            color=PALETTE[1],
+            alpha=0.18,
+            zorder=0,
+            gid="parlib-synthetic-axes",
+        )
 
 
 def decimal_axis(axis: Axis, lang: str) -> None:

@@ -40,10 +40,19 @@ __all__ = ["plot_components", "plot_trend"]
 
 
 @themed
-def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
-               level: str = "province", provinces: Names = None, unit_type: Names = None,
-               years: Years = None, aggregates: pd.DataFrame | None = None,
-               lang: str = "vi", ax: Axes | None = None) -> Axes:
+def plot_trend(
+    scores: pd.DataFrame,
+    *,
+    index: str,
+    component: str = "total",
+    level: str = "province",
+    provinces: Names = None,
+    unit_type: Names = None,
+    years: Years = None,
+    aggregates: pd.DataFrame | None = None,
+    lang: str = "vi",
+    ax: Axes | None = None,
+) -> Axes:
     """Draw the chosen units' scores by year in colour over the rest of their group in grey.
 
     In the style of policy charts: at most eight units in colour (with more
@@ -92,11 +101,26 @@ def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
     --------
     See the module docstring.
     """
-    trend = compute_trend(scores, index=index, component=component, level=level,
-                          provinces=provinces, unit_type=unit_type, years=years,
-                          aggregates=aggregates)
-    others = _reference_lines(scores, trend, index=index, component=component, level=level,
-                              unit_type=unit_type, years=years, aggregates=aggregates)
+    trend = compute_trend(
+        scores,
+        index=index,
+        component=component,
+        level=level,
+        provinces=provinces,
+        unit_type=unit_type,
+        years=years,
+        aggregates=aggregates,
+    )
+    others = _reference_lines(
+        scores,
+        trend,
+        index=index,
+        component=component,
+        level=level,
+        unit_type=unit_type,
+        years=years,
+        aggregates=aggregates,
+    )
     ax = new_axes(ax, (7.2, 4.4))
     note = _draw_trend(ax, trend, others, lang=lang)
     ax.set(xlabel=label("year", lang), ylabel=score_label(scores, index, component, lang))
@@ -108,9 +132,16 @@ def plot_trend(scores: pd.DataFrame, *, index: str, component: str = "total",
 
 
 @themed
-def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province",
-                    provinces: Names = None, years: Years = None,
-                    aggregates: pd.DataFrame | None = None, lang: str = "vi") -> Figure:
+def plot_components(
+    scores: pd.DataFrame,
+    *,
+    index: str,
+    level: str = "province",
+    provinces: Names = None,
+    years: Years = None,
+    aggregates: pd.DataFrame | None = None,
+    lang: str = "vi",
+) -> Figure:
     """Draw one small panel per component of ``index`` (not the total), x and y shared.
 
     Each panel is :func:`plot_trend` of one component, in the order of
@@ -137,38 +168,60 @@ def plot_components(scores: pd.DataFrame, *, index: str, level: str = "province"
     >>> [ax.get_title().replace(chr(10), " ") for ax in fig.axes]
     ['Administrative procedure reform', 'Civil service reform']
     """
-    data = pick_rows(pick_rows(prepare_scores(scores), "index", index), "level", level, f"index={index!r}")
+    data = pick_rows(
+        pick_rows(prepare_scores(scores), "index", index), "level", level, f"index={index!r}"
+    )
     components = _component_order(index, data["component"].dropna().unique())
     if not components:
         raise SelectionError(f"No components for index={index!r}, level={level!r}; only 'total'.")
     ncols = min(3, len(components))
     nrows = -(-len(components) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False,
-                             layout="constrained",
-                             figsize=(min(2.45 * ncols + 0.9, 7.5), min(2.2 * nrows + 1.6, 10)))
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+        figsize=(min(2.45 * ncols + 0.9, 7.5), min(2.2 * nrows + 1.6, 10)),
+    )
     synthetic = False
     notes = set()
     for ax, component in zip(axes.flat, components):
-        trend = compute_trend(data, index=index, component=component, level=level,
-                              provinces=provinces, years=years, aggregates=aggregates)
-        others = _reference_lines(data, trend, index=index, component=component, level=level,
-                                  unit_type=None, years=years, aggregates=aggregates)
+        trend = compute_trend(
+            data,
+            index=index,
+            component=component,
+            level=level,
+            provinces=provinces,
+            years=years,
+            aggregates=aggregates,
+        )
+        others = _reference_lines(
+            data,
+            trend,
+            index=index,
+            component=component,
+            level=level,
+            unit_type=None,
+            years=years,
+            aggregates=aggregates,
+        )
         notes.add(_draw_trend(ax, trend, others, lang=lang))
         ax.set_title(textwrap.fill(label(f"{index}:{component}", lang), 28), fontsize=9)
         synthetic |= bool(trend["synthetic"].any())
-    years_shown = sorted({int(t) for ax in axes.flat[:len(components)] for t in ax.get_xticks()})
+    years_shown = sorted({int(t) for ax in axes.flat[: len(components)] for t in ax.get_xticks()})
     step = 1 if len(years_shown) <= 4 else 2 if len(years_shown) <= 8 else 3
-    for ax in axes.flat[:len(components)]:
+    for ax in axes.flat[: len(components)]:
         ticks = years_shown[::-1][::step][::-1]  # always the latest year
         ax.set_xticks(ticks, labels=[str(y) for y in ticks], rotation=0, ha="center")
         ax.tick_params(axis="x", labelsize=8)
         ax.tick_params(axis="y", labelsize=8)
-    for ax in axes.flat[len(components):]:
+    for ax in axes.flat[len(components) :]:
         axes[axes.shape[0] - 2, list(axes[-1]).index(ax)].xaxis.set_tick_params(labelbottom=True)
         ax.remove()
     handles, labels_ = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels_, loc="outside lower center", ncol=min(3, len(handles)),
-               fontsize=8)
+    fig.legend(handles, labels_, loc="outside lower center", ncol=min(3, len(handles)), fontsize=8)
     title = label("components_title", lang, index=label(index, lang))
     if synthetic:
         title += f" — {label('synthetic_data', lang).upper()}"
@@ -189,13 +242,24 @@ _LINE_COLOURS = [*PALETTE[:7], "#882255"]
 
 
 def _unit_key(frame: pd.DataFrame) -> pd.Series:
-    return (frame["province_code"].astype("string").fillna("") + "|"
-            + frame["unit"].astype("string").fillna(""))
+    return (
+        frame["province_code"].astype("string").fillna("")
+        + "|"
+        + frame["unit"].astype("string").fillna("")
+    )
 
 
-def _reference_lines(scores: pd.DataFrame, trend: pd.DataFrame, *, index: str, component: str,
-                     level: str, unit_type: Names, years: Years,
-                     aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
+def _reference_lines(
+    scores: pd.DataFrame,
+    trend: pd.DataFrame,
+    *,
+    index: str,
+    component: str,
+    level: str,
+    unit_type: Names,
+    years: Years,
+    aggregates: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The units of the reference group that are not chosen, one row a year, drawn in grey.
 
     Exactly the unit rows of :func:`parlib.viz.figure_data.trend_data` with the role
@@ -205,39 +269,63 @@ def _reference_lines(scores: pd.DataFrame, trend: pd.DataFrame, *, index: str, c
     from parlib.viz.figure_data import trend_data
 
     provinces = trend["province_code"].dropna().unique().tolist() or None
-    rows = trend_data(scores, index=index, component=component, level=level,
-                      provinces=provinces, unit_type=unit_type, years=years,
-                      aggregates=aggregates)
+    rows = trend_data(
+        scores,
+        index=index,
+        component=component,
+        level=level,
+        provinces=provinces,
+        unit_type=unit_type,
+        years=years,
+        aggregates=aggregates,
+    )
     rows = rows.loc[(rows["role"] == "reference").to_numpy(dtype=bool)]
     if "statistic" in rows:
         rows = rows.loc[rows["statistic"].isna().to_numpy(dtype=bool)]
-    rows = rows.assign(province_code=rows["province_code"].astype("string"),
-                       year=rows["year"].astype("Int64"))
+    rows = rows.assign(
+        province_code=rows["province_code"].astype("string"), year=rows["year"].astype("Int64")
+    )
     return rows.loc[~_unit_key(rows).isin(_unit_key(trend)).to_numpy(dtype=bool)]
 
 
-def _draw_trend(ax: Axes, trend: pd.DataFrame, others: pd.DataFrame | None = None, *,
-                lang: str, names: bool = True) -> str:
+def _draw_trend(
+    ax: Axes,
+    trend: pd.DataFrame,
+    others: pd.DataFrame | None = None,
+    *,
+    lang: str,
+    names: bool = True,
+) -> str:
     """Draw the trend chart's layers; return the note on which units are coloured ("" if all).
 
     The coloured lines are labelled for :func:`label_line_ends` (or a legend).
     """
     others = trend.iloc[:0] if others is None else others
-    data_years = sorted({int(y) for y in pd.concat([trend.loc[trend["score"].notna(), "year"],
-                                                    others.loc[others["score"].notna(), "year"]])
-                         .dropna()})
+    data_years = sorted(
+        {
+            int(y)
+            for y in pd.concat(
+                [
+                    trend.loc[trend["score"].notna(), "year"],
+                    others.loc[others["score"].notna(), "year"],
+                ]
+            ).dropna()
+        }
+    )
     if not data_years:
         data_years = sorted(int(y) for y in trend["year"].dropna().unique())
     years = np.arange(data_years[0], data_years[-1] + 1)
     for _, unit in others.groupby(["province_code", "unit"], dropna=False, sort=False):
         _draw_unit(ax, unit, years, color=_LIGHT, linewidth=0.9, size=3, zorder=1.5)
     _draw_reference(ax, trend, years, lang=lang)
-    groups = list(trend.groupby(["province_code", "province", "unit"], dropna=False,
-                                sort=False))
+    groups = list(trend.groupby(["province_code", "province", "unit"], dropna=False, sort=False))
     note = ""
     if len(groups) > _MAX_COLOURED:
-        latest = {key: unit.dropna(subset=["score"]).sort_values("year")["score"].iloc[-1]
-                  for key, unit in groups if unit["score"].notna().any()}
+        latest = {
+            key: unit.dropna(subset=["score"]).sort_values("year")["score"].iloc[-1]
+            for key, unit in groups
+            if unit["score"].notna().any()
+        }
         ranked = sorted(latest, key=lambda k: -latest[k])
         half = _MAX_COLOURED // 2
         chosen = set(ranked[:half] + ranked[-half:])
@@ -250,12 +338,23 @@ def _draw_trend(ax: Axes, trend: pd.DataFrame, others: pd.DataFrame | None = Non
     several = trend["province"].nunique() > 1
     for i, (_, unit) in enumerate(groups):
         name = unit["unit"].iloc[0]
-        if several and pd.notna(unit["province"].iloc[0]) \
-                and str(unit["unit"].iloc[0]) != str(unit["province"].iloc[0]):
+        if (
+            several
+            and pd.notna(unit["province"].iloc[0])
+            and str(unit["unit"].iloc[0]) != str(unit["province"].iloc[0])
+        ):
             name = f"{name} ({unit['province'].iloc[0]})"
-        _draw_unit(ax, unit, years, color=_LINE_COLOURS[i % len(_LINE_COLOURS)], linewidth=2,
-                   size=5, zorder=3, label=str(name) if names else None,
-                   marker=MARKERS[(i // len(_LINE_COLOURS)) % len(MARKERS)])
+        _draw_unit(
+            ax,
+            unit,
+            years,
+            color=_LINE_COLOURS[i % len(_LINE_COLOURS)],
+            linewidth=2,
+            size=5,
+            zorder=3,
+            label=str(name) if names else None,
+            marker=MARKERS[(i // len(_LINE_COLOURS)) % len(MARKERS)],
+        )
     slanted: dict[str, Any] = {"rotation": 45, "ha": "right"} if len(data_years) > 8 else {}
     ax.set_xticks(data_years, labels=[str(y) for y in data_years], **slanted)
     ax.set_xlim(data_years[0] - 0.4, data_years[-1] + 0.4)
@@ -264,8 +363,12 @@ def _draw_trend(ax: Axes, trend: pd.DataFrame, others: pd.DataFrame | None = Non
     return note
 
 
-_REFERENCE_STYLE = {"national": ("-", "x"), "province_published": ("-", "x"),
-                    "dataset": ("--", "o"), "province": ("--", "o")}
+_REFERENCE_STYLE = {
+    "national": ("-", "x"),
+    "province_published": ("-", "x"),
+    "dataset": ("--", "o"),
+    "province": ("--", "o"),
+}
 
 
 def _draw_reference(ax: Axes, trend: pd.DataFrame, years: np.ndarray, *, lang: str) -> None:
@@ -285,9 +388,16 @@ def _draw_reference(ax: Axes, trend: pd.DataFrame, years: np.ndarray, *, lang: s
     if band.any():
         n = int(summary.loc[band, "n"].max())
         key = "band_iqr_province" if local.any() else "band_iqr_all"
-        ax.fill_between(years, summary["q25"].to_numpy(float), summary["q75"].to_numpy(float),
-                        color=GREY, alpha=0.12, linewidth=0, zorder=1,
-                        label=label(key, lang, n=n))
+        ax.fill_between(
+            years,
+            summary["q25"].to_numpy(float),
+            summary["q75"].to_numpy(float),
+            color=GREY,
+            alpha=0.12,
+            linewidth=0,
+            zorder=1,
+            label=label(key, lang, n=n),
+        )
     province = str(ref["province"].iloc[0])
     for kind, (style, marker) in _REFERENCE_STYLE.items():
         line = summary["mean"].where(summary["reference"] == kind)
@@ -299,23 +409,49 @@ def _draw_reference(ax: Axes, trend: pd.DataFrame, years: np.ndarray, *, lang: s
         if kind == "dataset" and len(counts) and counts.min() >= expected:
             text = label("ref_dataset_all", lang, n=expected)
         else:
-            text = label(f"ref_{kind}", lang, n=format_span(counts), expected=expected,
-                         province=province)
-        ax.plot(years, line.to_numpy(float), color=GREY, linestyle=style, marker=marker,
-                markersize=4, markerfacecolor="white" if marker == "o" else GREY,
-                linewidth=1.5, zorder=2, label=textwrap.fill(text, 42))
+            text = label(
+                f"ref_{kind}", lang, n=format_span(counts), expected=expected, province=province
+            )
+        ax.plot(
+            years,
+            line.to_numpy(float),
+            color=GREY,
+            linestyle=style,
+            marker=marker,
+            markersize=4,
+            markerfacecolor="white" if marker == "o" else GREY,
+            linewidth=1.5,
+            zorder=2,
+            label=textwrap.fill(text, 42),
+        )
 
 
-def _draw_unit(ax: Axes, unit: pd.DataFrame, years: np.ndarray, *, color: str, linewidth: float,
-               size: float, zorder: float, label: str | None = None, marker: str = "o") -> None:
+def _draw_unit(
+    ax: Axes,
+    unit: pd.DataFrame,
+    years: np.ndarray,
+    *,
+    color: str,
+    linewidth: float,
+    size: float,
+    zorder: float,
+    label: str | None = None,
+    marker: str = "o",
+) -> None:
     """One unit's line; a unit with a single year of figures is a point."""
     line = unit.set_index("year")["score"].reindex(years).to_numpy(float)
     one = np.isfinite(line).sum() == 1
-    ax.plot(years, line, color=color, linewidth=0 if one else linewidth, marker=marker,
-            markersize=size + (1.5 if one else 0), zorder=zorder, label=label or "_nolegend_")
+    ax.plot(
+        years,
+        line,
+        color=color,
+        linewidth=0 if one else linewidth,
+        marker=marker,
+        markersize=size + (1.5 if one else 0),
+        zorder=zorder,
+        label=label or "_nolegend_",
+    )
 
 
 def _component_order(index: str, present) -> list[str]:
     return sorted((c for c in present if c != "total"), key=lambda c: component_rank(index, c))
-
-
