@@ -167,7 +167,7 @@ def test_describe_rows_counts_many_provinces():
 def test_citation_cff_lists_the_shipped_datasets_with_their_release():
     import pathlib
 
-    root = pathlib.Path(__file__).resolve().parent.parent
+    root = pathlib.Path(__file__).resolve().parents[2]
     cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
     for ref, name in zip(cff["references"], ["vn-published", "demo-synthetic"]):
         config = yaml.safe_load(
@@ -181,7 +181,7 @@ def test_citation_cff_lists_the_shipped_datasets_with_their_release():
 def test_shipped_source_notes_hold_no_build_internals():
     import pathlib
 
-    root = pathlib.Path(__file__).resolve().parent.parent
+    root = pathlib.Path(__file__).resolve().parents[2]
     for name in ("vn-published", "demo-synthetic"):
         config = yaml.safe_load(
             (root / "data" / "raw" / name / "dataset.yaml").read_text(encoding="utf-8")

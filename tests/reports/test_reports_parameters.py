@@ -24,8 +24,8 @@ from parlib.reports.parameters import (
     show_errors_briefly,
 )
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "reports"
 PAPERMILL = Path(sys.executable).with_name("papermill")
 
 

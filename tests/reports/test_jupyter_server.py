@@ -20,7 +20,7 @@ import pytest
 
 from parlib.pipeline import clean_all
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kernels")]
 

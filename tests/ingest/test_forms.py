@@ -12,7 +12,7 @@ import pytest
 from parlib.cli import main
 from parlib.pipeline import clean_dataset
 
-FORMS = Path(__file__).parent / "data" / "forms"
+FORMS = Path(__file__).parents[1] / "data" / "forms"
 FILES = {  # file -> dataset.yaml defaults; no header_row anywhere
     "papi-english.csv": {"index": "PAPI", "year": 2023, "level": "province", "derive_total": True},
     "papi-codes.csv": {"index": "PAPI", "year": 2012, "level": "province", "derive_total": True},

@@ -11,7 +11,7 @@ from parlib.errors import ConfigError, ParameterError
 from parlib.reports import read_reports_config, slugify_report
 from parlib.reports.notebook_params import notebook_parameters
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PARAMS = (
     'dataset = "demo"\nindex = "PAR"\nprovinces = []\nyear = 0\nlang = "vi"\n'
     'boundaries = "legacy"\nclean_dir = "data/clean"\noutput_dir = "reports/_adhoc"'

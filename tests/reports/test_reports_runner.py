@@ -26,8 +26,8 @@ from parlib.reports import cli, run_reports
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "reports"
 HOSTILE = "Bến Tre </script><script>alert(1)</script>"
 CONFIG = f"""
 timeout: 300

@@ -21,7 +21,7 @@ from parlib.pipeline import clean_all
 from parlib.reports import run_reports
 from parlib.viz.layout import A4_INCHES
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kernels")]
 
 

@@ -14,7 +14,7 @@ from parlib.errors import ParameterError, SelectionError
 from parlib.reports import apply_boundaries, filter_units, resolve_project_path, start_report
 from parlib.reports.texts import TEXTS, say
 
-FIXTURES = Path(__file__).parent / "fixtures" / "reports" / "clean"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "reports" / "clean"
 
 
 @pytest.fixture
