@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from parlib.reports.texts import TEXTS, escape_md, say
-from parlib.viz.labels import label
+from parlib.reports.texts import escape_md, say
+from parlib.viz.labels import has_label, label
 
 __all__ = ["ReportProse"]
 
@@ -200,7 +200,7 @@ class ReportProse:
     def header(self, column: str) -> str:
         """Return the table header of ``column`` in the report's language."""
         key = f"col_{column}"
-        return say(key, self.lang) if key in TEXTS else label(str(column), self.lang)
+        return say(key, self.lang) if has_label(key) else label(str(column), self.lang)
 
     def say(self, key: str, **fields: object) -> str:
         """Return the sentence ``key`` of :mod:`parlib.reports.texts` in the report's language."""

@@ -20,8 +20,8 @@ from urllib.parse import quote
 import pandas as pd
 
 from parlib.reports.prose import ReportProse
-from parlib.reports.texts import TEXTS, say
-from parlib.viz.labels import label
+from parlib.reports.texts import say
+from parlib.viz.labels import has_label, label
 
 __all__ = ["Report", "data_hash", "figure_title"]
 
@@ -64,7 +64,7 @@ class Report(ReportProse):
 
         title = (
             say(f"title_{self.notebook}", self.lang)
-            if f"title_{self.notebook}" in TEXTS
+            if has_label(f"title_{self.notebook}")
             else self.notebook
         )
         if self.cited:  # named by its headline figure: index, place or unit, years

@@ -19,7 +19,7 @@ from importlib import resources
 
 from parlib.errors import ParameterError
 
-__all__ = ["LANGS", "check_lang", "component_rank", "label"]
+__all__ = ["LANGS", "check_lang", "component_rank", "has_label", "label"]
 
 LANGS = ("en", "vi")
 _COLUMN = {"vi": "name_vi", "en": "name_en"}
@@ -87,6 +87,17 @@ def label(key: str, lang: str = "vi", **fields: object) -> str:
         )
     text = text or key
     return text.format(**fields) if fields else text
+
+
+def has_label(key: str) -> bool:
+    """Return whether ``labels.csv`` has a text of its own for ``key``.
+
+    Examples
+    --------
+    >>> has_label("year"), has_label("procedures")
+    (True, False)
+    """
+    return key in _labels()
 
 
 def component_rank(index: str, key: str) -> tuple[float, str]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
+from importlib import resources
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -12,7 +15,7 @@ import pytest
 
 from parlib.errors import ParameterError, SelectionError
 from parlib.reports import apply_boundaries, filter_units, resolve_project_path, start_report
-from parlib.reports.texts import TEXTS, say
+from parlib.reports.texts import say
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "reports" / "clean"
 
@@ -135,5 +138,13 @@ def test_table_uses_the_language_decimal_mark(project):
 
 
 def test_every_text_has_both_languages():
-    assert all(set(v) == {"vi", "en"} for v in TEXTS.values())
+    table = resources.files("parlib.reference").joinpath("labels.csv").read_text("utf-8")
+    rows = list(csv.DictReader(io.StringIO(table)))
+    assert [r["key"] for r in rows if not (r["vi"].strip() and r["en"].strip())] == []
+    assert len({r["key"] for r in rows}) == len(rows)  # one text per key
     assert say("one_year", "en").startswith("Figures for one year")
+
+
+def test_a_missing_report_text_names_the_table_to_add_it_to():
+    with pytest.raises(KeyError, match="labels.csv"):
+        say("no_such_sentence", "en")
