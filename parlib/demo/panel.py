@@ -9,185 +9,24 @@ ranks, cp1258 text and several spellings of one department.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from parlib import reference
 from parlib.demo import formats as fmt
+from parlib.demo import scores
+from parlib.demo.aggregate_tables import aggregate_file
+from parlib.demo.department_tables import department_files
+from parlib.demo.district_tables import district_file
+from parlib.demo.province_tables import province_files
+from parlib.demo.units import PROVINCES
 from parlib.demo.writers import yaml_bytes
 from parlib.safety import check_output_dir
 
 __all__ = ["DEFAULT_SEED", "write_demo_data"]
 
 DEFAULT_SEED = 20250701
-YEARS = tuple(range(2017, 2025))
-_SURVEY_YEARS = YEARS[1:]  # SIPAS and PAPI tables start in 2018
-_ABSENT = fmt.ABSENT
-
-_PAR_KEYS = tuple(fmt.PAR_NAMES)
-_DEPT_KEYS = _PAR_KEYS[:7]  # departments are not scored on impact
-_PAR_WEIGHTS = np.array([7, 7, 12, 8, 12, 10, 14, 30]) / 100
-_PAR_OFFSETS = np.array([6.0, 2.0, 4.0, 5.0, 1.0, 3.0, -3.0, -3.5])
-_PAR_MEAN = dict(zip(YEARS, (77.0, 79.4, 81.2, 82.6, 84.1, 85.5, 86.8, 87.6)))
-_SIPAS_KEYS = tuple(fmt.SIPAS_NAMES)
-_SIPAS_OFFSETS = np.array([1.5, 0.5, 1.0, 0.2, -3.2])
-_SIPAS_MEAN = dict(zip(_SURVEY_YEARS, (80.0, 81.3, 82.1, 82.9, 83.6, 84.2, 84.8)))
-_PAPI_KEYS = fmt.PAPI_KEYS
-_PAPI_MEAN = np.array([5.1, 5.2, 5.8, 6.9, 7.2, 7.3, 3.7, 2.1])  # 2018, then a yearly slope
-_PAPI_SLOPE = np.array([0.05, 0.04, 0.03, 0.02, 0.02, 0.03, 0.01, 0.22])
-_PAPI_SD = np.array([0.30, 0.30, 0.30, 0.35, 0.25, 0.25, 0.35, 0.50])
-
-_CORE_DEPARTMENTS = (
-    "Văn phòng UBND tỉnh",
-    "Sở Nội vụ",
-    "Sở Tư pháp",
-    "Sở Kế hoạch và Đầu tư",
-    "Sở Tài chính",
-    "Sở Công Thương",
-    "Sở Nông nghiệp và Phát triển nông thôn",
-    "Sở Giao thông vận tải",
-    "Sở Xây dựng",
-    "Sở Tài nguyên và Môi trường",
-    "Sở Thông tin và Truyền thông",
-    "Sở Lao động - Thương binh và Xã hội",
-    "Sở Văn hóa, Thể thao và Du lịch",
-    "Sở Khoa học và Công nghệ",
-    "Sở Giáo dục và Đào tạo",
-    "Sở Y tế",
-    "Thanh tra tỉnh",
-)
-_DEPT_OFFSETS = np.array([6.0, 2.0, 3.0, 5.0, 0.0, 2.0, -5.0])
-# (province code, year) -> (column, marker) of one random department
-_DEPT_MISSING = {
-    ("19", 2020): ("marker", _ABSENT),
-    ("87", 2018): ("sipas_marker", "x"),
-    ("42", 2022): ("sipas_marker", "-"),
-}
-
-
-class _Province(NamedTuple):
-    name: str
-    years: tuple[int, ...]
-    maxima: tuple[int, ...]  # department component maxima, in _DEPT_KEYS order; sum 100
-    extra: tuple[tuple[str, int], ...]  # departments beyond the core list, with first year
-    districts: tuple[int, tuple[str, ...]]  # first year of the district table, district names
-
-
-_PROVINCES = {
-    "83": _Province(
-        "Bến Tre",
-        tuple(range(2017, 2025)),
-        (6, 10, 13, 10, 17, 13, 31),
-        (("Ban Quản lý các khu công nghiệp", 2019),),
-        (
-            2018,
-            (
-                "Thành phố Bến Tre",
-                "Huyện Ba Tri",
-                "Huyện Bình Đại",
-                "Huyện Châu Thành",
-                "Huyện Chợ Lách",
-                "Huyện Giồng Trôm",
-                "Huyện Mỏ Cày Bắc",
-                "Huyện Mỏ Cày Nam",
-                "Huyện Thạnh Phú",
-            ),
-        ),
-    ),
-    "19": _Province(
-        "Thái Nguyên",
-        tuple(range(2018, 2025)),
-        (7, 9, 12, 11, 16, 14, 31),
-        (("Ban Dân tộc", 2018), ("Ban Quản lý các khu công nghiệp", 2018)),
-        (
-            2022,
-            (
-                "Thành phố Thái Nguyên",
-                "Thành phố Sông Công",
-                "Thành phố Phổ Yên",
-                "Huyện Đại Từ",
-                "Huyện Định Hóa",
-                "Huyện Đồng Hỷ",
-                "Huyện Phú Bình",
-                "Huyện Phú Lương",
-                "Huyện Võ Nhai",
-            ),
-        ),
-    ),
-    "87": _Province(
-        "Đồng Tháp",
-        tuple(range(2017, 2024)),
-        (6, 11, 13, 9, 18, 12, 31),
-        (("Sở Ngoại vụ", 2017), ("Ban Quản lý Khu kinh tế", 2017)),
-        (
-            2021,
-            (
-                "Thành phố Cao Lãnh",
-                "Thành phố Sa Đéc",
-                "Thành phố Hồng Ngự",
-                "Huyện Cao Lãnh",
-                "Huyện Châu Thành",
-                "Huyện Hồng Ngự",
-                "Huyện Lai Vung",
-                "Huyện Lấp Vò",
-                "Huyện Tam Nông",
-                "Huyện Tân Hồng",
-                "Huyện Thanh Bình",
-                "Huyện Tháp Mười",
-            ),
-        ),
-    ),
-    "22": _Province(
-        "Quảng Ninh",
-        tuple(range(2019, 2025)),
-        (7, 10, 12, 10, 17, 12, 32),
-        (("Ban Dân tộc", 2019), ("Sở Ngoại vụ", 2019), ("Ban Quản lý Khu kinh tế", 2019)),
-        (
-            2020,
-            (
-                "Hạ Long",
-                "Cẩm Phả",
-                "Uông Bí",
-                "Móng Cái",
-                "Đông Triều",
-                "Quảng Yên",
-                "Vân Đồn",
-                "Tiên Yên",
-                "Hải Hà",
-                "Đầm Hà",
-                "Bình Liêu",
-                "Ba Chẽ",
-                "Cô Tô",
-            ),
-        ),
-    ),
-    "42": _Province(
-        "Hà Tĩnh",
-        (2018, 2019, 2021, 2022, 2023, 2024),
-        (7, 11, 13, 9, 16, 13, 31),
-        (("Sở Ngoại vụ", 2017), ("Ban Quản lý Khu kinh tế", 2017)),
-        (
-            2019,
-            (
-                "Thành phố Hà Tĩnh",
-                "Thị xã Hồng Lĩnh",
-                "Thị xã Kỳ Anh",
-                "Huyện Cẩm Xuyên",
-                "Huyện Can Lộc",
-                "Huyện Đức Thọ",
-                "Huyện Hương Khê",
-                "Huyện Hương Sơn",
-                "Huyện Kỳ Anh",
-                "Huyện Lộc Hà",
-                "Huyện Nghi Xuân",
-                "Huyện Thạch Hà",
-                "Huyện Vũ Quang",
-            ),
-        ),
-    ),
-}
 
 
 def write_demo_data(
@@ -234,17 +73,17 @@ def write_demo_data(
     rng = np.random.default_rng(seed)
     provinces = _legacy_provinces()
     codes = provinces["code"].to_numpy()
-    par = _par_provinces(rng, codes)
-    sipas = _sipas_provinces(rng, par)
-    papi = _papi_provinces(rng, codes)
-    departments = _departments(rng)
-    districts = _districts(rng)
+    par = scores.par_provinces(rng, codes)
+    sipas = scores.sipas_provinces(rng, par)
+    papi = scores.papi_provinces(rng, codes)
+    departments = scores.departments(rng)
+    districts = scores.districts(rng)
 
     outputs = [
-        *fmt.province_files(provinces, par, sipas, papi),
-        *fmt.department_files(departments, _PROVINCES),
-        fmt.district_file(districts),
-        fmt.aggregate_file(provinces, par, sipas, departments),
+        *province_files(provinces, par, sipas, papi),
+        *department_files(departments, PROVINCES),
+        district_file(districts),
+        aggregate_file(provinces, par, sipas, departments),
     ]
     out = Path(out_dir)
     check_output_dir(out, synthetic_dataset=True)
@@ -264,164 +103,6 @@ def _legacy_provinces() -> pd.DataFrame:
     return merger.rename(columns={"legacy_code": "code", "legacy_name": "name"})[
         ["code", "name", "code_2025", "name_2025"]
     ]
-
-
-def _standardize(values: np.ndarray) -> np.ndarray:
-    return (values - values.mean()) / values.std()
-
-
-def _closest_pair(values: np.ndarray, scored: np.ndarray) -> tuple[int, int]:
-    """Return the positions (higher, lower) of the two nearest distinct scored values."""
-    order = np.flatnonzero(scored)[np.argsort(-values[scored], kind="stable")]
-    gaps = values[order[:-1]] - values[order[1:]]
-    k = int(np.argmin(np.where(gaps > 0, gaps, np.inf)))
-    return int(order[k]), int(order[k + 1])
-
-
-def _markers(rng: np.random.Generator, n: int, spec: tuple[str, int] | None) -> np.ndarray:
-    """Return ``n`` missing markers: None, or ``spec``'s text on ``spec``'s count of rows."""
-    out = np.full(n, None, dtype=object)
-    if spec is not None:
-        text, count = spec
-        out[rng.choice(n, size=count, replace=False)] = text
-    return out
-
-
-def _par_provinces(rng: np.random.Generator, codes: np.ndarray) -> pd.DataFrame:
-    """Return province PAR Index percents: 8 components and their weighted total."""
-    n = len(codes)
-    offsets = _PAR_OFFSETS - _PAR_WEIGHTS @ _PAR_OFFSETS
-    effect = rng.standard_normal(n)
-    frames = []
-    for i, year in enumerate(YEARS):
-        z = _standardize(0.8 * effect + 0.6 * rng.standard_normal(n))
-        if year in (2019, 2022):  # an outlier: one province far below the others
-            z[rng.integers(n)] -= 3.5
-        sd = 4.2 - 0.17 * i
-        noise = rng.standard_normal((n, len(_PAR_KEYS)))
-        comps = np.clip(
-            _PAR_MEAN[year] + offsets + sd * (0.8 * z[:, None] + 0.6 * noise), 40, 99.5
-        ).round(2)
-        total = (comps @ _PAR_WEIGHTS).round(2)
-        marker = _markers(rng, n, {2017: (_ABSENT, 2), 2020: ("KĐG", 1)}.get(year))
-        high, low = _closest_pair(total, pd.isna(marker))
-        total[low] = total[high]  # a tie in rank
-        frame = pd.DataFrame(comps, columns=_PAR_KEYS).assign(total=total, marker=marker)
-        frames.append(frame.assign(code=codes, year=year))
-    return pd.concat(frames, ignore_index=True)
-
-
-def _sipas_provinces(rng: np.random.Generator, par: pd.DataFrame) -> pd.DataFrame:
-    """Return province SIPAS percents, correlated at 0.5 with the PAR Index of the year."""
-    frames = []
-    for year in _SURVEY_YEARS:
-        this = par.loc[par["year"] == year]
-        zp = _standardize(this["total"].to_numpy())
-        e = rng.standard_normal(len(zp))
-        e = _standardize(e - (e @ zp) / (zp @ zp) * zp)
-        level = _SIPAS_MEAN[year] + 3.0 * (0.5 * zp + np.sqrt(0.75) * e)
-        noise = rng.normal(0.0, 1.6, (len(zp), len(_SIPAS_KEYS)))
-        noise -= noise.mean(axis=1, keepdims=True)
-        factors = np.clip(level[:, None] + _SIPAS_OFFSETS + noise, 50, 99.5).round(2)
-        frame = pd.DataFrame(factors, columns=_SIPAS_KEYS)
-        frame["total"] = factors.mean(axis=1).round(2)
-        frame["marker"] = _markers(rng, len(zp), {2018: ("-", 2), 2021: ("KĐG", 1)}.get(year))
-        frames.append(frame.assign(code=this["code"].to_numpy(), year=year))
-    return pd.concat(frames, ignore_index=True)
-
-
-def _papi_provinces(rng: np.random.Generator, codes: np.ndarray) -> pd.DataFrame:
-    """Return province PAPI dimension scores (1-10) and their sum (scale 80)."""
-    n = len(codes)
-    effect = rng.standard_normal(n)
-    frames = []
-    for i, year in enumerate(_SURVEY_YEARS):
-        z = _standardize(0.8 * effect + 0.6 * rng.standard_normal(n))
-        noise = rng.standard_normal((n, len(_PAPI_KEYS)))
-        dims = np.clip(
-            _PAPI_MEAN + _PAPI_SLOPE * i + _PAPI_SD * (0.6 * z[:, None] + 0.8 * noise), 1, 10
-        ).round(4)
-        frame = pd.DataFrame(dims, columns=_PAPI_KEYS).assign(total=dims.sum(axis=1).round(4))
-        frame["marker"] = _markers(rng, n, {2019: (_ABSENT, 1), 2022: ("-", 1)}.get(year))
-        frames.append(frame.assign(code=codes, year=year))
-    return pd.concat(frames, ignore_index=True)
-
-
-def _departments(rng: np.random.Generator) -> pd.DataFrame:
-    """Return department PAR points (7 components, total of 100) and SIPAS percents.
-
-    SIPAS starts in 2018, as at province level. A department added after the province's
-    first year is not scored in its first year.
-    """
-    frames = []
-    for code, spec in _PROVINCES.items():
-        units = np.array(_CORE_DEPARTMENTS + tuple(unit for unit, _ in spec.extra))
-        first = np.array([0] * len(_CORE_DEPARTMENTS) + [year for _, year in spec.extra])
-        effect = rng.standard_normal(len(units))
-        maxima = np.array(spec.maxima)
-        for year in spec.years:
-            active = first <= year
-            n = int(active.sum())
-            z = _standardize(0.7 * effect[active] + 0.7 * rng.standard_normal(n))
-            noise = rng.standard_normal((n, len(_DEPT_KEYS)))
-            pct = np.clip(
-                83 + (year - 2017) + _DEPT_OFFSETS + 6 * (0.7 * z[:, None] + 0.7 * noise), 35, 100
-            )
-            points = (maxima * pct / 100).round(2)
-            total = points.sum(axis=1).round(2)
-            sipas = np.clip(
-                91 + 0.5 * (year - 2017) + 2.5 * (0.4 * z + 0.9 * rng.standard_normal(n)), 70, 99.8
-            ).round(2)
-            if year < _SURVEY_YEARS[0]:
-                sipas[:] = np.nan
-            # numpy's stubs reject None, which np.where takes as an object scalar
-            marker = np.where((first[active] == year) & (year > spec.years[0]), "KĐG", None)  # type: ignore[call-overload]
-            column, text = _DEPT_MISSING.get((code, year), (None, None))
-            if column == "marker":
-                marker[rng.choice(np.flatnonzero(pd.isna(marker)))] = text
-            sipas_marker = marker.copy()
-            if column == "sipas_marker":
-                sipas_marker[rng.choice(np.flatnonzero(pd.isna(marker)))] = text
-            high, low = _closest_pair(total, pd.isna(marker))  # a tie in rank
-            k = int(np.argmax(maxima - points[low]))  # kept consistent with the parts
-            points[low, k] = round(points[low, k] + total[high] - total[low], 2)
-            total[low] = total[high]
-            frame = pd.DataFrame(points, columns=_DEPT_KEYS).assign(
-                total=total, sipas=sipas, marker=marker, sipas_marker=sipas_marker
-            )
-            frames.append(
-                frame.assign(code=code, province=spec.name, year=year, unit=units[active])
-            )
-    return pd.concat(frames, ignore_index=True)
-
-
-def _districts(rng: np.random.Generator) -> pd.DataFrame:
-    """Return district PAR Index and SIPAS percents for the five provinces."""
-    frames = []
-    for code, spec in _PROVINCES.items():
-        first, names = spec.districts
-        effect = rng.standard_normal(len(names))
-        for year in range(first, 2025):
-            z = _standardize(0.75 * effect + 0.65 * rng.standard_normal(len(names)))
-            total = np.clip(80 + 1.1 * (year - 2017) + 4 * z, 50, 99.5).round(2)
-            sipas = np.clip(
-                84 + 0.8 * (year - 2017) + 3 * (0.5 * z + 0.85 * rng.standard_normal(len(names))),
-                60,
-                99.8,
-            )
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "code": code,
-                        "province": spec.name,
-                        "year": year,
-                        "unit": names,
-                        "total": total,
-                        "sipas": sipas.round(2),
-                    }
-                )
-            )
-    return pd.concat(frames, ignore_index=True)
 
 
 def _dataset(seed: int, entries: list[dict]) -> dict:
