@@ -53,6 +53,9 @@ from .clean.aggregates import (
 from .clean.consistency import (
     check_rankings as check_rankings,
 )
+from .clean.defaults import (
+    fill_defaults as fill_defaults,
+)
 from .clean.indices import (
     match_components as match_components,
 )
@@ -70,9 +73,6 @@ from .clean.provinces import (
 )
 from .clean.rows import (
     clean_scores as clean_scores,
-)
-from .clean.rows import (
-    fill_defaults as fill_defaults,
 )
 from .clean.totals import (
     derive_totals as derive_totals,

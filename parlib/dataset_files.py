@@ -15,11 +15,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parlib.clean.rows import fill_defaults
+from parlib.clean.defaults import fill_defaults
 from parlib.errors import ConfigError, ParlibError
 from parlib.ingest.columns import recognize_columns, unrecognized_columns
 from parlib.ingest.config import DatasetConfig
-from parlib.ingest.config_entries import Correction, FileSpec
+from parlib.ingest.config_entries import Correction
+from parlib.ingest.config_files import FileSpec
 from parlib.ingest.melt import melt_aggregates, melt_table
 from parlib.ingest.read import read_raw
 from parlib.memory import release_memory

@@ -31,9 +31,10 @@ from hypothesis import strategies as st
 
 from parlib import reference
 from parlib.clean import values
+from parlib.clean.defaults import fill_defaults
 from parlib.clean.provinces import match_provinces
 from parlib.clean.quarantine import QUARANTINE_COLUMNS
-from parlib.clean.rows import SCORE_COLUMNS, clean_scores, fill_defaults
+from parlib.clean.rows import SCORE_COLUMNS, clean_scores
 from parlib.clean.units import match_unit_types
 from parlib.clean.validate import validate_scores
 from parlib.errors import HeaderError, ParlibError

@@ -3,6 +3,7 @@
 Each helper accepts a column of Python objects or a Categorical. A Categorical is
 worked on through its codes, once per distinct value, and stays a Categorical, so
 a million-row table read with ``categorical=True`` never holds one string per cell.
+:func:`take_rows` keeps the rows of a frame one column at a time.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ __all__ = [
     "flag_cells",
     "is_blank",
     "stack_blocks",
+    "take_rows",
     "with_default",
 ]
 
@@ -158,3 +160,35 @@ def _stack_categoricals(pieces: list[pd.Series]) -> pd.Categorical:
         codes.append(np.where(c < 0, -1, c + sum(map(len, uniques))))
         uniques.append(u)
     return categorical(np.concatenate(codes), np.concatenate(uniques))
+
+
+def take_rows(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> pd.DataFrame:
+    """``frame.loc[rows, columns]`` with a fresh index; ``frame`` is emptied column by column.
+
+    Each column is taken and dropped in turn, so the frame and the rows taken from
+    it are never both held whole.
+
+    Parameters
+    ----------
+    frame
+        The rows to take from; every column in ``columns`` is popped from it.
+    rows
+        Positions of the rows to keep, in order.
+    columns
+        The columns to keep, in order.
+
+    Returns
+    -------
+    pd.DataFrame
+        The rows and columns taken, with a fresh index.
+    """
+    everything = len(rows) == len(frame)
+    data = {}
+    for col in columns:
+        values = frame.pop(col).array
+        if not everything:
+            values = values.take(rows)
+        data[col] = (
+            values.to_numpy() if isinstance(values, pd.arrays.NumpyExtensionArray) else values
+        )
+    return pd.DataFrame(data, copy=False)

@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 from parlib.clean import values
-from parlib.clean.codes import combine_codes
 from parlib.clean.columns import (
     blank_cells,
     blank_to_na,
@@ -33,37 +32,17 @@ from parlib.clean.columns import (
     constant_cells,
     fill_missing,
     flag_cells,
-    with_default,
+    take_rows,
 )
+from parlib.clean.defaults import fill_defaults
+from parlib.clean.derive import ROUNDING, derive_scores, points_disagree
 from parlib.clean.indices import match_components, match_indices, match_levels
 from parlib.clean.provinces import boundaries_by_year, match_provinces_by_era
 from parlib.clean.quarantine import Problems, reason_from
 from parlib.clean.units import match_unit_types
-from parlib.reference import index_scale
-from parlib.text import distinct, match_key
+from parlib.text import match_key
 
-__all__ = ["LONG_COLUMNS", "SCORE_COLUMNS", "clean_scores", "derive_scores", "fill_defaults"]
-
-LONG_COLUMNS = [
-    "raw_row",
-    "raw_column",
-    "unit",
-    "province",
-    "year",
-    "level",
-    "index",
-    "component",
-    "score",
-    "score_scale",
-    "points",
-    "max_points",
-    "rank",
-    "n_units",
-    "note",
-    "derivation",
-    "source",
-    "unit_type",
-]
+__all__ = ["SCORE_COLUMNS", "clean_scores"]
 
 SCORE_COLUMNS = [
     "dataset",
@@ -102,34 +81,8 @@ _SUMMARY = re.compile(
     r"(trung binh|binh quan|gia tri trung binh|diem trung binh|tong|tong cong|"
     r"cong|cao nhat|thap nhat|average|mean|total|highest|lowest)( chung| cong)?"
 )
-_DERIVATION = "points / max_points × 100"
-_DEFAULTABLE = ("index", "year", "province", "level", "component", "max_points", "n_units")
 #: How many provinces a national ranking counts in each era, when no n was published.
 _PROVINCES_IN_ERA = {"legacy": 63, "2025": 34}
-
-
-def fill_defaults(long: pd.DataFrame, **defaults: object) -> pd.DataFrame:
-    """Return ``long`` with every blank cell of a defaultable column set from ``defaults``.
-
-    The defaults are the file's keys in ``dataset.yaml`` (index, year, province,
-    level, component, max_points, n_units); what the table itself says always wins.
-
-    Examples
-    --------
-    >>> fill_defaults(pd.DataFrame({"raw_row": [2], "year": [None]}), year=2021)["year"].tolist()
-    ['2021']
-    """
-    out = long.copy(deep=False)  # copy-on-write: no column is copied until it changes
-    for column in LONG_COLUMNS:
-        if column not in out.columns:
-            out[column] = None
-    for key, default in defaults.items():
-        if key not in _DEFAULTABLE:
-            raise ValueError(f"{key!r} cannot be defaulted; allowed: {list(_DEFAULTABLE)}.")
-        if default is None:
-            continue
-        out[key] = with_default(out[key], str(default))
-    return out
 
 
 def clean_scores(
@@ -378,148 +331,16 @@ def clean_scores(
         reason_from(out["score_problem"]),
     )
     problems.add(
-        _points_disagree(out),
+        points_disagree(out),
         "points_percent",
         "points",
         df["points"],
         "the points, the maximum and the percent disagree beyond rounding "
         f"(points / max_points × 100 differs from the percent by more than "
-        f"{_ROUNDING} percentage point); check the three figures against the document",
+        f"{ROUNDING} percentage point); check the three figures against the document",
     )
 
     for col in [c for c in out.columns if c not in SCORE_COLUMNS]:
         del out[col]  # what the figures were derived from, before the rows are taken
     keep = np.flatnonzero(~problems.mask())
-    return _take_rows(out, keep, SCORE_COLUMNS), problems.frame()
-
-
-_ROUNDING = 0.1  # percentage point: two figures rounded to one or two decimals stay closer
-
-
-def _points_disagree(out: pd.DataFrame) -> pd.Series:
-    """Return True where a points column, a maximum and a percent are all given and disagree."""
-    given = (
-        out["points_column"].notna()
-        & out["max_points"].gt(0)
-        & out["score"].notna()
-        & ~out["derived"].astype(bool)
-    )
-    computed = out["points"] / out["max_points"] * 100
-    return given & (computed - out["score"]).abs().gt(_ROUNDING)
-
-
-def _take_rows(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> pd.DataFrame:
-    """``frame.loc[rows, columns]`` with a fresh index; ``frame`` is emptied column by column.
-
-    Each column is taken and dropped in turn, so the frame and the rows taken from
-    it are never both held whole.
-    """
-    everything = len(rows) == len(frame)
-    data = {}
-    for col in columns:
-        values = frame.pop(col).array
-        if not everything:
-            values = values.take(rows)
-        data[col] = (
-            values.to_numpy() if isinstance(values, pd.arrays.NumpyExtensionArray) else values
-        )
-    return pd.DataFrame(data, copy=False)
-
-
-def derive_scores(df: pd.DataFrame) -> pd.DataFrame:
-    """Set ``score``, ``points``, ``max_points``, ``scale_max`` and ``derived`` from parsed values.
-
-    A percent as published is the score. Points with a maximum become a
-    percent, marked derived, on indices measured in percent. A bare number is
-    the score, unless its column says points and a maximum other than the
-    scale is known, in which case it is converted like points.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"index": ["PAR", "PAR", "PAPI"], "year": [2022, 2022, 2022],
-    ...     "component": ["procedures", "total", "total"], "number": [None, 90.5, 44.1],
-    ...     "percent": [None, None, None], "points_raw": [6.0, None, None],
-    ...     "value_max": [None, None, None], "max_points_col": [8.0, None, None],
-    ...     "score_scale": [None, None, None], "derivation": [None, None, None]})
-    >>> derive_scores(df)[["score", "points", "max_points", "derived"]].to_dict("records")[0]
-    {'score': 75.0, 'points': 6.0, 'max_points': 8.0, 'derived': True}
-    """
-    out = df.copy(deep=False)  # copy-on-write: only the columns set below are new
-    scale = _scales(out["index"], out["year"], out["component"])
-    is_percent_index = scale.eq(100.0)
-    number = pd.to_numeric(out["number"], errors="coerce")
-    percent = pd.to_numeric(out["percent"], errors="coerce")
-    points = pd.to_numeric(out["points_raw"], errors="coerce")
-    maximum = pd.to_numeric(out["value_max"], errors="coerce").fillna(
-        pd.to_numeric(out["max_points_col"], errors="coerce")
-    )
-    if "points_column" in out.columns:  # beside a points column, a bare number is the percent
-        beside = (
-            number.notna()
-            & out["points_column"].notna()
-            & out["score_scale"].eq("percent").to_numpy(dtype=bool, na_value=False)
-        )
-        percent = percent.fillna(number.where(beside))
-        number = number.where(~beside)
-    hint_points = out["score_scale"].eq("points").to_numpy(dtype=bool, na_value=False)
-    # A bare number in a points column is points.
-    as_points = number.notna() & hint_points
-    points = points.fillna(number.where(as_points))
-    number = number.where(~as_points)
-
-    score = percent.copy()
-    derived = pd.Series(False, index=out.index)
-    convert = score.isna() & points.notna() & is_percent_index & maximum.notna()
-    identity = convert & (maximum == 100.0)
-    score = score.fillna((points / maximum * 100).where(convert).round(6))
-    derived |= convert & ~identity
-    score = score.fillna(points.where(~is_percent_index))
-    score = score.fillna(number)
-    orphan = score.isna() & points.notna()
-    wrong_scale = percent.notna() & ~is_percent_index & scale.notna()
-    problem = pd.Categorical.from_codes(
-        np.where(wrong_scale, 1, np.where(orphan, 0, -1)),
-        categories=pd.Index(
-            [
-                "points without a maximum: add a 'Điểm tối đa' column or "
-                "'max_points:' for the file in dataset.yaml",
-                "a percent on an index measured in points; give the points",
-            ],
-            dtype=object,
-        ),
-    )
-    out["score"] = score.astype(float)
-    out["points"] = points.astype(float)
-    out["max_points"] = maximum.astype(float)
-    out["scale_max"] = scale.astype(float)
-    out["derived"] = derived | out["derivation"].notna()
-    out["derivation"] = choose(
-        (out["derivation"].isna() & derived & ~identity).to_numpy(), out["derivation"], _DERIVATION
-    )
-    out["score_problem"] = pd.Series(problem, index=out.index)
-    return out
-
-
-def _scales(index: pd.Series, year: pd.Series, component: pd.Series) -> pd.Series:
-    """Return the scale maximum of every row, looking each (index, year, component) up once."""
-    ci, ui = distinct(index)
-    cy, uy = distinct(pd.to_numeric(year, errors="coerce").astype(float).fillna(-1.0))
-    cc, uc = distinct(component)
-    codes, first = combine_codes([ci, cy, cc])
-    scales = np.array(
-        [
-            _scale(ui[ci[k]] if ci[k] >= 0 else "", uy[cy[k]], uc[cc[k]] if cc[k] >= 0 else "")
-            for k in first
-        ],
-        dtype=float,
-    )
-    return pd.Series(scales[codes], index=index.index)
-
-
-def _scale(index: str, year: float, component: str) -> float:
-    if not index or not component:
-        return np.nan
-    try:
-        return index_scale(index, year=None if year < 0 else int(year), component=component)
-    except (ValueError, KeyError):  # e.g. PAPI without a year: the row is quarantined anyway
-        return np.nan
+    return take_rows(out, keep, SCORE_COLUMNS), problems.frame()

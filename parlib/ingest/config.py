@@ -2,8 +2,9 @@
 
 The keys are documented in ``data/raw/README.md``. Every problem raises
 :class:`~parlib.errors.ConfigError` naming the file, the key, the bad value
-and the fix. The entries (sources, files, corrections) are read in
-:mod:`~parlib.ingest.config_entries`.
+and the fix. The entries are read in :mod:`~parlib.ingest.config_entries` (sources,
+corrections) and :mod:`~parlib.ingest.config_files` (files), with the checks they share
+in :mod:`~parlib.ingest.config_checks`.
 """
 
 from __future__ import annotations
@@ -16,18 +17,9 @@ from typing import Any
 import yaml
 
 from parlib.errors import ConfigError
-from parlib.ingest.config_entries import (
-    Correction,
-    FileSpec,
-    Source,
-    check_choice,
-    check_keys,
-    optional_text,
-    read_corrections,
-    read_files,
-    read_sources,
-    required_text,
-)
+from parlib.ingest.config_checks import check_choice, check_keys, optional_text, required_text
+from parlib.ingest.config_entries import Correction, Source, read_corrections, read_sources
+from parlib.ingest.config_files import FileSpec, read_files
 from parlib.limits import load_yaml
 
 __all__ = ["KINDS", "DatasetConfig", "find_datasets", "read_config"]

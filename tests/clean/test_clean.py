@@ -5,13 +5,9 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from parlib.clean.rows import (
-    LONG_COLUMNS,
-    SCORE_COLUMNS,
-    clean_scores,
-    derive_scores,
-    fill_defaults,
-)
+from parlib.clean.defaults import LONG_COLUMNS, fill_defaults
+from parlib.clean.derive import derive_scores
+from parlib.clean.rows import SCORE_COLUMNS, clean_scores
 
 
 def long(**cols) -> pd.DataFrame:
