@@ -215,7 +215,7 @@ from .viz.figures import (
 from .viz.figures import (
     slugify as slugify,
 )
-from .viz.figures import (
+from .viz.footer import (
     source_line as source_line,
 )
 from .viz.rank_plots import (
