@@ -268,11 +268,19 @@ def _publish(report: Any, fig: Any, name: str, caption: str, data: Any = None) -
     """What ``Report.publish`` does, less showing the PNG in a notebook."""
     import matplotlib.pyplot as plt
 
+    from parlib.publish.citations import cite_documents
     from parlib.reports.report import data_hash, figure_title
     from parlib.viz.figures import save_figure
 
     figure = getattr(fig, "figure", fig)
     title = figure_title(figure) or name
+    citation = cite_documents(
+        report.sources,
+        key=f"{report.key}-{name}",
+        title=title,
+        release=report.release,
+        lang=report.lang,
+    )
     save_figure(
         figure,
         report.figures_dir / name,
@@ -281,7 +289,7 @@ def _publish(report: Any, fig: Any, name: str, caption: str, data: Any = None) -
         source=report.sources,
         synthetic=report.synthetic,
         lang=report.lang,
-        citation={"dataset": report.dataset, "sources": report.sources},
+        citation=citation,
         data_hash=data_hash(data),
     )
     plt.close(figure)
