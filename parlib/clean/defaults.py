@@ -11,29 +11,12 @@ from __future__ import annotations
 import pandas as pd
 
 from parlib.clean.columns import with_default
+from parlib.ingest.melt import LONG_RAW_COLUMNS
 
 __all__ = ["LONG_COLUMNS", "fill_defaults"]
 
-LONG_COLUMNS = [
-    "raw_row",
-    "raw_column",
-    "unit",
-    "province",
-    "year",
-    "level",
-    "index",
-    "component",
-    "score",
-    "score_scale",
-    "points",
-    "max_points",
-    "rank",
-    "n_units",
-    "note",
-    "derivation",
-    "source",
-    "unit_type",
-]
+# The long raw rows' columns are the ones ingest's melt writes, in its order.
+LONG_COLUMNS = list(LONG_RAW_COLUMNS)
 
 _DEFAULTABLE = ("index", "year", "province", "level", "component", "max_points", "n_units")
 
