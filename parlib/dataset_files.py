@@ -116,7 +116,7 @@ def read_file_rows(config: DatasetConfig, spec: FileSpec, *, dropped: list[dict]
 
     The dataset's corrections of this file are applied to the cells read, before
     anything else sees them. ``dropped`` (a list) receives one warning record per
-    column left out (see :func:`parlib.ingest.headers.unrecognized_columns`); without it
+    column left out (see :func:`parlib.ingest.columns.unrecognized_columns`); without it
     they are Python warnings.
     """
     table = read_raw(
