@@ -3,9 +3,9 @@
 Statistics, plots, the report notebooks and ``reports.yaml`` all select rows
 through this module, and it resolves names through :mod:`parlib.clean.provinces`,
 :mod:`parlib.clean.indices`, :mod:`parlib.clean.units` and the reference tables the
-cleaning uses (``parlib/reference/``): a province is found by its official name, full name, English name, an alias of
-``province_aliases.csv`` or its GSO code, with or without diacritics, in
-either era. Under 2025 boundaries a legacy name ("Bến Tre", "Thừa Thiên Huế")
+cleaning uses (``parlib/reference/``): a province is found by its official name, full
+name, English name, an alias of ``province_aliases.csv`` or its GSO code, with or without
+diacritics, in either era. Under 2025 boundaries a legacy name ("Bến Tre", "Thừa Thiên Huế")
 selects the 2025 province it became, with a :class:`NameNote` saying so.
 
 A name that matches nothing gets the three closest spellings; a name that
