@@ -9,11 +9,48 @@ and the fix.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from typing import Any
 
 from parlib.errors import ConfigError
 
-__all__ = ["check_choice", "check_keys", "optional_text", "required_text"]
+__all__ = ["check_choice", "check_keys", "checked_entries", "optional_text", "required_text"]
+
+
+def checked_entries(
+    raw: Any,
+    key: str,
+    allowed: set[str],
+    required: tuple[str, ...],
+    shown: str,
+    *,
+    items: str,
+    item: str,
+    list_fix: str,
+    item_fix: str,
+) -> Iterator[tuple[str, dict]]:
+    """Yield ``(where, entry)`` for each entry of the list under ``key``, its keys checked.
+
+    ``raw`` must be a list of mappings ("'files' must be a list of table files", "a file
+    entry must be a mapping" otherwise, with ``list_fix`` / ``item_fix``); each entry's
+    keys go through :func:`check_keys`; ``where`` is its key path ("files[0].").
+    """
+    if not isinstance(raw, list):
+        raise ConfigError(
+            f"'{key}' must be a list of {items}", file=shown, column=key, value=raw, fix=list_fix
+        )
+    for i, entry in enumerate(raw):
+        if not isinstance(entry, dict):
+            raise ConfigError(
+                f"a {item} must be a mapping",
+                file=shown,
+                column=f"{key}[{i}]",
+                value=entry,
+                fix=item_fix,
+            )
+        where = f"{key}[{i}]."
+        check_keys(entry, allowed, required, shown, where=where)
+        yield where, entry
 
 
 def check_keys(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parlib.errors import ConfigError
-from parlib.ingest.config_checks import check_keys, optional_text, required_text
+from parlib.ingest.config_checks import checked_entries, optional_text, required_text
 from parlib.ingest.config_files import FileSpec
 
 __all__ = ["Correction", "Source", "read_corrections", "read_sources"]
@@ -81,27 +81,19 @@ def read_corrections(
     ``source_ids`` and a cell not corrected before; ``shown`` names dataset.yaml in
     the :class:`~parlib.errors.ConfigError` raised otherwise.
     """
-    if not isinstance(raw, list):
-        raise ConfigError(
-            "'corrections' must be a list of errata",
-            file=shown,
-            column="corrections",
-            value=raw,
-            fix="write each correction as '- file: ...' under 'corrections:'",
-        )
     names = {f.name for f in files}
     out: list[Correction] = []
-    for i, entry in enumerate(raw):
-        where = f"corrections[{i}]."
-        if not isinstance(entry, dict):
-            raise ConfigError(
-                "a correction must be a mapping",
-                file=shown,
-                column=f"corrections[{i}]",
-                value=entry,
-                fix="give it file, row, column, published, corrected, reason and source",
-            )
-        check_keys(entry, _CORRECTION_KEYS, _REQUIRED_CORRECTION_KEYS, shown, where=where)
+    for where, entry in checked_entries(
+        raw,
+        "corrections",
+        _CORRECTION_KEYS,
+        _REQUIRED_CORRECTION_KEYS,
+        shown,
+        items="errata",
+        item="correction",
+        list_fix="write each correction as '- file: ...' under 'corrections:'",
+        item_fix="give it file, row, column, published, corrected, reason and source",
+    ):
         if "published" not in entry:
             raise ConfigError(
                 f"required key '{where}published' is missing",
@@ -166,26 +158,18 @@ def read_sources(raw: Any, shown: str) -> tuple[Source, ...]:
     (YYYY-MM-DD, YYYY-MM or YYYY, a real calendar day); ``shown`` names dataset.yaml in
     the :class:`~parlib.errors.ConfigError` raised otherwise.
     """
-    if not isinstance(raw, list):
-        raise ConfigError(
-            "'sources' must be a list of documents",
-            file=shown,
-            column="sources",
-            value=raw,
-            fix="write each source as '- id: ...' under 'sources:'",
-        )
     out: list[Source] = []
-    for i, entry in enumerate(raw):
-        where = f"sources[{i}]."
-        if not isinstance(entry, dict):
-            raise ConfigError(
-                "a source must be a mapping",
-                file=shown,
-                column=f"sources[{i}]",
-                value=entry,
-                fix="give it id, title, publisher and date",
-            )
-        check_keys(entry, _SOURCE_KEYS, _REQUIRED_SOURCE_KEYS, shown, where=where)
+    for where, entry in checked_entries(
+        raw,
+        "sources",
+        _SOURCE_KEYS,
+        _REQUIRED_SOURCE_KEYS,
+        shown,
+        items="documents",
+        item="source",
+        list_fix="write each source as '- id: ...' under 'sources:'",
+        item_fix="give it id, title, publisher and date",
+    ):
         sid = required_text(entry["id"], shown, where + "id")
         if any(s.id == sid for s in out):
             raise ConfigError(

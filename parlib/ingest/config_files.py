@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from parlib.errors import ConfigError
-from parlib.ingest.config_checks import check_choice, check_keys, optional_text
+from parlib.ingest.config_checks import check_choice, checked_entries, optional_text
 
 __all__ = ["BOUNDARIES", "LEVELS", "TABLES", "FileSpec", "read_files"]
 
@@ -73,26 +73,18 @@ def read_files(raw: Any, folder: Path, source_ids: set[str], shown: str) -> tupl
     delimiter, encoding, ...); ``shown`` names dataset.yaml in the
     :class:`~parlib.errors.ConfigError` raised otherwise.
     """
-    if not isinstance(raw, list):
-        raise ConfigError(
-            "'files' must be a list of table files",
-            file=shown,
-            column="files",
-            value=raw,
-            fix="write each file as '- path: ...' under 'files:'",
-        )
     out: list[FileSpec] = []
-    for i, entry in enumerate(raw):
-        where = f"files[{i}]."
-        if not isinstance(entry, dict):
-            raise ConfigError(
-                "a file entry must be a mapping",
-                file=shown,
-                column=f"files[{i}]",
-                value=entry,
-                fix="give it at least 'path:' and 'source:'",
-            )
-        check_keys(entry, _FILE_KEYS, ("path", "source"), shown, where=where)
+    for where, entry in checked_entries(
+        raw,
+        "files",
+        _FILE_KEYS,
+        ("path", "source"),
+        shown,
+        items="table files",
+        item="file entry",
+        list_fix="write each file as '- path: ...' under 'files:'",
+        item_fix="give it at least 'path:' and 'source:'",
+    ):
         rel = str(entry["path"])
         if "\0" in rel:
             raise ConfigError(
