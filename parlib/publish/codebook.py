@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import jinja2
+from parlib.publish.pages import render_page
 
 __all__ = ["render_codebook"]
 
@@ -22,8 +22,9 @@ _CORRECTION_COLUMNS = (
 def render_codebook(package: dict[str, Any], report: dict[str, Any] | None = None) -> str:
     """Return an HTML page describing every table and column of a data package.
 
-    The page is ``parlib/templates/codebook.html.j2``; Jinja escapes all text, so names
-    from raw files cannot inject markup.
+    The page is ``parlib/templates/codebook.html.j2``, rendered by
+    :func:`parlib.publish.pages.render_page`, which escapes all text, so names from raw
+    files cannot inject markup.
 
     Parameters
     ----------
@@ -39,14 +40,8 @@ def render_codebook(package: dict[str, Any], report: dict[str, Any] | None = Non
     True
     """
     report = report or {}
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("parlib", "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return env.get_template("codebook.html.j2").render(
+    return render_page(
+        "codebook.html.j2",
         package=package,
         title=package.get("title") or package.get("name", ""),
         licenses=", ".join(lic.get("name", "") for lic in package.get("licenses", [])),

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from parlib import __version__
+from parlib.publish.pages import render_page
 from parlib.reports.manifest import FAILURE, MANIFEST, read_manifest, write_if_changed, write_json
 from parlib.safety import check_output_dir
 
@@ -86,8 +87,6 @@ def write_site(
     >>> "</script><b>" in html, "&lt;/script&gt;&lt;b&gt;" in html
     (False, True)
     """
-    import jinja2
-
     out_dir = check_output_dir(output_dir)
     entries = [_view(e, out_dir) for e in collect_reports(out_dir, reports=reports)]
     groups = []
@@ -103,13 +102,8 @@ def write_site(
                 "synthetic": any(e.get("synthetic") for e in items),
             }
         )
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent.parent / "templates")),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    html = env.get_template("reports_index.html.j2").render(
+    html = render_page(
+        "reports_index.html.j2",
         groups=groups,
         n_reports=len(entries),
         version=__version__,
